@@ -1,0 +1,23 @@
+/**
+ * The single table's physical schema, shared by the CDK stack, the local runtime (which
+ * creates the table when missing) and the DynamoDB adapters, so the three never drift.
+ */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+/**
+ * Sparse, sharded index of work that is due: only items that carry `duePk` appear in it
+ * (active enrolments, unsent capture emails). The partition is `DUE#<shard>` so writes
+ * spread over several partitions; the sort key is the ISO-8601 UTC time the item is due.
+ */
+export const DUE_INDEX = { name: 'due', partitionKey: 'duePk', sortKey: 'dueAt' } as const;
+
+/**
+ * Lists entities of one kind in time order (leads by creation time, for the console)
+ * without a scan. Only items that carry `listPk` appear in it.
+ */
+export const LIST_INDEX = { name: 'list', partitionKey: 'listPk', sortKey: 'listSk' } as const;
+
+/** Attribute DynamoDB's TTL deletes by (epoch seconds): rate-limit windows, expired opt-in tokens. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export const GLOBAL_INDEXES = [DUE_INDEX, LIST_INDEX] as const;

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** Characters that would let a value break out of an email header or a log line. */
+export const HEADER_BREAKING = /[\r\n\u0000-\u001f\u007f\u2028\u2029]/;
+
+const singleLine = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !HEADER_BREAKING.test(value), { error: 'must be a single line without control characters' });
+
+const mailbox = singleLine(254).refine((value) => /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(value), {
+  error: 'must be a plain email address such as care@example.com',
+});
+
+/**
+ * The practice's own details. They appear on the landing page, in every email footer and in
+ * the infrastructure, so they are validated once here rather than trusted at each use.
+ */
+export const clinicConfigSchema = z.strictObject({
+  practice: z.strictObject({
+    name: singleLine(100),
+    surgeon: singleLine(100),
+    postalAddress: singleLine(200),
+    phone: singleLine(40),
+    timeZone: singleLine(64).refine(isKnownTimeZone, { error: 'must be an IANA time zone such as America/New_York' }),
+    /** Public site, used for absolute links in emails (https outside localhost). */
+    siteUrl: z.url({ protocol: /^https?$/ }),
+  }),
+  mail: z.strictObject({
+    /** Bare address; the display name is the practice name. Never built from user input. */
+    fromAddress: mailbox,
+    replyToAddress: mailbox.optional(),
+    staffAddresses: z.array(mailbox).min(1).max(10),
+    sendingDomain: singleLine(253),
+  }),
+  site: z.strictObject({
+    allowedOrigins: z.array(z.url()).min(1),
+  }),
+  sending: z.strictObject({
+    /** Days and hours (recipient's local time) when nurture emails may go out. */
+    defaultSequenceId: singleLine(64),
+  }),
+});
+
+export type ClinicConfig = z.infer<typeof clinicConfigSchema>;
+
+export function isKnownTimeZone(zone: string): boolean {
+  if (zone.length === 0 || zone.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { HEADER_BREAKING, isKnownTimeZone } from './clinic-schema';
+
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+const csv = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.email()).min(1));
+
+const line = z
+  .string()
+  .min(1)
+  .refine((value) => !HEADER_BREAKING.test(value), { error: 'must be a single line' });
+
+/** Settings every function needs. */
+export const baseEnvSchema = z.object({
+  TABLE_NAME: line,
+  /** Only set locally and in tests; in AWS the SDK finds the regional endpoint. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  DUE_SHARDS: z.coerce.number().int().min(1).max(64).default(8),
+});
+
+/** Settings for anything that renders or sends email. */
+export const mailEnvSchema = z.object({
+  SES_ENDPOINT: z.url().optional(),
+  SES_CONFIGURATION_SET: line.optional(),
+  MAIL_FROM_ADDRESS: z.email(),
+  MAIL_REPLY_TO: z.email().optional(),
+  STAFF_EMAILS: csv,
+  PRACTICE_NAME: line,
+  PRACTICE_SURGEON: line,
+  PRACTICE_POSTAL_ADDRESS: line,
+  PRACTICE_PHONE: line,
+  PRACTICE_TIME_ZONE: line.refine(isKnownTimeZone, { error: 'must be an IANA time zone' }),
+  SITE_URL: z.url({ protocol: /^https?$/ }),
+  /** Base URL of the public API (unsubscribe links, opt-in links). */
+  PUBLIC_API_URL: z.url({ protocol: /^https?$/ }),
+});
+
+export const captureEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend({
+  DEFAULT_SEQUENCE_ID: line,
+  CONSENT_MODE: z.enum(['single', 'double']).default('single'),
+});
+
+export type BaseEnv = z.infer<typeof baseEnvSchema>;
+export type MailEnv = z.infer<typeof mailEnvSchema>;
+export type CaptureEnv = z.infer<typeof captureEnvSchema>;
+
+/**
+ * Parses process.env once, at start-up. A missing or malformed setting stops the function
+ * with a message naming every setting to fix, instead of failing later on first use.
+ */
+export function parseEnv<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const value = env[String(issue.path[0])];
+    return value === undefined ? `${name} is not set` : `${name} ${issue.message}`;
+  });
+  throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
+}

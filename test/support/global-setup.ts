@@ -1,0 +1,20 @@
+import { startDynamoDbLocal } from '../../local/dynamodb-local';
+import { freePort } from '../../local/ports';
+import { startSesLocal } from '../../local/ses-local';
+
+/**
+ * One DynamoDB Local (in memory) and one local SES for the whole run. Each test file makes
+ * its own table, so files stay independent while sharing the slow JVM start.
+ */
+export default async function globalSetup(): Promise<void> {
+  const [dynamoPort, sesPort] = [await freePort(), await freePort()];
+  const dynamo = await startDynamoDbLocal({ port: dynamoPort });
+  const ses = await startSesLocal({ port: sesPort, maxSendRate: 50 });
+  process.env.TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
+  process.env.TEST_SES_ENDPOINT = ses.endpoint;
+  // Placeholders that satisfy the SDK's credential chain; nothing here talks to AWS.
+  process.env.AWS_ACCESS_KEY_ID = 'local';
+  process.env.AWS_SECRET_ACCESS_KEY = 'local';
+  process.env.AWS_REGION = 'us-east-1';
+  (globalThis as Record<string, unknown>).__LOCAL_SERVICES__ = { dynamo, ses };
+}
