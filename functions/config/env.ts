@@ -43,6 +43,8 @@ export const mailEnvSchema = z.object({
   SITE_URL: z.url({ protocol: /^https?$/ }),
   /** Base URL of the public API (unsubscribe links, opt-in links). */
   PUBLIC_API_URL: z.url({ protocol: /^https?$/ }),
+  /** Secrets Manager secret holding the HMAC key for unsubscribe and webhook signatures. */
+  SIGNING_KEY_SECRET_ARN: line.optional(),
 });
 
 export const captureEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend({

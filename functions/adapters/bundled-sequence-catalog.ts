@@ -1,0 +1,17 @@
+import type { PublishedSequenceRef, SequenceCatalog } from '../lead/ports';
+import type { EmailBundle } from '../render/bundle';
+
+export class UnknownSequenceError extends Error {
+  override name = 'UnknownSequenceError';
+}
+
+/** Sequences as built from emails/: the version a deploy ships is the one new leads start on. */
+export class BundledSequenceCatalog implements SequenceCatalog {
+  constructor(private readonly bundle: EmailBundle) {}
+
+  async current(sequenceId: string): Promise<PublishedSequenceRef> {
+    const sequence = this.bundle.sequences[sequenceId];
+    if (!sequence) throw new UnknownSequenceError(`No sequence "${sequenceId}" in the email bundle`);
+    return { sequenceId, version: sequence.version, timeZoneFallback: sequence.timeZoneFallback };
+  }
+}

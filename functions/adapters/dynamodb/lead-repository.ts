@@ -1,0 +1,166 @@
+import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CaptureEmailIntent, Enrolment, Lead } from '../../lead/lead';
+import type { LeadRepository, SubmissionWrite } from '../../lead/ports';
+import { dueShard, keys, leadListKeys } from './keys';
+import { cancellationCodes, isConditionFailure, transactionToken, withConflictRetry } from './transactions';
+
+export interface TableOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  dueShards: number;
+}
+
+type Put = { Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression?: string } };
+
+export function enrolmentItem(enrolment: Enrolment, dueShards: number): Record<string, unknown> {
+  const due =
+    enrolment.status === 'active' && enrolment.nextSendAt
+      ? { duePk: dueShard(enrolment.leadId, dueShards), dueAt: enrolment.nextSendAt }
+      : {};
+  return { ...keys.enrolment(enrolment.leadId, enrolment.sequenceId), type: 'enrolment', ...enrolment, ...due };
+}
+
+export function captureEmailItem(intent: CaptureEmailIntent, dueShards: number): Record<string, unknown> {
+  return {
+    ...keys.captureEmail(intent.leadId, intent.submissionId, intent.kind),
+    type: 'capture-email',
+    ...intent,
+    duePk: dueShard(intent.leadId, dueShards),
+    dueAt: intent.retryAt,
+  };
+}
+
+export class DynamoLeadRepository implements LeadRepository {
+  constructor(private readonly table: TableOptions) {}
+
+  async recordSubmission(write: SubmissionWrite): Promise<{ isNewLead: boolean }> {
+    return withConflictRetry(async () => {
+      try {
+        await this.writeNewLead(write);
+        return { isNewLead: true };
+      } catch (error) {
+        if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
+      }
+      await this.writeReturningLead(write);
+      return { isNewLead: false };
+    });
+  }
+
+  private async writeNewLead(write: SubmissionWrite): Promise<void> {
+    const { lead, enrolment } = write;
+    const items: Put[] = [
+      this.put({ ...keys.lead(lead.leadId), type: 'lead', ...lead, ...leadListKeys(lead.createdAt, lead.leadId) }, true),
+      ...this.historyPuts(write),
+      ...(enrolment ? [this.put(enrolmentItem(enrolment, this.table.dueShards), true)] : []),
+    ];
+    await this.table.client.send(
+      new TransactWriteCommand({ TransactItems: items, ClientRequestToken: transactionToken('new', write.requestToken) }),
+    );
+  }
+
+  private async writeReturningLead(write: SubmissionWrite): Promise<void> {
+    const { lead, enrolment } = write;
+    const update = returningLeadUpdate(lead);
+    await this.table.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.table.tableName,
+              Key: keys.lead(lead.leadId),
+              ConditionExpression: 'attribute_exists(pk)',
+              ...update,
+            },
+          },
+          ...this.historyPuts(write),
+        ],
+        ClientRequestToken: transactionToken('returning', write.requestToken),
+      }),
+    );
+    if (enrolment) await this.ensureEnrolment(enrolment);
+  }
+
+  /** A returning lead keeps the one enrolment it has, whatever its status; it gets one only if it has none. */
+  private async ensureEnrolment(enrolment: Enrolment): Promise<void> {
+    try {
+      await this.table.client.send(new PutCommand(this.put(enrolmentItem(enrolment, this.table.dueShards), true).Put));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  private historyPuts(write: SubmissionWrite): Put[] {
+    const { submission, consent } = write;
+    return [
+      this.put({ ...keys.submission(submission.leadId, submission.submissionId), type: 'submission', ...submission }),
+      this.put({ ...keys.consent(consent.leadId, consent.submissionId), type: 'consent', ...consent }),
+      ...write.emails.map((intent) => this.put(captureEmailItem(intent, this.table.dueShards))),
+    ];
+  }
+
+  private put(item: Record<string, unknown>, onlyIfNew = false): Put {
+    return {
+      Put: {
+        TableName: this.table.tableName,
+        Item: item,
+        ...(onlyIfNew ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+      },
+    };
+  }
+
+  async markCaptureEmailSent(intent: CaptureEmailIntent, messageId: string, sentAt: string): Promise<void> {
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: keys.captureEmail(intent.leadId, intent.submissionId, intent.kind),
+          UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt ADD attempts :one REMOVE duePk, dueAt',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':pending': 'pending', ':messageId': messageId, ':sentAt': sentAt, ':one': 1 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async markCaptureEmailUnsent(intent: CaptureEmailIntent, reason: string): Promise<void> {
+    await this.table.client.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: keys.captureEmail(intent.leadId, intent.submissionId, intent.kind),
+        UpdateExpression: 'SET lastError = :reason ADD attempts :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':reason': reason.slice(0, 200), ':one': 1 },
+      }),
+    );
+  }
+}
+
+/** The latest submission describes the person now; fields left empty keep what we had. */
+function returningLeadUpdate(lead: Lead) {
+  const set: Record<string, unknown> = {
+    firstName: lead.firstName,
+    lastName: lead.lastName,
+    phone: lead.phone,
+    preferredContact: lead.preferredContact,
+    interests: lead.interests,
+    timeZone: lead.timeZone,
+    updatedAt: lead.updatedAt,
+    lastTouch: lead.lastTouch,
+  };
+  const present = Object.entries(set).filter(([, value]) => value !== undefined);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':one': 1 };
+  const assignments = present.map(([name, value], index) => {
+    names[`#f${index}`] = name;
+    values[`:v${index}`] = value;
+    return `#f${index} = :v${index}`;
+  });
+  return {
+    UpdateExpression: `SET ${assignments.join(', ')} ADD submissionCount :one`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}

@@ -1,0 +1,33 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+export type SigningKeyProvider = () => Promise<Buffer>;
+
+/** Accepts hex, base64 or a long random string; anything shorter than 32 bytes is refused. */
+export function decodeKey(material: string): Buffer {
+  const trimmed = material.trim();
+  const key = /^[0-9a-f]{64,}$/i.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : /^[A-Za-z0-9+/_-]{43,}={0,2}$/.test(trimmed)
+      ? Buffer.from(trimmed, 'base64')
+      : Buffer.from(trimmed, 'utf8');
+  if (key.length < 32) throw new Error('The signing key must be at least 32 bytes');
+  return key;
+}
+
+/**
+ * The HMAC key lives in Secrets Manager, never in the template or the environment. It is
+ * read once per container and kept in memory.
+ */
+export function secretsManagerKey(secretId: string, client = new SecretsManagerClient({})): SigningKeyProvider {
+  let cached: Promise<Buffer> | undefined;
+  return () => {
+    cached ??= client.send(new GetSecretValueCommand({ SecretId: secretId })).then((secret) => {
+      if (!secret.SecretString) throw new Error('The signing key secret has no string value');
+      return decodeKey(secret.SecretString);
+    });
+    cached.catch(() => {
+      cached = undefined;
+    });
+    return cached;
+  };
+}

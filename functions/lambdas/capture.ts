@@ -1,0 +1,8 @@
+import { captureEnvSchema, parseEnv } from '../config/env';
+import { makeCaptureHandler } from '../handlers/capture';
+import { captureDeps } from '../wiring/capture';
+
+// Parsed once per container: a missing setting fails the cold start with its name.
+const env = parseEnv(captureEnvSchema, process.env);
+
+export const handler = makeCaptureHandler(captureDeps(env));

@@ -1,0 +1,103 @@
+import { CONTACT_METHODS, INTERESTS } from '../lead/interests';
+import { listUnsubscribeHeaders, type OutgoingEmail } from '../mail/outgoing-email';
+import type { LinkBuilder, PracticeDetails } from '../mail/practice';
+import type { CompiledTransactional, TransactionalTemplateId } from '../render/bundle';
+import { renderEmail } from '../render/render';
+import type { CaptureEmailIntent, Lead, Submission } from './lead';
+
+export interface CaptureEmailContext {
+  lead: Lead;
+  submission: Submission;
+  /** First submission of this person; staff see "New lead" or "Returning lead". */
+  isNewLead: boolean;
+  /** Double opt-in only: the raw token for the confirmation link (never stored or logged). */
+  optInToken?: string;
+}
+
+export interface CaptureEmailComposer {
+  compose(intent: CaptureEmailIntent, context: CaptureEmailContext): Promise<OutgoingEmail>;
+}
+
+export interface ComposerOptions {
+  templates: Record<TransactionalTemplateId, CompiledTransactional>;
+  practice: PracticeDetails;
+  staffAddresses: string[];
+  links: LinkBuilder;
+}
+
+/** Builds the confirmation, double opt-in and staff notification emails of the capture path. */
+export function createCaptureEmailComposer(options: ComposerOptions): CaptureEmailComposer {
+  const { practice, links } = options;
+  const practiceValues = {
+    practiceName: practice.name,
+    practiceAddress: practice.postalAddress,
+    practicePhone: practice.phone,
+    surgeonName: practice.surgeon,
+    siteUrl: links.siteUrl,
+    bookingUrl: links.bookingUrl,
+  };
+  return {
+    async compose(intent, { lead, submission, isNewLead, optInToken }) {
+      const template = options.templates[intent.kind];
+      const tags = { kind: intent.kind, lead: lead.leadId };
+      if (intent.kind === 'staff-notification') {
+        const rendered = renderEmail({
+          template,
+          subject: template.subject,
+          preheader: template.preheader,
+          values: {
+            ...practiceValues,
+            ...staffValues(lead, submission, practice.timeZone),
+            leadKind: isNewLead ? 'New lead' : 'Returning lead',
+            consoleUrl: links.consoleUrl(lead.leadId),
+          },
+        });
+        return { to: options.staffAddresses, ...rendered, headers: [], tags };
+      }
+      const unsubscribeUrl = await links.unsubscribeUrl(lead.leadId);
+      const values = {
+        ...practiceValues,
+        firstName: submission.firstName,
+        interests: readableInterests(submission.interests),
+        unsubscribeUrl,
+        signupDate: formatDate(submission.receivedAt, practice.timeZone),
+        ...(intent.kind === 'opt-in' && optInToken ? { optInUrl: links.optInUrl(optInToken) } : {}),
+      };
+      const rendered = renderEmail({ template, subject: template.subject, preheader: template.preheader, values });
+      return { to: [lead.email], ...rendered, headers: listUnsubscribeHeaders(unsubscribeUrl), tags };
+    },
+  };
+}
+
+function staffValues(lead: Lead, submission: Submission, timeZone: string) {
+  const { attribution } = submission;
+  const source = [attribution.utmSource, attribution.utmMedium, attribution.utmCampaign].filter(Boolean).join(' / ');
+  return {
+    leadName: [submission.firstName, submission.lastName].filter(Boolean).join(' '),
+    leadEmail: lead.email,
+    leadPhone: submission.phone ?? 'not given',
+    leadPreferredContact: CONTACT_METHODS[submission.preferredContact],
+    leadInterests: readableInterests(submission.interests),
+    leadMessage: submission.message ?? 'no message',
+    leadTimeZone: submission.timeZone ?? 'not given',
+    leadSource: source || 'direct',
+    leadLandingPath: attribution.landingPath ?? 'not given',
+    submittedAt: formatDateTime(submission.receivedAt, timeZone),
+  };
+}
+
+export function readableInterests(ids: readonly (keyof typeof INTERESTS)[]): string {
+  const labels = ids.map((id) => INTERESTS[id].replace(/^./, (c) => c.toLowerCase()));
+  if (labels.length <= 1) return labels[0] ?? '';
+  return `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
+}
+
+function formatDate(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone }).format(new Date(iso));
+}
+
+function formatDateTime(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: 'short' }).format(
+    new Date(iso),
+  );
+}

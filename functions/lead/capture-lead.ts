@@ -1,0 +1,130 @@
+import { type ConsentMode, consentText } from '../consent/consent-text';
+import type { Log } from '../observability/logger';
+import type { Clock } from '../shared/clock';
+import type { CaptureEmailComposer } from './capture-emails';
+import { type DeliveryDeps, deliverCaptureEmails } from './deliver-capture-emails';
+import { leadIdFor } from './email-address';
+import type { Attribution, CaptureEmailIntent, CaptureEmailKind, ConsentRecord, Enrolment, Lead, Submission } from './lead';
+import { isHoneypotFilled, type LeadForm } from './lead-form';
+import type { LeadRepository, SequenceCatalog } from './ports';
+
+export interface CaptureSettings {
+  defaultSequenceId: string;
+  consentMode: ConsentMode;
+  practiceName: string;
+  practiceTimeZone: string;
+  /** How long the capture path's own send attempt has before the drip engine retries it. */
+  captureEmailRetryAfterMs: number;
+}
+
+export interface CaptureDeps {
+  leads: LeadRepository;
+  sequences: SequenceCatalog;
+  composer: CaptureEmailComposer;
+  mailer: DeliveryDeps['mailer'];
+  settings: CaptureSettings;
+  clock: Clock;
+  log: Log;
+}
+
+export interface CaptureRequest {
+  requestId: string;
+  receivedAt: Date;
+}
+
+export type CaptureOutcome = { kind: 'accepted'; leadId: string; isNewLead: boolean } | { kind: 'discarded' };
+
+/**
+ * A visitor asked for a consultation. Store who they are, what they agreed to and where they
+ * came from; enrol them in the default sequence once; tell staff; confirm to the visitor.
+ * Email failures never fail the capture: the emails are stored first and retried.
+ */
+export async function captureLead(form: LeadForm, request: CaptureRequest, deps: CaptureDeps): Promise<CaptureOutcome> {
+  if (isHoneypotFilled(form)) {
+    deps.log.info('Honeypot field filled; submission discarded', { requestId: request.requestId });
+    return { kind: 'discarded' };
+  }
+  const { settings } = deps;
+  const now = request.receivedAt.toISOString();
+  const leadId = leadIdFor(form.email);
+  const submissionId = `${now}#${request.requestId}`;
+  const attribution = attributionOf(form);
+  const profile = {
+    firstName: form.firstName,
+    lastName: form.lastName,
+    phone: form.phone,
+    preferredContact: form.preferredContact,
+    interests: form.interests,
+    timeZone: form.timeZone,
+  };
+  const lead: Lead = {
+    leadId,
+    email: form.email,
+    ...profile,
+    status: settings.consentMode === 'single' ? 'active' : 'pending-confirmation',
+    createdAt: now,
+    updatedAt: now,
+    submissionCount: 1,
+    firstTouch: attribution,
+    lastTouch: attribution,
+  };
+  const submission: Submission = { leadId, submissionId, receivedAt: now, ...profile, message: form.message, attribution };
+  const consent: ConsentRecord = {
+    leadId,
+    submissionId,
+    givenAt: now,
+    textVersion: form.consentVersion,
+    text: consentText(form.consentVersion, settings.practiceName),
+    mode: settings.consentMode,
+    sourcePage: attribution.landingPath,
+    attribution,
+  };
+  const enrolment = settings.consentMode === 'single' ? await newEnrolment(lead, request.receivedAt, deps) : undefined;
+  const retryAt = new Date(request.receivedAt.getTime() + settings.captureEmailRetryAfterMs).toISOString();
+  const visitorEmail: CaptureEmailKind = settings.consentMode === 'single' ? 'confirmation' : 'opt-in';
+  const emails = ([visitorEmail, 'staff-notification'] as const).map(
+    (kind): CaptureEmailIntent => ({ leadId, submissionId, kind, status: 'pending', createdAt: now, retryAt, attempts: 0 }),
+  );
+
+  const { isNewLead } = await deps.leads.recordSubmission({
+    lead,
+    submission,
+    consent,
+    enrolment,
+    emails,
+    requestToken: request.requestId,
+  });
+  deps.log.info('Lead captured', { leadId, isNewLead, requestId: request.requestId });
+
+  await deliverCaptureEmails(emails, { lead, submission, isNewLead }, { ...deps, now: () => deps.clock.now() });
+  return { kind: 'accepted', leadId, isNewLead };
+}
+
+async function newEnrolment(lead: Lead, now: Date, deps: CaptureDeps): Promise<Enrolment> {
+  const sequence = await deps.sequences.current(deps.settings.defaultSequenceId);
+  return {
+    leadId: lead.leadId,
+    sequenceId: sequence.sequenceId,
+    sequenceVersion: sequence.version,
+    status: 'active',
+    stepIndex: 0,
+    // The welcome goes out right away; later steps follow the sequence's send window.
+    nextSendAt: now.toISOString(),
+    timeZone:
+      lead.timeZone ??
+      (sequence.timeZoneFallback === 'practice' ? deps.settings.practiceTimeZone : sequence.timeZoneFallback),
+    enrolledAt: now.toISOString(),
+  };
+}
+
+function attributionOf(form: LeadForm): Attribution {
+  return {
+    utmSource: form.utm_source,
+    utmMedium: form.utm_medium,
+    utmCampaign: form.utm_campaign,
+    utmTerm: form.utm_term,
+    utmContent: form.utm_content,
+    landingPath: form.landingPath,
+    referrer: form.referrer,
+  };
+}

@@ -1,0 +1,96 @@
+import type { ConsentMode, ConsentTextVersion } from '../consent/consent-text';
+import type { ContactMethod, Interest } from './interests';
+
+/** Where a submission came from: UTM parameters, the page and the referrer. */
+export interface Attribution {
+  utmSource?: string;
+  utmMedium?: string;
+  utmCampaign?: string;
+  utmTerm?: string;
+  utmContent?: string;
+  landingPath?: string;
+  referrer?: string;
+}
+
+export type LeadStatus = 'active' | 'pending-confirmation' | 'booked';
+
+export interface Lead {
+  leadId: string;
+  email: string;
+  firstName: string;
+  lastName?: string;
+  phone?: string;
+  preferredContact: ContactMethod;
+  interests: Interest[];
+  timeZone?: string;
+  status: LeadStatus;
+  createdAt: string;
+  updatedAt: string;
+  submissionCount: number;
+  firstTouch: Attribution;
+  lastTouch: Attribution;
+  bookedAt?: string;
+}
+
+export interface Submission {
+  leadId: string;
+  submissionId: string;
+  receivedAt: string;
+  firstName: string;
+  lastName?: string;
+  phone?: string;
+  preferredContact: ContactMethod;
+  interests: Interest[];
+  message?: string;
+  timeZone?: string;
+  attribution: Attribution;
+}
+
+export interface ConsentRecord {
+  leadId: string;
+  submissionId: string;
+  givenAt: string;
+  textVersion: ConsentTextVersion;
+  /** The wording exactly as shown, so it can be produced later without reconstructing it. */
+  text: string;
+  mode: ConsentMode;
+  /** Set when a double opt-in link is followed. */
+  confirmedAt?: string;
+  sourcePage?: string;
+  attribution: Attribution;
+}
+
+export type EnrolmentStatus = 'active' | 'completed' | 'exited' | 'pending';
+export type ExitReason = 'booked' | 'unsubscribed' | 'bounced' | 'complained' | 'stopped' | 'erased';
+
+export interface Enrolment {
+  leadId: string;
+  sequenceId: string;
+  /** The version the lead started on; later publishes do not change it unless staff move them. */
+  sequenceVersion: string;
+  status: EnrolmentStatus;
+  /** Index of the next step to send. */
+  stepIndex: number;
+  nextSendAt?: string;
+  timeZone: string;
+  enrolledAt: string;
+  lastSentAt?: string;
+  exitReason?: ExitReason;
+  exitedAt?: string;
+}
+
+export type CaptureEmailKind = 'confirmation' | 'staff-notification' | 'opt-in';
+
+/** A capture email that must go out: stored with the lead, so a failed send is retried, not lost. */
+export interface CaptureEmailIntent {
+  leadId: string;
+  submissionId: string;
+  kind: CaptureEmailKind;
+  status: 'pending' | 'sent' | 'failed';
+  createdAt: string;
+  /** When the drip engine should retry it if the capture path could not send it. */
+  retryAt: string;
+  attempts: number;
+  messageId?: string;
+  lastError?: string;
+}

@@ -1,0 +1,34 @@
+import type { CaptureEmailIntent, ConsentRecord, Enrolment, Lead, Submission } from './lead';
+
+export interface SubmissionWrite {
+  /** The lead as this submission describes it; a returning lead is updated with these values. */
+  lead: Lead;
+  submission: Submission;
+  consent: ConsentRecord;
+  /** Present when the lead should be enrolled now; at most one enrolment per lead and sequence. */
+  enrolment?: Enrolment;
+  emails: CaptureEmailIntent[];
+  /** Idempotency token for the storage call (the request id). */
+  requestToken: string;
+}
+
+export interface LeadRepository {
+  /**
+   * Stores the submission, its consent record and the capture emails; creates the lead and
+   * its enrolment on first contact, updates the lead after that. All or nothing.
+   */
+  recordSubmission(write: SubmissionWrite): Promise<{ isNewLead: boolean }>;
+  markCaptureEmailSent(intent: CaptureEmailIntent, messageId: string, sentAt: string): Promise<void>;
+  markCaptureEmailUnsent(intent: CaptureEmailIntent, reason: string): Promise<void>;
+}
+
+/** The sequence a new lead is enrolled in: the published version at the time of sign-up. */
+export interface PublishedSequenceRef {
+  sequenceId: string;
+  version: string;
+  timeZoneFallback: string;
+}
+
+export interface SequenceCatalog {
+  current(sequenceId: string): Promise<PublishedSequenceRef>;
+}

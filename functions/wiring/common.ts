@@ -1,0 +1,56 @@
+import { createDocumentClient, createSesClient } from '../adapters/aws-clients';
+import { type SigningKeyProvider, secretsManagerKey } from '../adapters/signing-key';
+import { SesMailer } from '../adapters/ses-mailer';
+import { type BaseEnv, ConfigurationError, type MailEnv } from '../config/env';
+import type { Mailer } from '../mail/outgoing-email';
+import type { PracticeDetails } from '../mail/practice';
+import { type Clock, systemClock } from '../shared/clock';
+
+/**
+ * What differs between AWS, the local stack and tests. Everything else is built the same way
+ * from the parsed environment, so the code on the path is the same in every mode.
+ */
+export interface Overrides {
+  clock?: Clock;
+  signingKey?: SigningKeyProvider;
+  mailer?: Mailer;
+}
+
+export function practiceFrom(env: MailEnv): PracticeDetails {
+  return {
+    name: env.PRACTICE_NAME,
+    surgeon: env.PRACTICE_SURGEON,
+    postalAddress: env.PRACTICE_POSTAL_ADDRESS,
+    phone: env.PRACTICE_PHONE,
+    timeZone: env.PRACTICE_TIME_ZONE,
+  };
+}
+
+export function tableFrom(env: BaseEnv) {
+  return { client: createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT }), tableName: env.TABLE_NAME, dueShards: env.DUE_SHARDS };
+}
+
+export function mailerFrom(env: MailEnv, overrides: Overrides): Mailer {
+  return (
+    overrides.mailer ??
+    new SesMailer({
+      client: createSesClient({ endpoint: env.SES_ENDPOINT }),
+      fromAddress: env.MAIL_FROM_ADDRESS,
+      fromName: env.PRACTICE_NAME,
+      replyTo: env.MAIL_REPLY_TO,
+      configurationSet: env.SES_CONFIGURATION_SET,
+    })
+  );
+}
+
+export function signingKeyFrom(env: MailEnv, overrides: Overrides): SigningKeyProvider {
+  if (overrides.signingKey) return overrides.signingKey;
+  if (!env.SIGNING_KEY_SECRET_ARN) {
+    throw new ConfigurationError('Invalid configuration: SIGNING_KEY_SECRET_ARN is not set');
+  }
+  return secretsManagerKey(env.SIGNING_KEY_SECRET_ARN);
+}
+
+export function clockFrom(overrides: Overrides): Clock {
+  return overrides.clock ?? systemClock;
+}

@@ -1,0 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { decodeKey, type SigningKeyProvider } from '../functions/adapters/signing-key';
+
+/**
+ * The local stack's HMAC key, in a git-ignored file (AWS keeps it in Secrets Manager).
+ * Created on first start and kept, so unsubscribe links in old local emails keep working.
+ */
+export function fileSigningKey(path: string): SigningKeyProvider {
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  const key = decodeKey(readFileSync(path, 'utf8'));
+  return async () => key;
+}

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { captureEnvSchema, parseEnv } from '../functions/config/env';
+import { makeCaptureHandler } from '../functions/handlers/capture';
+import { captureDeps } from '../functions/wiring/capture';
+import { securityHeaders } from '../web/security-headers';
+import { ControllableClock } from './controllable-clock';
+import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
+import { createGateway, type LambdaHttpHandler } from './gateway';
+import { localEnvironment } from './local-env';
+import { assertPortFree } from './ports';
+import { type RunningSes, startSesLocal } from './ses-local';
+import { fileSigningKey } from './signing-key';
+import { ensureTable } from './table';
+
+export const ROOT = resolve(__dirname, '..');
+
+export interface LocalStackOptions {
+  port: number;
+  sesPort: number;
+  dynamoPort: number;
+  /** Folder for DynamoDB's files and the signing key; omit to keep everything in memory (tests). */
+  dataDir?: string;
+  tableName?: string;
+  /** Reuse services that are already running (tests share one DynamoDB Local and SES). */
+  dynamoEndpoint?: string;
+  sesEndpoint?: string;
+  extraEnv?: Record<string, string>;
+}
+
+export interface LocalStack {
+  urls: { site: string; outbox: string; preview: string; dynamodb: string };
+  env: Record<string, string>;
+  clock: ControllableClock;
+  stop(): Promise<void>;
+}
+
+/** The whole pipeline on one machine: DynamoDB Local, local SES, and the handlers behind a local gateway. */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  await assertPortFree(options.port, 'PORT');
+  if (!options.sesEndpoint) await assertPortFree(options.sesPort, 'SES_PORT');
+  if (!options.dynamoEndpoint) await assertPortFree(options.dynamoPort, 'DYNAMODB_PORT');
+  process.env.AWS_REGION ??= 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+
+  const stoppers: (() => Promise<void>)[] = [];
+  try {
+    let dynamo: RunningDynamoDb | undefined;
+    let ses: RunningSes | undefined;
+    if (!options.dynamoEndpoint) {
+      dynamo = await startDynamoDbLocal({
+        port: options.dynamoPort,
+        ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
+      });
+      stoppers.push(() => dynamo!.stop());
+    }
+    if (!options.sesEndpoint) {
+      // Listen on all interfaces like the package's own CLI, so the outbox opens from a browser.
+      ses = await startSesLocal({ port: options.sesPort, host: '::' });
+      stoppers.push(() => ses!.stop());
+    }
+    const dynamoEndpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
+    const sesEndpoint = options.sesEndpoint ?? ses!.endpoint;
+    const env = localEnvironment(
+      { port: options.port, dynamoEndpoint, sesEndpoint, tableName: options.tableName ?? 'clinic-leads' },
+      options.extraEnv,
+    );
+    const dynamoClient = new DynamoDBClient({ endpoint: dynamoEndpoint });
+    await ensureTable(dynamoClient, env.TABLE_NAME!);
+    dynamoClient.destroy();
+
+    const clock = new ControllableClock();
+    const signingKey = options.dataDir
+      ? fileSigningKey(join(options.dataDir, 'signing.key'))
+      : async () => inMemoryKey;
+    const overrides = { clock, signingKey };
+    const capture = makeCaptureHandler(captureDeps(parseEnv(captureEnvSchema, env), overrides));
+
+    const gateway = createGateway({
+      routes: [{ method: 'POST', path: '/leads', handler: capture as unknown as LambdaHttpHandler }],
+      staticMounts: [
+        { prefix: '/preview', dir: join(ROOT, 'emails/dist/preview') },
+        { prefix: '/', dir: join(ROOT, 'web/dist') },
+      ],
+      headers: securityHeaders,
+    });
+    await listen(gateway, options.port);
+    stoppers.push(() => close(gateway));
+
+    const site = `http://localhost:${options.port}`;
+    return {
+      urls: {
+        site: `${site}/`,
+        outbox: sesEndpoint.replace('127.0.0.1', 'localhost'),
+        preview: `${site}/preview/`,
+        dynamodb: dynamoEndpoint,
+      },
+      env,
+      clock,
+      stop: () => stopAll(stoppers),
+    };
+  } catch (error) {
+    await stopAll(stoppers);
+    throw error;
+  }
+}
+
+const inMemoryKey = randomBytes(32);
+
+async function stopAll(stoppers: (() => Promise<void>)[]): Promise<void> {
+  for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolvePromise());
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolvePromise) => {
+    server.closeAllConnections();
+    server.close(() => resolvePromise());
+  });
+}

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { buildEmails } from '../emails/build';
+import { writePreview } from '../emails/preview';
+import { buildSite } from '../web/build';
+import { JavaMissingError } from './dynamodb-local';
+import { PortInUseError } from './ports';
+import { ROOT, startLocalStack } from './stack';
+
+function portSetting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    console.error(`${name} must be a port number between 1 and 65535 (got "${raw}").`);
+    process.exit(2);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const port = portSetting('PORT', 3000);
+  const sesPort = portSetting('SES_PORT', 8005);
+  const dynamoPort = portSetting('DYNAMODB_PORT', 8000);
+  const dataDir = process.env.DATA_DIR ?? join(ROOT, '.data');
+
+  console.log('Building emails and the landing page...');
+  await buildEmails();
+  await Promise.all([writePreview(), buildSite()]);
+
+  const stack = await startLocalStack({ port, sesPort, dynamoPort, dataDir });
+  console.log(`
+Local stack is running (data in ${dataDir}; Ctrl-C stops it).
+
+  Landing page   ${stack.urls.site}
+  Email outbox   ${stack.urls.outbox}/
+  Email preview  ${stack.urls.preview}
+  DynamoDB Local ${stack.urls.dynamodb}
+`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} received, stopping...`);
+    await stack.stop();
+    console.log('Stopped. Leads are kept for next time.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof PortInUseError || error instanceof JavaMissingError) {
+    console.error(`\n${error.message}`);
+  } else {
+    console.error('\nThe local stack could not start:', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { captureEnvSchema, parseEnv } from '../../functions/config/env';
+import { makeCaptureHandler } from '../../functions/handlers/capture';
+import type { Clock } from '../../functions/shared/clock';
+import { captureDeps } from '../../functions/wiring/capture';
+import { localEnvironment } from '../../local/local-env';
+import { freshTable, testEndpoints } from './services';
+
+export const TEST_SIGNING_KEY = randomBytes(32);
+
+/** The real capture handler, wired exactly as in Lambda, on DynamoDB Local and the local SES. */
+export async function captureHarness(options: { extraEnv?: Record<string, string>; clock?: Clock } = {}) {
+  const { dynamo, ses } = testEndpoints();
+  const { tableName, doc } = await freshTable('capture');
+  const env = parseEnv(
+    captureEnvSchema,
+    localEnvironment({ port: 3999, dynamoEndpoint: dynamo, sesEndpoint: ses, tableName }, options.extraEnv),
+  );
+  const handler = makeCaptureHandler(
+    captureDeps(env, { signingKey: async () => TEST_SIGNING_KEY, ...(options.clock ? { clock: options.clock } : {}) }),
+  );
+  return { handler, tableName, doc, env };
+}
+
+export function validLead(email: string, extra: Record<string, unknown> = {}) {
+  return {
+    firstName: 'Dana',
+    lastName: 'Whitfield',
+    email,
+    phone: '(813) 555-0199',
+    interests: ['fraxel-aftercare', 'hair-restoration'],
+    preferredContact: 'email',
+    message: 'Is this suitable after my second Fraxel session?',
+    consent: true,
+    consentVersion: '2026-11-01',
+    timeZone: 'America/New_York',
+    utm_source: 'newsletter',
+    utm_medium: 'email',
+    utm_campaign: 'exosomes-nov',
+    landingPath: '/',
+    ...extra,
+  };
+}

@@ -1,0 +1,63 @@
+import { html, type SafeHtml } from '../html';
+
+/** The practice details a page shows; `clinicConfig.practice` fits this shape. */
+export interface Practice {
+  name: string;
+  surgeon: string;
+  postalAddress: string;
+  phone: string;
+}
+
+export const DEFAULT_ASSET_BASE = '/assets';
+
+export interface DocumentOptions {
+  title: string;
+  description: string;
+  practice: Practice;
+  main: SafeHtml;
+  assetBase?: string;
+  /** Pages that only confirm something have no script, so nothing runs there at all. */
+  withScript?: boolean;
+  noIndex?: boolean;
+}
+
+/** `tel:` links only accept digits and a leading +; display formats like "(813) 555-0142" do not. */
+export function telHref(phone: string): string {
+  return `tel:${phone.trim().startsWith('+') ? '+' : ''}${phone.replace(/\D/g, '')}`;
+}
+
+export function renderDocument(options: DocumentOptions): string {
+  const assets = (options.assetBase ?? DEFAULT_ASSET_BASE).replace(/\/+$/, '');
+  const { practice } = options;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${options.title}</title>
+<meta name="description" content="${options.description}">
+${options.noIndex ? html`<meta name="robots" content="noindex">` : ''}
+<link rel="icon" href="${assets}/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="${assets}/styles.css">
+${options.withScript ? html`<script src="${assets}/app.js" defer></script>` : ''}
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to main content</a>
+<header class="site-header">
+<div class="wrap"><a class="site-name" href="/">${practice.name}</a></div>
+</header>
+<main id="main" class="wrap" tabindex="-1">
+${options.main}
+</main>
+<footer class="site-footer">
+<div class="wrap">
+<p class="footer-name">${practice.name}</p>
+<address>${practice.postalAddress}<br>
+Phone: <a href="${telHref(practice.phone)}">${practice.phone}</a></address>
+<p class="small">The information on this site is general information, not medical advice.</p>
+</div>
+</footer>
+</body>
+</html>
+`.value;
+}
