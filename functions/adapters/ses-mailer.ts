@@ -1,5 +1,5 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { assertSafeForHeaders, type Mailer, type OutgoingEmail, type SentEmail } from '../mail/outgoing-email';
+import { assertSafeForHeaders, type Mailer, type OutgoingEmail, SendError, type SentEmail } from '../mail/outgoing-email';
 
 export interface SesMailerOptions {
   client: SESv2Client;
@@ -20,7 +20,8 @@ export class SesMailer implements Mailer {
 
   async send(email: OutgoingEmail): Promise<SentEmail> {
     assertSafeForHeaders(email);
-    const result = await this.options.client.send(
+    const result = await this.options.client
+      .send(
       new SendEmailCommand({
         FromEmailAddress: this.from,
         Destination: { ToAddresses: email.to },
@@ -35,7 +36,10 @@ export class SesMailer implements Mailer {
         ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
         EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })),
       }),
-    );
+    )
+      .catch((error: unknown) => {
+        throw classifySesError(error);
+      });
     if (!result.MessageId) throw new Error('SES accepted the message without a message id');
     return { messageId: result.MessageId };
   }
@@ -49,4 +53,29 @@ export function formatMailbox(name: string, address: string): string {
     ? `"${name.replace(/["\\]/g, '\\$&')}"`
     : `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
   return `${display} <${address}>`;
+}
+
+const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'LimitExceededException', 'SendingPausedException']);
+const CONFIGURATION = new Set(['MailFromDomainNotVerifiedException', 'NotFoundException', 'AccessDeniedException']);
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNKNOWN_OUTCOME = new Set(['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'AbortError']);
+
+/**
+ * SES errors as the sender must treat them. Throttling, 5xx, a connection that never opened,
+ * or a configuration problem an operator can fix: certainly not sent, so retried. A timeout or
+ * a dropped connection after the request left: SES may have accepted it, so never retried blindly.
+ * A rejected message or address: permanent.
+ */
+export function classifySesError(error: unknown): SendError {
+  const { name = 'Error', code, $fault, $metadata } = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const id = code ?? name;
+  if (THROTTLED.has(name) || CONFIGURATION.has(name) || NOT_CONNECTED.has(id)) return new SendError(name, 'retryable', id);
+  if (UNKNOWN_OUTCOME.has(name) || UNKNOWN_OUTCOME.has(id)) return new SendError(name, 'unknown', id);
+  if ($fault === 'server' || ($metadata?.httpStatusCode ?? 0) >= 500) return new SendError(name, 'retryable', id);
+  return new SendError(name, 'permanent', id);
 }

@@ -52,9 +52,38 @@ export const captureEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend
   CONSENT_MODE: z.enum(['single', 'double']).default('single'),
 });
 
+export const dispatcherEnvSchema = baseEnvSchema.extend({
+  WORK_QUEUE_URL: z.url(),
+  DISPATCH_LEASE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  DISPATCH_MAX_PER_RUN: z.coerce.number().int().min(1).max(100_000).default(5000),
+});
+
+export const senderEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend({
+  /** Overrides the account's SES MaxSendRate (from GetAccount), e.g. to leave room for other senders. */
+  MAX_SEND_RATE: z.coerce.number().positive().max(10_000).optional(),
+  /** The sender's reserved concurrency: each instance takes its share of the send rate. */
+  SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(1),
+  CLAIM_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+});
+
+export const unsubscribeEnvSchema = baseEnvSchema.extend({
+  PRACTICE_NAME: line,
+  SITE_URL: z.url({ protocol: /^https?$/ }),
+  SIGNING_KEY_SECRET_ARN: line.optional(),
+});
+
+export const bookedEnvSchema = baseEnvSchema.extend({
+  /** Secrets Manager secret shared with the scheduling tool that signs booked webhooks. */
+  WEBHOOK_SECRET_ARN: line.optional(),
+});
+
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 export type MailEnv = z.infer<typeof mailEnvSchema>;
 export type CaptureEnv = z.infer<typeof captureEnvSchema>;
+export type DispatcherEnv = z.infer<typeof dispatcherEnvSchema>;
+export type SenderEnv = z.infer<typeof senderEnvSchema>;
+export type UnsubscribeEnv = z.infer<typeof unsubscribeEnvSchema>;
+export type BookedEnv = z.infer<typeof bookedEnvSchema>;
 
 /**
  * Parses process.env once, at start-up. A missing or malformed setting stops the function

@@ -1,4 +1,4 @@
-import type { Mailer } from '../mail/outgoing-email';
+import { type Mailer, SendError } from '../mail/outgoing-email';
 import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
 import type { CaptureEmailComposer, CaptureEmailContext } from './capture-emails';
@@ -35,7 +35,7 @@ async function deliverOne(intent: CaptureEmailIntent, context: CaptureEmailConte
     sent = await deps.mailer.send(email);
   } catch (error) {
     deps.log.warn('Capture email not sent; kept for retry', { ...logFields, ...errorFields(error) });
-    await deps.leads.markCaptureEmailUnsent(intent, errorFields(error).errorName).catch((markError) => {
+    await deps.leads.markCaptureEmailUnsent(intent, error instanceof SendError ? error.code : errorFields(error).errorName).catch((markError) => {
       // The intent is still stored as pending with its retry time, so nothing is lost.
       deps.log.warn('Could not record the failed attempt', { ...logFields, ...errorFields(markError) });
     });

@@ -75,6 +75,9 @@ export interface Enrolment {
   timeZone: string;
   enrolledAt: string;
   lastSentAt?: string;
+  /** The last step that went out and its subject variant: what an unsubscribe or booking is credited to. */
+  lastStepId?: string;
+  lastVariant?: string;
   exitReason?: ExitReason;
   exitedAt?: string;
 }
@@ -86,8 +89,10 @@ export interface CaptureEmailIntent {
   leadId: string;
   submissionId: string;
   kind: CaptureEmailKind;
-  status: 'pending' | 'sent' | 'failed';
+  status: 'pending' | 'sending' | 'sent' | 'failed';
   createdAt: string;
+  /** Set while a worker is sending it; a stale claim means that worker stopped. */
+  claimedAt?: string;
   /** When the drip engine should retry it if the capture path could not send it. */
   retryAt: string;
   attempts: number;

@@ -51,3 +51,23 @@ export function listUnsubscribeHeaders(unsubscribeUrl: string): EmailHeader[] {
     { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
   ];
 }
+
+/**
+ * How a failed send must be treated. The mail adapter maps its provider's errors onto these,
+ * so the sender's retry and exactly-once rules do not depend on SES error names.
+ */
+export class SendError extends Error {
+  override name = 'SendError';
+  constructor(
+    message: string,
+    /**
+     * retryable: certainly not sent (throttled, refused before acceptance): try again later.
+     * permanent: will never be accepted (bad address, rejected content): record as failed.
+     * unknown: the provider may or may not have sent it (timeout): never retried blindly.
+     */
+    readonly outcome: 'retryable' | 'permanent' | 'unknown',
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}

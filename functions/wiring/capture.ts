@@ -3,30 +3,17 @@ import { BundledSequenceCatalog } from '../adapters/bundled-sequence-catalog';
 import { DynamoLeadRepository } from '../adapters/dynamodb/lead-repository';
 import type { CaptureEnv } from '../config/env';
 import type { CaptureHandlerDeps } from '../handlers/capture';
-import { createCaptureEmailComposer } from '../lead/capture-emails';
-import { createLinkBuilder } from '../mail/links';
 import { logger } from '../observability/logger';
 import { renderLandingPage } from '../../web/pages/landing';
-import { clockFrom, mailerFrom, type Overrides, practiceFrom, signingKeyFrom, tableFrom } from './common';
+import { captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFrom, tableFrom } from './common';
 
 /** Everything POST /leads needs, built from the parsed environment. */
 export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): CaptureHandlerDeps {
-  const bundle = bundledEmails();
   const practice = practiceFrom(env);
-  const links = createLinkBuilder({
-    siteUrl: env.SITE_URL,
-    publicApiUrl: env.PUBLIC_API_URL,
-    signingKey: signingKeyFrom(env, overrides),
-  });
   return {
     leads: new DynamoLeadRepository(tableFrom(env)),
-    sequences: new BundledSequenceCatalog(bundle),
-    composer: createCaptureEmailComposer({
-      templates: bundle.transactional,
-      practice,
-      staffAddresses: env.STAFF_EMAILS,
-      links,
-    }),
+    sequences: new BundledSequenceCatalog(bundledEmails()),
+    composer: captureComposerFrom(env, overrides),
     mailer: mailerFrom(env, overrides),
     clock: clockFrom(overrides),
     log: logger,

@@ -1,7 +1,13 @@
 import { createDocumentClient, createSesClient } from '../adapters/aws-clients';
+import { bundledEmails } from '../adapters/email-bundle';
+import { createCaptureEmailComposer } from '../lead/capture-emails';
+import { createLinkBuilder } from '../mail/links';
 import { type SigningKeyProvider, secretsManagerKey } from '../adapters/signing-key';
 import { SesMailer } from '../adapters/ses-mailer';
 import { type BaseEnv, ConfigurationError, type MailEnv } from '../config/env';
+import type { Pacer } from '../drip/pacing';
+import type { WorkQueue } from '../drip/ports';
+import type { Counters } from '../drip/send-step';
 import type { Mailer } from '../mail/outgoing-email';
 import type { PracticeDetails } from '../mail/practice';
 import { type Clock, systemClock } from '../shared/clock';
@@ -13,7 +19,11 @@ import { type Clock, systemClock } from '../shared/clock';
 export interface Overrides {
   clock?: Clock;
   signingKey?: SigningKeyProvider;
+  webhookKey?: SigningKeyProvider;
   mailer?: Mailer;
+  queue?: WorkQueue;
+  pacer?: Pacer;
+  counters?: Counters;
 }
 
 export function practiceFrom(env: MailEnv): PracticeDetails {
@@ -43,7 +53,7 @@ export function mailerFrom(env: MailEnv, overrides: Overrides): Mailer {
   );
 }
 
-export function signingKeyFrom(env: MailEnv, overrides: Overrides): SigningKeyProvider {
+export function signingKeyFrom(env: { SIGNING_KEY_SECRET_ARN?: string }, overrides: Overrides): SigningKeyProvider {
   if (overrides.signingKey) return overrides.signingKey;
   if (!env.SIGNING_KEY_SECRET_ARN) {
     throw new ConfigurationError('Invalid configuration: SIGNING_KEY_SECRET_ARN is not set');
@@ -53,4 +63,24 @@ export function signingKeyFrom(env: MailEnv, overrides: Overrides): SigningKeyPr
 
 export function clockFrom(overrides: Overrides): Clock {
   return overrides.clock ?? systemClock;
+}
+
+export function webhookKeyFrom(env: { WEBHOOK_SECRET_ARN?: string }, overrides: Overrides): SigningKeyProvider {
+  if (overrides.webhookKey) return overrides.webhookKey;
+  if (!env.WEBHOOK_SECRET_ARN) throw new ConfigurationError('Invalid configuration: WEBHOOK_SECRET_ARN is not set');
+  return secretsManagerKey(env.WEBHOOK_SECRET_ARN);
+}
+
+export function linksFrom(env: MailEnv, overrides: Overrides) {
+  return createLinkBuilder({ siteUrl: env.SITE_URL, publicApiUrl: env.PUBLIC_API_URL, signingKey: signingKeyFrom(env, overrides) });
+}
+
+/** The confirmation, opt-in and staff emails: built the same way by the capture path and the sender. */
+export function captureComposerFrom(env: MailEnv, overrides: Overrides) {
+  return createCaptureEmailComposer({
+    templates: bundledEmails().transactional,
+    practice: practiceFrom(env),
+    staffAddresses: env.STAFF_EMAILS,
+    links: linksFrom(env, overrides),
+  });
 }

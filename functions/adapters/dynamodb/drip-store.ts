@@ -1,0 +1,288 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { DripStore, EmailEventField, EnrolmentAdvance, SendRecord } from '../../drip/ports';
+import type { CaptureEmailIntent, Enrolment, ExitReason, Lead, Submission } from '../../lead/lead';
+import { dueShard, keys } from './keys';
+import { cancellationCodes, isConditionFailure } from './transactions';
+
+export interface DripTable {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  dueShards: number;
+}
+
+/** Strips the table's own attributes so the domain sees only its types. */
+function entity<T>(item: Record<string, unknown> | undefined): T | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, type: _type, duePk: _duePk, dueAt: _dueAt, listPk: _listPk, listSk: _listSk, ...rest } = item;
+  return rest as T;
+}
+
+export class DynamoDripStore implements DripStore {
+  constructor(private readonly table: DripTable) {}
+
+  private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+    const result = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: key, ConsistentRead: true }));
+    return entity<T>(result.Item);
+  }
+
+  getEnrolment(leadId: string, sequenceId: string) {
+    return this.get<Enrolment>(keys.enrolment(leadId, sequenceId));
+  }
+
+  getLead(leadId: string) {
+    return this.get<Lead>(keys.lead(leadId));
+  }
+
+  getSendRecord(leadId: string, sequenceId: string, stepId: string) {
+    return this.get<SendRecord>(keys.send(leadId, sequenceId, stepId));
+  }
+
+  getCaptureEmail(leadId: string, submissionId: string, kind: string) {
+    return this.get<CaptureEmailIntent>(keys.captureEmail(leadId, submissionId, kind));
+  }
+
+  getSubmission(leadId: string, submissionId: string) {
+    return this.get<Submission>(keys.submission(leadId, submissionId));
+  }
+
+  async claimStep(record: SendRecord): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: { ...keys.send(record.leadId, record.sequenceId, record.stepId), type: 'send', ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseClaim(record: SendRecord): Promise<void> {
+    try {
+      await this.table.client.send(
+        new DeleteCommand({
+          TableName: this.table.tableName,
+          Key: keys.send(record.leadId, record.sequenceId, record.stepId),
+          ConditionExpression: 'claimId = :claimId AND #status = :claimed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimId': record.claimId, ':claimed': 'claimed' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async finishStep(record: SendRecord, enrolment: Enrolment, advance: EnrolmentAdvance): Promise<void> {
+    const recordPut = {
+      TableName: this.table.tableName,
+      Item: { ...keys.send(record.leadId, record.sequenceId, record.stepId), type: 'send', ...record },
+      ConditionExpression: 'claimId = :claimId',
+      ExpressionAttributeValues: { ':claimId': record.claimId },
+    };
+    try {
+      await this.table.client.send(
+        new TransactWriteCommand({
+          TransactItems: [{ Put: recordPut }, { Update: this.advanceUpdate(record, enrolment, advance) }],
+        }),
+      );
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      // The enrolment moved on meanwhile (an unsubscribe, say): the step's outcome is still recorded.
+      if (codes?.[0] === 'None' && codes[1] === 'ConditionalCheckFailed') {
+        await this.table.client.send(new PutCommand(recordPut)).catch((putError) => {
+          if (!isConditionFailure(putError)) throw putError;
+        });
+        return;
+      }
+      if (codes?.[0] === 'ConditionalCheckFailed') return; // someone else finished this claim
+      throw error;
+    }
+  }
+
+  private advanceUpdate(record: SendRecord, enrolment: Enrolment, advance: EnrolmentAdvance) {
+    const base = {
+      TableName: this.table.tableName,
+      Key: keys.enrolment(enrolment.leadId, enrolment.sequenceId),
+      ConditionExpression: 'stepIndex = :from AND #status = :active',
+    };
+    const sent =
+      record.status === 'sent'
+        ? { ':lastSentAt': record.sentAt, ':lastStepId': record.stepId, ':lastVariant': record.variant ?? 'a' }
+        : {};
+    const sentSet =
+      record.status === 'sent' ? ', lastSentAt = :lastSentAt, lastStepId = :lastStepId, lastVariant = :lastVariant' : '';
+    const common = { ':from': enrolment.stepIndex, ':active': 'active', ...sent };
+    if (advance.kind === 'next') {
+      return {
+        ...base,
+        UpdateExpression: `SET stepIndex = :next, nextSendAt = :at, dueAt = :at, duePk = :shard${sentSet}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ...common,
+          ':next': advance.stepIndex,
+          ':at': advance.nextSendAt,
+          ':shard': dueShard(enrolment.leadId, this.table.dueShards),
+        },
+      };
+    }
+    const status = advance.kind === 'complete' ? 'completed' : 'exited';
+    return {
+      ...base,
+      UpdateExpression: `SET #status = :status, ${advance.kind === 'complete' ? 'completedAt' : 'exitedAt'} = :at${
+        advance.kind === 'exit' ? ', exitReason = :reason' : ''
+      }${sentSet} REMOVE duePk, dueAt, nextSendAt`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ...common,
+        ':status': status,
+        ':at': advance.at,
+        ...(advance.kind === 'exit' ? { ':reason': advance.reason } : {}),
+      },
+    };
+  }
+
+  async exitEnrolments(leadId: string, reason: ExitReason, at: string): Promise<Enrolment[]> {
+    const result = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk, ':prefix': 'ENROLMENT#' },
+        ConsistentRead: true,
+      }),
+    );
+    const exited: Enrolment[] = [];
+    for (const item of result.Items ?? []) {
+      const enrolment = entity<Enrolment>(item)!;
+      if (enrolment.status !== 'active' && enrolment.status !== 'pending') continue;
+      try {
+        await this.table.client.send(
+          new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: keys.enrolment(leadId, enrolment.sequenceId),
+            UpdateExpression: 'SET #status = :exited, exitReason = :reason, exitedAt = :at REMOVE duePk, dueAt, nextSendAt',
+            ConditionExpression: '#status IN (:active, :pending)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':exited': 'exited', ':reason': reason, ':at': at, ':active': 'active', ':pending': 'pending' },
+          }),
+        );
+        exited.push({ ...enrolment, status: 'exited', exitReason: reason, exitedAt: at });
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    return exited;
+  }
+
+  async recordEmailEvent(leadId: string, sequenceId: string, stepId: string, event: EmailEventField, at: string): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: keys.send(leadId, sequenceId, stepId),
+          UpdateExpression: 'SET #event = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#event)',
+          ExpressionAttributeNames: { '#event': event },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async markLeadBooked(leadId: string, at: string): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: keys.lead(leadId),
+          UpdateExpression: 'SET #status = :booked, bookedAt = :at, updatedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :booked',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':booked': 'booked', ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async claimCaptureEmail(intent: CaptureEmailIntent, at: string): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: keys.captureEmail(intent.leadId, intent.submissionId, intent.kind),
+          UpdateExpression: 'SET #status = :sending, claimedAt = :at',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async finishCaptureEmail(
+    intent: CaptureEmailIntent,
+    result: { status: 'sent' | 'failed' | 'pending'; at: string; messageId?: string; reason?: string; retryAt?: string },
+  ): Promise<void> {
+    const key = keys.captureEmail(intent.leadId, intent.submissionId, intent.kind);
+    const names = { '#status': 'status' };
+    if (result.status === 'pending') {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: key,
+          UpdateExpression: 'SET #status = :pending, dueAt = :retryAt, duePk = :shard, retryAt = :retryAt, lastError = :reason ADD attempts :one',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':retryAt': result.retryAt,
+            ':shard': dueShard(intent.leadId, this.table.dueShards),
+            ':reason': result.reason ?? 'retry',
+            ':one': 1,
+          },
+        }),
+      );
+      return;
+    }
+    await this.table.client.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: key,
+        UpdateExpression: `SET #status = :status, finishedAt = :now${result.messageId ? ', messageId = :messageId, sentAt = :now' : ''}${
+          result.reason ? ', lastError = :reason' : ''
+        } ADD attempts :one REMOVE duePk, dueAt`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: {
+          ':status': result.status,
+          ':now': result.at,
+          ':one': 1,
+          ...(result.messageId ? { ':messageId': result.messageId } : {}),
+          ...(result.reason ? { ':reason': result.reason } : {}),
+        },
+      }),
+    );
+  }
+}

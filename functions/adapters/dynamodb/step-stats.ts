@@ -1,0 +1,61 @@
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { STEP_COUNTERS, type StepCounter, type StepStats } from '../../drip/ports';
+
+export interface StepCounts {
+  sequenceId: string;
+  stepId: string;
+  variant: string;
+  day: string;
+  counts: Record<StepCounter, number>;
+}
+
+/** Per step, variant and day, so the console can show a funnel for any date range. */
+export class DynamoStepStats implements StepStats {
+  constructor(private readonly table: { client: DynamoDBDocumentClient; tableName: string }) {}
+
+  async increment(at: { sequenceId: string; stepId: string; variant: string; day: string }, counter: StepCounter): Promise<void> {
+    await this.table.client.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: { pk: `STATS#${at.sequenceId}`, sk: `DAY#${at.day}#STEP#${at.stepId}#VARIANT#${at.variant}` },
+        UpdateExpression: 'SET #type = :type, sequenceId = :sequenceId, stepId = :stepId, variant = :variant, #day = :day ADD #counter :one',
+        ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#counter': counter },
+        ExpressionAttributeValues: {
+          ':type': 'step-stats',
+          ':sequenceId': at.sequenceId,
+          ':stepId': at.stepId,
+          ':variant': at.variant,
+          ':day': at.day,
+          ':one': 1,
+        },
+      }),
+    );
+  }
+
+  /** Every counter row of a sequence between two days (inclusive, YYYY-MM-DD). */
+  async between(sequenceId: string, fromDay: string, toDay: string): Promise<StepCounts[]> {
+    const rows: StepCounts[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.client.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': `STATS#${sequenceId}`, ':from': `DAY#${fromDay}`, ':to': `DAY#${toDay}#~` },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        rows.push({
+          sequenceId,
+          stepId: String(item.stepId),
+          variant: String(item.variant),
+          day: String(item.day),
+          counts: Object.fromEntries(STEP_COUNTERS.map((name) => [name, Number(item[name] ?? 0)])) as Record<StepCounter, number>,
+        });
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return rows;
+  }
+}

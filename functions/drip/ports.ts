@@ -1,0 +1,91 @@
+import type { CaptureEmailIntent, Enrolment, ExitReason, Lead, Submission } from '../lead/lead';
+import type { CompiledSequence } from '../render/bundle';
+import type { WorkMessage } from './messages';
+
+export interface DueEntry {
+  message: WorkMessage;
+  /** The due time as stored, which a lease must match to take the entry. */
+  dueAt: string;
+}
+
+/** The sparse, sharded due index. */
+export interface DueIndex {
+  duePage(shard: number, upTo: string, cursor?: string): Promise<{ entries: DueEntry[]; cursor?: string }>;
+  /** Moves the entry's due time to `until` if nobody else did first; false if it was taken. */
+  lease(entry: DueEntry, until: string): Promise<boolean>;
+  /** The earliest due time across all shards (the local clock fast-forwards to it). */
+  earliestDue(shards: number): Promise<string | undefined>;
+}
+
+export interface WorkQueue {
+  /** Enqueues in batches; returns the messages that could not be enqueued. */
+  send(messages: WorkMessage[]): Promise<{ failed: WorkMessage[] }>;
+}
+
+export type EmailEventField = 'deliveredAt' | 'openedAt' | 'clickedAt' | 'bouncedAt' | 'complainedAt';
+
+export type SendStatus = 'claimed' | 'sent' | 'skipped' | 'failed';
+
+/** What happened to one step of one enrolment. Written before the send, so a step is sent once. */
+export interface SendRecord {
+  leadId: string;
+  sequenceId: string;
+  sequenceVersion: string;
+  stepId: string;
+  stepIndex: number;
+  status: SendStatus;
+  variant?: string;
+  claimId: string;
+  claimedAt: string;
+  messageId?: string;
+  sentAt?: string;
+  reason?: string;
+  finishedAt?: string;
+}
+
+export type EnrolmentAdvance =
+  | { kind: 'next'; stepIndex: number; nextSendAt: string }
+  | { kind: 'complete'; at: string }
+  | { kind: 'exit'; reason: ExitReason; at: string };
+
+export interface DripStore {
+  getEnrolment(leadId: string, sequenceId: string): Promise<Enrolment | undefined>;
+  getLead(leadId: string): Promise<Lead | undefined>;
+  getSendRecord(leadId: string, sequenceId: string, stepId: string): Promise<SendRecord | undefined>;
+  /** Conditional put: true if this caller now owns the step. */
+  claimStep(record: SendRecord): Promise<boolean>;
+  /** Gives a claimed step back (the send certainly did not happen), so a redelivery can retry it. */
+  releaseClaim(record: SendRecord): Promise<void>;
+  /**
+   * Ends the step (sent, skipped or failed) and moves the enrolment on, in one transaction,
+   * only if the enrolment is still at this step.
+   */
+  finishStep(record: SendRecord, enrolment: Enrolment, advance: EnrolmentAdvance): Promise<void>;
+  exitEnrolments(leadId: string, reason: ExitReason, at: string): Promise<Enrolment[]>;
+  /** Notes a delivery, open, click, bounce or complaint on a sent step; true the first time. */
+  recordEmailEvent(leadId: string, sequenceId: string, stepId: string, event: EmailEventField, at: string): Promise<boolean>;
+  markLeadBooked(leadId: string, at: string): Promise<boolean>;
+  getCaptureEmail(leadId: string, submissionId: string, kind: string): Promise<CaptureEmailIntent | undefined>;
+  getSubmission(leadId: string, submissionId: string): Promise<Submission | undefined>;
+  /** Conditional: pending → sending; false if another worker has it or it is done. */
+  claimCaptureEmail(intent: CaptureEmailIntent, at: string): Promise<boolean>;
+  finishCaptureEmail(intent: CaptureEmailIntent, result: { status: 'sent' | 'failed' | 'pending'; at: string; messageId?: string; reason?: string; retryAt?: string }): Promise<void>;
+}
+
+export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained' | 'erased';
+
+export interface SuppressionList {
+  reasonFor(address: string): Promise<SuppressionReason | undefined>;
+  suppress(address: string, reason: SuppressionReason, at: string): Promise<void>;
+}
+
+export const STEP_COUNTERS = ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained', 'unsubscribed', 'booked'] as const;
+export type StepCounter = (typeof STEP_COUNTERS)[number];
+
+export interface StepStats {
+  increment(at: { sequenceId: string; stepId: string; variant: string; day: string }, counter: StepCounter): Promise<void>;
+}
+
+export interface SequenceVersions {
+  get(sequenceId: string, version: string): Promise<CompiledSequence | undefined>;
+}

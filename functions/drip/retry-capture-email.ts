@@ -1,0 +1,73 @@
+import type { CaptureEmailComposer } from '../lead/capture-emails';
+import { type Mailer, SendError } from '../mail/outgoing-email';
+import type { Log } from '../observability/logger';
+import { errorFields } from '../observability/redact';
+import type { Clock } from '../shared/clock';
+import type { CaptureEmailMessage } from './messages';
+import type { Pacer } from './pacing';
+import type { DripStore, SuppressionList } from './ports';
+import { sendWithRetry } from './send-with-retry';
+
+export interface RetryCaptureDeps {
+  store: DripStore;
+  suppression: SuppressionList;
+  composer: CaptureEmailComposer;
+  mailer: Mailer;
+  pacer: Pacer;
+  clock: Clock;
+  log: Log;
+  settings: { maxSendAttempts: number; maxRetries: number; retryBackoffMs: number; claimTimeoutMs: number };
+}
+
+export type CaptureRetryOutcome = 'sent' | 'failed' | 'rescheduled' | 'stale';
+
+/**
+ * Sends a confirmation, opt-in or staff email that the capture path could not send. Same
+ * rules as sequence steps: claimed first, sent at most once, failures recorded.
+ */
+export async function retryCaptureEmail(message: CaptureEmailMessage, deps: RetryCaptureDeps): Promise<CaptureRetryOutcome> {
+  const { store } = deps;
+  const intent = await store.getCaptureEmail(message.leadId, message.submissionId, message.emailKind);
+  if (!intent) return 'stale';
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  if (intent.status === 'sending') {
+    const claimedAt = Date.parse(intent.claimedAt ?? at);
+    if (now.getTime() - claimedAt < deps.settings.claimTimeoutMs) return 'stale';
+    await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'interrupted after claim' });
+    return 'failed';
+  }
+  if (intent.status !== 'pending' || !(await store.claimCaptureEmail(intent, at))) return 'stale';
+
+  const [lead, submission] = await Promise.all([store.getLead(intent.leadId), store.getSubmission(intent.leadId, intent.submissionId)]);
+  if (!lead || !submission) {
+    await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'lead no longer exists' });
+    return 'failed';
+  }
+  if (intent.kind !== 'staff-notification' && (await deps.suppression.reasonFor(lead.email))) {
+    await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'address suppressed' });
+    return 'failed';
+  }
+  try {
+    const email = await deps.composer.compose(intent, {
+      lead,
+      submission,
+      isNewLead: lead.createdAt === submission.receivedAt,
+    });
+    const { messageId } = await sendWithRetry(() => deps.mailer.send(email), deps.pacer, deps.settings.maxSendAttempts);
+    await store.finishCaptureEmail(intent, { status: 'sent', at: deps.clock.now().toISOString(), messageId });
+    return 'sent';
+  } catch (error) {
+    const fields = errorFields(error);
+    const retryable = error instanceof SendError && error.outcome === 'retryable';
+    if (retryable && intent.attempts < deps.settings.maxRetries) {
+      const retryAt = new Date(now.getTime() + deps.settings.retryBackoffMs * 2 ** intent.attempts).toISOString();
+      await store.finishCaptureEmail(intent, { status: 'pending', at, retryAt, reason: fields.errorName });
+      return 'rescheduled';
+    }
+    deps.log.warn('Capture email failed for good', { leadId: intent.leadId, emailKind: intent.kind, ...fields });
+    const reason = error instanceof SendError ? `${error.outcome}: ${error.code}` : fields.errorName;
+    await store.finishCaptureEmail(intent, { status: 'failed', at, reason });
+    return 'failed';
+  }
+}

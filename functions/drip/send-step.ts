@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { Enrolment, ExitReason } from '../lead/lead';
+import { type Mailer, SendError } from '../mail/outgoing-email';
+import type { LinkBuilder, PracticeDetails } from '../mail/practice';
+import type { Log } from '../observability/logger';
+import { errorFields } from '../observability/redact';
+import type { CompiledSequence } from '../render/bundle';
+import { nextSendTime } from '../schedule/send-time';
+import type { Clock } from '../shared/clock';
+import type { StepMessage } from './messages';
+import type { Pacer } from './pacing';
+import type { DripStore, EnrolmentAdvance, SendRecord, SequenceVersions, StepStats, SuppressionList } from './ports';
+import { sendWithRetry } from './send-with-retry';
+import { composeStepEmail } from './step-email';
+import { chooseVariant } from './variant';
+
+export interface Counters {
+  add(name: 'StepSent' | 'StepSkipped' | 'StepFailed' | 'StepInterrupted', value?: number): void;
+}
+
+export interface SendStepDeps {
+  store: DripStore;
+  suppression: SuppressionList;
+  versions: SequenceVersions;
+  stats: StepStats;
+  mailer: Mailer;
+  pacer: Pacer;
+  clock: Clock;
+  log: Log;
+  counters: Counters;
+  practice: PracticeDetails;
+  links: LinkBuilder;
+  settings: {
+    /** A claim older than this, still not finished, belonged to a sender that stopped. */
+    claimTimeoutMs: number;
+    maxSendAttempts: number;
+  };
+}
+
+export type StepOutcome =
+  | { status: 'sent'; messageId: string }
+  | { status: 'skipped' | 'failed'; reason: string }
+  | { status: 'stale' | 'in-progress' };
+
+export class SequenceVersionMissingError extends Error {
+  override name = 'SequenceVersionMissingError';
+}
+
+/**
+ * Sends one due step, at most once. The enrolment and the suppression list are read again
+ * here, so an unsubscribe that happened after the step was queued wins. The step is claimed
+ * with a conditional write before sending: a second sender or a redelivered message finds the
+ * claim and does not send again. If a sender stops after claiming, the step is recorded as
+ * failed once the claim times out (at most once, never twice; the failure is counted and alarmed).
+ */
+export async function sendStep(message: StepMessage, deps: SendStepDeps): Promise<StepOutcome> {
+  const { store } = deps;
+  const enrolment = await store.getEnrolment(message.leadId, message.sequenceId);
+  if (!enrolment || enrolment.status !== 'active' || enrolment.stepIndex !== message.stepIndex) return { status: 'stale' };
+
+  const sequence = await deps.versions.get(enrolment.sequenceId, enrolment.sequenceVersion);
+  if (!sequence) throw new SequenceVersionMissingError(`${enrolment.sequenceId}@${enrolment.sequenceVersion}`);
+  const step = sequence.steps[enrolment.stepIndex];
+  const now = deps.clock.now();
+  if (!step) {
+    deps.log.error('Enrolment points past the last step', { leadId: enrolment.leadId, sequenceId: enrolment.sequenceId });
+    return { status: 'stale' };
+  }
+  const lead = await store.getLead(enrolment.leadId);
+  const variant = chooseVariant(step.variants, `${enrolment.leadId}:${sequence.id}:${step.id}`);
+  const record: SendRecord = {
+    leadId: enrolment.leadId,
+    sequenceId: sequence.id,
+    sequenceVersion: sequence.version,
+    stepId: step.id,
+    stepIndex: enrolment.stepIndex,
+    status: 'claimed',
+    variant: variant.id,
+    claimId: randomUUID(),
+    claimedAt: now.toISOString(),
+  };
+
+  if (!(await store.claimStep(record))) return settleExistingClaim(record, enrolment, sequence, deps);
+
+  const suppressed: ExitReason | undefined = lead ? await deps.suppression.reasonFor(lead.email) : 'erased';
+  if (!lead || suppressed) {
+    const reason = suppressed ?? 'erased';
+    return finish(record, enrolment, { kind: 'exit', reason, at: now.toISOString() }, deps, {
+      status: 'skipped',
+      reason: `suppressed: ${reason}`,
+    });
+  }
+  if (!step.enabled) {
+    return finish(record, enrolment, advanceAfter(sequence, enrolment, now), deps, { status: 'skipped', reason: 'step disabled' });
+  }
+
+  const email = await composeStepEmail({ sequence, step, variantId: variant.id, lead, enrolment, practice: deps.practice, links: deps.links });
+  let messageId: string;
+  try {
+    ({ messageId } = await sendWithRetry(() => deps.mailer.send(email), deps.pacer, deps.settings.maxSendAttempts));
+  } catch (error) {
+    if (error instanceof SendError && error.outcome === 'retryable') {
+      // Certainly not sent: give the step back so the queue's redelivery tries again later.
+      await store.releaseClaim(record);
+      throw error;
+    }
+    const reason = error instanceof SendError ? `${error.outcome}: ${error.code}` : `error: ${errorFields(error).errorName}`;
+    deps.log.warn('Step not sent', { leadId: record.leadId, sequenceId: record.sequenceId, stepId: record.stepId, reason });
+    return finish(record, enrolment, advanceAfter(sequence, enrolment, deps.clock.now()), deps, { status: 'failed', reason });
+  }
+  const sentAt = deps.clock.now();
+  await finish({ ...record, messageId, sentAt: sentAt.toISOString() }, enrolment, advanceAfter(sequence, enrolment, sentAt), deps, {
+    status: 'sent',
+    messageId,
+  });
+  return { status: 'sent', messageId };
+}
+
+async function settleExistingClaim(
+  attempt: SendRecord,
+  enrolment: Enrolment,
+  sequence: CompiledSequence,
+  deps: SendStepDeps,
+): Promise<StepOutcome> {
+  const existing = await deps.store.getSendRecord(attempt.leadId, attempt.sequenceId, attempt.stepId);
+  if (!existing || existing.status !== 'claimed') return { status: 'stale' };
+  const age = deps.clock.now().getTime() - Date.parse(existing.claimedAt);
+  if (age < deps.settings.claimTimeoutMs) return { status: 'in-progress' };
+  // Its sender stopped between claiming and finishing; SES may or may not have the message.
+  // Sending again could send twice, so the step is recorded as failed and counted for the alarm.
+  deps.counters.add('StepInterrupted');
+  deps.log.error('Step claim abandoned by a stopped sender; recorded as failed', {
+    leadId: existing.leadId,
+    sequenceId: existing.sequenceId,
+    stepId: existing.stepId,
+  });
+  const now = deps.clock.now();
+  return finish(existing, enrolment, advanceAfter(sequence, enrolment, now), deps, {
+    status: 'failed',
+    reason: 'interrupted after claim',
+  });
+}
+
+async function finish(
+  record: SendRecord,
+  enrolment: Enrolment,
+  advance: EnrolmentAdvance,
+  deps: SendStepDeps,
+  outcome: StepOutcome & { status: 'sent' | 'skipped' | 'failed' },
+): Promise<StepOutcome> {
+  const finishedAt = deps.clock.now().toISOString();
+  const final: SendRecord = {
+    ...record,
+    status: outcome.status,
+    finishedAt,
+    ...(outcome.status === 'sent' ? {} : { reason: outcome.reason }),
+  };
+  await deps.store.finishStep(final, enrolment, advance);
+  if (outcome.status === 'sent') {
+    deps.counters.add('StepSent');
+    await deps.stats
+      .increment({ sequenceId: record.sequenceId, stepId: record.stepId, variant: record.variant ?? 'a', day: finishedAt.slice(0, 10) }, 'sent')
+      .catch((error) => deps.log.warn('Step counter not updated', errorFields(error)));
+  } else {
+    deps.counters.add(outcome.status === 'failed' ? 'StepFailed' : 'StepSkipped');
+  }
+  return outcome;
+}
+
+/** Where the enrolment goes after this step: the next enabled step, timed by its send window, or done. */
+export function advanceAfter(sequence: CompiledSequence, enrolment: Enrolment, after: Date): EnrolmentAdvance {
+  const nextIndex = sequence.steps.findIndex((step, index) => index > enrolment.stepIndex && step.enabled);
+  const next = sequence.steps[nextIndex];
+  if (!next) return { kind: 'complete', at: after.toISOString() };
+  const due = nextSendTime({ after, delay: next.delay, window: sequence.sendWindow, timeZone: enrolment.timeZone });
+  return { kind: 'next', stepIndex: nextIndex, nextSendAt: due.toISOString() };
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { checkEmailAddress, leadIdFor } from '../lead/email-address';
+import type { Clock } from '../shared/clock';
+import { type ExitDeps, suppressAndExit } from '../suppression/exit-lead';
+import type { DripStore, EmailEventField, StepCounter } from './ports';
+
+const recipients = z.array(z.object({ emailAddress: z.string() }).loose()).default([]);
+const timestamped = z.object({ timestamp: z.string().optional() }).loose();
+
+/** SES event publishing record (the same shape through SNS or EventBridge). */
+export const sesEventSchema = z
+  .object({
+    eventType: z.string(),
+    mail: z
+      .object({
+        messageId: z.string(),
+        timestamp: z.string().optional(),
+        destination: z.array(z.string()).default([]),
+        tags: z.record(z.string(), z.array(z.string())).default({}),
+      })
+      .loose(),
+    bounce: timestamped.extend({ bounceType: z.string(), bouncedRecipients: recipients }).optional(),
+    complaint: timestamped.extend({ complainedRecipients: recipients }).optional(),
+    delivery: timestamped.optional(),
+    open: timestamped.optional(),
+    click: timestamped.optional(),
+  })
+  .loose();
+
+export type SesEvent = z.infer<typeof sesEventSchema>;
+
+export interface SesEventDeps extends ExitDeps {
+  store: ExitDeps['store'] & Pick<DripStore, 'recordEmailEvent'>;
+  clock: Clock;
+}
+
+const ENGAGEMENT: Record<string, [EmailEventField, StepCounter]> = {
+  Delivery: ['deliveredAt', 'delivered'],
+  Open: ['openedAt', 'opened'],
+  Click: ['clickedAt', 'clicked'],
+};
+
+export type SesEventOutcome = 'counted' | 'suppressed' | 'duplicate' | 'ignored';
+
+/**
+ * A hard bounce or a complaint suppresses the address and stops its sequences. Every event is
+ * noted once on the step it belongs to and counted once, even if SES delivers it twice.
+ */
+export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promise<SesEventOutcome> {
+  const tags = Object.fromEntries(Object.entries(event.mail.tags).map(([name, values]) => [name, values[0] ?? '']));
+  const step =
+    tags.kind === 'step' && tags.lead && tags.sequence && tags.step
+      ? { leadId: tags.lead, sequenceId: tags.sequence, stepId: tags.step, variant: tags.variant || 'a' }
+      : undefined;
+  const at = eventTime(event) ?? deps.clock.now().toISOString();
+
+  const countOnStep = async (field: EmailEventField, counter: StepCounter): Promise<boolean> => {
+    if (!step) return false;
+    const first = await deps.store.recordEmailEvent(step.leadId, step.sequenceId, step.stepId, field, at);
+    if (first) await deps.stats.increment({ ...step, day: at.slice(0, 10) }, counter);
+    return first;
+  };
+
+  const engagement = ENGAGEMENT[event.eventType];
+  if (engagement) return (await countOnStep(...engagement)) ? 'counted' : step ? 'duplicate' : 'ignored';
+
+  const hard =
+    event.eventType === 'Bounce' && event.bounce?.bounceType === 'Permanent'
+      ? { reason: 'bounced' as const, field: 'bouncedAt' as const, addresses: event.bounce.bouncedRecipients }
+      : event.eventType === 'Complaint'
+        ? { reason: 'complained' as const, field: 'complainedAt' as const, addresses: event.complaint?.complainedRecipients ?? [] }
+        : undefined;
+  if (!hard) return 'ignored';
+  // Staff notifications go to the practice's own mailbox: a bounce there is a setup problem, not a lead's.
+  if (tags.kind === 'staff-notification') {
+    deps.log.warn('A staff notification bounced or was marked as spam; check STAFF_EMAILS', { eventType: event.eventType });
+    return 'ignored';
+  }
+  for (const { emailAddress } of hard.addresses) {
+    const check = checkEmailAddress(emailAddress);
+    const leadId = check.ok ? leadIdFor(check.normalised) : tags.lead;
+    if (leadId) await suppressAndExit(leadId, emailAddress, hard.reason, at, deps, false);
+  }
+  await countOnStep(hard.field, hard.reason);
+  return 'suppressed';
+}
+
+function eventTime(event: SesEvent): string | undefined {
+  const candidate =
+    event.bounce?.timestamp ?? event.complaint?.timestamp ?? event.delivery?.timestamp ?? event.open?.timestamp ?? event.click?.timestamp ?? event.mail.timestamp;
+  return candidate && !Number.isNaN(Date.parse(candidate)) ? new Date(candidate).toISOString() : undefined;
+}

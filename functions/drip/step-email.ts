@@ -1,0 +1,49 @@
+import { readableInterests } from '../lead/capture-emails';
+import type { Enrolment, Lead } from '../lead/lead';
+import { listUnsubscribeHeaders, type OutgoingEmail } from '../mail/outgoing-email';
+import type { LinkBuilder, PracticeDetails } from '../mail/practice';
+import type { CompiledSequence, CompiledStep } from '../render/bundle';
+import { renderEmail } from '../render/render';
+
+export interface StepEmailInput {
+  sequence: CompiledSequence;
+  step: CompiledStep;
+  variantId: string;
+  lead: Lead;
+  enrolment: Enrolment;
+  practice: PracticeDetails;
+  links: LinkBuilder;
+}
+
+/** Renders one step of a sequence for one lead, from the version the lead is pinned to. */
+export async function composeStepEmail(input: StepEmailInput): Promise<OutgoingEmail> {
+  const { sequence, step, lead, practice, links } = input;
+  const variant = step.variants.find((candidate) => candidate.id === input.variantId) ?? step.variants[0]!;
+  const unsubscribeUrl = await links.unsubscribeUrl(lead.leadId);
+  const rendered = renderEmail({
+    template: step.template,
+    subject: variant.subject,
+    preheader: step.preheader,
+    values: {
+      firstName: lead.firstName,
+      interests: readableInterests(lead.interests),
+      practiceName: practice.name,
+      practiceAddress: practice.postalAddress,
+      practicePhone: practice.phone,
+      surgeonName: practice.surgeon,
+      siteUrl: links.siteUrl,
+      bookingUrl: links.bookingUrl,
+      unsubscribeUrl,
+      signupDate: new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: input.enrolment.timeZone }).format(
+        new Date(input.enrolment.enrolledAt),
+      ),
+    },
+    utm: { campaign: sequence.id, content: step.id },
+  });
+  return {
+    to: [lead.email],
+    ...rendered,
+    headers: listUnsubscribeHeaders(unsubscribeUrl),
+    tags: { kind: 'step', lead: lead.leadId, sequence: sequence.id, step: step.id, variant: variant.id },
+  };
+}

@@ -1,0 +1,49 @@
+const escape = (value: string) =>
+  value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+
+function page(title: string, body: string, siteUrl: string): string {
+  const stylesheet = new URL('/assets/styles.css', siteUrl).toString();
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escape(title)}</title>
+<link rel="stylesheet" href="${escape(stylesheet)}">
+</head>
+<body>
+<main class="container narrow" id="main">
+${body}
+</main>
+</body>
+</html>`;
+}
+
+/** GET /u/{token}: asks before doing anything, because link scanners follow GET links. */
+export function confirmUnsubscribePage(practiceName: string, siteUrl: string): string {
+  return page(
+    'Unsubscribe',
+    `<h1>Stop emails from ${escape(practiceName)}?</h1>
+<p>You will not receive any more of our educational emails. This does not cancel an appointment.</p>
+<form method="post">
+<input type="hidden" name="List-Unsubscribe" value="One-Click">
+<button type="submit" class="button">Unsubscribe</button>
+</form>`,
+    siteUrl,
+  );
+}
+
+export function unsubscribedPage(practiceName: string, siteUrl: string): string {
+  return page(
+    'You are unsubscribed',
+    `<h1>You are unsubscribed</h1>
+<p>${escape(practiceName)} will not send you any more educational emails. If you asked us to contact you about a consultation, we may still reply to that request.</p>
+<p><a href="${escape(siteUrl)}">Back to the website</a></p>`,
+    siteUrl,
+  );
+}
+
+export function invalidLinkPage(message: string, siteUrl: string): string {
+  return page('Link not valid', `<h1>This link is not valid</h1>\n<p>${escape(message)}</p>`, siteUrl);
+}

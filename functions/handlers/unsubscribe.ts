@@ -1,0 +1,55 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { SigningKeyProvider } from '../adapters/signing-key';
+import { htmlResponse, type HttpResponse } from '../http/responses';
+import type { Log } from '../observability/logger';
+import { errorFields } from '../observability/redact';
+import type { Clock } from '../shared/clock';
+import type { ExitDeps } from '../suppression/exit-lead';
+import { unsubscribeLead } from '../suppression/unsubscribe';
+import { InvalidTokenError, verifyUnsubscribeToken } from '../suppression/unsubscribe-token';
+import { confirmUnsubscribePage, invalidLinkPage, unsubscribedPage } from './unsubscribe-pages';
+
+export interface UnsubscribeHandlerDeps extends ExitDeps {
+  clock: Clock;
+  signingKey: SigningKeyProvider;
+  practiceName: string;
+  siteUrl: string;
+  log: Log;
+}
+
+const MAX_BODY_BYTES = 4096;
+
+/**
+ * GET /u/{token} shows a confirm button and changes nothing; POST /u/{token} (RFC 8058
+ * one-click, body "List-Unsubscribe=One-Click") unsubscribes with no login or cookie and
+ * answers 200, never a redirect. The token is never logged.
+ */
+export function makeUnsubscribeHandler(deps: UnsubscribeHandlerDeps) {
+  return middy<APIGatewayProxyEventV2, HttpResponse>()
+    .use(httpHeaderNormalizer())
+    .handler(async (event) => {
+      const method = event.requestContext.http.method;
+      const invalid = (message: string) => htmlResponse(400, invalidLinkPage(message, deps.siteUrl));
+      let leadId: string;
+      try {
+        leadId = verifyUnsubscribeToken(event.pathParameters?.token ?? '', await deps.signingKey());
+      } catch (error) {
+        if (error instanceof InvalidTokenError) return invalid(error.message);
+        throw error;
+      }
+      if (method === 'GET' || method === 'HEAD') return htmlResponse(200, confirmUnsubscribePage(deps.practiceName, deps.siteUrl));
+      if ((event.body?.length ?? 0) > MAX_BODY_BYTES) return htmlResponse(413, invalidLinkPage('The request was too large.', deps.siteUrl));
+      try {
+        const result = await unsubscribeLead(leadId, deps);
+        deps.log.info('Unsubscribe', { leadId, result });
+      } catch (error) {
+        deps.log.error('Unsubscribe failed', { leadId, ...errorFields(error) });
+        return htmlResponse(503, invalidLinkPage('We could not complete this right now. Please try again in a minute.', deps.siteUrl), {
+          'retry-after': '60',
+        });
+      }
+      return htmlResponse(200, unsubscribedPage(deps.practiceName, deps.siteUrl));
+    });
+}

@@ -1,0 +1,19 @@
+import type { Clock } from '../shared/clock';
+import { creditLastSteps, type ExitDeps } from '../suppression/exit-lead';
+
+export type BookedResult = 'booked' | 'already-booked' | 'unknown-lead';
+
+/**
+ * The person booked a consultation: stop their sequences (exit reason "booked") and credit the
+ * step that last reached them. No suppression: they may still hear from the practice directly.
+ */
+export async function markLeadBooked(leadId: string, deps: ExitDeps & { clock: Clock }): Promise<BookedResult> {
+  const at = deps.clock.now().toISOString();
+  const lead = await deps.store.getLead(leadId);
+  if (!lead) return 'unknown-lead';
+  const changed = await deps.store.markLeadBooked(leadId, at);
+  const exited = await deps.store.exitEnrolments(leadId, 'booked', at);
+  await creditLastSteps(exited, 'booked', at, deps);
+  deps.log.info('Lead booked', { leadId, stopped: exited.length });
+  return changed || exited.length > 0 ? 'booked' : 'already-booked';
+}

@@ -1,0 +1,104 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createSesClient } from '../adapters/aws-clients';
+import { DynamoDripStore } from '../adapters/dynamodb/drip-store';
+import { DynamoDueIndex } from '../adapters/dynamodb/due-index';
+import { DynamoSequenceVersions } from '../adapters/dynamodb/sequence-versions';
+import { DynamoStepStats } from '../adapters/dynamodb/step-stats';
+import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-list';
+import { bundledEmails } from '../adapters/email-bundle';
+import { accountMaxSendRate, lazyPacer } from '../adapters/ses-send-rate';
+import { SqsWorkQueue } from '../adapters/sqs-work-queue';
+import type { BaseEnv, BookedEnv, DispatcherEnv, SenderEnv, UnsubscribeEnv } from '../config/env';
+import type { DispatchDeps, DispatchSettings } from '../drip/dispatch';
+import type { BookedHandlerDeps } from '../handlers/booked';
+import type { SenderDeps } from '../handlers/sender';
+import type { UnsubscribeHandlerDeps } from '../handlers/unsubscribe';
+import type { SesEventDeps } from '../drip/ses-event';
+import { logger } from '../observability/logger';
+import { metricCounters } from '../observability/metrics';
+import {
+  captureComposerFrom,
+  clockFrom,
+  linksFrom,
+  mailerFrom,
+  type Overrides,
+  practiceFrom,
+  signingKeyFrom,
+  tableFrom,
+  webhookKeyFrom,
+} from './common';
+
+/** The stores every drip function shares. */
+export function dripStores(env: BaseEnv) {
+  const table = tableFrom(env);
+  return {
+    table,
+    store: new DynamoDripStore(table),
+    suppression: new DynamoSuppressionList(table),
+    stats: new DynamoStepStats(table),
+  };
+}
+
+export function dispatcherDeps(env: DispatcherEnv, overrides: Overrides = {}): { deps: DispatchDeps; settings: DispatchSettings } {
+  const { table } = dripStores(env);
+  return {
+    deps: {
+      due: new DynamoDueIndex(table),
+      queue: overrides.queue ?? new SqsWorkQueue(new SQSClient({}), env.WORK_QUEUE_URL),
+      clock: clockFrom(overrides),
+      log: logger,
+    },
+    settings: { shards: env.DUE_SHARDS, leaseMs: env.DISPATCH_LEASE_SECONDS * 1000, maxPerRun: env.DISPATCH_MAX_PER_RUN },
+  };
+}
+
+export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDeps {
+  const { table, store, suppression, stats } = dripStores(env);
+  const sesForRate = createSesClient({ endpoint: env.SES_ENDPOINT });
+  const rate = env.MAX_SEND_RATE;
+  return {
+    store,
+    suppression,
+    stats,
+    versions: new DynamoSequenceVersions(table, Object.values(bundledEmails().sequences)),
+    mailer: mailerFrom(env, overrides),
+    composer: captureComposerFrom(env, overrides),
+    pacer: overrides.pacer ?? lazyPacer(async () => rate ?? accountMaxSendRate(sesForRate), env.SENDER_CONCURRENCY),
+    clock: clockFrom(overrides),
+    log: logger,
+    counters: overrides.counters ?? metricCounters,
+    practice: practiceFrom(env),
+    links: linksFrom(env, overrides),
+    parallelism: 4,
+    settings: {
+      claimTimeoutMs: env.CLAIM_TIMEOUT_SECONDS * 1000,
+      maxSendAttempts: 4,
+      maxRetries: 8,
+      retryBackoffMs: 60_000,
+    },
+  };
+}
+
+export function unsubscribeDeps(env: UnsubscribeEnv, overrides: Overrides = {}): UnsubscribeHandlerDeps {
+  const { store, suppression, stats } = dripStores(env);
+  return {
+    store,
+    suppression,
+    stats,
+    log: logger,
+    clock: clockFrom(overrides),
+    signingKey: signingKeyFrom(env, overrides),
+    practiceName: env.PRACTICE_NAME,
+    siteUrl: env.SITE_URL,
+  };
+}
+
+export function sesEventsDeps(env: BaseEnv, overrides: Overrides = {}): SesEventDeps {
+  const { store, suppression, stats } = dripStores(env);
+  return { store, suppression, stats, log: logger, clock: clockFrom(overrides) };
+}
+
+export function bookedDeps(env: BookedEnv, overrides: Overrides = {}): BookedHandlerDeps {
+  const { store, suppression, stats } = dripStores(env);
+  return { store, suppression, stats, log: logger, clock: clockFrom(overrides), webhookKey: webhookKeyFrom(env, overrides) };
+}
