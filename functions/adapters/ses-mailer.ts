@@ -1,5 +1,11 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { assertSafeForHeaders, type Mailer, type OutgoingEmail, SendError, type SentEmail } from '../mail/outgoing-email';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import {
+  assertSafeForHeaders,
+  type Mailer,
+  type OutgoingEmail,
+  SendError,
+  type SentEmail,
+} from '../mail/outgoing-email';
 
 export interface SesMailerOptions {
   client: SESv2Client;
@@ -22,21 +28,23 @@ export class SesMailer implements Mailer {
     assertSafeForHeaders(email);
     const result = await this.options.client
       .send(
-      new SendEmailCommand({
-        FromEmailAddress: this.from,
-        Destination: { ToAddresses: email.to },
-        ...(this.options.replyTo ? { ReplyToAddresses: [this.options.replyTo] } : {}),
-        Content: {
-          Simple: {
-            Subject: { Data: email.subject, Charset: 'UTF-8' },
-            Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
-            ...(email.headers.length > 0 ? { Headers: email.headers.map(({ name, value }) => ({ Name: name, Value: value })) } : {}),
+        new SendEmailCommand({
+          FromEmailAddress: this.from,
+          Destination: { ToAddresses: email.to },
+          ...(this.options.replyTo ? { ReplyToAddresses: [this.options.replyTo] } : {}),
+          Content: {
+            Simple: {
+              Subject: { Data: email.subject, Charset: 'UTF-8' },
+              Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
+              ...(email.headers.length > 0
+                ? { Headers: email.headers.map(({ name, value }) => ({ Name: name, Value: value })) }
+                : {}),
+            },
           },
-        },
-        ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
-        EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })),
-      }),
-    )
+          ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
+          EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })),
+        }),
+      )
       .catch((error: unknown) => {
         throw classifySesError(error);
       });
@@ -55,7 +63,12 @@ export function formatMailbox(name: string, address: string): string {
   return `${display} <${address}>`;
 }
 
-const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'LimitExceededException', 'SendingPausedException']);
+const THROTTLED = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'LimitExceededException',
+  'SendingPausedException',
+]);
 const CONFIGURATION = new Set(['MailFromDomainNotVerifiedException', 'NotFoundException', 'AccessDeniedException']);
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 const UNKNOWN_OUTCOME = new Set(['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'AbortError']);
@@ -67,14 +80,20 @@ const UNKNOWN_OUTCOME = new Set(['TimeoutError', 'RequestTimeout', 'ECONNRESET',
  * A rejected message or address: permanent.
  */
 export function classifySesError(error: unknown): SendError {
-  const { name = 'Error', code, $fault, $metadata } = (error ?? {}) as {
+  const {
+    name = 'Error',
+    code,
+    $fault,
+    $metadata,
+  } = (error ?? {}) as {
     name?: string;
     code?: string;
     $fault?: string;
     $metadata?: { httpStatusCode?: number };
   };
   const id = code ?? name;
-  if (THROTTLED.has(name) || CONFIGURATION.has(name) || NOT_CONNECTED.has(id)) return new SendError(name, 'retryable', id);
+  if (THROTTLED.has(name) || CONFIGURATION.has(name) || NOT_CONNECTED.has(id))
+    return new SendError(name, 'retryable', id);
   if (UNKNOWN_OUTCOME.has(name) || UNKNOWN_OUTCOME.has(id)) return new SendError(name, 'unknown', id);
   if ($fault === 'server' || ($metadata?.httpStatusCode ?? 0) >= 500) return new SendError(name, 'retryable', id);
   return new SendError(name, 'permanent', id);

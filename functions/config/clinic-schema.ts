@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** Characters that would let a value break out of an email header or a log line. */
-export const HEADER_BREAKING = /[\r\n\u0000-\u001f\u007f\u2028\u2029]/;
+/**
+ * Characters that would let a value break out of an email header or a log line: C0 controls
+ * (CR and LF among them), DEL, and the Unicode line and paragraph separators.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+export const HEADER_BREAKING = /[\u0000-\u001f\u007f\u2028\u2029]/;
 
 const singleLine = (max: number) =>
   z

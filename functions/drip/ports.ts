@@ -63,13 +63,28 @@ export interface DripStore {
   finishStep(record: SendRecord, enrolment: Enrolment, advance: EnrolmentAdvance): Promise<void>;
   exitEnrolments(leadId: string, reason: ExitReason, at: string): Promise<Enrolment[]>;
   /** Notes a delivery, open, click, bounce or complaint on a sent step; true the first time. */
-  recordEmailEvent(leadId: string, sequenceId: string, stepId: string, event: EmailEventField, at: string): Promise<boolean>;
+  recordEmailEvent(
+    leadId: string,
+    sequenceId: string,
+    stepId: string,
+    event: EmailEventField,
+    at: string,
+  ): Promise<boolean>;
   markLeadBooked(leadId: string, at: string): Promise<boolean>;
   getCaptureEmail(leadId: string, submissionId: string, kind: string): Promise<CaptureEmailIntent | undefined>;
   getSubmission(leadId: string, submissionId: string): Promise<Submission | undefined>;
   /** Conditional: pending → sending; false if another worker has it or it is done. */
   claimCaptureEmail(intent: CaptureEmailIntent, at: string): Promise<boolean>;
-  finishCaptureEmail(intent: CaptureEmailIntent, result: { status: 'sent' | 'failed' | 'pending'; at: string; messageId?: string; reason?: string; retryAt?: string }): Promise<void>;
+  finishCaptureEmail(
+    intent: CaptureEmailIntent,
+    result: {
+      status: 'sent' | 'failed' | 'pending';
+      at: string;
+      messageId?: string;
+      reason?: string;
+      retryAt?: string;
+    },
+  ): Promise<void>;
 }
 
 export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained' | 'erased';
@@ -79,11 +94,23 @@ export interface SuppressionList {
   suppress(address: string, reason: SuppressionReason, at: string): Promise<void>;
 }
 
-export const STEP_COUNTERS = ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'complained', 'unsubscribed', 'booked'] as const;
+export const STEP_COUNTERS = [
+  'sent',
+  'delivered',
+  'opened',
+  'clicked',
+  'bounced',
+  'complained',
+  'unsubscribed',
+  'booked',
+] as const;
 export type StepCounter = (typeof STEP_COUNTERS)[number];
 
 export interface StepStats {
-  increment(at: { sequenceId: string; stepId: string; variant: string; day: string }, counter: StepCounter): Promise<void>;
+  increment(
+    at: { sequenceId: string; stepId: string; variant: string; day: string },
+    counter: StepCounter,
+  ): Promise<void>;
 }
 
 export interface SequenceVersions {

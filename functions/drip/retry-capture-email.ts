@@ -25,7 +25,10 @@ export type CaptureRetryOutcome = 'sent' | 'failed' | 'rescheduled' | 'stale';
  * Sends a confirmation, opt-in or staff email that the capture path could not send. Same
  * rules as sequence steps: claimed first, sent at most once, failures recorded.
  */
-export async function retryCaptureEmail(message: CaptureEmailMessage, deps: RetryCaptureDeps): Promise<CaptureRetryOutcome> {
+export async function retryCaptureEmail(
+  message: CaptureEmailMessage,
+  deps: RetryCaptureDeps,
+): Promise<CaptureRetryOutcome> {
   const { store } = deps;
   const intent = await store.getCaptureEmail(message.leadId, message.submissionId, message.emailKind);
   if (!intent) return 'stale';
@@ -39,7 +42,10 @@ export async function retryCaptureEmail(message: CaptureEmailMessage, deps: Retr
   }
   if (intent.status !== 'pending' || !(await store.claimCaptureEmail(intent, at))) return 'stale';
 
-  const [lead, submission] = await Promise.all([store.getLead(intent.leadId), store.getSubmission(intent.leadId, intent.submissionId)]);
+  const [lead, submission] = await Promise.all([
+    store.getLead(intent.leadId),
+    store.getSubmission(intent.leadId, intent.submissionId),
+  ]);
   if (!lead || !submission) {
     await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'lead no longer exists' });
     return 'failed';

@@ -5,7 +5,7 @@ import type { LinkBuilder, PracticeDetails } from '../mail/practice';
 import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
 import type { CompiledSequence } from '../render/bundle';
-import { nextSendTime } from '../schedule/send-time';
+import { nextSendTime } from '../schedule';
 import type { Clock } from '../shared/clock';
 import type { StepMessage } from './messages';
 import type { Pacer } from './pacing';
@@ -56,14 +56,17 @@ export class SequenceVersionMissingError extends Error {
 export async function sendStep(message: StepMessage, deps: SendStepDeps): Promise<StepOutcome> {
   const { store } = deps;
   const enrolment = await store.getEnrolment(message.leadId, message.sequenceId);
-  if (!enrolment || enrolment.status !== 'active' || enrolment.stepIndex !== message.stepIndex) return { status: 'stale' };
+  if (enrolment?.status !== 'active' || enrolment.stepIndex !== message.stepIndex) return { status: 'stale' };
 
   const sequence = await deps.versions.get(enrolment.sequenceId, enrolment.sequenceVersion);
   if (!sequence) throw new SequenceVersionMissingError(`${enrolment.sequenceId}@${enrolment.sequenceVersion}`);
   const step = sequence.steps[enrolment.stepIndex];
   const now = deps.clock.now();
   if (!step) {
-    deps.log.error('Enrolment points past the last step', { leadId: enrolment.leadId, sequenceId: enrolment.sequenceId });
+    deps.log.error('Enrolment points past the last step', {
+      leadId: enrolment.leadId,
+      sequenceId: enrolment.sequenceId,
+    });
     return { status: 'stale' };
   }
   const lead = await store.getLead(enrolment.leadId);
@@ -91,10 +94,21 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
     });
   }
   if (!step.enabled) {
-    return finish(record, enrolment, advanceAfter(sequence, enrolment, now), deps, { status: 'skipped', reason: 'step disabled' });
+    return finish(record, enrolment, advanceAfter(sequence, enrolment, now), deps, {
+      status: 'skipped',
+      reason: 'step disabled',
+    });
   }
 
-  const email = await composeStepEmail({ sequence, step, variantId: variant.id, lead, enrolment, practice: deps.practice, links: deps.links });
+  const email = await composeStepEmail({
+    sequence,
+    step,
+    variantId: variant.id,
+    lead,
+    enrolment,
+    practice: deps.practice,
+    links: deps.links,
+  });
   let messageId: string;
   try {
     ({ messageId } = await sendWithRetry(() => deps.mailer.send(email), deps.pacer, deps.settings.maxSendAttempts));
@@ -104,15 +118,30 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
       await store.releaseClaim(record);
       throw error;
     }
-    const reason = error instanceof SendError ? `${error.outcome}: ${error.code}` : `error: ${errorFields(error).errorName}`;
-    deps.log.warn('Step not sent', { leadId: record.leadId, sequenceId: record.sequenceId, stepId: record.stepId, reason });
-    return finish(record, enrolment, advanceAfter(sequence, enrolment, deps.clock.now()), deps, { status: 'failed', reason });
+    const reason =
+      error instanceof SendError ? `${error.outcome}: ${error.code}` : `error: ${errorFields(error).errorName}`;
+    deps.log.warn('Step not sent', {
+      leadId: record.leadId,
+      sequenceId: record.sequenceId,
+      stepId: record.stepId,
+      reason,
+    });
+    return finish(record, enrolment, advanceAfter(sequence, enrolment, deps.clock.now()), deps, {
+      status: 'failed',
+      reason,
+    });
   }
   const sentAt = deps.clock.now();
-  await finish({ ...record, messageId, sentAt: sentAt.toISOString() }, enrolment, advanceAfter(sequence, enrolment, sentAt), deps, {
-    status: 'sent',
-    messageId,
-  });
+  await finish(
+    { ...record, messageId, sentAt: sentAt.toISOString() },
+    enrolment,
+    advanceAfter(sequence, enrolment, sentAt),
+    deps,
+    {
+      status: 'sent',
+      messageId,
+    },
+  );
   return { status: 'sent', messageId };
 }
 
@@ -123,7 +152,7 @@ async function settleExistingClaim(
   deps: SendStepDeps,
 ): Promise<StepOutcome> {
   const existing = await deps.store.getSendRecord(attempt.leadId, attempt.sequenceId, attempt.stepId);
-  if (!existing || existing.status !== 'claimed') return { status: 'stale' };
+  if (existing?.status !== 'claimed') return { status: 'stale' };
   const age = deps.clock.now().getTime() - Date.parse(existing.claimedAt);
   if (age < deps.settings.claimTimeoutMs) return { status: 'in-progress' };
   // Its sender stopped between claiming and finishing; SES may or may not have the message.
@@ -159,7 +188,15 @@ async function finish(
   if (outcome.status === 'sent') {
     deps.counters.add('StepSent');
     await deps.stats
-      .increment({ sequenceId: record.sequenceId, stepId: record.stepId, variant: record.variant ?? 'a', day: finishedAt.slice(0, 10) }, 'sent')
+      .increment(
+        {
+          sequenceId: record.sequenceId,
+          stepId: record.stepId,
+          variant: record.variant ?? 'a',
+          day: finishedAt.slice(0, 10),
+        },
+        'sent',
+      )
       .catch((error) => deps.log.warn('Step counter not updated', errorFields(error)));
   } else {
     deps.counters.add(outcome.status === 'failed' ? 'StepFailed' : 'StepSkipped');

@@ -68,12 +68,18 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
     event.eventType === 'Bounce' && event.bounce?.bounceType === 'Permanent'
       ? { reason: 'bounced' as const, field: 'bouncedAt' as const, addresses: event.bounce.bouncedRecipients }
       : event.eventType === 'Complaint'
-        ? { reason: 'complained' as const, field: 'complainedAt' as const, addresses: event.complaint?.complainedRecipients ?? [] }
+        ? {
+            reason: 'complained' as const,
+            field: 'complainedAt' as const,
+            addresses: event.complaint?.complainedRecipients ?? [],
+          }
         : undefined;
   if (!hard) return 'ignored';
   // Staff notifications go to the practice's own mailbox: a bounce there is a setup problem, not a lead's.
   if (tags.kind === 'staff-notification') {
-    deps.log.warn('A staff notification bounced or was marked as spam; check STAFF_EMAILS', { eventType: event.eventType });
+    deps.log.warn('A staff notification bounced or was marked as spam; check STAFF_EMAILS', {
+      eventType: event.eventType,
+    });
     return 'ignored';
   }
   for (const { emailAddress } of hard.addresses) {
@@ -87,6 +93,11 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
 
 function eventTime(event: SesEvent): string | undefined {
   const candidate =
-    event.bounce?.timestamp ?? event.complaint?.timestamp ?? event.delivery?.timestamp ?? event.open?.timestamp ?? event.click?.timestamp ?? event.mail.timestamp;
+    event.bounce?.timestamp ??
+    event.complaint?.timestamp ??
+    event.delivery?.timestamp ??
+    event.open?.timestamp ??
+    event.click?.timestamp ??
+    event.mail.timestamp;
   return candidate && !Number.isNaN(Date.parse(candidate)) ? new Date(candidate).toISOString() : undefined;
 }

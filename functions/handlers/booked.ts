@@ -26,7 +26,10 @@ const bookedSchema = z
       .regex(/^[A-Za-z0-9_-]{10,64}$/)
       .optional(),
   })
-  .refine((body) => Boolean(body.email) !== Boolean(body.leadId), { error: 'Send exactly one of email or leadId', path: ['email'] });
+  .refine((body) => Boolean(body.email) !== Boolean(body.leadId), {
+    error: 'Send exactly one of email or leadId',
+    path: ['email'],
+  });
 
 class UnauthorizedError extends HttpClientError {
   constructor(message: string) {
@@ -47,7 +50,12 @@ export function makeBookedHandler(deps: BookedHandlerDeps) {
           ? Buffer.from(request.event.body ?? '', 'base64').toString('utf8')
           : (request.event.body ?? '');
         try {
-          verifyWebhookSignature(request.event.headers?.[SIGNATURE_HEADER], raw, await deps.webhookKey(), deps.clock.now().getTime());
+          verifyWebhookSignature(
+            request.event.headers?.[SIGNATURE_HEADER],
+            raw,
+            await deps.webhookKey(),
+            deps.clock.now().getTime(),
+          );
         } catch (error) {
           if (error instanceof WebhookSignatureError) throw new UnauthorizedError(error.message);
           throw error;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { type CaptureDeps, captureLead } from '../lead/capture-lead';
-import { type FieldProblem, fieldProblems, HONEYPOT_FIELD, leadFormSchema } from '../lead/lead-form';
 import { errorResponses } from '../http/error-responses';
 import { ValidationError } from '../http/http-errors';
 import { type EventWithBody, requestBody } from '../http/request-body';
 import { type HttpResponse, htmlResponse, jsonResponse, redirectResponse } from '../http/responses';
+import { type CaptureDeps, captureLead } from '../lead/capture-lead';
+import { type FieldProblem, fieldProblems, HONEYPOT_FIELD, leadFormSchema } from '../lead/lead-form';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -25,7 +25,8 @@ export function makeCaptureHandler(deps: CaptureHandlerDeps) {
     .use(
       errorResponses({
         log: deps.log,
-        renderFormErrors: (event, error) => htmlResponse(400, deps.renderFormPage(formValues(event.parsedBody), error.fields)),
+        renderFormErrors: (event, error) =>
+          htmlResponse(400, deps.renderFormPage(formValues(event.parsedBody), error.fields)),
       }),
     )
     .handler(async (event) => {

@@ -1,4 +1,4 @@
-const escape = (value: string) =>
+const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
 function page(title: string, body: string, siteUrl: string): string {
@@ -9,8 +9,8 @@ function page(title: string, body: string, siteUrl: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${escape(title)}</title>
-<link rel="stylesheet" href="${escape(stylesheet)}">
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="${escapeHtml(stylesheet)}">
 </head>
 <body>
 <main class="container narrow" id="main">
@@ -24,7 +24,7 @@ ${body}
 export function confirmUnsubscribePage(practiceName: string, siteUrl: string): string {
   return page(
     'Unsubscribe',
-    `<h1>Stop emails from ${escape(practiceName)}?</h1>
+    `<h1>Stop emails from ${escapeHtml(practiceName)}?</h1>
 <p>You will not receive any more of our educational emails. This does not cancel an appointment.</p>
 <form method="post">
 <input type="hidden" name="List-Unsubscribe" value="One-Click">
@@ -38,12 +38,12 @@ export function unsubscribedPage(practiceName: string, siteUrl: string): string 
   return page(
     'You are unsubscribed',
     `<h1>You are unsubscribed</h1>
-<p>${escape(practiceName)} will not send you any more educational emails. If you asked us to contact you about a consultation, we may still reply to that request.</p>
-<p><a href="${escape(siteUrl)}">Back to the website</a></p>`,
+<p>${escapeHtml(practiceName)} will not send you any more educational emails. If you asked us to contact you about a consultation, we may still reply to that request.</p>
+<p><a href="${escapeHtml(siteUrl)}">Back to the website</a></p>`,
     siteUrl,
   );
 }
 
 export function invalidLinkPage(message: string, siteUrl: string): string {
-  return page('Link not valid', `<h1>This link is not valid</h1>\n<p>${escape(message)}</p>`, siteUrl);
+  return page('Link not valid', `<h1>This link is not valid</h1>\n<p>${escapeHtml(message)}</p>`, siteUrl);
 }

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { SigningKeyProvider } from '../adapters/signing-key';
-import { htmlResponse, type HttpResponse } from '../http/responses';
+import { type HttpResponse, htmlResponse } from '../http/responses';
 import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
 import type { Clock } from '../shared/clock';
@@ -39,16 +39,22 @@ export function makeUnsubscribeHandler(deps: UnsubscribeHandlerDeps) {
         if (error instanceof InvalidTokenError) return invalid(error.message);
         throw error;
       }
-      if (method === 'GET' || method === 'HEAD') return htmlResponse(200, confirmUnsubscribePage(deps.practiceName, deps.siteUrl));
-      if ((event.body?.length ?? 0) > MAX_BODY_BYTES) return htmlResponse(413, invalidLinkPage('The request was too large.', deps.siteUrl));
+      if (method === 'GET' || method === 'HEAD')
+        return htmlResponse(200, confirmUnsubscribePage(deps.practiceName, deps.siteUrl));
+      if ((event.body?.length ?? 0) > MAX_BODY_BYTES)
+        return htmlResponse(413, invalidLinkPage('The request was too large.', deps.siteUrl));
       try {
         const result = await unsubscribeLead(leadId, deps);
         deps.log.info('Unsubscribe', { leadId, result });
       } catch (error) {
         deps.log.error('Unsubscribe failed', { leadId, ...errorFields(error) });
-        return htmlResponse(503, invalidLinkPage('We could not complete this right now. Please try again in a minute.', deps.siteUrl), {
-          'retry-after': '60',
-        });
+        return htmlResponse(
+          503,
+          invalidLinkPage('We could not complete this right now. Please try again in a minute.', deps.siteUrl),
+          {
+            'retry-after': '60',
+          },
+        );
       }
       return htmlResponse(200, unsubscribedPage(deps.practiceName, deps.siteUrl));
     });

@@ -32,7 +32,10 @@ export function errorResponses(options: ErrorResponseOptions): MiddlewareObj<Eve
         return;
       }
       options.log.error('Unhandled error', errorFields(error));
-      request.response = jsonResponse(500, { error: 'internal', message: 'Something went wrong on our side. Please try again.' });
+      request.response = jsonResponse(500, {
+        error: 'internal',
+        message: 'Something went wrong on our side. Please try again.',
+      });
     },
   };
 }

@@ -21,7 +21,12 @@ export function signWebhook(body: string, key: Buffer, nowMs = Date.now()): stri
  * The timestamp is signed too, and must be recent, so a captured request cannot be replayed
  * later. Comparison is constant-time.
  */
-export function verifyWebhookSignature(header: string | undefined, body: string, key: Buffer, nowMs = Date.now()): void {
+export function verifyWebhookSignature(
+  header: string | undefined,
+  body: string,
+  key: Buffer,
+  nowMs = Date.now(),
+): void {
   if (!header) throw new WebhookSignatureError(`Missing ${SIGNATURE_HEADER} header`);
   const parts = Object.fromEntries(
     header.split(',').map((part) => {
@@ -38,5 +43,6 @@ export function verifyWebhookSignature(header: string | undefined, body: string,
     throw new WebhookSignatureError('The signature timestamp is more than 5 minutes away from now');
   }
   const expected = Buffer.from(mac(timestamp, body, key), 'hex');
-  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) throw new WebhookSignatureError('The signature does not match');
+  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex')))
+    throw new WebhookSignatureError('The signature does not match');
 }

@@ -4,7 +4,15 @@ import type { Clock } from '../shared/clock';
 import type { CaptureEmailComposer } from './capture-emails';
 import { type DeliveryDeps, deliverCaptureEmails } from './deliver-capture-emails';
 import { leadIdFor } from './email-address';
-import type { Attribution, CaptureEmailIntent, CaptureEmailKind, ConsentRecord, Enrolment, Lead, Submission } from './lead';
+import type {
+  Attribution,
+  CaptureEmailIntent,
+  CaptureEmailKind,
+  ConsentRecord,
+  Enrolment,
+  Lead,
+  Submission,
+} from './lead';
 import { isHoneypotFilled, type LeadForm } from './lead-form';
 import type { LeadRepository, SequenceCatalog } from './ports';
 
@@ -68,7 +76,14 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
     firstTouch: attribution,
     lastTouch: attribution,
   };
-  const submission: Submission = { leadId, submissionId, receivedAt: now, ...profile, message: form.message, attribution };
+  const submission: Submission = {
+    leadId,
+    submissionId,
+    receivedAt: now,
+    ...profile,
+    message: form.message,
+    attribution,
+  };
   const consent: ConsentRecord = {
     leadId,
     submissionId,
@@ -83,7 +98,15 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
   const retryAt = new Date(request.receivedAt.getTime() + settings.captureEmailRetryAfterMs).toISOString();
   const visitorEmail: CaptureEmailKind = settings.consentMode === 'single' ? 'confirmation' : 'opt-in';
   const emails = ([visitorEmail, 'staff-notification'] as const).map(
-    (kind): CaptureEmailIntent => ({ leadId, submissionId, kind, status: 'pending', createdAt: now, retryAt, attempts: 0 }),
+    (kind): CaptureEmailIntent => ({
+      leadId,
+      submissionId,
+      kind,
+      status: 'pending',
+      createdAt: now,
+      retryAt,
+      attempts: 0,
+    }),
   );
 
   const { isNewLead } = await deps.leads.recordSubmission({

@@ -35,10 +35,12 @@ async function deliverOne(intent: CaptureEmailIntent, context: CaptureEmailConte
     sent = await deps.mailer.send(email);
   } catch (error) {
     deps.log.warn('Capture email not sent; kept for retry', { ...logFields, ...errorFields(error) });
-    await deps.leads.markCaptureEmailUnsent(intent, error instanceof SendError ? error.code : errorFields(error).errorName).catch((markError) => {
-      // The intent is still stored as pending with its retry time, so nothing is lost.
-      deps.log.warn('Could not record the failed attempt', { ...logFields, ...errorFields(markError) });
-    });
+    await deps.leads
+      .markCaptureEmailUnsent(intent, error instanceof SendError ? error.code : errorFields(error).errorName)
+      .catch((markError) => {
+        // The intent is still stored as pending with its retry time, so nothing is lost.
+        deps.log.warn('Could not record the failed attempt', { ...logFields, ...errorFields(markError) });
+      });
     return { kind: intent.kind, sent: false };
   }
   try {

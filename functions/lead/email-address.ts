@@ -23,10 +23,12 @@ export function checkEmailAddress(input: string): EmailCheck {
   const local = value.slice(0, at);
   let domain = value.slice(at + 1);
   if (domain.endsWith('.')) domain = domain.slice(0, -1);
-  if (Buffer.byteLength(local, 'utf8') > 64) return { ok: false, reason: 'The part before @ can be at most 64 characters' };
+  if (Buffer.byteLength(local, 'utf8') > 64)
+    return { ok: false, reason: 'The part before @ can be at most 64 characters' };
   if (!LOCAL_PART.test(local)) return { ok: false, reason: 'The part before @ has characters an address cannot use' };
   const asciiDomain = domainToASCII(domain.toLowerCase());
-  if (asciiDomain === '' || asciiDomain.length > 253) return { ok: false, reason: 'The part after @ is not a valid domain' };
+  if (asciiDomain === '' || asciiDomain.length > 253)
+    return { ok: false, reason: 'The part after @ is not a valid domain' };
   const labels = asciiDomain.split('.');
   if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label)) || /^[0-9]+$/.test(labels.at(-1)!)) {
     return { ok: false, reason: 'The part after @ is not a valid domain' };

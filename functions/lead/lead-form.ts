@@ -29,15 +29,14 @@ export const leadFormSchema = z
   .strictObject({
     firstName: singleLine(60, 'First name').pipe(z.string().min(1, { error: 'Enter your first name' })),
     lastName: optionalLine(60, 'Last name'),
-    email: singleLine(254, 'Email')
-      .transform((value, ctx) => {
-        const check = checkEmailAddress(value);
-        if (!check.ok) {
-          ctx.issues.push({ code: 'custom', message: check.reason, input: value });
-          return z.NEVER;
-        }
-        return check.normalised;
-      }),
+    email: singleLine(254, 'Email').transform((value, ctx) => {
+      const check = checkEmailAddress(value);
+      if (!check.ok) {
+        ctx.issues.push({ code: 'custom', message: check.reason, input: value });
+        return z.NEVER;
+      }
+      return check.normalised;
+    }),
     phone: optionalLine(30, 'Phone').transform((value, ctx) => {
       if (value === undefined) return undefined;
       const check = normalisePhone(value);

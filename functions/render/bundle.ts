@@ -43,7 +43,10 @@ export type CompiledSequence = z.infer<typeof compiledSequenceSchema>;
 export const TRANSACTIONAL_TEMPLATES = ['confirmation', 'staff-notification', 'opt-in'] as const;
 export type TransactionalTemplateId = (typeof TRANSACTIONAL_TEMPLATES)[number];
 
-export const compiledTransactionalSchema = compiledTemplateSchema.extend({ subject: z.string(), preheader: z.string() });
+export const compiledTransactionalSchema = compiledTemplateSchema.extend({
+  subject: z.string(),
+  preheader: z.string(),
+});
 export type CompiledTransactional = z.infer<typeof compiledTransactionalSchema>;
 
 export const emailBundleSchema = z.strictObject({
@@ -77,7 +80,7 @@ export const PLACEHOLDERS = {
   leadPreferredContact: 'Staff notification: preferred contact method',
   leadInterests: 'Staff notification: chosen topics',
   leadMessage: 'Staff notification: the visitor\'s message, or "no message"',
-  leadTimeZone: 'Staff notification: the visitor\'s time zone',
+  leadTimeZone: "Staff notification: the visitor's time zone",
   leadSource: 'Staff notification: UTM source / medium / campaign, or "direct"',
   leadLandingPath: 'Staff notification: page the form was sent from',
   submittedAt: 'Staff notification: when the form was sent (practice time)',

@@ -11,12 +11,22 @@ export interface ExitDeps {
 }
 
 /** Credits the step that last reached the person with what they did next (unsubscribed, booked...). */
-export async function creditLastSteps(enrolments: Enrolment[], counter: StepCounter, at: string, deps: ExitDeps): Promise<void> {
+export async function creditLastSteps(
+  enrolments: Enrolment[],
+  counter: StepCounter,
+  at: string,
+  deps: ExitDeps,
+): Promise<void> {
   for (const enrolment of enrolments) {
     if (!enrolment.lastStepId) continue;
     await deps.stats
       .increment(
-        { sequenceId: enrolment.sequenceId, stepId: enrolment.lastStepId, variant: enrolment.lastVariant ?? 'a', day: at.slice(0, 10) },
+        {
+          sequenceId: enrolment.sequenceId,
+          stepId: enrolment.lastStepId,
+          variant: enrolment.lastVariant ?? 'a',
+          day: at.slice(0, 10),
+        },
         counter,
       )
       .catch((error) => deps.log.warn('Step counter not updated', errorFields(error)));

@@ -1,10 +1,10 @@
-import { bundledEmails } from '../adapters/email-bundle';
+import { renderLandingPage } from '../../web/pages/landing';
 import { BundledSequenceCatalog } from '../adapters/bundled-sequence-catalog';
 import { DynamoLeadRepository } from '../adapters/dynamodb/lead-repository';
+import { bundledEmails } from '../adapters/email-bundle';
 import type { CaptureEnv } from '../config/env';
 import type { CaptureHandlerDeps } from '../handlers/capture';
 import { logger } from '../observability/logger';
-import { renderLandingPage } from '../../web/pages/landing';
 import { captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFrom, tableFrom } from './common';
 
 /** Everything POST /leads needs, built from the parsed environment. */

@@ -1,13 +1,13 @@
 import { createDocumentClient, createSesClient } from '../adapters/aws-clients';
 import { bundledEmails } from '../adapters/email-bundle';
-import { createCaptureEmailComposer } from '../lead/capture-emails';
-import { createLinkBuilder } from '../mail/links';
-import { type SigningKeyProvider, secretsManagerKey } from '../adapters/signing-key';
 import { SesMailer } from '../adapters/ses-mailer';
+import { type SigningKeyProvider, secretsManagerKey } from '../adapters/signing-key';
 import { type BaseEnv, ConfigurationError, type MailEnv } from '../config/env';
 import type { Pacer } from '../drip/pacing';
 import type { WorkQueue } from '../drip/ports';
 import type { Counters } from '../drip/send-step';
+import { createCaptureEmailComposer } from '../lead/capture-emails';
+import { createLinkBuilder } from '../mail/links';
 import type { Mailer } from '../mail/outgoing-email';
 import type { PracticeDetails } from '../mail/practice';
 import { type Clock, systemClock } from '../shared/clock';
@@ -37,7 +37,11 @@ export function practiceFrom(env: MailEnv): PracticeDetails {
 }
 
 export function tableFrom(env: BaseEnv) {
-  return { client: createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT }), tableName: env.TABLE_NAME, dueShards: env.DUE_SHARDS };
+  return {
+    client: createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT }),
+    tableName: env.TABLE_NAME,
+    dueShards: env.DUE_SHARDS,
+  };
 }
 
 export function mailerFrom(env: MailEnv, overrides: Overrides): Mailer {
@@ -72,7 +76,11 @@ export function webhookKeyFrom(env: { WEBHOOK_SECRET_ARN?: string }, overrides: 
 }
 
 export function linksFrom(env: MailEnv, overrides: Overrides) {
-  return createLinkBuilder({ siteUrl: env.SITE_URL, publicApiUrl: env.PUBLIC_API_URL, signingKey: signingKeyFrom(env, overrides) });
+  return createLinkBuilder({
+    siteUrl: env.SITE_URL,
+    publicApiUrl: env.PUBLIC_API_URL,
+    signingKey: signingKeyFrom(env, overrides),
+  });
 }
 
 /** The confirmation, opt-in and staff emails: built the same way by the capture path and the sender. */

@@ -10,10 +10,10 @@ import { accountMaxSendRate, lazyPacer } from '../adapters/ses-send-rate';
 import { SqsWorkQueue } from '../adapters/sqs-work-queue';
 import type { BaseEnv, BookedEnv, DispatcherEnv, SenderEnv, UnsubscribeEnv } from '../config/env';
 import type { DispatchDeps, DispatchSettings } from '../drip/dispatch';
+import type { SesEventDeps } from '../drip/ses-event';
 import type { BookedHandlerDeps } from '../handlers/booked';
 import type { SenderDeps } from '../handlers/sender';
 import type { UnsubscribeHandlerDeps } from '../handlers/unsubscribe';
-import type { SesEventDeps } from '../drip/ses-event';
 import { logger } from '../observability/logger';
 import { metricCounters } from '../observability/metrics';
 import {
@@ -39,7 +39,10 @@ export function dripStores(env: BaseEnv) {
   };
 }
 
-export function dispatcherDeps(env: DispatcherEnv, overrides: Overrides = {}): { deps: DispatchDeps; settings: DispatchSettings } {
+export function dispatcherDeps(
+  env: DispatcherEnv,
+  overrides: Overrides = {},
+): { deps: DispatchDeps; settings: DispatchSettings } {
   const { table } = dripStores(env);
   return {
     deps: {
@@ -48,7 +51,11 @@ export function dispatcherDeps(env: DispatcherEnv, overrides: Overrides = {}): {
       clock: clockFrom(overrides),
       log: logger,
     },
-    settings: { shards: env.DUE_SHARDS, leaseMs: env.DISPATCH_LEASE_SECONDS * 1000, maxPerRun: env.DISPATCH_MAX_PER_RUN },
+    settings: {
+      shards: env.DUE_SHARDS,
+      leaseMs: env.DISPATCH_LEASE_SECONDS * 1000,
+      maxPerRun: env.DISPATCH_MAX_PER_RUN,
+    },
   };
 }
 
@@ -100,5 +107,12 @@ export function sesEventsDeps(env: BaseEnv, overrides: Overrides = {}): SesEvent
 
 export function bookedDeps(env: BookedEnv, overrides: Overrides = {}): BookedHandlerDeps {
   const { store, suppression, stats } = dripStores(env);
-  return { store, suppression, stats, log: logger, clock: clockFrom(overrides), webhookKey: webhookKeyFrom(env, overrides) };
+  return {
+    store,
+    suppression,
+    stats,
+    log: logger,
+    clock: clockFrom(overrides),
+    webhookKey: webhookKeyFrom(env, overrides),
+  };
 }

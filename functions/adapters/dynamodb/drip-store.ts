@@ -21,7 +21,16 @@ export interface DripTable {
 /** Strips the table's own attributes so the domain sees only its types. */
 function entity<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;
-  const { pk: _pk, sk: _sk, type: _type, duePk: _duePk, dueAt: _dueAt, listPk: _listPk, listSk: _listSk, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    type: _type,
+    duePk: _duePk,
+    dueAt: _dueAt,
+    listPk: _listPk,
+    listSk: _listSk,
+    ...rest
+  } = item;
   return rest as T;
 }
 
@@ -29,7 +38,9 @@ export class DynamoDripStore implements DripStore {
   constructor(private readonly table: DripTable) {}
 
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
-    const result = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: key, ConsistentRead: true }));
+    const result = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: key, ConsistentRead: true }),
+    );
     return entity<T>(result.Item);
   }
 
@@ -123,7 +134,9 @@ export class DynamoDripStore implements DripStore {
         ? { ':lastSentAt': record.sentAt, ':lastStepId': record.stepId, ':lastVariant': record.variant ?? 'a' }
         : {};
     const sentSet =
-      record.status === 'sent' ? ', lastSentAt = :lastSentAt, lastStepId = :lastStepId, lastVariant = :lastVariant' : '';
+      record.status === 'sent'
+        ? ', lastSentAt = :lastSentAt, lastStepId = :lastStepId, lastVariant = :lastVariant'
+        : '';
     const common = { ':from': enrolment.stepIndex, ':active': 'active', ...sent };
     if (advance.kind === 'next') {
       return {
@@ -172,10 +185,17 @@ export class DynamoDripStore implements DripStore {
           new UpdateCommand({
             TableName: this.table.tableName,
             Key: keys.enrolment(leadId, enrolment.sequenceId),
-            UpdateExpression: 'SET #status = :exited, exitReason = :reason, exitedAt = :at REMOVE duePk, dueAt, nextSendAt',
+            UpdateExpression:
+              'SET #status = :exited, exitReason = :reason, exitedAt = :at REMOVE duePk, dueAt, nextSendAt',
             ConditionExpression: '#status IN (:active, :pending)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':exited': 'exited', ':reason': reason, ':at': at, ':active': 'active', ':pending': 'pending' },
+            ExpressionAttributeValues: {
+              ':exited': 'exited',
+              ':reason': reason,
+              ':at': at,
+              ':active': 'active',
+              ':pending': 'pending',
+            },
           }),
         );
         exited.push({ ...enrolment, status: 'exited', exitReason: reason, exitedAt: at });
@@ -186,7 +206,13 @@ export class DynamoDripStore implements DripStore {
     return exited;
   }
 
-  async recordEmailEvent(leadId: string, sequenceId: string, stepId: string, event: EmailEventField, at: string): Promise<boolean> {
+  async recordEmailEvent(
+    leadId: string,
+    sequenceId: string,
+    stepId: string,
+    event: EmailEventField,
+    at: string,
+  ): Promise<boolean> {
     try {
       await this.table.client.send(
         new UpdateCommand({
@@ -245,7 +271,13 @@ export class DynamoDripStore implements DripStore {
 
   async finishCaptureEmail(
     intent: CaptureEmailIntent,
-    result: { status: 'sent' | 'failed' | 'pending'; at: string; messageId?: string; reason?: string; retryAt?: string },
+    result: {
+      status: 'sent' | 'failed' | 'pending';
+      at: string;
+      messageId?: string;
+      reason?: string;
+      retryAt?: string;
+    },
   ): Promise<void> {
     const key = keys.captureEmail(intent.leadId, intent.submissionId, intent.kind);
     const names = { '#status': 'status' };
@@ -254,7 +286,8 @@ export class DynamoDripStore implements DripStore {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: key,
-          UpdateExpression: 'SET #status = :pending, dueAt = :retryAt, duePk = :shard, retryAt = :retryAt, lastError = :reason ADD attempts :one',
+          UpdateExpression:
+            'SET #status = :pending, dueAt = :retryAt, duePk = :shard, retryAt = :retryAt, lastError = :reason ADD attempts :one',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: {
             ':pending': 'pending',

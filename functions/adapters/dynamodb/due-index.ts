@@ -26,7 +26,9 @@ export class DynamoDueIndex implements DueIndex {
       const message = toMessage(item);
       return message ? [{ message, dueAt: String(item.dueAt) }] : [];
     });
-    const next = page.LastEvaluatedKey ? Buffer.from(JSON.stringify(page.LastEvaluatedKey)).toString('base64url') : undefined;
+    const next = page.LastEvaluatedKey
+      ? Buffer.from(JSON.stringify(page.LastEvaluatedKey)).toString('base64url')
+      : undefined;
     return { entries, ...(next ? { cursor: next } : {}) };
   }
 

@@ -49,12 +49,18 @@ export class DynamoLeadRepository implements LeadRepository {
   private async writeNewLead(write: SubmissionWrite): Promise<void> {
     const { lead, enrolment } = write;
     const items: Put[] = [
-      this.put({ ...keys.lead(lead.leadId), type: 'lead', ...lead, ...leadListKeys(lead.createdAt, lead.leadId) }, true),
+      this.put(
+        { ...keys.lead(lead.leadId), type: 'lead', ...lead, ...leadListKeys(lead.createdAt, lead.leadId) },
+        true,
+      ),
       ...this.historyPuts(write),
       ...(enrolment ? [this.put(enrolmentItem(enrolment, this.table.dueShards), true)] : []),
     ];
     await this.table.client.send(
-      new TransactWriteCommand({ TransactItems: items, ClientRequestToken: transactionToken('new', write.requestToken) }),
+      new TransactWriteCommand({
+        TransactItems: items,
+        ClientRequestToken: transactionToken('new', write.requestToken),
+      }),
     );
   }
 
@@ -114,10 +120,17 @@ export class DynamoLeadRepository implements LeadRepository {
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.captureEmail(intent.leadId, intent.submissionId, intent.kind),
-          UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt ADD attempts :one REMOVE duePk, dueAt',
+          UpdateExpression:
+            'SET #status = :sent, messageId = :messageId, sentAt = :sentAt ADD attempts :one REMOVE duePk, dueAt',
           ConditionExpression: 'attribute_exists(pk) AND #status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sent': 'sent', ':pending': 'pending', ':messageId': messageId, ':sentAt': sentAt, ':one': 1 },
+          ExpressionAttributeValues: {
+            ':sent': 'sent',
+            ':pending': 'pending',
+            ':messageId': messageId,
+            ':sentAt': sentAt,
+            ':one': 1,
+          },
         }),
       );
     } catch (error) {

@@ -27,7 +27,9 @@ export class DynamoSequenceVersions implements SequenceVersions {
       new GetCommand({ TableName: this.table.tableName, Key: versionKey(sequenceId, version) }),
     );
     if (!result.Item) return undefined;
-    const sequence = compiledSequenceSchema.parse(JSON.parse(gunzipSync(result.Item.body as Uint8Array).toString('utf8')));
+    const sequence = compiledSequenceSchema.parse(
+      JSON.parse(gunzipSync(result.Item.body as Uint8Array).toString('utf8')),
+    );
     this.cache.set(cacheKey, sequence);
     return sequence;
   }

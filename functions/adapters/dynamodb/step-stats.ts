@@ -13,12 +13,16 @@ export interface StepCounts {
 export class DynamoStepStats implements StepStats {
   constructor(private readonly table: { client: DynamoDBDocumentClient; tableName: string }) {}
 
-  async increment(at: { sequenceId: string; stepId: string; variant: string; day: string }, counter: StepCounter): Promise<void> {
+  async increment(
+    at: { sequenceId: string; stepId: string; variant: string; day: string },
+    counter: StepCounter,
+  ): Promise<void> {
     await this.table.client.send(
       new UpdateCommand({
         TableName: this.table.tableName,
         Key: { pk: `STATS#${at.sequenceId}`, sk: `DAY#${at.day}#STEP#${at.stepId}#VARIANT#${at.variant}` },
-        UpdateExpression: 'SET #type = :type, sequenceId = :sequenceId, stepId = :stepId, variant = :variant, #day = :day ADD #counter :one',
+        UpdateExpression:
+          'SET #type = :type, sequenceId = :sequenceId, stepId = :stepId, variant = :variant, #day = :day ADD #counter :one',
         ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#counter': counter },
         ExpressionAttributeValues: {
           ':type': 'step-stats',
@@ -41,7 +45,11 @@ export class DynamoStepStats implements StepStats {
         new QueryCommand({
           TableName: this.table.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': `STATS#${sequenceId}`, ':from': `DAY#${fromDay}`, ':to': `DAY#${toDay}#~` },
+          ExpressionAttributeValues: {
+            ':pk': `STATS#${sequenceId}`,
+            ':from': `DAY#${fromDay}`,
+            ':to': `DAY#${toDay}#~`,
+          },
           ExclusiveStartKey,
         }),
       );
@@ -51,7 +59,10 @@ export class DynamoStepStats implements StepStats {
           stepId: String(item.stepId),
           variant: String(item.variant),
           day: String(item.day),
-          counts: Object.fromEntries(STEP_COUNTERS.map((name) => [name, Number(item[name] ?? 0)])) as Record<StepCounter, number>,
+          counts: Object.fromEntries(STEP_COUNTERS.map((name) => [name, Number(item[name] ?? 0)])) as Record<
+            StepCounter,
+            number
+          >,
         });
       }
       ExclusiveStartKey = page.LastEvaluatedKey;

@@ -28,7 +28,8 @@ export class DynamoSuppressionList implements SuppressionList {
       new UpdateCommand({
         TableName: this.table.tableName,
         Key: this.key(address),
-        UpdateExpression: 'SET #type = :type, reason = if_not_exists(reason, :reason), suppressedAt = if_not_exists(suppressedAt, :at), lastEvent = :reason, lastEventAt = :at',
+        UpdateExpression:
+          'SET #type = :type, reason = if_not_exists(reason, :reason), suppressedAt = if_not_exists(suppressedAt, :at), lastEvent = :reason, lastEventAt = :at',
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: { ':type': 'suppression', ':reason': reason, ':at': at },
       }),
