@@ -17,6 +17,13 @@ export class ControllableClock implements Clock {
     return this.now();
   }
 
+  /** Moves to a later instant; an earlier one leaves the clock where it is. */
+  advanceTo(instant: Date): Date {
+    const delta = instant.getTime() - this.now().getTime();
+    if (delta > 0) this.offsetMs += delta;
+    return this.now();
+  }
+
   get offset(): number {
     return this.offsetMs;
   }

@@ -11,7 +11,10 @@ export interface LocalEndpoints {
  * The environment the Lambdas get in AWS, with local endpoints: the handlers parse it with
  * the same schemas, so a setting missing here would be missing in the stack too.
  */
-export function localEnvironment(endpoints: LocalEndpoints, extra: Record<string, string> = {}): Record<string, string> {
+export function localEnvironment(
+  endpoints: LocalEndpoints,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const base = `http://localhost:${endpoints.port}`;
   return {
     TABLE_NAME: endpoints.tableName,

@@ -30,7 +30,11 @@ export function localSesAccount(maxSendRate: number) {
  * Starts aws-ses-v2-local in this process: SES v2 SendEmail and GetAccount, plus a web
  * outbox at / and the sent messages as JSON at /store. The outbox lives in memory.
  */
-export async function startSesLocal(options: { port: number; host?: string; maxSendRate?: number }): Promise<RunningSes> {
+export async function startSesLocal(options: {
+  port: number;
+  host?: string;
+  maxSendRate?: number;
+}): Promise<RunningSes> {
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify(localSesAccount(options.maxSendRate ?? 14));
   const server: Server = await startSesServer({ port: options.port, host: options.host ?? '127.0.0.1' });
   return {

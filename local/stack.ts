@@ -1,21 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { captureEnvSchema, parseEnv } from '../functions/config/env';
+import { DynamoDripStore } from '../functions/adapters/dynamodb/drip-store';
+import type { SigningKeyProvider } from '../functions/adapters/signing-key';
+import { baseEnvSchema, captureEnvSchema, parseEnv } from '../functions/config/env';
 import { makeCaptureHandler } from '../functions/handlers/capture';
 import { captureDeps } from '../functions/wiring/capture';
+import { tableFrom } from '../functions/wiring/common';
 import { securityHeaders } from '../web/security-headers';
+import { controlRoutes } from './control-routes';
 import { ControllableClock } from './controllable-clock';
+import { createDripRuntime } from './drip-runtime';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { createGateway, type LambdaHttpHandler } from './gateway';
 import { localEnvironment } from './local-env';
+import { ROOT } from './paths';
 import { assertPortFree } from './ports';
 import { type RunningSes, startSesLocal } from './ses-local';
 import { fileSigningKey } from './signing-key';
 import { ensureTable } from './table';
-
-export const ROOT = resolve(__dirname, '..');
 
 export interface LocalStackOptions {
   port: number;
@@ -28,12 +32,16 @@ export interface LocalStackOptions {
   dynamoEndpoint?: string;
   sesEndpoint?: string;
   extraEnv?: Record<string, string>;
+  /** Runs the dispatcher on a timer, as EventBridge Scheduler does every minute in AWS. Off in tests. */
+  dispatchIntervalMs?: number;
 }
 
 export interface LocalStack {
   urls: { site: string; outbox: string; preview: string; dynamodb: string };
   env: Record<string, string>;
   clock: ControllableClock;
+  drip: ReturnType<typeof createDripRuntime>;
+  webhookKey: SigningKeyProvider;
   stop(): Promise<void>;
 }
 
@@ -73,14 +81,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamoClient.destroy();
 
     const clock = new ControllableClock();
-    const signingKey = options.dataDir
-      ? fileSigningKey(join(options.dataDir, 'signing.key'))
-      : async () => inMemoryKey;
-    const overrides = { clock, signingKey };
+    const signingKey = options.dataDir ? fileSigningKey(join(options.dataDir, 'signing.key')) : async () => inMemoryKey;
+    const webhookKey = options.dataDir
+      ? fileSigningKey(join(options.dataDir, 'webhook.key'))
+      : async () => inMemoryWebhookKey;
+    const overrides = { clock, signingKey, webhookKey };
     const capture = makeCaptureHandler(captureDeps(parseEnv(captureEnvSchema, env), overrides));
+    const drip = createDripRuntime({ env, clock, signingKey, webhookKey });
+    const store = new DynamoDripStore(tableFrom(parseEnv(baseEnvSchema, env)));
+    const http = (handler: unknown) => handler as LambdaHttpHandler;
 
     const gateway = createGateway({
-      routes: [{ method: 'POST', path: '/leads', handler: capture as unknown as LambdaHttpHandler }],
+      routes: [
+        { method: 'POST', path: '/leads', handler: http(capture) },
+        { method: 'GET', path: '/u/{token}', handler: http(drip.unsubscribe) },
+        { method: 'POST', path: '/u/{token}', handler: http(drip.unsubscribe) },
+        { method: 'POST', path: '/webhooks/booked', handler: http(drip.booked) },
+        ...controlRoutes(drip, store, env.DEFAULT_SEQUENCE_ID!, () => clock.now()),
+      ],
       staticMounts: [
         { prefix: '/preview', dir: join(ROOT, 'emails/dist/preview') },
         { prefix: '/', dir: join(ROOT, 'web/dist') },
@@ -89,6 +107,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     await listen(gateway, options.port);
     stoppers.push(() => close(gateway));
+    if (options.dispatchIntervalMs) {
+      const stopTimer = drip.startTimer(options.dispatchIntervalMs);
+      stoppers.push(async () => {
+        stopTimer();
+        await drip.queue.drain();
+      });
+    }
 
     const site = `http://localhost:${options.port}`;
     return {
@@ -100,6 +125,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       env,
       clock,
+      drip,
+      webhookKey,
       stop: () => stopAll(stoppers),
     };
   } catch (error) {
@@ -109,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 }
 
 const inMemoryKey = randomBytes(32);
+const inMemoryWebhookKey = randomBytes(32);
 
 async function stopAll(stoppers: (() => Promise<void>)[]): Promise<void> {
   for (const stop of stoppers.reverse()) await stop().catch(() => undefined);

@@ -3,8 +3,9 @@ import { buildEmails } from '../emails/build';
 import { writePreview } from '../emails/preview';
 import { buildSite } from '../web/build';
 import { JavaMissingError } from './dynamodb-local';
+import { ROOT } from './paths';
 import { PortInUseError } from './ports';
-import { ROOT, startLocalStack } from './stack';
+import { startLocalStack } from './stack';
 
 function portSetting(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   await buildEmails();
   await Promise.all([writePreview(), buildSite()]);
 
-  const stack = await startLocalStack({ port, sesPort, dynamoPort, dataDir });
+  const stack = await startLocalStack({ port, sesPort, dynamoPort, dataDir, dispatchIntervalMs: 5000 });
   console.log(`
 Local stack is running (data in ${dataDir}; Ctrl-C stops it).
 
@@ -35,6 +36,10 @@ Local stack is running (data in ${dataDir}; Ctrl-C stops it).
   Email outbox   ${stack.urls.outbox}/
   Email preview  ${stack.urls.preview}
   DynamoDB Local ${stack.urls.dynamodb}
+
+The dispatcher runs every 5 s. Fast-forward the clock to watch the whole sequence arrive:
+  npm run drip -- advance P3D      (or P30D)
+  npm run drip -- bounce EMAIL     npm run drip -- complain EMAIL     npm run drip -- status
 `);
 
   let stopping = false;

@@ -1,0 +1,103 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import type { DynamoDripStore } from '../functions/adapters/dynamodb/drip-store';
+import { jsonResponse } from '../functions/http/responses';
+import { checkEmailAddress, leadIdFor } from '../functions/lead/email-address';
+import { parseDuration } from '../functions/schedule';
+import type { createDripRuntime } from './drip-runtime';
+import { delayToMs } from './duration-ms';
+import type { Route } from './gateway';
+import { sesEvent } from './simulated-ses-events';
+
+type DripRuntime = ReturnType<typeof createDripRuntime>;
+
+const advanceSchema = z.strictObject({ duration: z.string().min(2).max(20) });
+const addressSchema = z.strictObject({ email: z.string().min(3).max(254) });
+
+function body(event: APIGatewayProxyEventV2): unknown {
+  try {
+    return JSON.parse(event.body ?? '{}');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Local-only controls behind `npm run drip`: move the clock, run the dispatcher, simulate SES
+ * bounces and complaints. These routes exist only in the local gateway, never in the stack.
+ */
+export function controlRoutes(drip: DripRuntime, store: DynamoDripStore, sequenceId: string, now: () => Date): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/__local/drip/advance',
+      handler: async (event) => {
+        const parsed = advanceSchema.safeParse(body(event));
+        if (!parsed.success) return jsonResponse(400, { error: 'Send {"duration": "P3D"} (an ISO-8601 duration)' });
+        let ms: number;
+        try {
+          ms = delayToMs(parseDuration(parsed.data.duration));
+        } catch (error) {
+          return jsonResponse(400, { error: error instanceof Error ? error.message : 'Invalid duration' });
+        }
+        const sentBefore = drip.counters.totals.StepSent ?? 0;
+        const result = await drip.advance(ms);
+        return jsonResponse(200, {
+          ...result,
+          stepsSent: (drip.counters.totals.StepSent ?? 0) - sentBefore,
+          deadLetters: drip.queue.deadLetters.length,
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/__local/drip/tick',
+      handler: async () => {
+        const dispatched = await drip.tick();
+        await drip.queue.drain();
+        return jsonResponse(200, { now: now().toISOString(), dispatched });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/__local/status',
+      handler: async () =>
+        jsonResponse(200, {
+          now: now().toISOString(),
+          queueDepth: drip.queue.depth,
+          deadLetters: drip.queue.deadLetters.length,
+          counters: drip.counters.totals,
+        }),
+    },
+    {
+      method: 'POST',
+      path: '/__local/ses/{eventType}',
+      handler: async (event) => {
+        const eventType = event.pathParameters?.eventType;
+        if (eventType !== 'bounce' && eventType !== 'complaint') {
+          return jsonResponse(404, { error: 'Use /__local/ses/bounce or /__local/ses/complaint' });
+        }
+        const parsed = addressSchema.safeParse(body(event));
+        const check = parsed.success ? checkEmailAddress(parsed.data.email) : undefined;
+        if (!check?.ok) return jsonResponse(400, { error: 'Send {"email": "name@example.com"}' });
+        const leadId = leadIdFor(check.normalised);
+        const enrolment = await store.getEnrolment(leadId, sequenceId);
+        if (!enrolment) return jsonResponse(404, { error: 'No lead with that email in the local stack' });
+        const tags: Record<string, string> = enrolment.lastStepId
+          ? {
+              kind: 'step',
+              lead: leadId,
+              sequence: sequenceId,
+              step: enrolment.lastStepId,
+              variant: enrolment.lastVariant ?? 'a',
+            }
+          : { kind: 'confirmation', lead: leadId };
+        const type = eventType === 'bounce' ? 'Bounce' : 'Complaint';
+        const result = await drip.sendToSesEvents(
+          sesEvent(type, { messageId: `local-${Date.now()}`, to: [check.normalised], tags }, now()),
+        );
+        return jsonResponse(200, { simulated: type, result });
+      },
+    },
+  ];
+}

@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { signWebhook } from '../functions/http/webhook-signature';
+import { parseDuration } from '../functions/schedule';
+import { ROOT } from './paths';
+import { fileSigningKey } from './signing-key';
+
+const USAGE = `Usage: npm run drip -- <command>
+
+  advance <ISO-8601 duration>   move the local clock forward (e.g. P3D, PT12H, P30D) and send what falls due
+  tick                          run the dispatcher once now
+  status                        show the local clock, queue and counters
+  bounce <email>                simulate an SES hard bounce for that address
+  complain <email>              simulate an SES complaint for that address
+  booked <email>                mark the lead as booked (a signed webhook call, as a scheduling tool would send)
+
+The local stack must be running (npm start); PORT selects it as for npm start (default 3000).`;
+
+async function call(path: string, init: RequestInit = {}): Promise<unknown> {
+  const base = `http://localhost:${process.env.PORT || 3000}`;
+  let response: Response;
+  try {
+    response = await fetch(`${base}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', ...init.headers },
+    });
+  } catch {
+    fail(`No local stack answers on ${base}. Start it with "npm start" (or set PORT to the port it uses).`);
+  }
+  const text = await response.text();
+  const body = text ? JSON.parse(text) : {};
+  if (!response.ok) fail(`${response.status}: ${body.error ?? body.message ?? text}`);
+  return body;
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  const [command, argument] = process.argv.slice(2);
+  switch (command) {
+    case 'advance': {
+      if (!argument) fail('Say how far to move the clock, e.g. "npm run drip -- advance P3D".');
+      try {
+        parseDuration(argument);
+      } catch (error) {
+        fail(`"${argument}" is not a duration this command takes: ${(error as Error).message}. Try P3D or PT12H.`);
+      }
+      console.log(
+        JSON.stringify(
+          await call('/__local/drip/advance', { method: 'POST', body: JSON.stringify({ duration: argument }) }),
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    case 'tick':
+      console.log(JSON.stringify(await call('/__local/drip/tick', { method: 'POST' }), null, 2));
+      return;
+    case 'status':
+      console.log(JSON.stringify(await call('/__local/status'), null, 2));
+      return;
+    case 'bounce':
+    case 'complain': {
+      if (!argument) fail(`Say which address, e.g. "npm run drip -- ${command} someone@example.com".`);
+      const type = command === 'bounce' ? 'bounce' : 'complaint';
+      console.log(
+        JSON.stringify(
+          await call(`/__local/ses/${type}`, { method: 'POST', body: JSON.stringify({ email: argument }) }),
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    case 'booked': {
+      if (!argument) fail('Say which address, e.g. "npm run drip -- booked someone@example.com".');
+      const body = JSON.stringify({ email: argument });
+      const key = await fileSigningKey(join(process.env.DATA_DIR ?? join(ROOT, '.data'), 'webhook.key'))();
+      console.log(
+        JSON.stringify(
+          await call('/webhooks/booked', { method: 'POST', body, headers: { 'x-signature': signWebhook(body, key) } }),
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    default:
+      fail(command ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
+  }
+}
+
+void main();

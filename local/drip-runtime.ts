@@ -1,0 +1,77 @@
+import type { SigningKeyProvider } from '../functions/adapters/signing-key';
+import {
+  baseEnvSchema,
+  bookedEnvSchema,
+  dispatcherEnvSchema,
+  parseEnv,
+  senderEnvSchema,
+  unsubscribeEnvSchema,
+} from '../functions/config/env';
+import { makeBookedHandler } from '../functions/handlers/booked';
+import { makeDispatcherHandler } from '../functions/handlers/dispatcher';
+import { makeSenderHandler } from '../functions/handlers/sender';
+import { makeSesEventsHandler } from '../functions/handlers/ses-events';
+import { makeUnsubscribeHandler } from '../functions/handlers/unsubscribe';
+import { memoryCounters } from '../functions/observability/metrics';
+import { mailerFrom } from '../functions/wiring/common';
+import { bookedDeps, dispatcherDeps, senderDeps, sesEventsDeps, unsubscribeDeps } from '../functions/wiring/drip';
+import type { ControllableClock } from './controllable-clock';
+import { fastForward } from './fast-forward';
+import { InProcessQueue } from './in-process-queue';
+import { withSimulatedDelivery } from './simulated-ses-events';
+
+export interface DripRuntimeOptions {
+  env: Record<string, string>;
+  clock: ControllableClock;
+  signingKey: SigningKeyProvider;
+  webhookKey: SigningKeyProvider;
+}
+
+/**
+ * The drip engine as it runs locally: the same dispatcher, sender, ses-events, unsubscribe and
+ * booked handlers as in Lambda, with an in-process queue for SQS and a timer for the scheduler.
+ */
+export function createDripRuntime(options: DripRuntimeOptions) {
+  const { clock } = options;
+  const env = { ...options.env, WORK_QUEUE_URL: 'http://localhost/in-process-queue' };
+  const queue = new InProcessQueue({ maxReceives: 5, retryDelayMs: 500, concurrency: 4 });
+  const keys = { signingKey: options.signingKey, webhookKey: options.webhookKey, clock };
+
+  const sesEvents = makeSesEventsHandler(sesEventsDeps(parseEnv(baseEnvSchema, env), keys));
+  const sendToSesEvents = (event: unknown) => sesEvents(event, undefined as never);
+  const senderEnv = parseEnv(senderEnvSchema, env);
+  const mailer = withSimulatedDelivery(mailerFrom(senderEnv, {}), sendToSesEvents, () => clock.now());
+  const counters = memoryCounters();
+  const sender = makeSenderHandler(senderDeps(senderEnv, { ...keys, mailer, counters }));
+  queue.attach((event) => sender(event, undefined as never));
+
+  const dispatcherEnv = parseEnv(dispatcherEnvSchema, env);
+  const { deps, settings } = dispatcherDeps(dispatcherEnv, { ...keys, queue });
+  const dispatcher = makeDispatcherHandler(deps, settings);
+  const dispatch = () => dispatcher({}, undefined as never);
+
+  let running: Promise<unknown> | undefined;
+  /** One scheduler tick; overlapping ticks share the run in progress, as the lease makes them safe anyway. */
+  const tick = () => {
+    running ??= dispatch().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  return {
+    queue,
+    counters,
+    tick,
+    sendToSesEvents,
+    unsubscribe: makeUnsubscribeHandler(unsubscribeDeps(parseEnv(unsubscribeEnvSchema, env), keys)),
+    booked: makeBookedHandler(bookedDeps(parseEnv(bookedEnvSchema, env), keys)),
+    advance: (ms: number) =>
+      fastForward(ms, { clock, due: deps.due, shards: settings.shards, dispatch: tick, drain: () => queue.drain() }),
+    startTimer(intervalMs: number) {
+      const timer = setInterval(() => void tick().catch(() => undefined), intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+}
