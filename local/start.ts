@@ -19,6 +19,7 @@ function portSetting(name: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const port = portSetting('PORT', 3000);
   const sesPort = portSetting('SES_PORT', 8005);
   const dynamoPort = portSetting('DYNAMODB_PORT', 8000);

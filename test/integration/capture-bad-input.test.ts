@@ -16,7 +16,13 @@ async function expectNothingStored(): Promise<void> {
 describe('POST /leads with bad input', () => {
   it('lists every invalid field with what is wrong, and stores nothing', async () => {
     const response = await harness.handler(
-      jsonPost('/leads', { firstName: '', email: 'not-an-email', interests: [], consent: false, consentVersion: '2026-11-01' }),
+      jsonPost('/leads', {
+        firstName: '',
+        email: 'not-an-email',
+        interests: [],
+        consent: false,
+        consentVersion: '2026-11-01',
+      }),
       lambdaContext,
     );
 
@@ -53,7 +59,12 @@ describe('POST /leads with bad input', () => {
     ['a wrong content type', { 'content-type': 'text/plain' }, 'hello', 415],
     ['no content type', {}, '{}', 415],
     ['a non-UTF-8 charset', { 'content-type': 'application/json; charset=latin1' }, '{}', 415],
-    ['a body over 16 KB', { 'content-type': 'application/json' }, JSON.stringify({ message: 'x'.repeat(17 * 1024) }), 413],
+    [
+      'a body over 16 KB',
+      { 'content-type': 'application/json' },
+      JSON.stringify({ message: 'x'.repeat(17 * 1024) }),
+      413,
+    ],
     ['a JSON array', { 'content-type': 'application/json' }, '[1,2,3]', 400],
     ['JSON null', { 'content-type': 'application/json' }, 'null', 400],
   ])('answers %s with %i and stores nothing', async (_label, headers, body, status) => {
@@ -81,7 +92,10 @@ describe('POST /leads with bad input', () => {
   it('refuses unknown fields, including __proto__ and constructor, without touching prototypes', async () => {
     const body = `{"firstName":"Al","email":"${uniqueEmail()}","interests":["hair-restoration"],"consent":true,"consentVersion":"2026-11-01","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}`;
 
-    const response = await harness.handler(apiEvent({ path: '/leads', headers: { 'content-type': 'application/json' }, body }), lambdaContext);
+    const response = await harness.handler(
+      apiEvent({ path: '/leads', headers: { 'content-type': 'application/json' }, body }),
+      lambdaContext,
+    );
 
     expect(response.statusCode).toBe(400);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -95,10 +109,11 @@ describe('POST /leads with bad input', () => {
     );
 
     expect(response.statusCode).toBe(400);
-    expect(JSON.parse(response.body!).fields.map((problem: { field: string }) => problem.field).sort()).toEqual([
-      'message',
-      'timeZone',
-    ]);
+    expect(
+      JSON.parse(response.body!)
+        .fields.map((problem: { field: string }) => problem.field)
+        .sort(),
+    ).toEqual(['message', 'timeZone']);
     await expectNothingStored();
   });
 });

@@ -16,7 +16,10 @@ afterEach(() => ses.reset());
 afterAll(() => ses.restore());
 
 function throttling(): Error {
-  return Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $fault: 'client' });
+  return Object.assign(new Error('Maximum sending rate exceeded.'), {
+    name: 'TooManyRequestsException',
+    $fault: 'client',
+  });
 }
 
 describe('POST /leads when SES fails', () => {

@@ -1,5 +1,6 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
+import { logger } from '../../functions/observability/logger';
 import { jsonPost, lambdaContext } from '../support/api-event';
 import { captureHarness, validLead } from '../support/capture-harness';
 import { uniqueEmail } from '../support/services';
@@ -18,9 +19,11 @@ async function captureLogs(run: () => Promise<void>): Promise<string> {
       jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void record(args.map(String).join(' '))),
     ),
   ];
+  logger.setLogLevel('DEBUG');
   try {
     await run();
   } finally {
+    logger.setLogLevel('SILENT');
     for (const spy of spies) spy.mockRestore();
   }
   return lines.join('\n');
@@ -36,9 +39,9 @@ describe('capture logs', () => {
     try {
       logs = await captureLogs(async () => {
         await harness.handler(jsonPost('/leads', lead), lambdaContext);
-        ses.on(SendEmailCommand).rejects(
-          Object.assign(new Error(`Email address is not verified: ${email}`), { name: 'MessageRejected' }),
-        );
+        ses
+          .on(SendEmailCommand)
+          .rejects(Object.assign(new Error(`Email address is not verified: ${email}`), { name: 'MessageRejected' }));
         await harness.handler(jsonPost('/leads', lead), lambdaContext);
         await harness.handler(jsonPost('/leads', { ...lead, email: 'broken' }), lambdaContext);
       });

@@ -1,6 +1,6 @@
 import { leadIdFor } from '../../functions/lead/email-address';
-import { captureHarness, validLead } from '../support/capture-harness';
 import { formPost, jsonPost, lambdaContext } from '../support/api-event';
+import { captureHarness, validLead } from '../support/capture-harness';
 import { allItems, itemsOfLead, outbox, uniqueEmail } from '../support/services';
 
 type Harness = Awaited<ReturnType<typeof captureHarness>>;
@@ -24,7 +24,13 @@ describe('POST /leads on DynamoDB Local and the local SES', () => {
     expect(JSON.parse(response.body!)).toEqual({ status: 'received', message: expect.any(String) });
     const items = await itemsOfLead(harness.doc, harness.tableName, leadIdFor(email));
     const [lead] = byType(items, 'lead');
-    expect(lead).toMatchObject({ email, firstName: 'Dana', phone: '+18135550199', submissionCount: 1, status: 'active' });
+    expect(lead).toMatchObject({
+      email,
+      firstName: 'Dana',
+      phone: '+18135550199',
+      submissionCount: 1,
+      status: 'active',
+    });
     expect(lead!.firstTouch).toMatchObject({ utmSource: 'newsletter', utmCampaign: 'exosomes-nov', landingPath: '/' });
     const [consent] = byType(items, 'consent');
     expect(consent).toMatchObject({ textVersion: '2026-11-01', mode: 'single', sourcePage: '/' });
@@ -47,7 +53,10 @@ describe('POST /leads on DynamoDB Local and the local SES', () => {
     expect(confirmation!.from).toBe('"Tampa Bay Plastic Surgery" <care@mail.example.com>');
     expect(confirmation!.headers).toEqual(
       expect.arrayContaining([
-        { name: 'List-Unsubscribe', value: expect.stringMatching(/^<http:\/\/localhost:3999\/u\/u1\.[\w-]+\.[\w-]+>$/) },
+        {
+          name: 'List-Unsubscribe',
+          value: expect.stringMatching(/^<http:\/\/localhost:3999\/u\/u1\.[\w-]+\.[\w-]+>$/),
+        },
         { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
       ]),
     );

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { keys, leadListKeys } from '../../functions/adapters/dynamodb/keys';
+import { enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
+import { bundledEmails } from '../../functions/adapters/email-bundle';
+import { dispatcherEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
+import type { WorkQueue } from '../../functions/drip/ports';
+import { makeDispatcherHandler } from '../../functions/handlers/dispatcher';
+import { makeSenderHandler } from '../../functions/handlers/sender';
+import { checkEmailAddress, leadIdFor } from '../../functions/lead/email-address';
+import type { Enrolment, Lead } from '../../functions/lead/lead';
+import type { Mailer } from '../../functions/mail/outgoing-email';
+import { memoryCounters } from '../../functions/observability/metrics';
+import type { Clock } from '../../functions/shared/clock';
+import type { Overrides } from '../../functions/wiring/common';
+import { dispatcherDeps, senderDeps } from '../../functions/wiring/drip';
+import { InProcessQueue } from '../../local/in-process-queue';
+import { localEnvironment } from '../../local/local-env';
+import { freshTable, testEndpoints } from './services';
+
+export const DRIP_KEY = randomBytes(32);
+export const noPacing = { take: async () => undefined };
+
+/** A settable clock for tests. */
+export class TestClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(instant: Date): void {
+    this.current = new Date(instant);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** Records every send; optionally fails some. Wraps a real mailer so the local outbox fills too. */
+export function countingMailer(inner: Mailer, fault?: () => Error | undefined) {
+  const sends: { to: string; tags: Record<string, string> }[] = [];
+  const mailer: Mailer = {
+    async send(email) {
+      const error = fault?.();
+      if (error) throw error;
+      const result = await inner.send(email);
+      sends.push({ to: email.to[0]!, tags: email.tags });
+      return result;
+    },
+  };
+  return { mailer, sends };
+}
+
+export async function dripHarness(options: { clock: Clock; shards?: number; extraEnv?: Record<string, string> }) {
+  const { dynamo, ses } = testEndpoints();
+  const { tableName, doc } = await freshTable('drip');
+  const env = localEnvironment(
+    { port: 3998, dynamoEndpoint: dynamo, sesEndpoint: ses, tableName },
+    { WORK_QUEUE_URL: 'http://localhost/queue', DUE_SHARDS: String(options.shards ?? 4), ...options.extraEnv },
+  );
+  const sequence = Object.values(bundledEmails().sequences)[0]!;
+
+  /** One dispatcher with its own queue feeding one sender, as one Lambda of each would be. */
+  const worker = (overrides: Overrides & { mailer: Mailer }) => {
+    const queue = new InProcessQueue({ maxReceives: 50, retryDelayMs: 5, concurrency: 4 });
+    const counters = memoryCounters();
+    const sender = makeSenderHandler(
+      senderDeps(parseEnv(senderEnvSchema, env), {
+        signingKey: async () => DRIP_KEY,
+        pacer: noPacing,
+        clock: options.clock,
+        counters,
+        ...overrides,
+      }),
+    );
+    const { deps, settings } = dispatcherDeps(parseEnv(dispatcherEnvSchema, env), {
+      clock: options.clock,
+      queue: queue as WorkQueue,
+      ...overrides,
+    });
+    const dispatcher = makeDispatcherHandler(deps, settings);
+    return {
+      queue,
+      counters,
+      attach: () => queue.attach((event) => sender(event, undefined as never)),
+      dispatch: () => dispatcher({}, undefined as never),
+      due: deps.due,
+    };
+  };
+
+  /** Writes a lead and an active enrolment due at `dueAt`, as the capture path would. */
+  const seedLead = async (email: string, dueAt: Date, extra: Partial<Enrolment> = {}) => {
+    const check = checkEmailAddress(email);
+    if (!check.ok) throw new Error(check.reason);
+    const leadId = leadIdFor(check.normalised);
+    const createdAt = dueAt.toISOString();
+    const lead: Lead = {
+      leadId,
+      email: check.normalised,
+      firstName: 'Robin',
+      preferredContact: 'email',
+      interests: ['fraxel-aftercare'],
+      timeZone: 'America/New_York',
+      status: 'active',
+      createdAt,
+      updatedAt: createdAt,
+      submissionCount: 1,
+      firstTouch: {},
+      lastTouch: {},
+    };
+    const enrolment: Enrolment = {
+      leadId,
+      sequenceId: sequence.id,
+      sequenceVersion: sequence.version,
+      status: 'active',
+      stepIndex: 0,
+      nextSendAt: createdAt,
+      timeZone: 'America/New_York',
+      enrolledAt: createdAt,
+      ...extra,
+    };
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...keys.lead(leadId), type: 'lead', ...lead, ...leadListKeys(createdAt, leadId) },
+            },
+          },
+          { Put: { TableName: tableName, Item: enrolmentItem(enrolment, Number(env.DUE_SHARDS)) } },
+        ],
+      }),
+    );
+    return leadId;
+  };
+
+  return { env, tableName, doc, sequence, worker, seedLead };
+}
