@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { freePort } from '../../local/ports';
+import { type LocalStack, startLocalStack } from '../../local/stack';
+import { testEndpoints } from './services';
+
+/** The local stack as `npm start` runs it, on a free port, sharing the test run's DynamoDB and SES. */
+export async function localStackForTest(extraEnv: Record<string, string> = {}): Promise<LocalStack & { base: string }> {
+  const { dynamo, ses } = testEndpoints();
+  const port = await freePort();
+  const stack = await startLocalStack({
+    port,
+    sesPort: 0,
+    dynamoPort: 0,
+    dynamoEndpoint: dynamo,
+    sesEndpoint: ses,
+    tableName: `stack-${randomUUID().slice(0, 8)}`,
+    extraEnv,
+  });
+  return Object.assign(stack, { base: `http://localhost:${port}` });
+}
+
+export async function postLead(base: string, body: Record<string, unknown>): Promise<Response> {
+  return fetch(`${base}/leads`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+export async function control(base: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
