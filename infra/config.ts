@@ -38,6 +38,12 @@ export interface DeployConfig {
     readonly hostedZone?: { readonly zoneName: string; readonly hostedZoneId: string };
     /** Custom MAIL FROM subdomain (e.g. `bounce` → bounce.<sendingDomain>) for SPF alignment. */
     readonly mailFromSubdomain?: string;
+    /**
+     * While the account is in the SES sandbox, SES authorizes each send against the verified
+     * identity of every recipient too. List those verified test addresses (e.g. the staff
+     * address) here; empty it once SES production access is granted.
+     */
+    readonly sandboxRecipients?: readonly string[];
   };
   readonly site: {
     /**

@@ -1,7 +1,7 @@
 import { CURRENT_CONSENT_VERSION, consentText } from '../../functions/consent/consent-text';
+import { CONTACT_METHODS, INTERESTS } from '../../functions/lead/interests';
 import type { FieldProblem } from '../../functions/lead/lead-form';
 import { HONEYPOT_FIELD } from '../../functions/lead/lead-form';
-import { CONTACT_METHODS, INTERESTS } from '../../functions/lead/interests';
 import { html, type SafeHtml } from '../html';
 import type { Practice } from './layout';
 
@@ -119,7 +119,8 @@ function errorSummary(errors: FieldProblem[]): SafeHtml {
 export function renderLeadForm(options: LeadFormOptions): SafeHtml {
   const { values, practice } = options;
   const state: State = { values, errors: new Map() };
-  for (const problem of options.errors) if (!state.errors.has(problem.field)) state.errors.set(problem.field, problem.message);
+  for (const problem of options.errors)
+    if (!state.errors.has(problem.field)) state.errors.set(problem.field, problem.message);
   const consentInvalid = state.errors.has('consent');
   const consentChecked = ['on', 'true'].includes(first(values, 'consent').toLowerCase());
   const context = CONTEXT_FIELDS.map((name) => {

@@ -1,0 +1,91 @@
+import { Aws, CfnOutput, Duration } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledge } from '../nag';
+
+export interface PublicApiProps {
+  /** Origins allowed to call the API from a browser (the landing page's own origins). */
+  readonly allowedOrigins: readonly string[];
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * The public HTTP API: unauthenticated routes a visitor or a mail client calls (`POST /leads`
+ * now, unsubscribe links later). One `$default` stage with throttling and JSON access logs.
+ */
+export class PublicApi extends Construct {
+  readonly httpApi: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+  /** Base URL of the API, without a trailing slash. */
+  readonly url: string;
+  /** Host name of the API, for use as a CloudFront origin. */
+  readonly domainName: string;
+
+  constructor(scope: Construct, id: string, props: PublicApiProps) {
+    super(scope, id);
+
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'Public endpoints: lead capture (and unsubscribe)',
+      createDefaultStage: false,
+      corsPreflight: {
+        // Origins only, as browsers send them (scheme://host[:port], no path or trailing slash).
+        allowOrigins: [...new Set(props.allowedOrigins.map((origin) => new URL(origin).origin))],
+        allowMethods: [apigw.CorsHttpMethod.POST],
+        allowHeaders: ['content-type'],
+        maxAge: Duration.days(1),
+      },
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      autoDeploy: true,
+      throttle: props.throttle,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        // routeKey, never the raw path: unsubscribe paths carry a token that must not be logged.
+        // No user agent, no body: nothing here identifies a lead.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationStatus: '$context.integration.status',
+            integrationLatency: '$context.integration.latency',
+            integrationError: '$context.integration.error',
+            sourceIp: '$context.identity.sourceIp',
+          }),
+        ),
+      },
+    });
+
+    this.domainName = `${this.httpApi.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`;
+    this.url = `https://${this.domainName}`;
+    new CfnOutput(this, 'Url', { description: 'Public API base URL', value: this.url });
+  }
+
+  /** Routes `method path` to a Lambda function, which alone gets permission to be invoked by it. */
+  addLambdaRoute(method: apigw.HttpMethod, path: string, handler: IFunction): void {
+    const [route] = this.httpApi.addRoutes({
+      path,
+      methods: [method],
+      integration: new HttpLambdaIntegration(`${method}${path.replace(/[^A-Za-z0-9]/g, '')}`, handler),
+    });
+    acknowledge(
+      route!,
+      'Public by design: anonymous visitors and mail clients call these routes without an account. ' +
+        'Abuse is bounded by stage throttling, strict input validation and a honeypot in the handler.',
+      'AwsSolutions-APIG4',
+    );
+  }
+}

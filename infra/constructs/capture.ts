@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { DeployConfig } from '../config';
+import { captureEnvironment } from '../environment';
+import type { LeadData } from './data';
+import type { EmailSending } from './email';
+import { AppFunction, PROJECT_ROOT } from './lambda';
+
+export interface LeadCaptureProps {
+  readonly config: DeployConfig;
+  readonly data: LeadData;
+  readonly email: EmailSending;
+  /** HMAC key for the unsubscribe link in the confirmation email. */
+  readonly signingKey: ISecret;
+  readonly siteUrl: string;
+  readonly publicApiUrl: string;
+}
+
+/**
+ * The `POST /leads` function: stores the lead, consent and enrolment, and sends the staff
+ * notification and the visitor's confirmation. It may write the table, send from the
+ * practice's address and read the link-signing key, nothing else.
+ */
+export class LeadCapture extends Construct {
+  readonly function: AppFunction;
+
+  constructor(scope: Construct, id: string, props: LeadCaptureProps) {
+    super(scope, id);
+    const { config } = props;
+
+    this.function = new AppFunction(this, 'Capture', {
+      entry: path.join(PROJECT_ROOT, 'functions/lambdas/capture.ts'),
+      description: 'POST /leads: store a consultation lead and send the first emails',
+      serviceName: 'capture',
+      memorySize: config.capture.memorySize,
+      timeout: config.capture.timeout,
+      logRetention: config.observability.logRetention,
+      metricsNamespace: config.observability.metricsNamespace,
+      tracing: config.observability.tracing,
+      environment: captureEnvironment(config, props.data.table.tableName, {
+        configurationSetName: props.email.configurationSet.configurationSetName,
+        siteUrl: props.siteUrl,
+        publicApiUrl: props.publicApiUrl,
+        signingKeySecretArn: props.signingKey.secretArn,
+      }),
+    });
+
+    props.data.grantItemWrites(this.function);
+    props.email.grantSendEmail(this.function);
+    props.signingKey.grantRead(this.function);
+  }
+}

@@ -1,0 +1,116 @@
+import * as path from 'node:path';
+import type { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledge } from '../nag';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/** The newest Node.js Lambda runtime (cdk-nag AwsSolutions-L1 checks for exactly that). */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+
+/**
+ * How every function is bundled, as plain esbuild options, so `npm run bench` can measure the
+ * very bundle that ships. ESM because middy 6 and Powertools ship ESM; the banner gives the
+ * CommonJS dependencies (luxon) the `require` they expect. The AWS SDK v3 is left out: the
+ * runtime provides it, which keeps the bundle and the cold start small.
+ */
+export const LAMBDA_BUNDLE = {
+  target: 'node24',
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  mainFields: ['module', 'main'],
+  external: ['@aws-sdk/*'],
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+} as const;
+
+export interface AppFunctionProps {
+  /** Entry file under functions/lambdas/, exporting `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  /** Powertools service name: the `service` key on every log line and metric. */
+  readonly serviceName: string;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly environment: Record<string, string>;
+  readonly logRetention: logs.RetentionDays;
+  readonly metricsNamespace: string;
+  readonly tracing?: boolean;
+  /** Caps concurrency (e.g. to pace SES); leave unset for functions behind API throttling. */
+  readonly reservedConcurrency?: number;
+}
+
+/**
+ * A Node.js Lambda function with the project's defaults: arm64, minified ESM bundle with
+ * source maps, explicit memory and timeout, its own log group with retention, and a role
+ * that can only write to that log group until callers add `grant*` calls.
+ */
+export class AppFunction extends Construct implements iam.IGrantable {
+  readonly fn: NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly grantPrincipal: iam.IPrincipal;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+
+    // Our own role instead of the default one: the default attaches the managed
+    // AWSLambdaBasicExecutionRole, which may create and write any log group in the account.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.serviceName} function`,
+    });
+    this.logGroup.grantWrite(role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: LAMBDA_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role,
+      logGroup: this.logGroup,
+      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Events carry form fields and email addresses; they must never reach a log line.
+        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+        ...props.environment,
+      },
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      bundling: {
+        target: LAMBDA_BUNDLE.target,
+        format: OutputFormat.ESM,
+        minify: LAMBDA_BUNDLE.minify,
+        sourceMap: LAMBDA_BUNDLE.sourcemap,
+        // Stack traces need line mappings, not the original sources: keeps the zip small.
+        sourcesContent: false,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        externalModules: [...LAMBDA_BUNDLE.external],
+        banner: LAMBDA_BUNDLE.banner,
+      },
+    });
+    this.grantPrincipal = this.fn.grantPrincipal;
+
+    if (props.tracing) {
+      acknowledge(
+        role,
+        'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions; ' +
+          'CDK adds them with Resource "*" when active tracing is on, and they expose no data.',
+        'AwsSolutions-IAM5[Resource::*]',
+      );
+    }
+  }
+}

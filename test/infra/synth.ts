@@ -1,0 +1,61 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { type DeployConfig, deployConfig } from '../../infra/config';
+import { PROJECT_ROOT } from '../../infra/constructs/lambda';
+import { LeadNurtureStack } from '../../infra/stack';
+
+export interface Synthesized {
+  stack: LeadNurtureStack;
+  template: Template;
+  /** AwsSolutions findings left after acknowledgements, as `rule @ construct path`. */
+  nagFindings: string[];
+  /** Every acknowledgement recorded in the app: rule id → reason. */
+  acknowledgements: { id: string; reason: string; path: string }[];
+}
+
+let builtSite: string | undefined;
+
+/** A built-site stand-in, made once per test file: the stack only needs a directory with an index.html. */
+function siteDir(): string {
+  if (!builtSite) {
+    builtSite = fs.mkdtempSync(path.join(os.tmpdir(), 'site-'));
+    fs.writeFileSync(path.join(builtSite, 'index.html'), '<!doctype html><title>test</title>');
+  }
+  return builtSite;
+}
+
+/**
+ * Synthesizes the stack as `cdk synth` would (cdk.json's feature flags), without bundling
+ * the functions: these tests read the template, not the code, and stay independent of the
+ * email build. `npm run synth` bundles for real.
+ */
+export function synth(overrides: Partial<DeployConfig> = {}): Synthesized {
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8'));
+  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  const stack = new LeadNurtureStack(app, 'Test', {
+    config: { ...deployConfig, ...overrides },
+    siteAssetDir: siteDir(),
+  });
+  const template = Template.fromStack(stack);
+
+  const report = new AwsSolutionsChecks().validateScope(app);
+  const nagFindings = report.violations.flatMap((violation) =>
+    violation.violatingResources.map((resource) => `${violation.ruleName} @ ${resource.constructPath}`),
+  );
+  const acknowledgements = app.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          id,
+          reason,
+          path: construct.node.path,
+        })),
+      ),
+  );
+  return { stack, template, nagFindings, acknowledgements };
+}
