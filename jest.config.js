@@ -1,6 +1,9 @@
 // CommonJS on purpose: middy 6 ships ESM only, and jest's ESM mode is still experimental.
 // @swc/jest compiles our TypeScript and middy's ESM to CommonJS in one pass.
-const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
+const swc = [
+  '@swc/jest',
+  { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+];
 
 /** @type {import('jest').Config} */
 module.exports = {

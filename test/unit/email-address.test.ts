@@ -14,7 +14,7 @@ describe('email addresses', () => {
     ['  jane@example.com  ', 'jane@example.com'],
     ['jane@bücher.de', 'jane@xn--bcher-kva.de'],
     ['jane@xn--bcher-kva.de', 'jane@xn--bcher-kva.de'],
-    ['o\'brien@example.ie', "o'brien@example.ie"],
+    ["o'brien@example.ie", "o'brien@example.ie"],
   ])('accepts %s as %s', (input, expected) => {
     expect(normalised(input)).toBe(expected);
   });

@@ -40,7 +40,8 @@ describe('lead form schema', () => {
     const result = leadFormSchema.safeParse({ ...valid, consent: 'off' });
 
     expect(result.success).toBe(false);
-    if (!result.success) expect(fieldProblems(result.error)).toEqual([{ field: 'consent', message: expect.stringMatching(/agree/) }]);
+    if (!result.success)
+      expect(fieldProblems(result.error)).toEqual([{ field: 'consent', message: expect.stringMatching(/agree/) }]);
   });
 
   it('refuses a consent wording version that was never shown', () => {
@@ -60,7 +61,8 @@ describe('lead form schema', () => {
     const result = leadFormSchema.safeParse({ ...valid, interests: ['botox'] });
 
     expect(result.success).toBe(false);
-    if (!result.success) expect(fieldProblems(result.error)[0]).toEqual({ field: 'interests', message: 'Choose from the listed topics' });
+    if (!result.success)
+      expect(fieldProblems(result.error)[0]).toEqual({ field: 'interests', message: 'Choose from the listed topics' });
   });
 
   it('refuses line breaks in single-line fields but keeps them in the message', () => {
@@ -71,7 +73,18 @@ describe('lead form schema', () => {
 
   it('bounds every string field', () => {
     const long = 'x'.repeat(1001);
-    const fields = ['firstName', 'lastName', 'phone', 'message', 'timeZone', 'utm_source', 'utm_term', 'landingPath', 'referrer', 'website'];
+    const fields = [
+      'firstName',
+      'lastName',
+      'phone',
+      'message',
+      'timeZone',
+      'utm_source',
+      'utm_term',
+      'landingPath',
+      'referrer',
+      'website',
+    ];
     for (const field of fields) {
       expect(leadFormSchema.safeParse({ ...valid, [field]: long }).success).toBe(false);
     }

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { InvalidTokenError, signUnsubscribeToken, verifyUnsubscribeToken } from '../../functions/suppression/unsubscribe-token';
+import {
+  InvalidTokenError,
+  signUnsubscribeToken,
+  verifyUnsubscribeToken,
+} from '../../functions/suppression/unsubscribe-token';
 
 const key = randomBytes(32);
 const leadId = 'Zx3v9Q0aBcDeFgHiJkLmNoPqRs';
@@ -21,7 +25,9 @@ describe('unsubscribe tokens', () => {
 
   it('refuses a token whose lead id was swapped for another', () => {
     const [prefix, , signature] = signUnsubscribeToken(leadId, key).split('.');
-    expect(() => verifyUnsubscribeToken(`${prefix}.OtherLeadId0123456789abcd.${signature}`, key)).toThrow(InvalidTokenError);
+    expect(() => verifyUnsubscribeToken(`${prefix}.OtherLeadId0123456789abcd.${signature}`, key)).toThrow(
+      InvalidTokenError,
+    );
   });
 
   it('refuses any single-character alteration', () => {
