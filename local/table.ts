@@ -35,7 +35,10 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection:
+          'projectedAttributes' in index
+            ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] }
+            : { ProjectionType: 'ALL' },
       })),
     }),
   );

@@ -9,7 +9,13 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
  * (active enrolments, unsent capture emails). The partition is `DUE#<shard>` so writes
  * spread over several partitions; the sort key is the ISO-8601 UTC time the item is due.
  */
-export const DUE_INDEX = { name: 'due', partitionKey: 'duePk', sortKey: 'dueAt' } as const;
+export const DUE_INDEX = {
+  name: 'due',
+  partitionKey: 'duePk',
+  sortKey: 'dueAt',
+  /** What the dispatcher reads from the index; nothing more is copied into it. */
+  projectedAttributes: ['type', 'leadId', 'sequenceId', 'stepIndex', 'nextSendAt', 'submissionId', 'kind', 'retryAt'],
+} as const;
 
 /**
  * Lists entities of one kind in time order (leads by creation time, for the console)
