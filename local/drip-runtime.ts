@@ -2,19 +2,28 @@ import type { SigningKeyProvider } from '../functions/adapters/signing-key';
 import {
   baseEnvSchema,
   bookedEnvSchema,
+  confirmEnvSchema,
   dispatcherEnvSchema,
   parseEnv,
   senderEnvSchema,
   unsubscribeEnvSchema,
 } from '../functions/config/env';
 import { makeBookedHandler } from '../functions/handlers/booked';
+import { makeConfirmOptInHandler } from '../functions/handlers/confirm-opt-in';
 import { makeDispatcherHandler } from '../functions/handlers/dispatcher';
 import { makeSenderHandler } from '../functions/handlers/sender';
 import { makeSesEventsHandler } from '../functions/handlers/ses-events';
 import { makeUnsubscribeHandler } from '../functions/handlers/unsubscribe';
 import { memoryCounters } from '../functions/observability/metrics';
 import { mailerFrom } from '../functions/wiring/common';
-import { bookedDeps, dispatcherDeps, senderDeps, sesEventsDeps, unsubscribeDeps } from '../functions/wiring/drip';
+import {
+  bookedDeps,
+  confirmDeps,
+  dispatcherDeps,
+  senderDeps,
+  sesEventsDeps,
+  unsubscribeDeps,
+} from '../functions/wiring/drip';
 import type { ControllableClock } from './controllable-clock';
 import { fastForward } from './fast-forward';
 import { InProcessQueue } from './in-process-queue';
@@ -66,6 +75,7 @@ export function createDripRuntime(options: DripRuntimeOptions) {
     sendToSesEvents,
     unsubscribe: makeUnsubscribeHandler(unsubscribeDeps(parseEnv(unsubscribeEnvSchema, env), keys)),
     booked: makeBookedHandler(bookedDeps(parseEnv(bookedEnvSchema, env), keys)),
+    confirmOptIn: makeConfirmOptInHandler(confirmDeps(parseEnv(confirmEnvSchema, env), keys)),
     advance: (ms: number) =>
       fastForward(ms, { clock, due: deps.due, shards: settings.shards, dispatch: tick, drain: () => queue.drain() }),
     startTimer(intervalMs: number) {

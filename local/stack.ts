@@ -97,6 +97,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         { method: 'GET', path: '/u/{token}', handler: http(drip.unsubscribe) },
         { method: 'POST', path: '/u/{token}', handler: http(drip.unsubscribe) },
         { method: 'POST', path: '/webhooks/booked', handler: http(drip.booked) },
+        { method: 'GET', path: '/confirm/{token}', handler: http(drip.confirmOptIn) },
+        { method: 'POST', path: '/confirm/{token}', handler: http(drip.confirmOptIn) },
         ...controlRoutes(drip, store, env.DEFAULT_SEQUENCE_ID!, () => clock.now()),
       ],
       staticMounts: [

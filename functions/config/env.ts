@@ -77,6 +77,13 @@ export const bookedEnvSchema = baseEnvSchema.extend({
   WEBHOOK_SECRET_ARN: line.optional(),
 });
 
+export const confirmEnvSchema = baseEnvSchema.extend({
+  DEFAULT_SEQUENCE_ID: line,
+  PRACTICE_NAME: line,
+  PRACTICE_TIME_ZONE: line.refine(isKnownTimeZone, { error: 'must be an IANA time zone' }),
+  SITE_URL: z.url({ protocol: /^https?$/ }),
+});
+
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 export type MailEnv = z.infer<typeof mailEnvSchema>;
 export type CaptureEnv = z.infer<typeof captureEnvSchema>;
@@ -84,6 +91,7 @@ export type DispatcherEnv = z.infer<typeof dispatcherEnvSchema>;
 export type SenderEnv = z.infer<typeof senderEnvSchema>;
 export type UnsubscribeEnv = z.infer<typeof unsubscribeEnvSchema>;
 export type BookedEnv = z.infer<typeof bookedEnvSchema>;
+export type ConfirmEnv = z.infer<typeof confirmEnvSchema>;
 
 /**
  * Parses process.env once, at start-up. A missing or malformed setting stops the function

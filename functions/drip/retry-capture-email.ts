@@ -1,3 +1,5 @@
+import type { OptInStore } from '../consent/confirm-opt-in';
+import { issueOptInToken } from '../consent/opt-in-token';
 import type { CaptureEmailComposer } from '../lead/capture-emails';
 import { type Mailer, SendError } from '../mail/outgoing-email';
 import type { Log } from '../observability/logger';
@@ -10,6 +12,7 @@ import { sendWithRetry } from './send-with-retry';
 
 export interface RetryCaptureDeps {
   store: DripStore;
+  optIns: Pick<OptInStore, 'saveOptInToken'>;
   suppression: SuppressionList;
   composer: CaptureEmailComposer;
   mailer: Mailer;
@@ -55,10 +58,14 @@ export async function retryCaptureEmail(
     return 'failed';
   }
   try {
+    // The first opt-in link's token was never stored in the clear, so a retry carries a fresh one.
+    const optIn = intent.kind === 'opt-in' ? issueOptInToken(intent.leadId, intent.submissionId, now) : undefined;
+    if (optIn) await deps.optIns.saveOptInToken(optIn.record);
     const email = await deps.composer.compose(intent, {
       lead,
       submission,
       isNewLead: lead.createdAt === submission.receivedAt,
+      optInToken: optIn?.token,
     });
     const { messageId } = await sendWithRetry(() => deps.mailer.send(email), deps.pacer, deps.settings.maxSendAttempts);
     await store.finishCaptureEmail(intent, { status: 'sent', at: deps.clock.now().toISOString(), messageId });

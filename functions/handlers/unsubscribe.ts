@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock';
 import type { ExitDeps } from '../suppression/exit-lead';
 import { unsubscribeLead } from '../suppression/unsubscribe';
 import { InvalidTokenError, verifyUnsubscribeToken } from '../suppression/unsubscribe-token';
-import { confirmUnsubscribePage, invalidLinkPage, unsubscribedPage } from './unsubscribe-pages';
+import { confirmUnsubscribePage, invalidLinkPage, unsubscribedPage } from './link-pages';
 
 export interface UnsubscribeHandlerDeps extends ExitDeps {
   clock: Clock;

@@ -1,4 +1,5 @@
 import { type ConsentMode, consentText } from '../consent/consent-text';
+import { issueOptInToken } from '../consent/opt-in-token';
 import type { Log } from '../observability/logger';
 import type { Clock } from '../shared/clock';
 import type { CaptureEmailComposer } from './capture-emails';
@@ -109,17 +110,24 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
     }),
   );
 
+  const optIn =
+    settings.consentMode === 'double' ? issueOptInToken(leadId, submissionId, request.receivedAt) : undefined;
   const { isNewLead } = await deps.leads.recordSubmission({
     lead,
     submission,
     consent,
     enrolment,
     emails,
+    optIn: optIn?.record,
     requestToken: request.requestId,
   });
   deps.log.info('Lead captured', { leadId, isNewLead, requestId: request.requestId });
 
-  await deliverCaptureEmails(emails, { lead, submission, isNewLead }, { ...deps, now: () => deps.clock.now() });
+  await deliverCaptureEmails(
+    emails,
+    { lead, submission, isNewLead, optInToken: optIn?.token },
+    { ...deps, now: () => deps.clock.now() },
+  );
   return { kind: 'accepted', leadId, isNewLead };
 }
 

@@ -1,3 +1,4 @@
+import type { OptInRecord } from '../consent/opt-in-token';
 import type { CaptureEmailIntent, ConsentRecord, Enrolment, Lead, Submission } from './lead';
 
 export interface SubmissionWrite {
@@ -8,6 +9,8 @@ export interface SubmissionWrite {
   /** Present when the lead should be enrolled now; at most one enrolment per lead and sequence. */
   enrolment?: Enrolment;
   emails: CaptureEmailIntent[];
+  /** Double opt-in: the hashed token the emailed link carries. */
+  optIn?: OptInRecord;
   /** Idempotency token for the storage call (the request id). */
   requestToken: string;
 }

@@ -139,6 +139,7 @@ class HtmlContextScanner {
         if (!URL_ATTRIBUTES.has(attribute)) return 'attr';
         return placeholder.index === this.valueStart ? 'url' : 'url-part';
       }
+      case 'before-value':
       case 'value-unquoted':
         throw new TemplateError(`Placeholder ${where} is in an unquoted attribute value`);
       case 'rawtext':

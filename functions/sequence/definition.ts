@@ -44,7 +44,13 @@ export const stepDefinitionSchema = z.strictObject({
   /** Relative weight of the main subject (variant "a") when variants exist. */
   subjectWeight: z.number().int().min(0).max(100).default(1),
   variants: z
-    .array(z.strictObject({ id: id.refine((value) => value !== 'a', { error: '"a" is the main subject' }), subject, weight: z.number().int().min(0).max(100) }))
+    .array(
+      z.strictObject({
+        id: id.refine((value) => value !== 'a', { error: '"a" is the main subject' }),
+        subject,
+        weight: z.number().int().min(0).max(100),
+      }),
+    )
     .default([]),
   preheader: z.string().min(1).max(140),
   enabled: z.boolean().default(true),
@@ -66,7 +72,8 @@ export const sequenceDefinitionSchema = z
   .superRefine((sequence, ctx) => {
     const seen = new Set<string>();
     sequence.steps.forEach((step, index) => {
-      if (seen.has(step.id)) ctx.addIssue({ code: 'custom', path: ['steps', index, 'id'], message: `duplicate step id "${step.id}"` });
+      if (seen.has(step.id))
+        ctx.addIssue({ code: 'custom', path: ['steps', index, 'id'], message: `duplicate step id "${step.id}"` });
       seen.add(step.id);
     });
   });

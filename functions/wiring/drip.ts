@@ -1,17 +1,20 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createSesClient } from '../adapters/aws-clients';
+import { BundledSequenceCatalog } from '../adapters/bundled-sequence-catalog';
 import { DynamoDripStore } from '../adapters/dynamodb/drip-store';
 import { DynamoDueIndex } from '../adapters/dynamodb/due-index';
+import { DynamoLeadRepository } from '../adapters/dynamodb/lead-repository';
 import { DynamoSequenceVersions } from '../adapters/dynamodb/sequence-versions';
 import { DynamoStepStats } from '../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-list';
 import { bundledEmails } from '../adapters/email-bundle';
 import { accountMaxSendRate, lazyPacer } from '../adapters/ses-send-rate';
 import { SqsWorkQueue } from '../adapters/sqs-work-queue';
-import type { BaseEnv, BookedEnv, DispatcherEnv, SenderEnv, UnsubscribeEnv } from '../config/env';
+import type { BaseEnv, BookedEnv, ConfirmEnv, DispatcherEnv, SenderEnv, UnsubscribeEnv } from '../config/env';
 import type { DispatchDeps, DispatchSettings } from '../drip/dispatch';
 import type { SesEventDeps } from '../drip/ses-event';
 import type { BookedHandlerDeps } from '../handlers/booked';
+import type { ConfirmHandlerDeps } from '../handlers/confirm-opt-in';
 import type { SenderDeps } from '../handlers/sender';
 import type { UnsubscribeHandlerDeps } from '../handlers/unsubscribe';
 import { logger } from '../observability/logger';
@@ -65,6 +68,7 @@ export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDep
   const rate = env.MAX_SEND_RATE;
   return {
     store,
+    optIns: new DynamoLeadRepository(table),
     suppression,
     stats,
     versions: new DynamoSequenceVersions(table, Object.values(bundledEmails().sequences)),
@@ -114,5 +118,17 @@ export function bookedDeps(env: BookedEnv, overrides: Overrides = {}): BookedHan
     log: logger,
     clock: clockFrom(overrides),
     webhookKey: webhookKeyFrom(env, overrides),
+  };
+}
+
+export function confirmDeps(env: ConfirmEnv, overrides: Overrides = {}): ConfirmHandlerDeps {
+  return {
+    optIns: new DynamoLeadRepository(tableFrom(env)),
+    sequences: new BundledSequenceCatalog(bundledEmails()),
+    clock: clockFrom(overrides),
+    log: logger,
+    settings: { defaultSequenceId: env.DEFAULT_SEQUENCE_ID, practiceTimeZone: env.PRACTICE_TIME_ZONE },
+    practiceName: env.PRACTICE_NAME,
+    siteUrl: env.SITE_URL,
   };
 }

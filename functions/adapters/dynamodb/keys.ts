@@ -15,6 +15,7 @@ export const keys = {
     sk: `EMAIL#${submissionId}#${kind}`,
   }),
   suppression: (addressHash: string) => ({ pk: `SUPPRESSION#${addressHash}`, sk: 'SUPPRESSION' }),
+  optIn: (tokenHash: string) => ({ pk: `OPTIN#${tokenHash}`, sk: 'OPTIN' }),
 } as const;
 
 export const LEAD_PREFIX = 'LEAD#';

@@ -1,7 +1,17 @@
-import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { OptInStore } from '../../consent/confirm-opt-in';
+import type { OptInRecord } from '../../consent/opt-in-token';
 import type { CaptureEmailIntent, Enrolment, Lead } from '../../lead/lead';
 import type { LeadRepository, SubmissionWrite } from '../../lead/ports';
 import { dueShard, keys, leadListKeys } from './keys';
+import { TTL_ATTRIBUTE } from './table-schema';
 import { cancellationCodes, isConditionFailure, transactionToken, withConflictRetry } from './transactions';
 
 export interface TableOptions {
@@ -30,7 +40,19 @@ export function captureEmailItem(intent: CaptureEmailIntent, dueShards: number):
   };
 }
 
-export class DynamoLeadRepository implements LeadRepository {
+/** Expired tokens are refused by the check in consumeOptInToken; TTL only tidies them away. */
+export function optInItem(record: OptInRecord): Record<string, unknown> {
+  return {
+    ...keys.optIn(record.tokenHash),
+    type: 'opt-in-token',
+    leadId: record.leadId,
+    submissionId: record.submissionId,
+    validUntil: record.expiresAt,
+    [TTL_ATTRIBUTE]: Math.ceil(Date.parse(record.expiresAt) / 1000),
+  };
+}
+
+export class DynamoLeadRepository implements LeadRepository, OptInStore {
   constructor(private readonly table: TableOptions) {}
 
   async recordSubmission(write: SubmissionWrite): Promise<{ isNewLead: boolean }> {
@@ -101,6 +123,7 @@ export class DynamoLeadRepository implements LeadRepository {
       this.put({ ...keys.submission(submission.leadId, submission.submissionId), type: 'submission', ...submission }),
       this.put({ ...keys.consent(consent.leadId, consent.submissionId), type: 'consent', ...consent }),
       ...write.emails.map((intent) => this.put(captureEmailItem(intent, this.table.dueShards))),
+      ...(write.optIn ? [this.put(optInItem(write.optIn))] : []),
     ];
   }
 
@@ -148,6 +171,77 @@ export class DynamoLeadRepository implements LeadRepository {
         ExpressionAttributeValues: { ':reason': reason.slice(0, 200), ':one': 1 },
       }),
     );
+  }
+
+  async saveOptInToken(record: OptInRecord): Promise<void> {
+    await this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: optInItem(record) }));
+  }
+
+  async consumeOptInToken(tokenHash: string, now: Date): Promise<OptInRecord | undefined> {
+    try {
+      const result = await this.table.client.send(
+        new DeleteCommand({
+          TableName: this.table.tableName,
+          Key: keys.optIn(tokenHash),
+          ConditionExpression: 'attribute_exists(pk) AND validUntil > :now',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const item = result.Attributes;
+      return item
+        ? {
+            tokenHash,
+            leadId: String(item.leadId),
+            submissionId: String(item.submissionId),
+            expiresAt: String(item.expiresAt),
+          }
+        : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async getLead(leadId: string): Promise<Lead | undefined> {
+    const result = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: keys.lead(leadId), ConsistentRead: true }),
+    );
+    return result.Item as Lead | undefined;
+  }
+
+  async confirmLead(record: OptInRecord, enrolment: Enrolment, at: string): Promise<'confirmed' | 'unknown-lead'> {
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: keys.lead(record.leadId),
+          UpdateExpression: 'SET #status = :active, confirmedAt = :at, updatedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending-confirmation', ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Already active (or booked) from an earlier link: confirming again changes nothing but is fine.
+      if (!(await this.getLead(record.leadId))) return 'unknown-lead';
+    }
+    await this.table.client
+      .send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: keys.consent(record.leadId, record.submissionId),
+          UpdateExpression: 'SET confirmedAt = if_not_exists(confirmedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      )
+      .catch((error) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+    await this.ensureEnrolment(enrolment);
+    return 'confirmed';
   }
 }
 

@@ -1,7 +1,7 @@
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
-function page(title: string, body: string, siteUrl: string): string {
+export function page(title: string, body: string, siteUrl: string): string {
   const stylesheet = new URL('/assets/styles.css', siteUrl).toString();
   return `<!doctype html>
 <html lang="en">
@@ -46,4 +46,27 @@ export function unsubscribedPage(practiceName: string, siteUrl: string): string 
 
 export function invalidLinkPage(message: string, siteUrl: string): string {
   return page('Link not valid', `<h1>This link is not valid</h1>\n<p>${escapeHtml(message)}</p>`, siteUrl);
+}
+
+/** GET /confirm/{token}: a button, because mail scanners open links and must not confirm for the person. */
+export function confirmOptInPage(practiceName: string, siteUrl: string): string {
+  return page(
+    'Confirm your email',
+    `<h1>Confirm your email address</h1>
+<p>Press the button to confirm that you would like ${escapeHtml(practiceName)} to reply to your consultation request and send you our short series of educational emails.</p>
+<form method="post">
+<button type="submit" class="button">Yes, confirm my email</button>
+</form>`,
+    siteUrl,
+  );
+}
+
+export function optInConfirmedPage(practiceName: string, siteUrl: string): string {
+  return page(
+    'Email confirmed',
+    `<h1>Thank you, your email is confirmed</h1>
+<p>${escapeHtml(practiceName)} will be in touch about your consultation. Every email has a one-click unsubscribe link.</p>
+<p><a href="${escapeHtml(siteUrl)}">Back to the website</a></p>`,
+    siteUrl,
+  );
 }

@@ -1,0 +1,54 @@
+import type { Enrolment, Lead } from '../lead/lead';
+import type { SequenceCatalog } from '../lead/ports';
+import type { Log } from '../observability/logger';
+import type { Clock } from '../shared/clock';
+import { hashOptInToken, isWellFormedOptInToken, type OptInRecord } from './opt-in-token';
+
+export interface OptInStore {
+  saveOptInToken(record: OptInRecord): Promise<void>;
+  /** Deletes the token if it exists and has not expired; single use by construction. */
+  consumeOptInToken(tokenHash: string, now: Date): Promise<OptInRecord | undefined>;
+  /** Activates a pending lead, stamps the consent record and creates the enrolment if missing. */
+  confirmLead(record: OptInRecord, enrolment: Enrolment, at: string): Promise<'confirmed' | 'unknown-lead'>;
+  getLead(leadId: string): Promise<Lead | undefined>;
+}
+
+export interface ConfirmDeps {
+  optIns: OptInStore;
+  sequences: SequenceCatalog;
+  clock: Clock;
+  log: Log;
+  settings: { defaultSequenceId: string; practiceTimeZone: string };
+}
+
+export type ConfirmResult = 'confirmed' | 'invalid';
+
+/** Double opt-in: following the emailed link (and pressing the button) starts the sequence. */
+export async function confirmOptIn(token: string, deps: ConfirmDeps): Promise<ConfirmResult> {
+  if (!isWellFormedOptInToken(token)) return 'invalid';
+  const now = deps.clock.now();
+  const record = await deps.optIns.consumeOptInToken(hashOptInToken(token), now);
+  if (!record) return 'invalid';
+  const lead = await deps.optIns.getLead(record.leadId);
+  if (!lead) return 'invalid';
+  const sequence = await deps.sequences.current(deps.settings.defaultSequenceId);
+  const fallback =
+    sequence.timeZoneFallback === 'practice' ? deps.settings.practiceTimeZone : sequence.timeZoneFallback;
+  const at = now.toISOString();
+  const result = await deps.optIns.confirmLead(
+    record,
+    {
+      leadId: record.leadId,
+      sequenceId: sequence.sequenceId,
+      sequenceVersion: sequence.version,
+      status: 'active',
+      stepIndex: 0,
+      nextSendAt: at,
+      timeZone: lead.timeZone ?? fallback,
+      enrolledAt: at,
+    },
+    at,
+  );
+  deps.log.info('Double opt-in confirmed', { leadId: record.leadId, result });
+  return result === 'confirmed' ? 'confirmed' : 'invalid';
+}

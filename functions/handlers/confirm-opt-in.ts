@@ -1,0 +1,30 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { type ConfirmDeps, confirmOptIn } from '../consent/confirm-opt-in';
+import { type HttpResponse, htmlResponse } from '../http/responses';
+import { confirmOptInPage, invalidLinkPage, optInConfirmedPage } from './link-pages';
+
+export interface ConfirmHandlerDeps extends ConfirmDeps {
+  practiceName: string;
+  siteUrl: string;
+}
+
+const EXPIRED =
+  'This confirmation link has expired or was already used. Links work once, for 48 hours. Send the form again and we will email you a new one.';
+
+/** GET /confirm/{token} asks; POST /confirm/{token} confirms once and starts the sequence. */
+export function makeConfirmOptInHandler(deps: ConfirmHandlerDeps) {
+  return middy<APIGatewayProxyEventV2, HttpResponse>()
+    .use(httpHeaderNormalizer())
+    .handler(async (event) => {
+      const token = event.pathParameters?.token ?? '';
+      if (event.requestContext.http.method !== 'POST') {
+        return htmlResponse(200, confirmOptInPage(deps.practiceName, deps.siteUrl));
+      }
+      const result = await confirmOptIn(token, deps);
+      return result === 'confirmed'
+        ? htmlResponse(200, optInConfirmedPage(deps.practiceName, deps.siteUrl))
+        : htmlResponse(400, invalidLinkPage(EXPIRED, deps.siteUrl));
+    });
+}
