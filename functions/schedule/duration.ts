@@ -60,8 +60,8 @@ function explain(iso: string): string {
   if (iso.trim() === '') return `it is empty; ${EXAMPLES}`;
   if (iso.trim() !== iso) return 'remove the spaces around it';
   if (iso.startsWith('-')) return 'a delay cannot be negative';
+  if (!/^p/i.test(iso)) return `a duration starts with "P"; ${EXAMPLES}`;
   if (iso !== iso.toUpperCase()) return `write the letters in upper case (${iso.toUpperCase()})`;
-  if (!iso.startsWith('P')) return `a duration starts with "P"; ${EXAMPLES}`;
   if (/[.,]\d/.test(iso)) return 'use whole numbers (PT90M rather than PT1.5H)';
   const datePart = iso.split('T')[0] ?? '';
   if (/\d+[YM]/.test(datePart)) {
