@@ -9,6 +9,11 @@ const HEADER_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const NOT_IN_URL = /[\s\u0000-\u001f\u007f-\u009f]/;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const NEEDS_HTML_WORK = /[&<>"'{`\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const NEEDS_TEXT_WORK = /[{\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -23,11 +28,14 @@ const HTML_ESCAPES: Record<string, string> = {
 
 /** Escapes for HTML text and for quoted attribute values alike: both quotes, `&`, `<`, `>`. */
 export function escapeHtml(value: string): string {
+  // Most values (names, practice details) need nothing; one test is cheaper than two replaces.
+  if (!NEEDS_HTML_WORK.test(value)) return value;
   return value.replace(CONTROL, '').replace(/[&<>"'{`]/g, (c) => HTML_ESCAPES[c]!);
 }
 
 /** The plain-text part is not HTML: nothing to escape, but no invisible controls or `{{`. */
 export function cleanText(value: string): string {
+  if (!NEEDS_TEXT_WORK.test(value)) return value;
   return breakBraces(value.replace(CONTROL, ''));
 }
 
@@ -52,8 +60,11 @@ export function safeAbsoluteUrl(value: string, utm?: Record<string, string>): st
   const url = new URL(trimmed);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
   if (utm) {
-    for (const [key, tag] of Object.entries(utm)) {
-      if (!url.searchParams.has(key)) url.searchParams.set(key, tag);
+    // Appending the missing tags in one go re-serialises the query once, not once per tag.
+    const missing = Object.entries(utm).filter(([key]) => !url.searchParams.has(key));
+    if (missing.length > 0) {
+      const extra = new URLSearchParams(missing).toString();
+      url.search = url.search.length > 1 ? `${url.search}&${extra}` : extra;
     }
   }
   // The URL parser leaves braces in a query or fragment; encoded, they can never read as `{{`.

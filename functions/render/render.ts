@@ -46,11 +46,16 @@ const TRACKED_PLACEHOLDERS: ReadonlySet<string> = new Set<PlaceholderName>(['sit
  * it stands. Pure and synchronous; templates are parsed once and cached.
  */
 export function renderEmail(input: RenderInput): RenderedEmail {
-  const { template, values } = input;
-  const tags = input.utm ? utmParameters(input.utm) : undefined;
-  const subject = render(segmentsOf(input.subject, 'subject'), values, tags).trim();
-  const html = render(segmentsOf(template.html, 'html'), values, tags);
-  const text = render(segmentsOf(template.text, 'text'), values, tags);
+  const { template, values, utm } = input;
+  const scope: RenderScope = {
+    values,
+    tags: utm ? utmParameters(utm) : undefined,
+    tagsKey: utm ? `${utm.source}|${utm.medium}|${utm.campaign}|${utm.content}` : '',
+    urls: new Map(),
+  };
+  const subject = render(segmentsOf(input.subject, 'subject'), scope).trim();
+  const html = render(segmentsOf(template.html, 'html'), scope);
+  const text = render(segmentsOf(template.text, 'text'), scope);
   // Belt and braces: each encoder already breaks `{{`, so this only fires on a bug.
   for (const [part, output] of [
     ['subject', subject],
@@ -64,7 +69,7 @@ export function renderEmail(input: RenderInput): RenderedEmail {
 
 /** Renders one line (a subject or a preheader) on its own, e.g. for a preview. */
 export function renderLine(line: string, values: PlaceholderValues): string {
-  return render(segmentsOf(line, 'subject'), values, undefined).trim();
+  return render(segmentsOf(line, 'subject'), { values, tags: undefined, tagsKey: '', urls: new Map() }).trim();
 }
 
 export function utmParameters(utm: UtmTags): Record<string, string> {
@@ -76,32 +81,62 @@ export function utmParameters(utm: UtmTags): Record<string, string> {
   };
 }
 
-function render(segments: Segment[], values: PlaceholderValues, tags: Record<string, string> | undefined): string {
+/** One render call: its values, campaign tags, and the URLs already checked in it. */
+interface RenderScope {
+  values: PlaceholderValues;
+  tags: Record<string, string> | undefined;
+  tagsKey: string;
+  /** A link appears in the HTML and the text part; parse and tag it once. */
+  urls: Map<string, string>;
+}
+
+function render(segments: Segment[], scope: RenderScope): string {
   let output = '';
   for (const segment of segments) {
-    output += typeof segment === 'string' ? segment : encode(segment, values, tags);
+    output += typeof segment === 'string' ? segment : encode(segment, scope);
   }
   return output;
 }
 
-function encode(placeholder: Placeholder, values: PlaceholderValues, tags: Record<string, string> | undefined): string {
+function encode(placeholder: Placeholder, scope: RenderScope): string {
   const { name, fallback, context } = placeholder;
-  const raw = values[name];
+  const raw = scope.values[name];
   const value = typeof raw === 'string' && raw.trim() !== '' ? raw : undefined;
   if (context === 'url' || URL_PLACEHOLDERS.has(name)) {
-    const utm = tags && TRACKED_PLACEHOLDERS.has(name) ? tags : undefined;
-    const url =
-      (value === undefined ? undefined : safeAbsoluteUrl(value, utm)) ??
-      (fallback === undefined ? undefined : safeAbsoluteUrl(fallback, utm));
+    const key = fallback === undefined ? name : `${name}|${fallback}`;
+    let url = scope.urls.get(key);
     if (url === undefined) {
-      const problem = value === undefined ? 'has no value' : 'is not an absolute http(s) URL';
-      throw new RenderError(`{{${name}}} ${problem} and no usable fallback`, name);
+      url = checkedUrl(placeholder, value, scope);
+      scope.urls.set(key, url);
     }
     return encodeFor(context, url);
   }
   const chosen = value ?? fallback;
   if (chosen === undefined) throw new RenderError(`{{${name}}} has no value and no fallback`, name);
   return encodeFor(context, chosen);
+}
+
+// The practice's own links are the same for every recipient of a step: parse and tag them
+// once per process. Personal links (unsubscribe, opt-in) are never kept.
+const trackedUrls = new Map<string, string>();
+
+function checkedUrl({ name, fallback }: Placeholder, value: string | undefined, scope: RenderScope) {
+  const utm = scope.tags && TRACKED_PLACEHOLDERS.has(name) ? scope.tags : undefined;
+  const cacheKey = utm ? `${value}\u0000${fallback}\u0000${scope.tagsKey}` : undefined;
+  const cached = cacheKey === undefined ? undefined : trackedUrls.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const url =
+    (value === undefined ? undefined : safeAbsoluteUrl(value, utm)) ??
+    (fallback === undefined ? undefined : safeAbsoluteUrl(fallback, utm));
+  if (url === undefined) {
+    const problem = value === undefined ? 'has no value' : 'is not an absolute http(s) URL';
+    throw new RenderError(`{{${name}}} ${problem} and no usable fallback`, name);
+  }
+  if (cacheKey !== undefined) {
+    if (trackedUrls.size >= MAX_CACHED) trackedUrls.clear();
+    trackedUrls.set(cacheKey, url);
+  }
+  return url;
 }
 
 function encodeFor(context: Placeholder['context'], value: string): string {

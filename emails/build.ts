@@ -1,0 +1,245 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
+import {
+  type CompiledSequence,
+  type CompiledStep,
+  type CompiledTransactional,
+  type EmailBundle,
+  emailBundleSchema,
+  TRANSACTIONAL_TEMPLATES,
+  type TransactionalTemplateId,
+} from '../functions/render/bundle';
+import {
+  type SequenceDefinition,
+  sequenceDefinitionSchema,
+  stepDefinitionSchema,
+} from '../functions/sequence/definition';
+import { contentProblems } from './lib/checks';
+import { compileMjml, placeholderProblems } from './lib/compile-mjml';
+import { htmlToPlainText } from './lib/plain-text';
+import { type BuildProblem, displayPath, EmailBuildError, formatPath } from './lib/problems';
+import { quotesNotInSources } from './lib/quotes';
+import { tagLiteralLinks } from './lib/utm';
+import { contentVersion } from './lib/version';
+import { type LoadedYaml, loadYamlFile } from './lib/yaml-file';
+
+export { EmailBuildError } from './lib/problems';
+
+/** The email sources: layout/, sequences/, transactional/ and sources/ (the articles quoted). */
+export const EMAILS_DIR = __dirname;
+export const DEFAULT_BUNDLE_FILE = join(EMAILS_DIR, 'dist', 'bundle.json');
+
+export interface BuildOptions {
+  /** Folder holding the email sources; tests point it at fixtures. Default: this folder. */
+  emailsDir?: string;
+  /** Where to write the bundle; `false` builds in memory only. Default: `<emailsDir>/dist/bundle.json`. */
+  outFile?: string | false;
+}
+
+export const transactionalManifestSchema = z.record(
+  z.enum(TRANSACTIONAL_TEMPLATES),
+  z.strictObject({ subject: stepDefinitionSchema.shape.subject, preheader: stepDefinitionSchema.shape.preheader }),
+);
+
+/**
+ * Compiles every email (MJML, strict validation) into the bundle the senders load. Collects
+ * every problem before failing, so one run tells an editor everything there is to fix.
+ */
+export async function buildEmails(options: BuildOptions = {}): Promise<EmailBundle> {
+  const emailsDir = options.emailsDir ?? EMAILS_DIR;
+  const problems: BuildProblem[] = [];
+  const articles = await readArticles(join(emailsDir, 'sources'), problems);
+  const transactional = await buildTransactional(emailsDir, problems);
+  const sequences: Record<string, CompiledSequence> = {};
+  for (const file of await yamlFiles(join(emailsDir, 'sequences'))) {
+    const sequence = await buildSequence(file, emailsDir, articles, problems);
+    if (sequence) sequences[sequence.id] = sequence;
+  }
+  if (problems.length > 0) throw new EmailBuildError(unique(problems));
+
+  const bundle = emailBundleSchema.parse({ schemaVersion: 1, transactional, sequences });
+  const outFile = options.outFile ?? join(emailsDir, 'dist', 'bundle.json');
+  if (outFile !== false) {
+    await mkdir(dirname(outFile), { recursive: true });
+    await writeFile(outFile, JSON.stringify(bundle));
+  }
+  return bundle;
+}
+
+async function buildTransactional(emailsDir: string, problems: BuildProblem[]) {
+  const dir = join(emailsDir, 'transactional');
+  const manifestFile = join(dir, 'manifest.yaml');
+  const manifest = await loadYamlFile(manifestFile, transactionalManifestSchema);
+  problems.push(...manifest.problems);
+  if (!manifest.value) return {};
+  const compiled: Partial<Record<TransactionalTemplateId, CompiledTransactional>> = {};
+  for (const id of TRANSACTIONAL_TEMPLATES) {
+    const { subject, preheader } = manifest.value[id];
+    const lines = [
+      ...lineProblems(subject, manifestFile, manifest, [id, 'subject']),
+      ...lineProblems(preheader, manifestFile, manifest, [id, 'preheader']),
+    ];
+    const template = await compileEmail(join(dir, `${id}.mjml`), {
+      emailsDir,
+      preheader,
+      unsubscribe: id !== 'staff-notification',
+      tags: { utm_source: 'email', utm_medium: 'transactional', utm_campaign: id },
+    });
+    problems.push(...lines, ...template.problems);
+    if (template.html !== undefined && lines.length === 0)
+      compiled[id] = { html: template.html, text: template.text, subject, preheader };
+  }
+  return compiled;
+}
+
+async function buildSequence(file: string, emailsDir: string, articles: string[], problems: BuildProblem[]) {
+  const loaded = await loadYamlFile(file, sequenceDefinitionSchema);
+  problems.push(...loaded.problems);
+  const definition = loaded.value;
+  if (!definition) return undefined;
+  const expectedId = basename(file).replace(/\.ya?ml$/, '');
+  if (definition.id !== expectedId) {
+    problems.push(at(file, loaded, ['id'], `the id must match the file name ("${expectedId}")`));
+    return undefined;
+  }
+  const before = problems.length;
+  const steps: CompiledStep[] = [];
+  for (const index of definition.steps.keys()) {
+    const compiled = await buildStep(definition, index, { file, loaded, emailsDir, articles, problems });
+    if (compiled) steps.push(compiled);
+  }
+  if (problems.length > before) return undefined;
+  const content = {
+    id: definition.id,
+    name: definition.name,
+    sendWindow: definition.sendWindow,
+    timeZoneFallback: definition.timeZoneFallback,
+    exitOn: definition.exitOn,
+    steps,
+  };
+  return { ...content, version: contentVersion(content) } satisfies CompiledSequence;
+}
+
+interface StepContext {
+  file: string;
+  loaded: LoadedYaml<SequenceDefinition>;
+  emailsDir: string;
+  articles: string[];
+  problems: BuildProblem[];
+}
+
+async function buildStep(
+  definition: SequenceDefinition,
+  index: number,
+  context: StepContext,
+): Promise<CompiledStep | undefined> {
+  const { file, loaded, emailsDir, articles, problems } = context;
+  const step = definition.steps[index]!;
+  const path = ['steps', index];
+  const before = problems.length;
+  for (const missing of quotesNotInSources(step.sources, articles)) {
+    const sourceIndex = step.sources.indexOf(missing);
+    problems.push(at(file, loaded, [...path, 'sources', sourceIndex], `quote not found in the article: "${missing}"`));
+  }
+  problems.push(...lineProblems(step.subject, file, loaded, [...path, 'subject']));
+  problems.push(...lineProblems(step.preheader, file, loaded, [...path, 'preheader']));
+  for (const [variantIndex, variant] of step.variants.entries()) {
+    problems.push(...lineProblems(variant.subject, file, loaded, [...path, 'variants', variantIndex, 'subject']));
+  }
+  const templateFile = join(dirname(file), definition.id, `${step.template}.mjml`);
+  const template = await compileEmail(templateFile, {
+    emailsDir,
+    preheader: step.preheader,
+    unsubscribe: true,
+    tags: { utm_source: 'email', utm_medium: 'nurture', utm_campaign: definition.id, utm_content: step.id },
+  });
+  if (template.problems.some((problem) => problem.message === 'file not found')) {
+    problems.push(at(file, loaded, [...path, 'template'], `no template ${displayPath(templateFile)}`));
+  } else {
+    problems.push(...template.problems);
+  }
+  if (problems.length > before || template.html === undefined) return undefined;
+  return {
+    id: step.id,
+    delay: step.delay,
+    enabled: step.enabled,
+    preheader: step.preheader,
+    variants: [{ id: 'a', subject: step.subject, weight: step.subjectWeight }, ...step.variants],
+    template: { html: template.html, text: template.text },
+    sources: step.sources,
+  };
+}
+
+interface EmailOptions {
+  emailsDir: string;
+  preheader: string;
+  unsubscribe: boolean;
+  tags: Record<string, string>;
+}
+
+async function compileEmail(file: string, options: EmailOptions) {
+  const compiled = await compileMjml(file, options);
+  if (compiled.html === undefined) return { problems: compiled.problems };
+  const html = tagLiteralLinks(compiled.html, options.tags);
+  const problems = contentProblems(html, { unsubscribe: options.unsubscribe }).map((message) => ({
+    file: displayPath(file),
+    message,
+  }));
+  return { html, text: htmlToPlainText(html), problems };
+}
+
+function lineProblems(value: string, file: string, loaded: LoadedYaml<unknown>, path: (string | number)[]) {
+  return placeholderProblems(value, { file: displayPath(file), line: loaded.lineOf(path), path: formatPath(path) });
+}
+
+function at(file: string, loaded: LoadedYaml<unknown>, path: (string | number)[], message: string): BuildProblem {
+  return { file: displayPath(file), line: loaded.lineOf(path), path: formatPath(path), message };
+}
+
+// A mistake in a shared partial shows up once per email; report it once.
+function unique(problems: BuildProblem[]): BuildProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = JSON.stringify([problem.file, problem.line, problem.path, problem.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+async function readArticles(dir: string, problems: BuildProblem[]): Promise<string[]> {
+  const files = (await readdir(dir).catch(() => [])).filter((name) => name.endsWith('.txt'));
+  if (files.length === 0)
+    problems.push({ file: displayPath(dir), message: 'no source articles (*.txt) to check quotes against' });
+  return Promise.all(files.map((name) => readFile(join(dir, name), 'utf8')));
+}
+
+async function yamlFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => []);
+  return names
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  try {
+    const bundle = await buildEmails({ outFile: DEFAULT_BUNDLE_FILE });
+    for (const sequence of Object.values(bundle.sequences)) {
+      console.log(`sequence ${sequence.id} v${sequence.version}: ${sequence.steps.length} steps`);
+    }
+    console.log(`transactional: ${Object.keys(bundle.transactional).join(', ')}`);
+    const bytes = Buffer.byteLength(JSON.stringify(bundle));
+    console.log(
+      `wrote ${displayPath(DEFAULT_BUNDLE_FILE)} (${Math.round(bytes / 1024)} KB) in ${Math.round(performance.now() - started)} ms`,
+    );
+  } catch (error) {
+    if (!(error instanceof EmailBuildError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) void main();

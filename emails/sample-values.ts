@@ -1,0 +1,41 @@
+import { clinicConfig } from '../config/clinic';
+import type { PlaceholderName } from '../functions/render/bundle';
+
+const site = clinicConfig.practice.siteUrl.replace(/\/$/, '');
+
+/**
+ * A value for every placeholder, for the preview gallery and the tests. Typed as a full
+ * record so a new placeholder cannot be added without a sample.
+ */
+export const SAMPLE_VALUES: Readonly<Record<PlaceholderName, string>> = {
+  firstName: 'Maria',
+  interests: 'aftercare after Fraxel (non-ablative laser) and hair restoration',
+  practiceName: clinicConfig.practice.name,
+  practiceAddress: clinicConfig.practice.postalAddress,
+  practicePhone: clinicConfig.practice.phone,
+  surgeonName: clinicConfig.practice.surgeon,
+  siteUrl: `${site}/`,
+  bookingUrl: `${site}/#book`,
+  unsubscribeUrl: 'https://api.example.com/u/sample-signed-token',
+  signupDate: 'March 3, 2025',
+  optInUrl: 'https://api.example.com/opt-in/sample-token',
+  leadKind: 'New lead',
+  leadName: 'Maria Lopez',
+  leadEmail: 'maria@example.com',
+  leadPhone: '+18135550100',
+  leadPreferredContact: 'Phone call',
+  leadInterests: 'aftercare after Fraxel (non-ablative laser) and hair restoration',
+  leadMessage: 'Could we talk after 5 pm on weekdays?',
+  leadTimeZone: 'America/New_York',
+  leadSource: 'google / cpc / exosome-spring',
+  leadLandingPath: '/exosomes',
+  submittedAt: 'Mar 3, 2025, 10:42 AM EST',
+  consoleUrl: 'https://console.example.com/leads/sample-lead',
+};
+
+/** Values an attacker could type into the form, for the escaping tests. */
+export const HOSTILE_VALUES = {
+  firstName: '<script>alert("x")</script>',
+  leadName: '"><img src=x onerror=alert(1)>',
+  leadMessage: '{{unsubscribeUrl}} \' " <b>&amp;',
+} as const;
