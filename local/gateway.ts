@@ -19,6 +19,8 @@ export interface Route {
 export interface StaticMount {
   prefix: string;
   dir: string;
+  /** Replaces the gateway's headers for this mount (the email preview needs frames and inline styles). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface GatewayOptions {
@@ -62,7 +64,11 @@ export function createGateway(options: GatewayOptions): Server {
         const result = await route.handler(event, lambdaContext(event.requestContext.requestId));
         return writeResult(res, result);
       }
-      if ((method === 'GET' || method === 'HEAD') && serveStatic(options.staticMounts, url.pathname, res)) return;
+      if (
+        (method === 'GET' || method === 'HEAD') &&
+        serveStatic(options.staticMounts, url.pathname, res, options.headers)
+      )
+        return;
       send(res, 404, 'Not found');
     } catch (error) {
       // A handler that throws past its own error handling is a bug: show it as API Gateway would.
@@ -185,7 +191,12 @@ function send(res: ServerResponse, statusCode: number, message: string): void {
   res.end(message);
 }
 
-function serveStatic(mounts: StaticMount[], pathname: string, res: ServerResponse): boolean {
+function serveStatic(
+  mounts: StaticMount[],
+  pathname: string,
+  res: ServerResponse,
+  defaults: Record<string, string> = {},
+): boolean {
   for (const mount of mounts) {
     if (!pathname.startsWith(mount.prefix)) continue;
     const relative = pathname.slice(mount.prefix.length);
@@ -194,6 +205,10 @@ function serveStatic(mounts: StaticMount[], pathname: string, res: ServerRespons
     if (!file.startsWith(root)) return false;
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file) || !statSync(file).isFile()) continue;
+    if (mount.headers) {
+      for (const name of Object.keys(defaults)) res.removeHeader(name);
+      for (const [name, value] of Object.entries(mount.headers)) res.setHeader(name, value);
+    }
     res.writeHead(200, {
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-cache',

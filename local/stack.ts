@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PREVIEW_SECURITY_HEADERS } from '../emails/preview';
 import { DynamoDripStore } from '../functions/adapters/dynamodb/drip-store';
 import type { SigningKeyProvider } from '../functions/adapters/signing-key';
 import { baseEnvSchema, captureEnvSchema, parseEnv } from '../functions/config/env';
@@ -102,7 +103,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ...controlRoutes(drip, store, env.DEFAULT_SEQUENCE_ID!, () => clock.now()),
       ],
       staticMounts: [
-        { prefix: '/preview', dir: join(ROOT, 'emails/dist/preview') },
+        { prefix: '/preview', dir: join(ROOT, 'emails/dist/preview'), headers: PREVIEW_SECURITY_HEADERS },
         { prefix: '/', dir: join(ROOT, 'web/dist') },
       ],
       headers: securityHeaders,

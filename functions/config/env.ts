@@ -50,6 +50,9 @@ export const mailEnvSchema = z.object({
 export const captureEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend({
   DEFAULT_SEQUENCE_ID: line,
   CONSENT_MODE: z.enum(['single', 'double']).default('single'),
+  /** Per client address, per minute; 0 turns it off (WAF's rate rule also applies in AWS). */
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000).default(20),
+  RATE_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).max(1000).default(5),
 });
 
 export const dispatcherEnvSchema = baseEnvSchema.extend({

@@ -1,16 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { clientAddress, type RateLimiter, type RateWindow } from '../abuse/rate-limit';
 import { errorResponses } from '../http/error-responses';
-import { ValidationError } from '../http/http-errors';
+import { ServiceUnavailableError, TooManyRequestsError, ValidationError } from '../http/http-errors';
 import { type EventWithBody, requestBody } from '../http/request-body';
 import { type HttpResponse, htmlResponse, jsonResponse, redirectResponse } from '../http/responses';
 import { type CaptureDeps, captureLead } from '../lead/capture-lead';
-import { type FieldProblem, fieldProblems, HONEYPOT_FIELD, leadFormSchema } from '../lead/lead-form';
+import { type FieldProblem, fieldProblems, HONEYPOT_FIELD, isHoneypotFilled, leadFormSchema } from '../lead/lead-form';
+import { errorFields } from '../observability/redact';
+import { messagePage } from './link-pages';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
+export interface CaptureLimits {
+  limiter: RateLimiter;
+  /** Submissions per client address per minute; 0 turns the check off. */
+  perAddressPerMinute: number;
+  /** Submissions per email address per minute. */
+  perEmailPerMinute: number;
+}
+
 export interface CaptureHandlerDeps extends CaptureDeps {
+  limits: CaptureLimits;
+  siteUrl: string;
   /** Where a successful form post lands (absolute URL of the thank-you page). */
   thankYouUrl: string;
   /** The landing page again, with the visitor's values and the problems inline (no JavaScript needed). */
@@ -27,20 +40,44 @@ export function makeCaptureHandler(deps: CaptureHandlerDeps) {
         log: deps.log,
         renderFormErrors: (event, error) =>
           htmlResponse(400, deps.renderFormPage(formValues(event.parsedBody), error.fields)),
+        renderFormMessage: (error) =>
+          htmlResponse(error.statusCode, messagePage('Please try again', error.message, deps.siteUrl), error.headers),
       }),
     )
     .handler(async (event) => {
+      const receivedAt = deps.clock.now();
       const parsed = leadFormSchema.safeParse(event.parsedBody);
       if (!parsed.success) throw new ValidationError(fieldProblems(parsed.error));
-      await captureLead(
-        parsed.data,
-        { requestId: event.requestContext?.requestId ?? randomUUID(), receivedAt: deps.clock.now() },
-        deps,
-      );
+      // A bot that filled the honeypot gets the normal answer and leaves nothing behind, not even a counter.
+      if (!isHoneypotFilled(parsed.data)) await enforceLimits(deps.limits, event, parsed.data.email, receivedAt);
+      try {
+        await captureLead(
+          parsed.data,
+          { requestId: event.requestContext?.requestId ?? randomUUID(), receivedAt },
+          deps,
+        );
+      } catch (error) {
+        // The lead is written in one transaction, so a failure here stored nothing: say so.
+        deps.log.error('Capture failed; nothing stored', errorFields(error));
+        throw new ServiceUnavailableError(
+          'We could not save your request just now, and nothing was stored. Please try again in a moment.',
+        );
+      }
       // The same answer for new, returning and honeypot submissions: nothing reveals who is known.
       if (event.bodyKind === 'form') return redirectResponse(deps.thankYouUrl);
       return jsonResponse(202, { status: 'received', message: 'Thank you. We will be in touch soon.' });
     });
+}
+
+async function enforceLimits(limits: CaptureLimits, event: EventWithBody, email: string, now: Date): Promise<void> {
+  const windows: RateWindow[] = [{ kind: 'email', subject: email, limit: limits.perEmailPerMinute, windowSeconds: 60 }];
+  if (limits.perAddressPerMinute > 0) {
+    const address = clientAddress(event.headers, event.requestContext?.http?.sourceIp ?? 'unknown');
+    windows.push({ kind: 'ip', subject: address, limit: limits.perAddressPerMinute, windowSeconds: 60 });
+  }
+  const decisions = await Promise.all(windows.map((window) => limits.limiter.hit(window, now)));
+  const refused = decisions.find((decision) => !decision.allowed);
+  if (refused) throw new TooManyRequestsError(refused.retryAfterSeconds);
 }
 
 /** What the visitor typed, to put back into the form; never the honeypot. */

@@ -70,3 +70,12 @@ export function optInConfirmedPage(practiceName: string, siteUrl: string): strin
     siteUrl,
   );
 }
+
+/** A plain page for a form post that could not be taken (too many requests, storage unavailable). */
+export function messagePage(title: string, message: string, siteUrl: string): string {
+  return page(
+    title,
+    `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>\n<p><a href="${escapeHtml(siteUrl)}">Back to the form</a></p>`,
+    siteUrl,
+  );
+}

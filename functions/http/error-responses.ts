@@ -9,6 +9,8 @@ export interface ErrorResponseOptions {
   log: Log;
   /** For HTML form posts: the page to show again with the problems inline (no JavaScript needed). */
   renderFormErrors?: (event: EventWithBody, error: ValidationError) => HttpResponse;
+  /** For HTML form posts: other client errors (429, 503...) as a page rather than JSON. */
+  renderFormMessage?: (error: HttpClientError) => HttpResponse;
 }
 
 /**
@@ -25,6 +27,10 @@ export function errorResponses(options: ErrorResponseOptions): MiddlewareObj<Eve
       }
       if (error instanceof ValidationError) {
         request.response = jsonResponse(400, { error: error.code, message: error.message, fields: error.fields });
+        return;
+      }
+      if (error instanceof HttpClientError && request.event.bodyKind === 'form' && options.renderFormMessage) {
+        request.response = options.renderFormMessage(error);
         return;
       }
       if (error instanceof HttpClientError) {

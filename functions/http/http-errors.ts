@@ -59,3 +59,11 @@ export class NotFoundError extends HttpClientError {
     super(404, 'not_found', message);
   }
 }
+
+/** A dependency failed before anything was stored: the caller may simply try again. */
+export class ServiceUnavailableError extends HttpClientError {
+  override name = 'ServiceUnavailableError';
+  constructor(message: string, retryAfterSeconds = 10) {
+    super(503, 'unavailable', message, { 'retry-after': String(retryAfterSeconds) });
+  }
+}

@@ -1,6 +1,7 @@
 import { renderLandingPage } from '../../web/pages/landing';
 import { BundledSequenceCatalog } from '../adapters/bundled-sequence-catalog';
 import { DynamoLeadRepository } from '../adapters/dynamodb/lead-repository';
+import { DynamoRateLimiter } from '../adapters/dynamodb/rate-limiter';
 import { bundledEmails } from '../adapters/email-bundle';
 import type { CaptureEnv } from '../config/env';
 import type { CaptureHandlerDeps } from '../handlers/capture';
@@ -10,8 +11,15 @@ import { captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFro
 /** Everything POST /leads needs, built from the parsed environment. */
 export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): CaptureHandlerDeps {
   const practice = practiceFrom(env);
+  const table = tableFrom(env);
   return {
-    leads: new DynamoLeadRepository(tableFrom(env)),
+    leads: new DynamoLeadRepository(table),
+    limits: {
+      limiter: new DynamoRateLimiter(table),
+      perAddressPerMinute: env.RATE_LIMIT_PER_ADDRESS,
+      perEmailPerMinute: env.RATE_LIMIT_PER_EMAIL,
+    },
+    siteUrl: env.SITE_URL,
     sequences: new BundledSequenceCatalog(bundledEmails()),
     composer: captureComposerFrom(env, overrides),
     mailer: mailerFrom(env, overrides),

@@ -14,7 +14,11 @@ export async function captureHarness(options: { extraEnv?: Record<string, string
   const { tableName, doc } = await freshTable('capture');
   const env = parseEnv(
     captureEnvSchema,
-    localEnvironment({ port: 3999, dynamoEndpoint: dynamo, sesEndpoint: ses, tableName }, options.extraEnv),
+    localEnvironment(
+      { port: 3999, dynamoEndpoint: dynamo, sesEndpoint: ses, tableName },
+      // Most tests send many requests from one address; the rate-limit tests set real limits.
+      { RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_EMAIL: '1000', ...options.extraEnv },
+    ),
   );
   const handler = makeCaptureHandler(
     captureDeps(env, { signingKey: async () => TEST_SIGNING_KEY, ...(options.clock ? { clock: options.clock } : {}) }),

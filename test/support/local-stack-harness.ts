@@ -14,7 +14,7 @@ export async function localStackForTest(extraEnv: Record<string, string> = {}): 
     dynamoEndpoint: dynamo,
     sesEndpoint: ses,
     tableName: `stack-${randomUUID().slice(0, 8)}`,
-    extraEnv,
+    extraEnv: { RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_EMAIL: '1000', ...extraEnv },
   });
   return Object.assign(stack, { base: `http://localhost:${port}` });
 }

@@ -1,0 +1,23 @@
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { decide, type RateDecision, type RateLimiter, type RateWindow, windowKey } from '../../abuse/rate-limit';
+import { TTL_ATTRIBUTE } from './table-schema';
+
+/** One atomic ADD per request; DynamoDB's TTL removes old windows. */
+export class DynamoRateLimiter implements RateLimiter {
+  constructor(private readonly table: { client: DynamoDBDocumentClient; tableName: string }) {}
+
+  async hit(window: RateWindow, now: Date): Promise<RateDecision> {
+    const { key, windowEnds } = windowKey(window, now);
+    const result = await this.table.client.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: { pk: `RATE#${key}`, sk: 'RATE' },
+        UpdateExpression: 'ADD hits :one SET #ttl = if_not_exists(#ttl, :ttl)',
+        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': Math.ceil(windowEnds.getTime() / 1000) + 60 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return decide(Number(result.Attributes?.hits ?? 1), window, windowEnds, now);
+  }
+}
