@@ -23,7 +23,7 @@ async function captureLogs(run: () => Promise<void>): Promise<string> {
   try {
     await run();
   } finally {
-    logger.setLogLevel('SILENT');
+    logger.setLogLevel('DEBUG');
     for (const spy of spies) spy.mockRestore();
   }
   return lines.join('\n');

@@ -18,7 +18,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.AWS_REGION = 'us-east-1';
   // Node 20 runs the tests; Lambda runs Node 22. The SDK's reminder would repeat in every file.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  // Handlers log as in Lambda; tests that read the logs raise the level themselves.
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  // Handlers log as in Lambda; test/support/log-privacy.ts captures every line and fails a
+  // file whose logs contain personal data.
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
   (globalThis as Record<string, unknown>).__LOCAL_SERVICES__ = { dynamo, ses };
 }
