@@ -14,6 +14,7 @@ import { makeDispatcherHandler } from '../functions/handlers/dispatcher';
 import { makeSenderHandler } from '../functions/handlers/sender';
 import { makeSesEventsHandler } from '../functions/handlers/ses-events';
 import { makeUnsubscribeHandler } from '../functions/handlers/unsubscribe';
+import type { Mailer } from '../functions/mail/outgoing-email';
 import { memoryCounters } from '../functions/observability/metrics';
 import { mailerFrom } from '../functions/wiring/common';
 import {
@@ -34,6 +35,7 @@ export interface DripRuntimeOptions {
   clock: ControllableClock;
   signingKey: SigningKeyProvider;
   webhookKey: SigningKeyProvider;
+  mailer?: Mailer;
 }
 
 /**
@@ -49,7 +51,7 @@ export function createDripRuntime(options: DripRuntimeOptions) {
   const sesEvents = makeSesEventsHandler(sesEventsDeps(parseEnv(baseEnvSchema, env), keys));
   const sendToSesEvents = (event: unknown) => sesEvents(event, undefined as never);
   const senderEnv = parseEnv(senderEnvSchema, env);
-  const mailer = withSimulatedDelivery(mailerFrom(senderEnv, {}), sendToSesEvents, () => clock.now());
+  const mailer = withSimulatedDelivery(options.mailer ?? mailerFrom(senderEnv, {}), sendToSesEvents, () => clock.now());
   const counters = memoryCounters();
   const sender = makeSenderHandler(senderDeps(senderEnv, { ...keys, mailer, counters }));
   queue.attach((event) => sender(event, undefined as never));

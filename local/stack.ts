@@ -7,6 +7,7 @@ import { DynamoDripStore } from '../functions/adapters/dynamodb/drip-store';
 import type { SigningKeyProvider } from '../functions/adapters/signing-key';
 import { baseEnvSchema, captureEnvSchema, parseEnv } from '../functions/config/env';
 import { makeCaptureHandler } from '../functions/handlers/capture';
+import type { Mailer } from '../functions/mail/outgoing-email';
 import { captureDeps } from '../functions/wiring/capture';
 import { tableFrom } from '../functions/wiring/common';
 import { securityHeaders } from '../web/security-headers';
@@ -33,6 +34,8 @@ export interface LocalStackOptions {
   dynamoEndpoint?: string;
   sesEndpoint?: string;
   extraEnv?: Record<string, string>;
+  /** Replaces the local SES adapter (tests and benchmarks that audit or count what is sent). */
+  mailer?: Mailer;
   /** Runs the dispatcher on a timer, as EventBridge Scheduler does every minute in AWS. Off in tests. */
   dispatchIntervalMs?: number;
 }
@@ -42,6 +45,8 @@ export interface LocalStack {
   env: Record<string, string>;
   clock: ControllableClock;
   drip: ReturnType<typeof createDripRuntime>;
+  handlers: { capture: unknown };
+  signingKey: SigningKeyProvider;
   webhookKey: SigningKeyProvider;
   stop(): Promise<void>;
 }
@@ -86,9 +91,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const webhookKey = options.dataDir
       ? fileSigningKey(join(options.dataDir, 'webhook.key'))
       : async () => inMemoryWebhookKey;
-    const overrides = { clock, signingKey, webhookKey };
+    const overrides = { clock, signingKey, webhookKey, ...(options.mailer ? { mailer: options.mailer } : {}) };
     const capture = makeCaptureHandler(captureDeps(parseEnv(captureEnvSchema, env), overrides));
-    const drip = createDripRuntime({ env, clock, signingKey, webhookKey });
+    const drip = createDripRuntime({ env, clock, signingKey, webhookKey, mailer: options.mailer });
     const store = new DynamoDripStore(tableFrom(parseEnv(baseEnvSchema, env)));
     const http = (handler: unknown) => handler as LambdaHttpHandler;
 
@@ -129,6 +134,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env,
       clock,
       drip,
+      handlers: { capture },
+      signingKey,
       webhookKey,
       stop: () => stopAll(stoppers),
     };

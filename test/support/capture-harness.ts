@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { captureEnvSchema, parseEnv } from '../../functions/config/env';
 import { makeCaptureHandler } from '../../functions/handlers/capture';
+import type { Mailer } from '../../functions/mail/outgoing-email';
 import type { Clock } from '../../functions/shared/clock';
 import { captureDeps } from '../../functions/wiring/capture';
 import { localEnvironment } from '../../local/local-env';
@@ -9,7 +10,9 @@ import { freshTable, testEndpoints } from './services';
 export const TEST_SIGNING_KEY = randomBytes(32);
 
 /** The real capture handler, wired exactly as in Lambda, on DynamoDB Local and the local SES. */
-export async function captureHarness(options: { extraEnv?: Record<string, string>; clock?: Clock } = {}) {
+export async function captureHarness(
+  options: { extraEnv?: Record<string, string>; clock?: Clock; mailer?: Mailer } = {},
+) {
   const { dynamo, ses } = testEndpoints();
   const { tableName, doc } = await freshTable('capture');
   const env = parseEnv(
@@ -21,7 +24,11 @@ export async function captureHarness(options: { extraEnv?: Record<string, string
     ),
   );
   const handler = makeCaptureHandler(
-    captureDeps(env, { signingKey: async () => TEST_SIGNING_KEY, ...(options.clock ? { clock: options.clock } : {}) }),
+    captureDeps(env, {
+      signingKey: async () => TEST_SIGNING_KEY,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.mailer ? { mailer: options.mailer } : {}),
+    }),
   );
   return { handler, tableName, doc, env };
 }

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { Mailer } from '../../functions/mail/outgoing-email';
 import { freePort } from '../../local/ports';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { testEndpoints } from './services';
 
 /** The local stack as `npm start` runs it, on a free port, sharing the test run's DynamoDB and SES. */
-export async function localStackForTest(extraEnv: Record<string, string> = {}): Promise<LocalStack & { base: string }> {
+export async function localStackForTest(
+  extraEnv: Record<string, string> = {},
+  options: { mailer?: Mailer } = {},
+): Promise<LocalStack & { base: string }> {
   const { dynamo, ses } = testEndpoints();
   const port = await freePort();
   const stack = await startLocalStack({
@@ -15,6 +19,7 @@ export async function localStackForTest(extraEnv: Record<string, string> = {}): 
     sesEndpoint: ses,
     tableName: `stack-${randomUUID().slice(0, 8)}`,
     extraEnv: { RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_EMAIL: '1000', ...extraEnv },
+    ...options,
   });
   return Object.assign(stack, { base: `http://localhost:${port}` });
 }

@@ -43,7 +43,9 @@ afterAll(() => {
   }
   const leaks = text
     .split('\n')
-    .flatMap((line) => PATTERNS.filter(([, pattern]) => pattern.test(line)).map(([what]) => `${what} in: ${line.slice(0, 200)}`));
+    .flatMap((line) =>
+      PATTERNS.filter(([, pattern]) => pattern.test(line)).map(([what]) => `${what} in: ${line.slice(0, 200)}`),
+    );
   if (leaks.length > 0) {
     throw new Error(`Personal data or a secret link reached the logs of ${file}:\n${leaks.slice(0, 5).join('\n')}`);
   }

@@ -1,0 +1,33 @@
+import { fuzzPublicEndpoints } from './fuzz-endpoints';
+
+jest.setTimeout(600_000);
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+
+describe(`public endpoints under ${RUNS} generated requests each`, () => {
+  it('never answer 5xx, never accept invalid input, store nothing and let no CR/LF reach a header', async () => {
+    const figures = await fuzzPublicEndpoints(RUNS);
+
+    const invalidOnly = figures.filter((endpoint) => !endpoint.endpoint.includes('valid, hostile'));
+    const hostile = figures.find((endpoint) => endpoint.endpoint.includes('valid, hostile'))!;
+    for (const endpoint of invalidOnly) {
+      expect({ endpoint: endpoint.endpoint, requests: endpoint.requests }).toEqual({
+        endpoint: endpoint.endpoint,
+        requests: RUNS,
+      });
+      expect({
+        endpoint: endpoint.endpoint,
+        serverErrors: endpoint.serverErrors,
+        acceptedInvalid: endpoint.acceptedInvalid,
+      }).toEqual({
+        endpoint: endpoint.endpoint,
+        serverErrors: 0,
+        acceptedInvalid: 0,
+      });
+    }
+    expect(invalidOnly.at(-1)!.rowsStored).toBe(0);
+    expect(hostile.serverErrors).toBe(0);
+    expect(hostile.rowsStored).toBeGreaterThan(0);
+    expect(hostile.headerBreaks).toBe(0);
+  });
+});
