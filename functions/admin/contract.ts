@@ -1,0 +1,291 @@
+/**
+ * The marketing console's API: what the browser sends (zod, validated on the server) and what
+ * it gets back (types). Both the admin handlers and web/console build against this file.
+ *
+ * All routes live under /admin/api and need a bearer JWT: Cognito's in AWS (checked by the
+ * API Gateway JWT authorizer), a locally signed one in the local stack. No or a bad token → 401;
+ * a token without the right group → 403. Errors use the same body as the public API:
+ * `{ error: string, message: string, fields?: { field, message }[] }`.
+ */
+import { z } from 'zod';
+import { INTEREST_IDS } from '../lead/interests';
+import { sequenceDefinitionSchema } from '../sequence/definition';
+
+export const ADMIN_API_PREFIX = '/admin/api';
+
+/** Cognito groups (and the local users' groups). */
+export const GROUPS = ['marketing', 'admin'] as const;
+export type Group = (typeof GROUPS)[number];
+
+/** Who may call what: everything needs one of these groups; `admin` alone may do the rest. */
+export const ADMIN_ONLY = ['erase-lead', 'import', 'record-review'] as const;
+
+// ---------- Session ----------
+
+/** POST /admin/api/login: local stack only (AWS uses Cognito's hosted login). */
+export const localLoginSchema = z.strictObject({
+  username: z.string().min(1).max(254),
+  password: z.string().min(1).max(200),
+});
+export interface LoginResponse {
+  token: string;
+  expiresAt: string;
+  user: Me;
+}
+/** GET /admin/api/me */
+export interface Me {
+  username: string;
+  email: string;
+  groups: Group[];
+}
+
+// ---------- Leads ----------
+
+export const LEAD_STATUSES = ['active', 'pending-confirmation', 'booked', 'unsubscribed', 'bounced', 'complained'] as const;
+
+/** GET /admin/api/leads?…: newest first, one page at a time. */
+export const leadQuerySchema = z.strictObject({
+  /** Matches first name, last name or email (case-insensitive, substring). */
+  q: z.string().trim().max(100).optional(),
+  status: z.enum(LEAD_STATUSES).optional(),
+  interest: z.enum(INTEREST_IDS).optional(),
+  /** utm_source as recorded on the lead's first submission; "direct" for none. */
+  source: z.string().trim().max(100).optional(),
+  /** Created on or after / before (YYYY-MM-DD, practice time zone ignored: UTC days). */
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  cursor: z.string().max(2000).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type LeadQuery = z.infer<typeof leadQuerySchema>;
+
+export interface LeadSummary {
+  leadId: string;
+  firstName: string;
+  lastName?: string;
+  email: string;
+  phone?: string;
+  status: (typeof LEAD_STATUSES)[number];
+  interests: string[];
+  source: string;
+  createdAt: string;
+  submissionCount: number;
+  /** Sequence progress of the default sequence: "3 of 7", "completed", "exited: unsubscribed". */
+  progress: string;
+}
+export interface LeadPage {
+  items: LeadSummary[];
+  nextCursor?: string;
+  /** How many leads were examined for this page (the console shows progress for exports). */
+  scanned: number;
+}
+
+/** GET /admin/api/leads/{leadId} */
+export interface TimelineEvent {
+  at: string;
+  kind:
+    | 'submission'
+    | 'consent'
+    | 'consent-confirmed'
+    | 'capture-email'
+    | 'enrolled'
+    | 'step-scheduled'
+    | 'step-sent'
+    | 'step-skipped'
+    | 'step-failed'
+    | 'delivered'
+    | 'opened'
+    | 'clicked'
+    | 'bounced'
+    | 'complained'
+    | 'unsubscribed'
+    | 'booked'
+    | 'exited'
+    | 'completed';
+  title: string;
+  detail?: string;
+  sequenceId?: string;
+  stepId?: string;
+}
+export interface LeadTimeline {
+  lead: LeadSummary & { timeZone?: string; preferredContact: string };
+  enrolments: {
+    sequenceId: string;
+    sequenceVersion: string;
+    status: string;
+    stepIndex: number;
+    nextSendAt?: string;
+    exitReason?: string;
+  }[];
+  suppressed?: string;
+  events: TimelineEvent[];
+}
+
+/** POST /admin/api/leads/{leadId}/booked, POST …/stop (marketing), DELETE /admin/api/leads/{leadId} (admin). */
+export const stopSequenceSchema = z.strictObject({ sequenceId: z.string().min(1).max(64) });
+/** GET /admin/api/leads/{leadId}/export: everything held about the person (GDPR access), as JSON. */
+export interface LeadExport {
+  exportedAt: string;
+  leadId: string;
+  items: Record<string, unknown>[];
+}
+
+// ---------- Sequences ----------
+
+/** GET /admin/api/sequences */
+export interface SequenceListItem {
+  sequenceId: string;
+  name: string;
+  publishedVersion: string;
+  publishedAt?: string;
+  hasDraft: boolean;
+  review?: Review;
+  enrolled: { version: string; active: number }[];
+}
+export interface Review {
+  reviewer: string;
+  reviewedAt: string;
+  validUntil: string;
+  expired: boolean;
+}
+
+/** A sequence as staff edit it: the definition (YAML's fields) and each step's MJML body. */
+export const sequenceDraftSchema = z.strictObject({
+  definition: sequenceDefinitionSchema,
+  /** template id → MJML source of that email (the layout is added on the server). */
+  templates: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/), z.string().max(200_000)),
+});
+export type SequenceDraft = z.infer<typeof sequenceDraftSchema>;
+
+/** GET /admin/api/sequences/{id} */
+export interface SequenceDetail {
+  sequenceId: string;
+  published: { version: string; publishedAt?: string; publishedBy?: string; draft: SequenceDraft; review?: Review };
+  draft?: { savedAt: string; savedBy: string; draft: SequenceDraft; review?: Review };
+  versions: { version: string; publishedAt?: string; publishedBy?: string; active: number }[];
+}
+
+export interface ContentProblem {
+  /** e.g. "steps[2].subject" or "templates.welcome line 12" */
+  where: string;
+  message: string;
+}
+
+/** PUT /admin/api/sequences/{id}/draft → 200 with problems (saved anyway) or 400 on a bad shape. */
+export interface DraftSaved {
+  savedAt: string;
+  /** What would stop it being published (MJML strict errors with lines, missing unsubscribe…). */
+  problems: ContentProblem[];
+}
+
+/** POST /admin/api/sequences/{id}/preview: one email of a draft, rendered with sample data. */
+export const previewRequestSchema = z.strictObject({
+  draft: sequenceDraftSchema,
+  stepId: z.string().min(1).max(64),
+  variantId: z.string().max(64).optional(),
+});
+export interface PreviewResponse {
+  subject: string;
+  html: string;
+  text: string;
+  problems: ContentProblem[];
+}
+
+/** POST /admin/api/sequences/{id}/test-send: the draft's step to the signed-in user's own address. */
+export const testSendSchema = z.strictObject({ stepId: z.string().min(1).max(64) });
+
+/** POST /admin/api/sequences/{id}/review (admin): clinical sign-off of the current draft. */
+export const reviewSchema = z.strictObject({
+  reviewer: z.string().trim().min(3).max(120),
+  validUntil: z.iso.date(),
+});
+
+/** POST /admin/api/sequences/{id}/publish → 201 { version } or 400 { problems }. */
+export interface Published {
+  version: string;
+  publishedAt: string;
+}
+
+/** POST /admin/api/sequences/{id}/migrate (dryRun true first): move pinned leads to another version. */
+export const migrateSchema = z.strictObject({
+  fromVersion: z.string().min(1).max(64),
+  toVersion: z.string().min(1).max(64),
+  dryRun: z.boolean().default(true),
+});
+export interface MigrationPreview {
+  leads: number;
+  /** What changes for them, step by step (steps added, removed, retimed, reworded). */
+  changes: string[];
+  moved?: number;
+}
+
+// ---------- Simulator ----------
+
+/** POST /admin/api/simulate */
+export const simulateSchema = z.strictObject({
+  sequenceId: z.string().min(1).max(64),
+  /** A published version, or "draft". */
+  version: z.string().min(1).max(64),
+  leadId: z.string().max(64).optional(),
+  timeZone: z.string().max(64).optional(),
+  /** When the lead signs up (ISO date-time); default now. */
+  start: z.iso.datetime({ offset: true }).optional(),
+});
+export interface SimulatedSend {
+  stepId: string;
+  subject: string;
+  sendAt: string;
+  /** e.g. "Tue 3 Mar 2026, 09:00 EST" in the lead's zone. */
+  localTime: string;
+  timeZone: string;
+}
+
+// ---------- Results ----------
+
+/** GET /admin/api/results?sequenceId=&from=&to= */
+export const resultsQuerySchema = z.strictObject({
+  sequenceId: z.string().min(1).max(64),
+  from: z.iso.date(),
+  to: z.iso.date(),
+});
+export interface StepResult {
+  stepId: string;
+  variant: string;
+  subject: string;
+  sent: number;
+  delivered: number;
+  opened: number;
+  clicked: number;
+  booked: number;
+  unsubscribed: number;
+  bounced: number;
+  complained: number;
+}
+export interface Results {
+  sequenceId: string;
+  from: string;
+  to: string;
+  steps: StepResult[];
+  /** SES reviews an account at 5% bounces and 0.1% complaints; we alarm at half of each. */
+  rates: { bounceRate: number; complaintRate: number; bounceAlarm: number; complaintAlarm: number };
+}
+
+// ---------- Import ----------
+
+/** POST /admin/api/imports (admin) with `dryRun: true` first. CSV columns below, header row required. */
+export const IMPORT_COLUMNS = {
+  required: ['email', 'first_name', 'consent_source', 'consent_date'],
+  optional: ['last_name', 'phone', 'interests', 'time_zone'],
+} as const;
+export const importSchema = z.strictObject({
+  csv: z.string().min(1).max(5_000_000),
+  dryRun: z.boolean().default(true),
+});
+export interface ImportReport {
+  rows: number;
+  accepted: number;
+  duplicates: number;
+  refused: { row: number; reason: string }[];
+  /** When the last imported lead's first email will go out (staggered under the SES send rate). */
+  lastFirstEmailAt?: string;
+}
