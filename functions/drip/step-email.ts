@@ -1,8 +1,8 @@
-import { readableInterests } from '../lead/capture-emails';
 import type { Enrolment, Lead } from '../lead/lead';
 import { listUnsubscribeHeaders, type OutgoingEmail } from '../mail/outgoing-email';
-import type { LinkBuilder, PracticeDetails } from '../mail/practice';
+import { type LinkBuilder, type PracticeDetails, practicePlaceholders } from '../mail/practice';
 import type { CompiledSequence, CompiledStep } from '../render/bundle';
+import { formatInterests } from '../render/interests-text';
 import { renderEmail } from '../render/render';
 
 export interface StepEmailInput {
@@ -26,13 +26,8 @@ export async function composeStepEmail(input: StepEmailInput): Promise<OutgoingE
     preheader: step.preheader,
     values: {
       firstName: lead.firstName,
-      interests: readableInterests(lead.interests),
-      practiceName: practice.name,
-      practiceAddress: practice.postalAddress,
-      practicePhone: practice.phone,
-      surgeonName: practice.surgeon,
-      siteUrl: links.siteUrl,
-      bookingUrl: links.bookingUrl,
+      interests: formatInterests(lead.interests),
+      ...practicePlaceholders(practice, links),
       unsubscribeUrl,
       signupDate: new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: input.enrolment.timeZone }).format(
         new Date(input.enrolment.enrolledAt),

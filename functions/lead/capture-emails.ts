@@ -1,7 +1,8 @@
-import { CONTACT_METHODS, INTERESTS } from '../lead/interests';
+import { CONTACT_METHODS } from '../lead/interests';
 import { listUnsubscribeHeaders, type OutgoingEmail } from '../mail/outgoing-email';
-import type { LinkBuilder, PracticeDetails } from '../mail/practice';
+import { type LinkBuilder, type PracticeDetails, practicePlaceholders } from '../mail/practice';
 import type { CompiledTransactional, TransactionalTemplateId } from '../render/bundle';
+import { formatInterests } from '../render/interests-text';
 import { renderEmail } from '../render/render';
 import type { CaptureEmailIntent, Lead, Submission } from './lead';
 
@@ -28,14 +29,7 @@ export interface ComposerOptions {
 /** Builds the confirmation, double opt-in and staff notification emails of the capture path. */
 export function createCaptureEmailComposer(options: ComposerOptions): CaptureEmailComposer {
   const { practice, links } = options;
-  const practiceValues = {
-    practiceName: practice.name,
-    practiceAddress: practice.postalAddress,
-    practicePhone: practice.phone,
-    surgeonName: practice.surgeon,
-    siteUrl: links.siteUrl,
-    bookingUrl: links.bookingUrl,
-  };
+  const practiceValues = practicePlaceholders(practice, links);
   return {
     async compose(intent, { lead, submission, isNewLead, optInToken }) {
       const template = options.templates[intent.kind];
@@ -58,7 +52,7 @@ export function createCaptureEmailComposer(options: ComposerOptions): CaptureEma
       const values = {
         ...practiceValues,
         firstName: submission.firstName,
-        interests: readableInterests(submission.interests),
+        interests: formatInterests(submission.interests),
         unsubscribeUrl,
         signupDate: formatDate(submission.receivedAt, practice.timeZone),
         ...(intent.kind === 'opt-in' && optInToken ? { optInUrl: links.optInUrl(optInToken) } : {}),
@@ -77,19 +71,13 @@ function staffValues(lead: Lead, submission: Submission, timeZone: string) {
     leadEmail: lead.email,
     leadPhone: submission.phone ?? 'not given',
     leadPreferredContact: CONTACT_METHODS[submission.preferredContact],
-    leadInterests: readableInterests(submission.interests),
+    leadInterests: formatInterests(submission.interests),
     leadMessage: submission.message ?? 'no message',
     leadTimeZone: submission.timeZone ?? 'not given',
     leadSource: source || 'direct',
     leadLandingPath: attribution.landingPath ?? 'not given',
     submittedAt: formatDateTime(submission.receivedAt, timeZone),
   };
-}
-
-export function readableInterests(ids: readonly (keyof typeof INTERESTS)[]): string {
-  const labels = ids.map((id) => INTERESTS[id].replace(/^./, (c) => c.toLowerCase()));
-  if (labels.length <= 1) return labels[0] ?? '';
-  return `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
 }
 
 function formatDate(iso: string, timeZone: string): string {

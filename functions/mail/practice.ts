@@ -15,3 +15,15 @@ export interface LinkBuilder {
   consoleUrl(leadId: string): string;
   optInUrl(token: string): string;
 }
+
+/** The placeholders every email fills the same way: who the practice is and where to book. */
+export function practicePlaceholders(practice: PracticeDetails, links: LinkBuilder) {
+  return {
+    practiceName: practice.name,
+    practiceAddress: practice.postalAddress,
+    practicePhone: practice.phone,
+    surgeonName: practice.surgeon,
+    siteUrl: links.siteUrl,
+    bookingUrl: links.bookingUrl,
+  };
+}

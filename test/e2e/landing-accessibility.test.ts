@@ -1,37 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { buildSite } from '../../web/build';
-import { type SiteServer, startSiteServer } from '../../web/dev-server';
+import type { Browser, Page } from 'playwright-core';
+import type { SiteServer } from '../../web/dev-server';
+import { siteWithBrowser } from '../support/browser';
 
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
-
-let outDir: string;
 let site: SiteServer;
 let browser: Browser;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  outDir = await buildSite({ outDir: await mkdtemp(join(tmpdir(), 'landing-a11y-')) });
-  site = await startSiteServer({ root: outDir });
-  browser = await chromium.launch(CHROMIUM);
+  ({ site, browser, close } = await siteWithBrowser('landing-a11y-'));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  if (outDir) await rm(outDir, { recursive: true, force: true });
+  await close?.();
 });
 
 async function violations(page: Page): Promise<string[]> {

@@ -1,25 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { clinicConfig } from '../../config/clinic';
 import { CURRENT_CONSENT_VERSION, consentText } from '../../functions/consent/consent-text';
-import { buildSite } from '../../web/build';
-import { type SiteServer, startSiteServer } from '../../web/dev-server';
+import type { SiteServer } from '../../web/dev-server';
 import { renderLandingPage } from '../../web/pages/landing';
 import { renderThankYouPage } from '../../web/pages/thank-you';
+import { siteWithBrowser } from '../support/browser';
 
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
 const { practice } = clinicConfig;
 
 describe('landing page markup', () => {
@@ -57,20 +43,16 @@ describe('landing page markup', () => {
 });
 
 describe('landing form in Chromium', () => {
-  let outDir: string;
   let site: SiteServer;
   let browser: Browser;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    outDir = await buildSite({ outDir: await mkdtemp(join(tmpdir(), 'landing-form-')) });
-    site = await startSiteServer({ root: outDir });
-    browser = await chromium.launch(CHROMIUM);
+    ({ site, browser, close } = await siteWithBrowser('landing-form-'));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-    if (outDir) await rm(outDir, { recursive: true, force: true });
+    await close?.();
   });
 
   async function openPage(options: BrowserContextOptions = {}): Promise<Page> {

@@ -16,3 +16,24 @@ export const CHROMIUM_LAUNCH = {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch(CHROMIUM_LAUNCH);
 }
+
+/** A built landing site on a free port with a browser, for the page-level browser tests. */
+export async function siteWithBrowser(prefix: string) {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { buildSite } = await import('../../web/build');
+  const { startSiteServer } = await import('../../web/dev-server');
+  const outDir = await buildSite({ outDir: await mkdtemp(join(tmpdir(), prefix)) });
+  const site = await startSiteServer({ root: outDir });
+  const browser = await launchChromium();
+  return {
+    site,
+    browser,
+    async close() {
+      await browser.close();
+      await site.close();
+      await rm(outDir, { recursive: true, force: true });
+    },
+  };
+}
