@@ -22,12 +22,60 @@ export interface DeployConfig {
     /** Stage-wide limits for the public API: requests per second and the burst above it. */
     readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   };
-  readonly capture: { readonly memorySize: number; readonly timeout: Duration };
+  readonly capture: FunctionSize & {
+    /**
+     * POST /leads submissions allowed per minute, per client address (0 turns it off) and per
+     * email address; the 6th for one email within a minute gets a 429.
+     */
+    readonly rateLimits: { readonly perAddressPerMinute: number; readonly perEmailPerMinute: number };
+  };
+  /** The every-minute run that finds due steps in the due index and queues them. */
+  readonly dispatcher: FunctionSize & {
+    /**
+     * How long a queued entry stays out of the due index. Must outlast every redelivery the work
+     * queue can make (visibility timeout × maxReceiveCount), so a message still being retried is
+     * never queued a second time; an entry whose message was lost comes back after it.
+     */
+    readonly lease: Duration;
+    /** Bounds one run; what is left is picked up by the next tick. */
+    readonly maxPerRun: number;
+    /**
+     * Retries of a tick EventBridge Scheduler could not deliver, then its dead-letter queue. A
+     * late tick is harmless (entries are leased) but is soon overtaken by the next one.
+     */
+    readonly scheduleRetry: { readonly attempts: number; readonly maxEventAge: Duration };
+  };
+  /** The queue consumer that sends each step through SES, paced to the account's send rate. */
+  readonly sender: FunctionSize & {
+    /**
+     * Reserved concurrency, and the queue's maxConcurrency: each instance takes this share of the
+     * send rate. At least 2 (the lowest maxConcurrency SQS event sources accept).
+     */
+    readonly concurrency: number;
+    /** Receives before a message moves to the dead-letter queue (AWS advises at least 5). */
+    readonly maxReceiveCount: number;
+    /**
+     * A claim older than this, still unfinished, belonged to a sender that stopped: the step is
+     * recorded as failed. Must exceed the queue's visibility timeout.
+     */
+    readonly claimTimeout: Duration;
+    /** Overrides the account's SES MaxSendRate (from GetAccount), e.g. to leave room for other senders. */
+    readonly maxSendRate?: number;
+  };
+  readonly sesEvents: FunctionSize & {
+    /** Lambda's own retries of an event the function failed on, before it goes to the DLQ. */
+    readonly retryAttempts: number;
+    readonly maxEventAge: Duration;
+  };
+  readonly unsubscribe: FunctionSize;
+  readonly booked: FunctionSize;
   readonly observability: {
     readonly logRetention: RetentionDays;
     /** X-Ray active tracing on every function; off by default (cost, and logs already carry ids). */
     readonly tracing: boolean;
     readonly metricsNamespace: string;
+    /** Subscribed to the alarm topic (the address must confirm the subscription once). */
+    readonly alarmEmail?: string;
   };
   readonly mail: {
     /**
@@ -57,6 +105,11 @@ export interface DeployConfig {
   };
 }
 
+export interface FunctionSize {
+  readonly memorySize: number;
+  readonly timeout: Duration;
+}
+
 export const deployConfig: DeployConfig = {
   stackName: 'ClinicLeadNurture',
   clinic: clinicConfig,
@@ -67,7 +120,31 @@ export const deployConfig: DeployConfig = {
     // spike while capping what a flood can cost in Lambda, DynamoDB and SES quota.
     throttle: { rateLimit: 10, burstLimit: 20 },
   },
-  capture: { memorySize: 512, timeout: Duration.seconds(10) },
+  capture: {
+    memorySize: 512,
+    timeout: Duration.seconds(10),
+    rateLimits: { perAddressPerMinute: 20, perEmailPerMinute: 5 },
+  },
+  dispatcher: {
+    memorySize: 512,
+    // One minute between ticks; an overlapping run is safe (leases), only wasteful.
+    timeout: Duration.seconds(60),
+    // The sender's visibility timeout is 6 × 60 s and it gets 5 receives: 30 min, plus margin.
+    lease: Duration.minutes(40),
+    maxPerRun: 5000,
+    scheduleRetry: { attempts: 3, maxEventAge: Duration.minutes(5) },
+  },
+  sender: {
+    memorySize: 512,
+    // A batch of 10 at a sandbox rate of 1/s shared by 2 instances takes ~20 s, plus backoff.
+    timeout: Duration.seconds(60),
+    concurrency: 2,
+    maxReceiveCount: 5,
+    claimTimeout: Duration.minutes(15),
+  },
+  sesEvents: { memorySize: 256, timeout: Duration.seconds(30), retryAttempts: 2, maxEventAge: Duration.hours(6) },
+  unsubscribe: { memorySize: 256, timeout: Duration.seconds(10) },
+  booked: { memorySize: 256, timeout: Duration.seconds(10) },
   observability: {
     logRetention: RetentionDays.ONE_MONTH,
     tracing: false,

@@ -1,4 +1,12 @@
-import type { BaseEnv, CaptureEnv, MailEnv } from '../functions/config/env';
+import type {
+  BaseEnv,
+  BookedEnv,
+  CaptureEnv,
+  DispatcherEnv,
+  MailEnv,
+  SenderEnv,
+  UnsubscribeEnv,
+} from '../functions/config/env';
 import type { DeployConfig } from './config';
 
 /** Set by the local runtime and tests only; in AWS the SDK finds the regional endpoints. */
@@ -9,6 +17,9 @@ type LocalOnly = 'DYNAMODB_ENDPOINT' | 'SES_ENDPOINT';
  * from functions/config/env.ts so that a setting added there and not here fails `tsc`.
  */
 type EnvironmentFor<Env> = { [K in Exclude<keyof Env, LocalOnly>]-?: string };
+
+/** Settings the schema treats as optional and the stack sets only when configured. */
+type WithOptional<Env, K extends keyof Env> = Omit<Env, K> & Partial<Pick<Env, K>>;
 
 export interface MailEnvironmentInputs {
   readonly configurationSetName: string;
@@ -27,7 +38,7 @@ export function baseEnvironment(config: DeployConfig, tableName: string): Enviro
 export function mailEnvironment(
   config: DeployConfig,
   inputs: MailEnvironmentInputs,
-): Omit<EnvironmentFor<MailEnv>, 'MAIL_REPLY_TO'> & { MAIL_REPLY_TO?: string } {
+): WithOptional<EnvironmentFor<MailEnv>, 'MAIL_REPLY_TO'> {
   const { practice, mail } = config.clinic;
   return {
     SES_CONFIGURATION_SET: inputs.configurationSetName,
@@ -49,11 +60,67 @@ export function captureEnvironment(
   config: DeployConfig,
   tableName: string,
   mail: MailEnvironmentInputs,
-): Omit<EnvironmentFor<CaptureEnv>, 'MAIL_REPLY_TO'> & { MAIL_REPLY_TO?: string } {
+): WithOptional<EnvironmentFor<CaptureEnv>, 'MAIL_REPLY_TO'> {
   return {
     ...baseEnvironment(config, tableName),
     ...mailEnvironment(config, mail),
     DEFAULT_SEQUENCE_ID: config.clinic.sending.defaultSequenceId,
     CONSENT_MODE: config.consentMode,
+    RATE_LIMIT_PER_ADDRESS: String(config.capture.rateLimits.perAddressPerMinute),
+    RATE_LIMIT_PER_EMAIL: String(config.capture.rateLimits.perEmailPerMinute),
   };
+}
+
+export function dispatcherEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  workQueueUrl: string,
+): EnvironmentFor<DispatcherEnv> {
+  return {
+    ...baseEnvironment(config, tableName),
+    WORK_QUEUE_URL: workQueueUrl,
+    DISPATCH_LEASE_SECONDS: String(config.dispatcher.lease.toSeconds()),
+    DISPATCH_MAX_PER_RUN: String(config.dispatcher.maxPerRun),
+  };
+}
+
+export function senderEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  mail: MailEnvironmentInputs,
+): WithOptional<EnvironmentFor<SenderEnv>, 'MAIL_REPLY_TO' | 'MAX_SEND_RATE'> {
+  const { sender } = config;
+  return {
+    ...baseEnvironment(config, tableName),
+    ...mailEnvironment(config, mail),
+    ...(sender.maxSendRate !== undefined && { MAX_SEND_RATE: String(sender.maxSendRate) }),
+    // Equal to the function's reserved concurrency: each instance paces itself to its share.
+    SENDER_CONCURRENCY: String(sender.concurrency),
+    CLAIM_TIMEOUT_SECONDS: String(sender.claimTimeout.toSeconds()),
+  };
+}
+
+export function sesEventsEnvironment(config: DeployConfig, tableName: string): EnvironmentFor<BaseEnv> {
+  return baseEnvironment(config, tableName);
+}
+
+export function unsubscribeEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  inputs: { readonly siteUrl: string; readonly signingKeySecretArn: string },
+): EnvironmentFor<UnsubscribeEnv> {
+  return {
+    ...baseEnvironment(config, tableName),
+    PRACTICE_NAME: config.clinic.practice.name,
+    SITE_URL: inputs.siteUrl,
+    SIGNING_KEY_SECRET_ARN: inputs.signingKeySecretArn,
+  };
+}
+
+export function bookedEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  webhookSecretArn: string,
+): EnvironmentFor<BookedEnv> {
+  return { ...baseEnvironment(config, tableName), WEBHOOK_SECRET_ARN: webhookSecretArn };
 }

@@ -3,11 +3,16 @@ import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config';
 import { PublicApi } from './constructs/api';
+import { BookedWebhook } from './constructs/booked';
 import { LeadCapture } from './constructs/capture';
 import { LeadData } from './constructs/data';
+import { DripEngine } from './constructs/drip';
 import { EmailSending } from './constructs/email';
+import { Monitoring } from './constructs/monitoring';
+import { SesEvents } from './constructs/ses-events';
 import { SigningKey } from './constructs/signing-key';
 import { LandingSite, LEADS_PATH } from './constructs/site';
+import { Unsubscribe } from './constructs/unsubscribe';
 
 export interface LeadNurtureStackProps extends StackProps {
   readonly config: DeployConfig;
@@ -16,8 +21,9 @@ export interface LeadNurtureStackProps extends StackProps {
 }
 
 /**
- * The whole pipeline in one stack, composed of one construct per concern. The drip engine
- * (scheduler, queue, sender, SES events) and the console attach to the constructs exposed here.
+ * The whole pipeline in one stack, composed of one construct per concern: data, email, the
+ * public API and site, capture, the drip engine (scheduler, dispatcher, queue, sender), SES
+ * events, unsubscribe, the booked webhook, and monitoring over all of them.
  */
 export class LeadNurtureStack extends Stack {
   readonly data: LeadData;
@@ -26,12 +32,22 @@ export class LeadNurtureStack extends Stack {
   readonly api: PublicApi;
   readonly site: LandingSite;
   readonly capture: LeadCapture;
+  readonly drip: DripEngine;
+  readonly sesEvents: SesEvents;
+  readonly unsubscribe: Unsubscribe;
+  readonly booked: BookedWebhook;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: LeadNurtureStackProps) {
     super(scope, id, props);
     const { config } = props;
     const { clinic } = config;
     Tags.of(this).add('app', 'clinic-lead-nurture');
+    if (config.consentMode === 'double') {
+      // The opt-in email links to /confirm/{token}; functions/lambdas/confirm-opt-in.ts has no
+      // route here yet, so every confirmation link would answer 404.
+      throw new Error('consentMode "double" needs the /confirm/{token} route, which this stack does not deploy yet');
+    }
 
     this.data = new LeadData(this, 'Data');
 
@@ -71,7 +87,54 @@ export class LeadNurtureStack extends Stack {
       siteUrl: this.site.url,
       publicApiUrl: this.api.url,
     });
-    this.api.addLambdaRoute(HttpMethod.POST, LEADS_PATH, this.capture.function.fn);
+    this.api.addLambdaRoute(
+      HttpMethod.POST,
+      LEADS_PATH,
+      this.capture.function.fn,
+      'Public by design: anonymous visitors post the consultation form without an account. Abuse is ' +
+        'bounded by stage throttling, strict input validation and a honeypot in the handler.',
+    );
+
+    this.drip = new DripEngine(this, 'Drip', {
+      config,
+      data: this.data,
+      email: this.email,
+      signingKey: this.signingKey.secret,
+      siteUrl: this.site.url,
+      publicApiUrl: this.api.url,
+    });
+
+    this.sesEvents = new SesEvents(this, 'SesEvents', { config, data: this.data, email: this.email });
+
+    this.unsubscribe = new Unsubscribe(this, 'Unsubscribe', {
+      config,
+      data: this.data,
+      api: this.api,
+      signingKey: this.signingKey.secret,
+      siteUrl: this.site.url,
+    });
+
+    this.booked = new BookedWebhook(this, 'Booked', { config, data: this.data, api: this.api });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      api: this.api,
+      functions: {
+        capture: this.capture.function,
+        dispatcher: this.drip.dispatcher,
+        sender: this.drip.sender,
+        sesEvents: this.sesEvents.function,
+        unsubscribe: this.unsubscribe.function,
+        booked: this.booked.function,
+      },
+      workQueue: this.drip.workQueue,
+      deadLetterQueues: {
+        Work: this.drip.workDeadLetters,
+        Dispatch: this.drip.dispatchDeadLetters,
+        SesEvents: this.sesEvents.deadLetters,
+      },
+      metricsNamespace: config.observability.metricsNamespace,
+      alarmEmail: config.observability.alarmEmail,
+    });
 
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'ConfigurationSetName', { value: this.email.configurationSet.configurationSetName });

@@ -15,8 +15,9 @@ export interface PublicApiProps {
 }
 
 /**
- * The public HTTP API: unauthenticated routes a visitor or a mail client calls (`POST /leads`
- * now, unsubscribe links later). One `$default` stage with throttling and JSON access logs.
+ * The public HTTP API: routes a visitor, a mail client or a scheduling tool calls without an AWS
+ * identity (`POST /leads`, `/u/{token}`, `POST /webhooks/booked`). One `$default` stage with
+ * throttling and JSON access logs that name the route, never the path.
  */
 export class PublicApi extends Construct {
   readonly httpApi: apigw.HttpApi;
@@ -31,7 +32,7 @@ export class PublicApi extends Construct {
     super(scope, id);
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
-      description: 'Public endpoints: lead capture (and unsubscribe)',
+      description: 'Public endpoints: lead capture, unsubscribe links and the booked webhook',
       createDefaultStage: false,
       corsPreflight: {
         // Origins only, as browsers send them (scheme://host[:port], no path or trailing slash).
@@ -74,18 +75,24 @@ export class PublicApi extends Construct {
     new CfnOutput(this, 'Url', { description: 'Public API base URL', value: this.url });
   }
 
-  /** Routes `method path` to a Lambda function, which alone gets permission to be invoked by it. */
-  addLambdaRoute(method: apigw.HttpMethod, path: string, handler: IFunction): void {
-    const [route] = this.httpApi.addRoutes({
+  /**
+   * Routes `method path` (one or several methods) to a Lambda function, which alone gets
+   * permission to be invoked by it. These routes have no API Gateway authorizer: `whyPublic`
+   * says what protects the route instead, and becomes its AwsSolutions-APIG4 acknowledgement.
+   */
+  addLambdaRoute(
+    methods: apigw.HttpMethod | readonly apigw.HttpMethod[],
+    path: string,
+    handler: IFunction,
+    whyPublic: string,
+  ): apigw.HttpRoute[] {
+    const list = [methods].flat();
+    const routes = this.httpApi.addRoutes({
       path,
-      methods: [method],
-      integration: new HttpLambdaIntegration(`${method}${path.replace(/[^A-Za-z0-9]/g, '')}`, handler),
+      methods: list,
+      integration: new HttpLambdaIntegration(`${list.join('')}${path.replace(/[^A-Za-z0-9]/g, '')}`, handler),
     });
-    acknowledge(
-      route!,
-      'Public by design: anonymous visitors and mail clients call these routes without an account. ' +
-        'Abuse is bounded by stage throttling, strict input validation and a honeypot in the handler.',
-      'AwsSolutions-APIG4',
-    );
+    for (const route of routes) acknowledge(route, whyPublic, 'AwsSolutions-APIG4');
+    return routes;
   }
 }

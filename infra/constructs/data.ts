@@ -2,7 +2,10 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
+import { DUE_INDEX, GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
+
+/** Item-level DynamoDB actions the functions' adapters call (see functions/adapters/dynamodb). */
+export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
 
 /**
  * The single table for leads, consents, enrolments, send records, suppressions, counters and
@@ -52,10 +55,33 @@ export class LeadData extends Construct {
    * it. A caller that also deletes or uses ConditionCheck needs its own grant for those.
    */
   grantItemWrites(grantee: iam.IGrantable): iam.Grant {
+    return this.grantItemActions(grantee, 'PutItem', 'UpdateItem');
+  }
+
+  /**
+   * Exactly the listed actions, on the table's own items only: no index, no Scan, no batch
+   * actions, no DescribeTable. Query here is a key-condition read of the base table (one lead's
+   * items); queries on the due index need `grantDueIndexQuery`. TransactWriteItems needs no action
+   * of its own: IAM checks each Put, Update or Delete in it against these.
+   */
+  grantItemActions(grantee: iam.IGrantable, ...actions: ItemAction[]): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
-      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      actions: actions.map((action) => `dynamodb:${action}`),
       resourceArns: [this.table.tableArn],
     });
+  }
+
+  /** Query on the sparse due index, by its exact ARN: what the dispatcher reads, nothing else. */
+  grantDueIndexQuery(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: [this.dueIndexArn],
+    });
+  }
+
+  get dueIndexArn(): string {
+    return `${this.table.tableArn}/index/${DUE_INDEX.name}`;
   }
 }

@@ -1,8 +1,10 @@
 import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { acknowledge } from '../nag';
 
 export interface EmailSendingProps {
   /** Domain verified in SES with Easy DKIM; every From address must be at this domain. */
@@ -125,5 +127,23 @@ export class EmailSending extends Construct {
       resourceArns: [this.identity.emailIdentityArn, this.configurationSetArn, ...this.sandboxRecipientArns],
       conditions: { StringEqualsIgnoreCase: { 'ses:FromAddress': this.fromAddress } },
     });
+  }
+
+  /**
+   * Lets a function read the account's sending quota (SES v2 GetAccount), to pace itself to
+   * MaxSendRate. GetAccount has no resource type in IAM, so `*` is the only resource it accepts;
+   * it returns quotas and account status, no message or recipient data.
+   */
+  grantReadSendQuota(fn: IFunction): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({ grantee: fn, actions: ['ses:GetAccount'], resourceArns: ['*'] });
+    if (!fn.role) throw new Error('grantReadSendQuota needs a function with a role');
+    acknowledge(
+      fn.role,
+      'ses:GetAccount has no resource-level permission (IAM accepts only "*" for it). It reads the ' +
+        "account's send quota and status, nothing about messages or recipients; the sender needs its " +
+        'MaxSendRate to pace itself. Every other statement of this role names its resources.',
+      'AwsSolutions-IAM5[Resource::*]',
+    );
+    return grant;
   }
 }

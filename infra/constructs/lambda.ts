@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
 
@@ -42,6 +43,15 @@ export interface AppFunctionProps {
   readonly tracing?: boolean;
   /** Caps concurrency (e.g. to pace SES); leave unset for functions behind API throttling. */
   readonly reservedConcurrency?: number;
+  /**
+   * For functions invoked asynchronously (by EventBridge or the Scheduler): how often Lambda
+   * retries an invocation that failed, and the queue that keeps it after the last attempt.
+   */
+  readonly asyncFailures?: {
+    readonly deadLetterQueue: sqs.IQueue;
+    readonly retryAttempts: number;
+    readonly maxEventAge: Duration;
+  };
 }
 
 /**
@@ -53,9 +63,12 @@ export class AppFunction extends Construct implements iam.IGrantable {
   readonly fn: NodejsFunction;
   readonly logGroup: logs.LogGroup;
   readonly grantPrincipal: iam.IPrincipal;
+  /** Its POWERTOOLS_SERVICE_NAME: the `service` dimension of its EMF metrics. */
+  readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
+    this.serviceName = props.serviceName;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
 
@@ -79,6 +92,9 @@ export class AppFunction extends Construct implements iam.IGrantable {
       logGroup: this.logGroup,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       reservedConcurrentExecutions: props.reservedConcurrency,
+      deadLetterQueue: props.asyncFailures?.deadLetterQueue,
+      retryAttempts: props.asyncFailures?.retryAttempts,
+      maxEventAge: props.asyncFailures?.maxEventAge,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,

@@ -1,0 +1,312 @@
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { PublicApi } from './api';
+import type { AppFunction } from './lambda';
+
+/**
+ * Half of the levels at which SES puts an account under review (bounce rate 5 %, complaint rate
+ * 0.1 %), as the fractions SES publishes in `Reputation.BounceRate` and `Reputation.ComplaintRate`:
+ * time to act before AWS does.
+ */
+export const SES_BOUNCE_RATE_ALARM = 0.025;
+export const SES_COMPLAINT_RATE_ALARM = 0.0005;
+const SES_BOUNCE_RATE_REVIEW = 0.05;
+const SES_COMPLAINT_RATE_REVIEW = 0.001;
+
+/** Sender EMF metrics (functions/drip/send-step.ts) that mean a step did not go out. */
+export const STEP_FAILURE_METRICS = ['StepFailed', 'StepInterrupted'] as const;
+const STEP_METRICS = ['StepSent', 'StepSkipped', 'StepFailed', 'StepInterrupted'] as const;
+
+export interface PipelineFunctions {
+  readonly capture: AppFunction;
+  readonly dispatcher: AppFunction;
+  readonly sender: AppFunction;
+  readonly sesEvents: AppFunction;
+  readonly unsubscribe: AppFunction;
+  readonly booked: AppFunction;
+}
+
+export interface MonitoringProps {
+  readonly api: PublicApi;
+  readonly functions: PipelineFunctions;
+  readonly workQueue: sqs.IQueue;
+  /** Every dead-letter queue in the stack, by what ends up in it. */
+  readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
+  /** POWERTOOLS_METRICS_NAMESPACE of the functions. */
+  readonly metricsNamespace: string;
+  /** Subscribed to the alarm topic when set. */
+  readonly alarmEmail?: string;
+}
+
+/**
+ * What tells the practice that something needs a person: alarms on SES reputation (at half the
+ * review levels), on every dead-letter queue, on every function's errors and on steps that
+ * failed or were interrupted, all to one encrypted topic; and one dashboard for the pipeline.
+ */
+export class Monitoring extends Construct {
+  readonly alarmTopic: sns.Topic;
+  readonly alarmKey: kms.Key;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
+  private readonly alarmAction: SnsAction;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const { functions } = props;
+
+    // A key of our own: the AWS-managed aws/sns key cannot be opened to CloudWatch, which has to
+    // encrypt each alarm message it publishes. It protects only short-lived notifications.
+    this.alarmKey = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the pipeline alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    this.alarmKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToTheAlarmTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Clinic lead nurture alarms',
+      masterKey: this.alarmKey,
+      enforceSSL: true,
+    });
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+        },
+      }),
+    );
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    this.alarmAction = new SnsAction(this.alarmTopic);
+
+    const bounceRate = sesReputation('Reputation.BounceRate');
+    const complaintRate = sesReputation('Reputation.ComplaintRate');
+    this.alarm('SesBounceRate', bounceRate, SES_BOUNCE_RATE_ALARM, {
+      description:
+        `SES bounce rate above ${percent(SES_BOUNCE_RATE_ALARM)} (SES reviews the account at ${percent(SES_BOUNCE_RATE_REVIEW)}). ` +
+        'Check where recent leads come from and the address checks on the form.',
+    });
+    this.alarm('SesComplaintRate', complaintRate, SES_COMPLAINT_RATE_ALARM, {
+      description:
+        `SES complaint rate above ${percent(SES_COMPLAINT_RATE_ALARM)} (SES reviews the account at ${percent(SES_COMPLAINT_RATE_REVIEW)}). ` +
+        'Check the consent wording and the sequence cadence.',
+    });
+
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      this.alarm(
+        `${name}DeadLetters`,
+        queue.metricApproximateNumberOfMessagesVisible({
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.minutes(1),
+        }),
+        0,
+        {
+          description: `Messages in the ${name} dead-letter queue: something failed after every retry. Inspect, fix, redrive.`,
+        },
+      );
+    }
+
+    for (const [name, fn] of Object.entries(functions) as [string, AppFunction][]) {
+      this.alarm(`${capitalise(name)}Errors`, fn.fn.metricErrors({ period: Duration.minutes(5) }), 0, {
+        description: `The ${fn.serviceName} function failed (error or timeout); its log group has the details.`,
+      });
+    }
+
+    const stepMetric = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: props.metricsNamespace,
+        metricName,
+        dimensionsMap: { service: functions.sender.serviceName },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      });
+    this.alarm('StepFailed', stepMetric('StepFailed'), 0, {
+      description: 'A sequence step ended failed (SES refused it, or its send timed out): that email did not go out.',
+    });
+    this.alarm('StepInterrupted', stepMetric('StepInterrupted'), 0, {
+      description:
+        'A sender stopped between claiming a step and finishing it; the step was recorded as failed rather than risk sending it twice.',
+    });
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `${Stack.of(this).stackName}-${Aws.REGION}`,
+      defaultInterval: Duration.hours(24),
+    });
+    this.addDashboardWidgets(props, stepMetric, bounceRate, complaintRate);
+
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Alarms are published here: subscribe on-call addresses or a chat integration',
+      value: this.alarmTopic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'CloudWatch dashboard for the whole pipeline',
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.dashboard.dashboardName}`,
+    });
+  }
+
+  private alarm(
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    options: { description: string },
+  ): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmName: `${Stack.of(this).stackName}-${id}`,
+      alarmDescription: options.description,
+      metric,
+      threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      // No sends, no queue activity, no errors: nothing is wrong.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.alarmAction);
+    alarm.addOkAction(this.alarmAction);
+    this.alarms.push(alarm);
+    return alarm;
+  }
+
+  private addDashboardWidgets(
+    props: MonitoringProps,
+    stepMetric: (name: string) => cloudwatch.Metric,
+    bounceRate: cloudwatch.Metric,
+    complaintRate: cloudwatch.Metric,
+  ): void {
+    const { api, functions, workQueue } = props;
+    const httpApi = api.httpApi;
+    const sum = { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) };
+    const graph = (title: string, left: cloudwatch.IMetric[], extra: Partial<cloudwatch.GraphWidgetProps> = {}) =>
+      new cloudwatch.GraphWidget({ title, left, width: 8, height: 6, ...extra });
+    const calls = (fn: AppFunction, label: string) => [
+      fn.fn.metricInvocations({ ...sum, label: `${label} invocations` }),
+      fn.fn.metricErrors({ ...sum, label: `${label} errors` }),
+    ];
+    const ses = (metricName: string) =>
+      new cloudwatch.Metric({ namespace: 'AWS/SES', metricName, label: metricName, ...sum });
+
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        width: 24,
+        height: 2,
+        markdown:
+          '### Lead capture and email nurture\n' +
+          'visitor → `POST /leads` → capture → DynamoDB · scheduler → dispatcher → work queue → sender → SES · ' +
+          'SES events → ses-events · `/u/{token}` → unsubscribe · `/webhooks/booked` → booked',
+      }),
+    );
+    this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
+    this.dashboard.addWidgets(
+      graph('API requests', [httpApi.metricCount({ ...sum, label: 'requests' })]),
+      graph('API errors', [
+        httpApi.metricClientError({ ...sum, label: '4xx' }),
+        httpApi.metricServerError({ ...sum, label: '5xx' }),
+      ]),
+      graph('API latency (ms)', [
+        httpApi.metricLatency({ statistic: cloudwatch.Stats.p(50), label: 'p50' }),
+        httpApi.metricLatency({ statistic: cloudwatch.Stats.p(99), label: 'p99' }),
+      ]),
+    );
+    this.dashboard.addWidgets(
+      graph('Capture', calls(functions.capture, 'capture')),
+      graph('Dispatcher runs', calls(functions.dispatcher, 'dispatcher')),
+      graph(
+        'Work queue',
+        [
+          workQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, label: 'waiting' }),
+          workQueue.metricApproximateNumberOfMessagesNotVisible({
+            statistic: cloudwatch.Stats.MAXIMUM,
+            label: 'in flight',
+          }),
+        ],
+        {
+          right: [
+            workQueue.metricApproximateAgeOfOldestMessage({
+              statistic: cloudwatch.Stats.MAXIMUM,
+              label: 'oldest message (s)',
+            }),
+          ],
+        },
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph('Sender', [
+        ...calls(functions.sender, 'sender'),
+        functions.sender.fn.metricThrottles({ ...sum, label: 'sender throttles' }),
+      ]),
+      graph('Sender duration (ms)', [
+        functions.sender.fn.metricDuration({ statistic: cloudwatch.Stats.p(50), label: 'p50' }),
+        functions.sender.fn.metricDuration({ statistic: cloudwatch.Stats.p(99), label: 'p99' }),
+        functions.sender.fn.metricDuration({ statistic: cloudwatch.Stats.MAXIMUM, label: 'max' }),
+      ]),
+      graph(
+        'Steps',
+        STEP_METRICS.map((name) => stepMetric(name).with({ label: name })),
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph('SES', ['Send', 'Delivery', 'Bounce', 'Complaint'].map(ses)),
+      graph('SES bounce rate', [bounceRate.with({ label: 'bounce rate' })], {
+        leftAnnotations: [
+          { value: SES_BOUNCE_RATE_ALARM, label: 'alarm', color: cloudwatch.Color.ORANGE },
+          { value: SES_BOUNCE_RATE_REVIEW, label: 'SES review', color: cloudwatch.Color.RED },
+        ],
+      }),
+      graph('SES complaint rate', [complaintRate.with({ label: 'complaint rate' })], {
+        leftAnnotations: [
+          { value: SES_COMPLAINT_RATE_ALARM, label: 'alarm', color: cloudwatch.Color.ORANGE },
+          { value: SES_COMPLAINT_RATE_REVIEW, label: 'SES review', color: cloudwatch.Color.RED },
+        ],
+      }),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'Dead-letter queues',
+        Object.entries(props.deadLetterQueues).map(([name, queue]) =>
+          queue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, label: name }),
+        ),
+      ),
+      graph('SES events', calls(functions.sesEvents, 'ses-events')),
+      graph('Unsubscribe and booked', [
+        ...calls(functions.unsubscribe, 'unsubscribe'),
+        ...calls(functions.booked, 'booked'),
+      ]),
+    );
+  }
+}
+
+/** SES account reputation: a fraction, published while the account sends. */
+function sesReputation(metricName: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/SES',
+    metricName,
+    statistic: cloudwatch.Stats.MAXIMUM,
+    period: Duration.minutes(15),
+  });
+}
+
+function percent(fraction: number): string {
+  return `${Number((fraction * 100).toFixed(3))} %`;
+}
+
+function capitalise(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

@@ -1,0 +1,64 @@
+import * as path from 'node:path';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { DeployConfig } from '../config';
+import { unsubscribeEnvironment } from '../environment';
+import type { PublicApi } from './api';
+import type { LeadData } from './data';
+import { AppFunction, PROJECT_ROOT } from './lambda';
+
+/** The link in every email's List-Unsubscribe header and footer (functions/mail/links.ts). */
+export const UNSUBSCRIBE_PATH = '/u/{token}';
+
+export interface UnsubscribeProps {
+  readonly config: DeployConfig;
+  readonly data: LeadData;
+  readonly api: PublicApi;
+  /** The HMAC key that signed the token; verifying needs only read access. */
+  readonly signingKey: ISecret;
+  readonly siteUrl: string;
+}
+
+/**
+ * `GET /u/{token}` shows a confirm page and changes nothing; `POST /u/{token}` is the RFC 8058
+ * one-click unsubscribe. The function may read the lead and the suppression list, suppress,
+ * stop the enrolments and count the unsubscribe, and read the signing key, nothing else.
+ */
+export class Unsubscribe extends Construct {
+  readonly function: AppFunction;
+
+  constructor(scope: Construct, id: string, props: UnsubscribeProps) {
+    super(scope, id);
+    const { config, data } = props;
+    const { observability } = config;
+
+    this.function = new AppFunction(this, 'Handler', {
+      entry: path.join(PROJECT_ROOT, 'functions/lambdas/unsubscribe.ts'),
+      description: 'GET /u/{token} confirm page, POST /u/{token} one-click unsubscribe (RFC 8058)',
+      serviceName: 'unsubscribe',
+      memorySize: config.unsubscribe.memorySize,
+      timeout: config.unsubscribe.timeout,
+      logRetention: observability.logRetention,
+      metricsNamespace: observability.metricsNamespace,
+      tracing: observability.tracing,
+      environment: unsubscribeEnvironment(config, data.table.tableName, {
+        siteUrl: props.siteUrl,
+        signingKeySecretArn: props.signingKey.secretArn,
+      }),
+    });
+    data.grantItemActions(this.function, 'GetItem', 'UpdateItem', 'Query');
+    props.signingKey.grantRead(this.function);
+
+    props.api.addLambdaRoute(
+      [HttpMethod.GET, HttpMethod.POST],
+      UNSUBSCRIBE_PATH,
+      this.function.fn,
+      'RFC 8058 one-click unsubscribe: mailbox providers POST to the List-Unsubscribe URL with no ' +
+        'credentials, and recipients open it from any mail client, so no login can be asked for. The ' +
+        'HMAC-signed token in the path is the authorization: a forged or altered token gets a 400 and ' +
+        'changes nothing, GET only shows a page. Stage throttling bounds abuse; access logs hold the ' +
+        'route key, never the token.',
+    );
+  }
+}

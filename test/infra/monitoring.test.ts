@@ -1,0 +1,191 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { deployConfig } from '../../infra/config';
+import { type Synthesized, synth } from './synth';
+import { environmentOf, logicalId, type Resource, resourceOf, type Statement } from './template';
+
+type Alarm = {
+  AlarmName: string;
+  Namespace: string;
+  MetricName: string;
+  Dimensions?: { Name: string; Value: unknown }[];
+  Threshold: number;
+  ComparisonOperator: string;
+  Statistic?: string;
+  AlarmActions: unknown[];
+  OKActions: unknown[];
+  TreatMissingData: string;
+};
+
+describe('monitoring with the default settings', () => {
+  let s: Synthesized;
+  let alarms: Alarm[];
+  const resolve = (value: unknown) => s.stack.resolve(value);
+  beforeAll(() => {
+    s = synth();
+    alarms = (Object.values(s.template.findResources('AWS::CloudWatch::Alarm')) as Resource[]).map(
+      (alarm) => alarm.Properties as unknown as Alarm,
+    );
+  });
+
+  const alarmsOn = (namespace: string, metricName: string) =>
+    alarms.filter((alarm) => alarm.Namespace === namespace && alarm.MetricName === metricName);
+
+  it('alarms at half of SES’s review levels: bounce rate above 2.5 % and complaint rate above 0.05 %', () => {
+    const [bounce] = alarmsOn('AWS/SES', 'Reputation.BounceRate');
+    const [complaint] = alarmsOn('AWS/SES', 'Reputation.ComplaintRate');
+    expect(bounce).toMatchObject({ Threshold: 0.025, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(complaint).toMatchObject({ Threshold: 0.0005, ComparisonOperator: 'GreaterThanThreshold' });
+    // Account-level reputation, the figures AWS reviews.
+    expect(bounce!.Dimensions).toBeUndefined();
+    expect(complaint!.Dimensions).toBeUndefined();
+  });
+
+  it('alarms as soon as any dead-letter queue holds a message', () => {
+    const queues = s.template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
+    const workQueue = logicalId(s, s.stack.drip.workQueue);
+    const deadLetterQueues = Object.keys(queues).filter((id) => id !== workQueue);
+    expect(deadLetterQueues.sort()).toEqual(
+      [s.stack.drip.workDeadLetters, s.stack.drip.dispatchDeadLetters, s.stack.sesEvents.deadLetters]
+        .map((queue) => logicalId(s, queue))
+        .sort(),
+    );
+    const depthAlarms = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible');
+    for (const id of deadLetterQueues) {
+      const alarm = depthAlarms.find(
+        (candidate) =>
+          JSON.stringify(candidate.Dimensions) ===
+          JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }]),
+      );
+      expect({ id, alarm }).toEqual({
+        id,
+        alarm: expect.objectContaining({
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          Statistic: 'Maximum',
+        }),
+      });
+    }
+    expect(depthAlarms).toHaveLength(deadLetterQueues.length);
+  });
+
+  it('alarms on errors of every function of the pipeline', () => {
+    const functions = s.template.findResources('AWS::Lambda::Function', {
+      Properties: { Runtime: Match.stringLikeRegexp('^nodejs') },
+    }) as Record<string, Resource>;
+    expect(Object.keys(functions)).toHaveLength(6);
+    const errorAlarms = alarmsOn('AWS/Lambda', 'Errors');
+    for (const id of Object.keys(functions)) {
+      const alarm = errorAlarms.find(
+        (candidate) =>
+          JSON.stringify(candidate.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }]),
+      );
+      expect({ id, alarm }).toEqual({
+        id,
+        alarm: expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Sum' }),
+      });
+    }
+  });
+
+  it('alarms on failed and interrupted steps, from the sender’s EMF metrics', () => {
+    const sender = environmentOf(s, s.stack.drip.sender.fn);
+    for (const metricName of ['StepFailed', 'StepInterrupted']) {
+      expect(alarmsOn(sender.POWERTOOLS_METRICS_NAMESPACE as string, metricName)).toEqual([
+        expect.objectContaining({
+          Namespace: deployConfig.observability.metricsNamespace,
+          Dimensions: [{ Name: 'service', Value: sender.POWERTOOLS_SERVICE_NAME }],
+          Statistic: 'Sum',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        }),
+      ]);
+    }
+  });
+
+  it('sends every alarm, and its recovery, to the one alarm topic, and treats no data as fine', () => {
+    expect(alarms).toHaveLength(2 + 3 + 6 + 2);
+    const topic = resolve(s.stack.monitoring.alarmTopic.topicArn);
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({ AlarmActions: [topic], OKActions: [topic], TreatMissingData: 'notBreaching' });
+    }
+    expect(new Set(alarms.map((alarm) => alarm.AlarmName)).size).toBe(alarms.length);
+  });
+
+  it('encrypts the alarm topic with a rotating key CloudWatch may use, and refuses plain HTTP', () => {
+    const { monitoring } = s.stack;
+    const topic = resourceOf(s, monitoring.alarmTopic).Properties;
+    expect(topic.KmsMasterKeyId).toEqual(resolve(monitoring.alarmKey.keyArn));
+    const key = resourceOf(s, monitoring.alarmKey).Properties;
+    expect(key.EnableKeyRotation).toBe(true);
+    expect((key.KeyPolicy as { Statement: Statement[] }).Statement).toContainEqual(
+      expect.objectContaining({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      }),
+    );
+    s.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [resolve(monitoring.alarmTopic.topicArn)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes no address unless one is configured', () => {
+    s.template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('draws one dashboard for the whole pipeline', () => {
+    s.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const [dashboard] = Object.values(s.template.findResources('AWS::CloudWatch::Dashboard')) as Resource[];
+    const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+    const expected = [
+      // API requests, 4xx, 5xx, latency
+      'AWS/ApiGateway',
+      'Count',
+      '4xx',
+      '5xx',
+      'Latency',
+      // capture, dispatcher and sender
+      'Invocations',
+      'Errors',
+      'Duration',
+      'Throttles',
+      // work queue depth and age
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateAgeOfOldestMessage',
+      // steps
+      'StepSent',
+      'StepFailed',
+      'StepSkipped',
+      // SES
+      'AWS/SES',
+      'Send',
+      'Reputation.BounceRate',
+      'Reputation.ComplaintRate',
+      'Dead-letter queues',
+    ];
+    for (const text of expected) expect({ text, found: body.includes(text) }).toEqual({ text, found: true });
+    for (const fn of [s.stack.capture.function, s.stack.drip.dispatcher, s.stack.drip.sender]) {
+      expect(body).toContain(logicalId(s, fn.fn));
+    }
+  });
+});
+
+describe('monitoring with an alarm email', () => {
+  it('subscribes that address to the alarm topic', () => {
+    const s = synth({ observability: { ...deployConfig.observability, alarmEmail: 'oncall@example.com' } });
+    s.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+      TopicArn: s.stack.resolve(s.stack.monitoring.alarmTopic.topicArn),
+    });
+    expect(s.nagFindings).toEqual([]);
+  });
+});
