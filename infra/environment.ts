@@ -2,6 +2,7 @@ import type {
   BaseEnv,
   BookedEnv,
   CaptureEnv,
+  ConfirmEnv,
   DispatcherEnv,
   MailEnv,
   SenderEnv,
@@ -102,6 +103,20 @@ export function senderEnvironment(
 
 export function sesEventsEnvironment(config: DeployConfig, tableName: string): EnvironmentFor<BaseEnv> {
   return baseEnvironment(config, tableName);
+}
+
+export function confirmEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  inputs: { readonly siteUrl: string },
+): EnvironmentFor<ConfirmEnv> {
+  return {
+    ...baseEnvironment(config, tableName),
+    DEFAULT_SEQUENCE_ID: config.clinic.sending.defaultSequenceId,
+    PRACTICE_NAME: config.clinic.practice.name,
+    PRACTICE_TIME_ZONE: config.clinic.practice.timeZone,
+    SITE_URL: inputs.siteUrl,
+  };
 }
 
 export function unsubscribeEnvironment(

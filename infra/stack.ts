@@ -5,6 +5,7 @@ import type { DeployConfig } from './config';
 import { PublicApi } from './constructs/api';
 import { BookedWebhook } from './constructs/booked';
 import { LeadCapture } from './constructs/capture';
+import { ConfirmOptIn } from './constructs/confirm-opt-in';
 import { LeadData } from './constructs/data';
 import { DripEngine } from './constructs/drip';
 import { EmailSending } from './constructs/email';
@@ -35,6 +36,7 @@ export class LeadNurtureStack extends Stack {
   readonly drip: DripEngine;
   readonly sesEvents: SesEvents;
   readonly unsubscribe: Unsubscribe;
+  readonly confirmOptIn?: ConfirmOptIn;
   readonly booked: BookedWebhook;
   readonly monitoring: Monitoring;
 
@@ -43,11 +45,6 @@ export class LeadNurtureStack extends Stack {
     const { config } = props;
     const { clinic } = config;
     Tags.of(this).add('app', 'clinic-lead-nurture');
-    if (config.consentMode === 'double') {
-      // The opt-in email links to /confirm/{token}; functions/lambdas/confirm-opt-in.ts has no
-      // route here yet, so every confirmation link would answer 404.
-      throw new Error('consentMode "double" needs the /confirm/{token} route, which this stack does not deploy yet');
-    }
 
     this.data = new LeadData(this, 'Data');
 
@@ -116,6 +113,12 @@ export class LeadNurtureStack extends Stack {
 
     this.booked = new BookedWebhook(this, 'Booked', { config, data: this.data, api: this.api });
 
+    // Only double opt-in sends confirmation links; single opt-in deploys no such route.
+    this.confirmOptIn =
+      config.consentMode === 'double'
+        ? new ConfirmOptIn(this, 'ConfirmOptIn', { config, data: this.data, api: this.api, siteUrl: this.site.url })
+        : undefined;
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api,
       functions: {
@@ -125,6 +128,7 @@ export class LeadNurtureStack extends Stack {
         sesEvents: this.sesEvents.function,
         unsubscribe: this.unsubscribe.function,
         booked: this.booked.function,
+        ...(this.confirmOptIn ? { confirmOptIn: this.confirmOptIn.function } : {}),
       },
       workQueue: this.drip.workQueue,
       deadLetterQueues: {

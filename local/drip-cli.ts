@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     case 'booked': {
       if (!argument) fail('Say which address, e.g. "npm run drip -- booked someone@example.com".');
       const body = JSON.stringify({ email: argument });
-      const key = await fileSigningKey(join(process.env.DATA_DIR ?? join(ROOT, '.data'), 'webhook.key'))();
+      const key = await fileSigningKey(join(process.env.DATA_DIR ?? join(ROOT, '.data'), 'webhook.key'), 'raw')();
       console.log(
         JSON.stringify(
           await call('/webhooks/booked', { method: 'POST', body, headers: { 'x-signature': signWebhook(body, key) } }),

@@ -89,7 +89,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const clock = new ControllableClock();
     const signingKey = options.dataDir ? fileSigningKey(join(options.dataDir, 'signing.key')) : async () => inMemoryKey;
     const webhookKey = options.dataDir
-      ? fileSigningKey(join(options.dataDir, 'webhook.key'))
+      ? fileSigningKey(join(options.dataDir, 'webhook.key'), 'raw')
       : async () => inMemoryWebhookKey;
     const overrides = { clock, signingKey, webhookKey, ...(options.mailer ? { mailer: options.mailer } : {}) };
     const capture = makeCaptureHandler(captureDeps(parseEnv(captureEnvSchema, env), overrides));

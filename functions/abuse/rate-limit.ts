@@ -33,9 +33,25 @@ export function decide(count: number, window: RateWindow, windowEnds: Date, now:
   };
 }
 
-/** The visitor's address: CloudFront's viewer address when the request came through it. */
-export function clientAddress(headers: Record<string, string | undefined> | undefined, sourceIp: string): string {
-  const viaCloudFront = headers?.['cloudfront-viewer-address'];
-  if (viaCloudFront) return viaCloudFront.replace(/:\d+$/, '');
-  return sourceIp;
+/**
+ * Which addresses a request is counted against. Behind CloudFront the connection comes from an
+ * edge, and CloudFront names the visitor in `cloudfront-viewer-address`; but anyone calling the
+ * API directly can send that header too. So the named viewer gets the normal limit, and the
+ * connecting address a looser one: a forger who rotates the header is still capped by the
+ * address they really connect from, while real visitors sharing an edge are not.
+ */
+export function addressWindows(
+  headers: Record<string, string | undefined> | undefined,
+  sourceIp: string,
+  perMinute: number,
+): RateWindow[] {
+  const viewer = headers?.['cloudfront-viewer-address']?.replace(/:\d+$/, '').slice(0, 64);
+  if (!viewer) return [{ kind: 'ip', subject: sourceIp, limit: perMinute, windowSeconds: 60 }];
+  return [
+    { kind: 'ip', subject: viewer, limit: perMinute, windowSeconds: 60 },
+    { kind: 'edge', subject: sourceIp, limit: perMinute * EDGE_FACTOR, windowSeconds: 60 },
+  ];
 }
+
+/** How many visitors' worth of requests one connecting address may carry. */
+export const EDGE_FACTOR = 10;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { clientAddress, type RateLimiter, type RateWindow } from '../abuse/rate-limit';
+import { addressWindows, type RateLimiter, type RateWindow } from '../abuse/rate-limit';
 import { errorResponses } from '../http/error-responses';
 import { ServiceUnavailableError, TooManyRequestsError, ValidationError } from '../http/http-errors';
 import { type EventWithBody, requestBody } from '../http/request-body';
@@ -72,8 +72,8 @@ export function makeCaptureHandler(deps: CaptureHandlerDeps) {
 async function enforceLimits(limits: CaptureLimits, event: EventWithBody, email: string, now: Date): Promise<void> {
   const windows: RateWindow[] = [{ kind: 'email', subject: email, limit: limits.perEmailPerMinute, windowSeconds: 60 }];
   if (limits.perAddressPerMinute > 0) {
-    const address = clientAddress(event.headers, event.requestContext?.http?.sourceIp ?? 'unknown');
-    windows.push({ kind: 'ip', subject: address, limit: limits.perAddressPerMinute, windowSeconds: 60 });
+    const sourceIp = event.requestContext?.http?.sourceIp ?? 'unknown';
+    windows.push(...addressWindows(event.headers, sourceIp, limits.perAddressPerMinute));
   }
   const decisions = await Promise.all(windows.map((window) => limits.limiter.hit(window, now)));
   const refused = decisions.find((decision) => !decision.allowed);

@@ -72,7 +72,7 @@ export function clockFrom(overrides: Overrides): Clock {
 export function webhookKeyFrom(env: { WEBHOOK_SECRET_ARN?: string }, overrides: Overrides): SigningKeyProvider {
   if (overrides.webhookKey) return overrides.webhookKey;
   if (!env.WEBHOOK_SECRET_ARN) throw new ConfigurationError('Invalid configuration: WEBHOOK_SECRET_ARN is not set');
-  return secretsManagerKey(env.WEBHOOK_SECRET_ARN);
+  return secretsManagerKey(env.WEBHOOK_SECRET_ARN, undefined, 'raw');
 }
 
 export function linksFrom(env: MailEnv, overrides: Overrides) {

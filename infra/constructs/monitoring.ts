@@ -31,6 +31,7 @@ export interface PipelineFunctions {
   readonly sesEvents: AppFunction;
   readonly unsubscribe: AppFunction;
   readonly booked: AppFunction;
+  readonly confirmOptIn?: AppFunction;
 }
 
 export interface MonitoringProps {

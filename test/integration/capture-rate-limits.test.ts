@@ -59,4 +59,24 @@ describe('POST /leads rate limits', () => {
 
     expect([first.statusCode, second.statusCode, again.statusCode]).toEqual([202, 202, 429]);
   });
+
+  it('still caps a direct caller who forges a different CloudFront viewer address on every request', async () => {
+    const harness = await captureHarness({ extraEnv: { RATE_LIMIT_PER_ADDRESS: '1', RATE_LIMIT_PER_EMAIL: '5' } });
+    const forged = (index: number) =>
+      harness.handler(
+        apiEvent({
+          path: '/leads',
+          headers: { 'content-type': 'application/json', 'cloudfront-viewer-address': `198.18.0.${index}:1234` },
+          body: JSON.stringify(validLead(uniqueEmail())),
+          sourceIp: '203.0.113.99',
+        }),
+        lambdaContext,
+      );
+
+    const statuses = [];
+    for (let index = 1; index <= 11; index++) statuses.push((await forged(index)).statusCode);
+
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(202));
+    expect(statuses[10]).toBe(429);
+  });
 });
