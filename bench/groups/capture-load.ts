@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import { localEnvironment } from '../../local/local-env';
+import { bundleLambda, kb, largestParts } from '../bundle';
+import { BENCH_PROCESS_ENV } from '../env';
+import { atMost, type Figure } from '../report';
+import { median, progress } from '../stats';
+
+/**
+ * What Lambda gives the capture function at a cold start, with placeholder values: the
+ * settings captureEnvSchema parses at import (without the local endpoints, which a deployed
+ * function does not have), and the NODE_OPTIONS the stack sets (infra/constructs/lambda.ts).
+ */
+function lambdaLikeEnv(): NodeJS.ProcessEnv {
+  const {
+    DYNAMODB_ENDPOINT: _dynamo,
+    SES_ENDPOINT: _ses,
+    ...capture
+  } = localEnvironment({
+    port: 3000,
+    dynamoEndpoint: 'http://127.0.0.1:1',
+    sesEndpoint: 'http://127.0.0.1:1',
+    tableName: 'bench-load',
+  });
+  return {
+    PATH: process.env.PATH,
+    ...BENCH_PROCESS_ENV,
+    NODE_OPTIONS: '--enable-source-maps',
+    POWERTOOLS_SERVICE_NAME: 'capture',
+    POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+    // The stack passes the secret's ARN; the key itself is fetched on first use, not at import.
+    SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-signing-key',
+    ...capture,
+  };
+}
+
+// Imports the bundle given as the first argument, prints how long the import took, exits.
+const PROBE =
+  "import { pathToFileURL } from 'node:url';" +
+  'const started = performance.now();' +
+  'await import(pathToFileURL(process.argv[1]).href);' +
+  'process.stdout.write(String(performance.now() - started));';
+
+interface LoadSample {
+  /** Spawn to exit, as the parent sees it: process start, module load and exit. */
+  wallMs: number;
+  /** The dynamic import alone, measured inside the child. */
+  importMs: number;
+}
+
+function loadOnce(file: string, env: NodeJS.ProcessEnv): Promise<LoadSample> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', PROBE, file], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => {
+      out += String(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      err += String(chunk);
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const wallMs = performance.now() - started;
+      if (code !== 0) return reject(new Error(`loading ${file} exited with ${code}:\n${err.slice(-2000)}`));
+      resolve({ wallMs, importMs: Number(out) });
+    });
+  });
+}
+
+/**
+ * Cold-start load of bundles built alike (the capture bundle, a bare handler, and so on).
+ * Each sample is a fresh `node` process that imports the bundle and exits, which is what a
+ * Lambda cold start pays before the first request (the runtime starts, then imports the
+ * handler module and runs its top level: env parsing, SDK clients, the email bundle). The
+ * bundles take turns, the one going first rotating each round, so drift on this noisy machine
+ * hits all alike; the first rounds warm the file cache and are dropped; medians are taken.
+ * Ratios use the whole process time: Node's own start-up is part of every cold start.
+ */
+export async function measureLoad<Name extends string>(
+  bundles: Record<Name, string>,
+  samples = 15,
+  warmup = 2,
+): Promise<Record<Name, { wallMs: number; importMs: number }>> {
+  const env = lambdaLikeEnv();
+  const names = Object.keys(bundles) as Name[];
+  const seen = new Map<Name, LoadSample[]>(names.map((name) => [name, []]));
+  for (let round = 0; round < warmup + samples; round++) {
+    for (let turn = 0; turn < names.length; turn++) {
+      const name = names[(turn + round) % names.length]!;
+      const sample = await loadOnce(bundles[name], env);
+      if (round >= warmup) seen.get(name)!.push(sample);
+    }
+  }
+  const result = {} as Record<Name, { wallMs: number; importMs: number }>;
+  for (const [name, list] of seen) {
+    result[name] = { wallMs: median(list.map((s) => s.wallMs)), importMs: median(list.map((s) => s.importMs)) };
+    progress(
+      'capture',
+      `load ${name}: ${result[name].wallMs.toFixed(1)} ms (import ${result[name].importMs.toFixed(1)} ms)`,
+    );
+  }
+  return result;
+}
+
+/**
+ * capture.bundle_kb and capture.load_ratio: the capture function bundled as the stack bundles
+ * it, and its cold-start load against a bare handler built the same way. A third bundle holding
+ * only the AWS clients the capture path builds shows how much of the load is the SDK's.
+ */
+export async function bundleFigures(): Promise<Figure[]> {
+  progress('capture', 'bundling functions/lambdas/capture.ts and two baselines with LAMBDA_BUNDLE');
+  const capture = await bundleLambda('functions/lambdas/capture.ts', 'capture');
+  const bare = await bundleLambda('bench/fixtures/bare-handler.ts', 'bare');
+  const sdkOnly = await bundleLambda('bench/fixtures/sdk-only-handler.ts', 'sdk-only');
+  progress('capture', `capture bundle ${kb(capture.bytes).toFixed(0)} KB, largest parts: ${largestParts(capture)}`);
+
+  const load = await measureLoad({ capture: capture.file, bare: bare.file, sdkOnly: sdkOnly.file });
+  return [
+    { name: 'bundle_kb', value: kb(capture.bytes), unit: 'KB', goal: atMost(300) },
+    { name: 'load_ratio', value: load.capture.wallMs / load.bare.wallMs, unit: 'x', goal: atMost(2) },
+    { name: 'load_ms', value: load.capture.wallMs, unit: 'ms (node start to exit)' },
+    { name: 'bare_load_ms', value: load.bare.wallMs, unit: 'ms (node start to exit)' },
+    { name: 'sdk_only_load_ms', value: load.sdkOnly.wallMs, unit: 'ms (node start to exit)' },
+    { name: 'load_ratio_vs_sdk_only', value: load.capture.wallMs / load.sdkOnly.wallMs, unit: 'x' },
+    { name: 'import_ms', value: load.capture.importMs, unit: 'ms (import alone)' },
+  ];
+}

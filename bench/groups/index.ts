@@ -1,0 +1,24 @@
+import type { GroupEntry } from '../group';
+
+/**
+ * Every group `npm run bench` knows, in the order they run. To add one (issue 6's `load` and
+ * `proof`), write bench/groups/<name>.ts exporting a BenchGroup and list it here.
+ */
+export const GROUPS: Record<string, GroupEntry> = {
+  capture: {
+    description: 'POST /leads handler vs. its bare DynamoDB writes; capture bundle size and load time',
+    load: async () => (await import('./capture')).captureGroup,
+  },
+  render: {
+    description: 'send-time rendering from the compiled bundle vs. compiling MJML; sender bundle size',
+    load: async () => (await import('./render')).renderGroup,
+  },
+  dispatch: {
+    description: 'dispatcher time for 1,000 due steps with and without 100,000 not-due enrolments',
+    load: async () => (await import('./dispatch')).dispatchGroup,
+  },
+  send: {
+    description: "sender pacing against the local SES account's MaxSendRate over 30 s",
+    load: async () => (await import('./send')).sendGroup,
+  },
+};
