@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DynamoDripStore } from '../functions/adapters/dynamodb/drip-store';
 import { jsonResponse } from '../functions/http/responses';
 import { checkEmailAddress, leadIdFor } from '../functions/lead/email-address';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Characters that would let a value break out of an email header or a log line: C0 controls
@@ -51,12 +51,21 @@ export const clinicConfigSchema = z.strictObject({
 
 export type ClinicConfig = z.infer<typeof clinicConfigSchema>;
 
+const knownZones = new Map<string, boolean>();
+
+/** Cached: building an Intl.DateTimeFormat per request was a measurable share of capture's CPU. */
 export function isKnownTimeZone(zone: string): boolean {
   if (zone.length === 0 || zone.length > 64) return false;
+  const cached = knownZones.get(zone);
+  if (cached !== undefined) return cached;
+  let known: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
+    known = true;
   } catch {
-    return false;
+    known = false;
   }
+  // Unknown names are not remembered, so junk input cannot grow the cache.
+  if (known) knownZones.set(zone, true);
+  return known;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HEADER_BREAKING, isKnownTimeZone } from './clinic-schema';
 
 export class ConfigurationError extends Error {
@@ -87,7 +87,19 @@ export const confirmEnvSchema = baseEnvSchema.extend({
   SITE_URL: z.url({ protocol: /^https?$/ }),
 });
 
+/** The admin API (marketing console): reads and writes the table, compiles drafts, sends test emails. */
+export const adminEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend({
+  DEFAULT_SEQUENCE_ID: line,
+  /** Overrides the account's SES MaxSendRate (from GetAccount) when imports stagger their first emails. */
+  MAX_SEND_RATE: z.coerce.number().positive().max(10_000).optional(),
+  /** Share of the send rate an import's first emails may use; the rest stays free for the drip. */
+  IMPORT_SEND_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  /** Rows per import request (the console splits larger files). */
+  IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(50_000).default(10_000),
+});
+
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
+export type AdminEnv = z.infer<typeof adminEnvSchema>;
 export type MailEnv = z.infer<typeof mailEnvSchema>;
 export type CaptureEnv = z.infer<typeof captureEnvSchema>;
 export type DispatcherEnv = z.infer<typeof dispatcherEnvSchema>;

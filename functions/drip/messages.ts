@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One unit of work on the queue: a sequence step, or a capture email that still has to go out. */
 export const workMessageSchema = z.discriminatedUnion('kind', [

@@ -1,3 +1,4 @@
+import { formatDate } from '../lead/capture-emails';
 import type { Enrolment, Lead } from '../lead/lead';
 import { listUnsubscribeHeaders, type OutgoingEmail } from '../mail/outgoing-email';
 import { type LinkBuilder, type PracticeDetails, practicePlaceholders } from '../mail/practice';
@@ -29,9 +30,7 @@ export async function composeStepEmail(input: StepEmailInput): Promise<OutgoingE
       interests: formatInterests(lead.interests),
       ...practicePlaceholders(practice, links),
       unsubscribeUrl,
-      signupDate: new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: input.enrolment.timeZone }).format(
-        new Date(input.enrolment.enrolledAt),
-      ),
+      signupDate: formatDate(input.enrolment.enrolledAt, input.enrolment.timeZone),
     },
     utm: { campaign: sequence.id, content: step.id },
   });

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SigningKeyProvider } from '../adapters/signing-key';
 import { errorResponses } from '../http/error-responses';
 import { HttpClientError, NotFoundError, ValidationError } from '../http/http-errors';

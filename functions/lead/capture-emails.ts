@@ -80,18 +80,36 @@ function staffValues(lead: Lead, submission: Submission, timeZone: string) {
   };
 }
 
-function formatDate(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone }).format(new Date(iso));
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per style and zone for the container's life: building them is not cheap. */
+function formatter(timeZone: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${withTime}:${timeZone}`;
+  let cached = formatters.get(key);
+  if (!cached) {
+    cached = new Intl.DateTimeFormat(
+      'en-US',
+      withTime
+        ? {
+            year: 'numeric',
+            month: 'short',
+            day: 'numeric',
+            hour: 'numeric',
+            minute: '2-digit',
+            timeZone,
+            timeZoneName: 'short',
+          }
+        : { dateStyle: 'long', timeZone },
+    );
+    formatters.set(key, cached);
+  }
+  return cached;
+}
+
+export function formatDate(iso: string, timeZone: string): string {
+  return formatter(timeZone, false).format(new Date(iso));
 }
 
 function formatDateTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(new Date(iso));
+  return formatter(timeZone, true).format(new Date(iso));
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HEADER_BREAKING, isKnownTimeZone } from '../config/clinic-schema';
 import { CONSENT_VERSIONS } from '../consent/consent-text';
 import { checkEmailAddress } from './email-address';
