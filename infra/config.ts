@@ -102,7 +102,33 @@ export interface DeployConfig {
     readonly certificateArn?: string;
     /** CloudFront and S3 access logs hold visitor IP addresses: keep them only this long. */
     readonly accessLogExpiration: Duration;
+    /**
+     * The WAF WebACL in front of the distribution: the `WebAclArn` output of the `<stackName>Edge`
+     * stack (`arn:aws:wafv2:us-east-1:<account>:global/webacl/…`). Unset, the site runs without WAF
+     * and POST /leads is bounded by the API stage throttle and the handler's own limits only.
+     * Deploy order in infra/app.ts.
+     */
+    readonly webAclArn?: string;
   };
+  /** Rules of the WebACL in the `<stackName>Edge` stack (AWS WAF for CloudFront lives in us-east-1). */
+  readonly waf: {
+    /**
+     * `POST /leads` per client IP. Above `capture.rateLimits.perAddressPerMinute`: the handler's
+     * exact per-window count answers an eager visitor first; WAF stops a flood at the edge, before it
+     * costs an API call, a Lambda invocation and a DynamoDB write per request.
+     */
+    readonly leadsPerAddress: RateLimit;
+    /** Every request to the distribution (pages, assets, form posts) per client IP. */
+    readonly sitePerAddress: RateLimit;
+  };
+}
+
+/** A WAF rate-based rule: more than `limit` requests from one IP within `window` are answered 429. */
+export interface RateLimit {
+  /** At least 10 (WAF's minimum). */
+  readonly limit: number;
+  /** 1, 2, 5 or 10 minutes (the evaluation windows WAF offers); also the 429's Retry-After. */
+  readonly window: Duration;
 }
 
 export interface FunctionSize {
@@ -152,4 +178,9 @@ export const deployConfig: DeployConfig = {
   },
   mail: {},
   site: { accessLogExpiration: Duration.days(90) },
+  waf: {
+    leadsPerAddress: { limit: 30, window: Duration.minutes(1) },
+    // A page view is about ten requests (page, styles, script, config, icons), most of them cached.
+    sitePerAddress: { limit: 1000, window: Duration.minutes(5) },
+  },
 };

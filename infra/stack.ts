@@ -74,6 +74,7 @@ export class LeadNurtureStack extends Stack {
         : undefined,
       accessLogExpiration: config.site.accessLogExpiration,
       logRetention: config.observability.logRetention,
+      webAclArn: config.site.webAclArn,
     });
 
     this.capture = new LeadCapture(this, 'Leads', {
@@ -89,7 +90,8 @@ export class LeadNurtureStack extends Stack {
       LEADS_PATH,
       this.capture.function.fn,
       'Public by design: anonymous visitors post the consultation form without an account. Abuse is ' +
-        'bounded by stage throttling, strict input validation and a honeypot in the handler.',
+        'bounded by stage throttling, per-address and per-email rate limits, strict input validation and a ' +
+        'honeypot in the handler, and by WAF rate-based rules at CloudFront when the Edge stack is attached.',
     );
 
     this.drip = new DripEngine(this, 'Drip', {

@@ -47,6 +47,11 @@ export class PublicApi extends Construct {
     this.stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       autoDeploy: true,
+      // Stays even with WAF: HTTP APIs cannot take a WebACL, and WAF sits in front of CloudFront
+      // only. This execute-api URL is reachable directly, not behind WAF, and must stay so:
+      // unsubscribe and opt-in links in emails point at it. Whatever calls it directly, POST
+      // /leads included, meets this throttle and the handlers' own limits (per-address and
+      // per-email windows in capture, signed tokens on /u and /confirm, HMAC on the webhook).
       throttle: props.throttle,
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(this.accessLogs),

@@ -9,10 +9,18 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { securityHeaders } from '../../web/security-headers';
 import { acknowledge } from '../nag';
+import { cloudFrontHeaders } from './response-headers';
 
 /** Same-origin path of the capture endpoint: the no-JavaScript form posts here. */
 export const LEADS_PATH = '/leads';
+
+/**
+ * A WebACL CloudFront can use: scope CLOUDFRONT (`global/webacl`), which exists only in us-east-1.
+ * A regional WebACL's ARN would be refused by CloudFront at deploy; it is refused here at synth.
+ */
+const CLOUDFRONT_WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/;
 
 /** Pages are folders (`thank-you/index.html`); files have an extension in their last segment. */
 export const DIRECTORY_INDEX_FUNCTION = `function handler(event) {
@@ -39,16 +47,27 @@ export interface LandingSiteProps {
   readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
   readonly accessLogExpiration: Duration;
   readonly logRetention: logs.RetentionDays;
+  /** ARN of the CLOUDFRONT-scope WAF WebACL to attach (the `…Edge` stack's output); none when unset. */
+  readonly webAclArn?: string;
 }
 
 /**
  * The landing page: a private S3 bucket behind CloudFront (origin access control), plus a
- * `/leads` behaviour that forwards form posts to the API so the page never needs CORS.
+ * `/leads` behaviour that forwards form posts to the API so the page never needs CORS. Every
+ * response carries the security headers of `web/security-headers.ts`, the same the local stack
+ * sends; a WAF WebACL is attached when `webAclArn` is given.
  */
 export class LandingSite extends Construct {
   readonly bucket: s3.Bucket;
   readonly logBucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
+  /**
+   * CSP, HSTS, nosniff, Referrer-Policy, frame denial and Permissions-Policy, on every behaviour:
+   * give it to any behaviour added later (the console under `/console/`). Its CSP allows only this
+   * origin, so a page it covers must reach its API through this distribution too, or get its own
+   * policy from `makeSecurityHeaders({ apiOrigin })`.
+   */
+  readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
   /** https URL visitors use: the custom domain when configured, else the CloudFront name. */
   readonly url: string;
 
@@ -56,6 +75,12 @@ export class LandingSite extends Construct {
     super(scope, id);
     if (!fs.existsSync(path.join(props.assetDir, 'index.html'))) {
       throw new Error(`${props.assetDir} has no index.html: build the landing page first (npm run build)`);
+    }
+    if (props.webAclArn !== undefined && !CLOUDFRONT_WEB_ACL_ARN.test(props.webAclArn)) {
+      throw new Error(
+        `site.webAclArn ${props.webAclArn} is not a CLOUDFRONT-scope WebACL (arn:aws:wafv2:us-east-1:<account>:global/webacl/…): ` +
+          'use the WebAclArn output of the Edge stack',
+      );
     }
 
     this.logBucket = new s3.Bucket(this, 'AccessLogs', {
@@ -80,6 +105,13 @@ export class LandingSite extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    // One policy for pages and /leads alike: on a form error without JavaScript, the capture
+    // function answers /leads with an HTML page, which needs the CSP as much as the landing page.
+    this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Security headers of web/security-headers.ts, as the local stack sends them',
+      ...cloudFrontHeaders(securityHeaders),
+    });
+
     const apiBehavior: cloudfront.BehaviorOptions = {
       origin: new HttpOrigin(props.api.domainName, {
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
@@ -91,7 +123,7 @@ export class LandingSite extends Construct {
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       // Everything but Host, which must stay the API's own for API Gateway to route the call.
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+      responseHeadersPolicy: this.responseHeadersPolicy,
     };
 
     // S3 behind OAC has no directory index: `/thank-you/` must be asked for as its index.html.
@@ -109,8 +141,7 @@ export class LandingSite extends Construct {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        // HSTS, nosniff, frame denial and referrer policy; a page-specific CSP comes with issue 6.
-        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: this.responseHeadersPolicy,
         functionAssociations: [{ function: directoryIndex, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: { [LEADS_PATH]: apiBehavior },
@@ -120,6 +151,8 @@ export class LandingSite extends Construct {
       enableLogging: true,
       logBucket: this.logBucket,
       logFilePrefix: 'cloudfront/',
+      // Rate-based rules for POST /leads and the whole site, and the IP reputation list.
+      webAclId: props.webAclArn,
       ...(custom && {
         domainNames: [custom.domainName],
         certificate: Certificate.fromCertificateArn(this, 'Certificate', custom.certificateArn),
@@ -134,12 +167,16 @@ export class LandingSite extends Construct {
         'blocking countries would turn away real patients and protects nothing on a static page.',
       'AwsSolutions-CFR1',
     );
-    acknowledge(
-      this.distribution,
-      'WAF with rate-based rules in front of the form is planned work (issue 6). Until then the API ' +
-        'stage throttle caps request rate, and the page itself is static.',
-      'AwsSolutions-CFR2',
-    );
+    if (!props.webAclArn) {
+      acknowledge(
+        this.distribution,
+        'Configuration without WAF: the WebACL for CloudFront must live in us-east-1, so it is the separate, ' +
+          'optional Edge stack (see infra/app.ts), attached by setting site.webAclArn to its output. Until then ' +
+          'POST /leads is bounded by the API stage throttle and the handler’s per-address and per-email limits ' +
+          '(429 with Retry-After), and the rest of the site is static, cached files.',
+        'AwsSolutions-CFR2',
+      );
+    }
     if (!custom) {
       acknowledge(
         this.distribution,

@@ -6,15 +6,23 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type DeployConfig, deployConfig } from '../../infra/config';
 import { PROJECT_ROOT } from '../../infra/constructs/lambda';
+import { LeadNurtureEdgeStack } from '../../infra/edge-stack';
 import { LeadNurtureStack } from '../../infra/stack';
 
-export interface Synthesized {
-  stack: LeadNurtureStack;
+export interface Checked {
   template: Template;
   /** AwsSolutions findings left after acknowledgements, as `rule @ construct path`. */
   nagFindings: string[];
   /** Every acknowledgement recorded in the app: rule id → reason. */
   acknowledgements: { id: string; reason: string; path: string }[];
+}
+
+export interface Synthesized extends Checked {
+  stack: LeadNurtureStack;
+}
+
+export interface SynthesizedEdge extends Checked {
+  stack: LeadNurtureEdgeStack;
 }
 
 let builtSite: string | undefined;
@@ -28,20 +36,14 @@ function siteDir(): string {
   return builtSite;
 }
 
-/**
- * Synthesizes the stack as `cdk synth` would (cdk.json's feature flags), without bundling
- * the functions: these tests read the template, not the code, and stay independent of the
- * email build. `npm run synth` bundles for real.
- */
-export function synth(overrides: Partial<DeployConfig> = {}): Synthesized {
+/** An app with cdk.json's feature flags, bundling nothing. */
+function testApp(): App {
   const cdkJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8'));
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new LeadNurtureStack(app, 'Test', {
-    config: { ...deployConfig, ...overrides },
-    siteAssetDir: siteDir(),
-  });
-  const template = Template.fromStack(stack);
+  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+}
 
+/** Runs the AwsSolutions checks over the whole app, as `cdk synth` does. */
+function check(app: App, template: Template): Checked {
   const report = new AwsSolutionsChecks().validateScope(app);
   const nagFindings = report.violations.flatMap((violation) =>
     violation.violatingResources.map((resource) => `${violation.ruleName} @ ${resource.constructPath}`),
@@ -57,5 +59,26 @@ export function synth(overrides: Partial<DeployConfig> = {}): Synthesized {
         })),
       ),
   );
-  return { stack, template, nagFindings, acknowledgements };
+  return { template, nagFindings, acknowledgements };
+}
+
+/**
+ * Synthesizes the stack as `cdk synth` would (cdk.json's feature flags), without bundling
+ * the functions: these tests read the template, not the code, and stay independent of the
+ * email build. `npm run synth` bundles for real.
+ */
+export function synth(overrides: Partial<DeployConfig> = {}): Synthesized {
+  const app = testApp();
+  const stack = new LeadNurtureStack(app, 'Test', {
+    config: { ...deployConfig, ...overrides },
+    siteAssetDir: siteDir(),
+  });
+  return { stack, ...check(app, Template.fromStack(stack)) };
+}
+
+/** The us-east-1 WAF stack, alone in its app, as `cdk synth -c edge=true` adds it. */
+export function synthEdge(overrides: Partial<DeployConfig> = {}): SynthesizedEdge {
+  const app = testApp();
+  const stack = new LeadNurtureEdgeStack(app, 'TestEdge', { config: { ...deployConfig, ...overrides } });
+  return { stack, ...check(app, Template.fromStack(stack)) };
 }
