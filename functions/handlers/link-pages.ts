@@ -79,3 +79,17 @@ export function messagePage(title: string, message: string, siteUrl: string): st
     siteUrl,
   );
 }
+
+/**
+ * Headers for the pages behind emailed links. They come straight from the API (not through
+ * CloudFront's headers policy), and their URL carries a token: no referrer may leak it.
+ */
+export function linkPageHeaders(siteUrl: string): Record<string, string> {
+  const siteOrigin = new URL(siteUrl).origin;
+  return {
+    'content-security-policy': `default-src 'none'; style-src ${siteOrigin}; img-src ${siteOrigin}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+  };
+}

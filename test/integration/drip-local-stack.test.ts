@@ -150,3 +150,23 @@ describe('drip engine in the local stack', () => {
     expect(Items.find((item) => item.kind === 'confirmation')).toMatchObject({ status: 'sent', attempts: 2 });
   });
 });
+
+describe('pages behind emailed links', () => {
+  it('send no referrer and a strict content security policy, since their URL carries a token', async () => {
+    const local = await localStackForTest();
+    try {
+      const email = uniqueEmail('headers');
+      await postLead(local.base, validLead(email));
+      const [confirmation] = await outbox(email);
+      const url = unsubscribeUrlOf(confirmation!);
+
+      const page = await fetch(url);
+
+      expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(page.headers.get('x-frame-options')).toBe('DENY');
+    } finally {
+      await local.stop();
+    }
+  });
+});
