@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
+import type { SequenceDraft } from '../functions/admin/contract';
 import {
   type CompiledSequence,
   type CompiledStep,
@@ -15,12 +16,11 @@ import {
   sequenceDefinitionSchema,
   stepDefinitionSchema,
 } from '../functions/sequence/definition';
-import { contentProblems } from './lib/checks';
-import { compileMjml, placeholderProblems } from './lib/compile-mjml';
-import { htmlToPlainText } from './lib/plain-text';
+import { AUTHORING_FILE, authoringSources, layoutSources, sequenceDraftFrom } from './lib/authoring';
+import { compileEmail } from './lib/compile-email';
+import { placeholderProblems } from './lib/compile-mjml';
 import { type BuildProblem, displayPath, EmailBuildError, formatPath } from './lib/problems';
 import { quotesNotInSources } from './lib/quotes';
-import { tagLiteralLinks } from './lib/utm';
 import { contentVersion } from './lib/version';
 import { type LoadedYaml, loadYamlFile } from './lib/yaml-file';
 
@@ -33,7 +33,11 @@ export const DEFAULT_BUNDLE_FILE = join(EMAILS_DIR, 'dist', 'bundle.json');
 export interface BuildOptions {
   /** Folder holding the email sources; tests point it at fixtures. Default: this folder. */
   emailsDir?: string;
-  /** Where to write the bundle; `false` builds in memory only. Default: `<emailsDir>/dist/bundle.json`. */
+  /**
+   * Where to write the bundle; `false` builds in memory only. Default: `<emailsDir>/dist/bundle.json`.
+   * The authoring sources (layout, articles, sequence drafts) the admin function compiles
+   * console drafts with are written beside it, as `authoring.json`.
+   */
   outFile?: string | false;
 }
 
@@ -52,9 +56,13 @@ export async function buildEmails(options: BuildOptions = {}): Promise<EmailBund
   const articles = await readArticles(join(emailsDir, 'sources'), problems);
   const transactional = await buildTransactional(emailsDir, problems);
   const sequences: Record<string, CompiledSequence> = {};
+  const drafts: Record<string, SequenceDraft> = {};
   for (const file of await yamlFiles(join(emailsDir, 'sequences'))) {
     const sequence = await buildSequence(file, emailsDir, articles, problems);
-    if (sequence) sequences[sequence.id] = sequence;
+    if (sequence) {
+      sequences[sequence.compiled.id] = sequence.compiled;
+      drafts[sequence.compiled.id] = sequence.draft;
+    }
   }
   if (problems.length > 0) throw new EmailBuildError(unique(problems));
 
@@ -63,6 +71,8 @@ export async function buildEmails(options: BuildOptions = {}): Promise<EmailBund
   if (outFile !== false) {
     await mkdir(dirname(outFile), { recursive: true });
     await writeFile(outFile, JSON.stringify(bundle));
+    const authoring = authoringSources(await layoutSources(emailsDir), articles, drafts);
+    await writeFile(join(dirname(outFile), AUTHORING_FILE), JSON.stringify(authoring));
   }
   return bundle;
 }
@@ -118,7 +128,8 @@ async function buildSequence(file: string, emailsDir: string, articles: string[]
     exitOn: definition.exitOn,
     steps,
   };
-  return { ...content, version: contentVersion(content) } satisfies CompiledSequence;
+  const compiled = { ...content, version: contentVersion(content) } satisfies CompiledSequence;
+  return { compiled, draft: await sequenceDraftFrom(definition, join(dirname(file), definition.id)) };
 }
 
 interface StepContext {
@@ -169,24 +180,6 @@ async function buildStep(
     template: { html: template.html, text: template.text },
     sources: step.sources,
   };
-}
-
-interface EmailOptions {
-  emailsDir: string;
-  preheader: string;
-  unsubscribe: boolean;
-  tags: Record<string, string>;
-}
-
-async function compileEmail(file: string, options: EmailOptions) {
-  const compiled = await compileMjml(file, options);
-  if (compiled.html === undefined) return { problems: compiled.problems };
-  const html = tagLiteralLinks(compiled.html, options.tags);
-  const problems = contentProblems(html, { unsubscribe: options.unsubscribe }).map((message) => ({
-    file: displayPath(file),
-    message,
-  }));
-  return { html, text: htmlToPlainText(html), problems };
 }
 
 function lineProblems(value: string, file: string, loaded: LoadedYaml<unknown>, path: (string | number)[]) {

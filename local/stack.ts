@@ -5,12 +5,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PREVIEW_SECURITY_HEADERS } from '../emails/preview';
 import { DynamoDripStore } from '../functions/adapters/dynamodb/drip-store';
 import type { SigningKeyProvider } from '../functions/adapters/signing-key';
-import { baseEnvSchema, captureEnvSchema, parseEnv } from '../functions/config/env';
+import { adminEnvSchema, baseEnvSchema, captureEnvSchema, parseEnv } from '../functions/config/env';
+import { makeAdminHandler } from '../functions/handlers/admin';
 import { makeCaptureHandler } from '../functions/handlers/capture';
 import type { Mailer } from '../functions/mail/outgoing-email';
+import { adminDeps } from '../functions/wiring/admin';
 import { captureDeps } from '../functions/wiring/capture';
 import { tableFrom } from '../functions/wiring/common';
 import { securityHeaders } from '../web/security-headers';
+import { filePassword, type LocalConsoleUser, localAdminRoutes, localConsoleUsers } from './admin-auth';
 import { controlRoutes } from './control-routes';
 import { ControllableClock } from './controllable-clock';
 import { createDripRuntime } from './drip-runtime';
@@ -48,6 +51,8 @@ export interface LocalStack {
   handlers: { capture: unknown };
   signingKey: SigningKeyProvider;
   webhookKey: SigningKeyProvider;
+  /** Who can sign in to the console locally (POST /admin/api/login). */
+  consoleUsers: LocalConsoleUser[];
   stop(): Promise<void>;
 }
 
@@ -94,6 +99,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const overrides = { clock, signingKey, webhookKey, ...(options.mailer ? { mailer: options.mailer } : {}) };
     const capture = makeCaptureHandler(captureDeps(parseEnv(captureEnvSchema, env), overrides));
     const drip = createDripRuntime({ env, clock, signingKey, webhookKey, mailer: options.mailer });
+    const admin = makeAdminHandler(adminDeps(parseEnv(adminEnvSchema, env), overrides));
+    const consoleKey = options.dataDir
+      ? await fileSigningKey(join(options.dataDir, 'console.key'))()
+      : inMemoryConsoleKey;
+    const consoleUsers = localConsoleUsers(
+      env.LOCAL_CONSOLE_USERS ?? process.env.LOCAL_CONSOLE_USERS,
+      options.dataDir ? filePassword(join(options.dataDir, 'console-password')) : inMemoryConsolePassword,
+    );
     const store = new DynamoDripStore(tableFrom(parseEnv(baseEnvSchema, env)));
     const http = (handler: unknown) => handler as LambdaHttpHandler;
 
@@ -106,6 +119,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         { method: 'GET', path: '/confirm/{token}', handler: http(drip.confirmOptIn) },
         { method: 'POST', path: '/confirm/{token}', handler: http(drip.confirmOptIn) },
         ...controlRoutes(drip, store, env.DEFAULT_SEQUENCE_ID!, () => clock.now()),
+        ...localAdminRoutes(http(admin), consoleUsers, consoleKey),
       ],
       staticMounts: [
         { prefix: '/preview', dir: join(ROOT, 'emails/dist/preview'), headers: PREVIEW_SECURITY_HEADERS },
@@ -137,6 +151,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       handlers: { capture },
       signingKey,
       webhookKey,
+      consoleUsers,
       stop: () => stopAll(stoppers),
     };
   } catch (error) {
@@ -147,6 +162,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 const inMemoryKey = randomBytes(32);
 const inMemoryWebhookKey = randomBytes(32);
+const inMemoryConsoleKey = randomBytes(32);
+const inMemoryConsolePassword = randomBytes(12).toString('base64url');
 
 async function stopAll(stoppers: (() => Promise<void>)[]): Promise<void> {
   for (const stop of stoppers.reverse()) await stop().catch(() => undefined);

@@ -38,6 +38,9 @@ Local stack is running (data in ${dataDir}; Ctrl-C stops it).
   Email preview  ${stack.urls.preview}
   DynamoDB Local ${stack.urls.dynamodb}
 
+Console sign-in (POST /admin/api/login; kept in ${dataDir}, or set LOCAL_CONSOLE_USERS):
+${stack.consoleUsers.map((user) => `  ${user.username.padEnd(22)} ${user.password}   (${user.groups.join(', ')})`).join('\n')}
+
 The dispatcher runs every 5 s. Fast-forward the clock to watch the whole sequence arrive:
   npm run drip -- advance P3D      (or P30D)
   npm run drip -- bounce EMAIL     npm run drip -- complain EMAIL     npm run drip -- status

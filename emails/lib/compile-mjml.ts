@@ -17,7 +17,8 @@ export interface CompiledMjml {
  */
 export async function compileMjml(
   file: string,
-  options: { emailsDir: string; preheader: string },
+  /** `soft` still returns HTML when the markup breaks mjml's rules (a console preview); the build is strict. */
+  options: { emailsDir: string; preheader: string; validationLevel?: 'strict' | 'soft' },
 ): Promise<CompiledMjml> {
   const shown = displayPath(file);
   if (!existsSync(file)) return { problems: [{ file: shown, message: 'file not found' }] };
@@ -40,7 +41,7 @@ export async function compileMjml(
   let html: string;
   try {
     const result = await mjml2html(withPreview, {
-      validationLevel: 'strict',
+      validationLevel: options.validationLevel ?? 'strict',
       filePath: file,
       ignoreIncludes: false,
       includePath: options.emailsDir,

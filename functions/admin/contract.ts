@@ -7,7 +7,7 @@
  * a token without the right group → 403. Errors use the same body as the public API:
  * `{ error: string, message: string, fields?: { field, message }[] }`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { INTEREST_IDS } from '../lead/interests';
 import { sequenceDefinitionSchema } from '../sequence/definition';
 
@@ -41,7 +41,14 @@ export interface Me {
 
 // ---------- Leads ----------
 
-export const LEAD_STATUSES = ['active', 'pending-confirmation', 'booked', 'unsubscribed', 'bounced', 'complained'] as const;
+export const LEAD_STATUSES = [
+  'active',
+  'pending-confirmation',
+  'booked',
+  'unsubscribed',
+  'bounced',
+  'complained',
+] as const;
 
 /** GET /admin/api/leads?…: newest first, one page at a time. */
 export const leadQuerySchema = z.strictObject({

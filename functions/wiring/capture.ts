@@ -1,7 +1,8 @@
 import { renderLandingPage } from '../../web/pages/landing';
-import { BundledSequenceCatalog } from '../adapters/bundled-sequence-catalog';
 import { DynamoLeadRepository } from '../adapters/dynamodb/lead-repository';
+import { PublishedSequenceCatalog } from '../adapters/dynamodb/published-sequences';
 import { DynamoRateLimiter } from '../adapters/dynamodb/rate-limiter';
+import { DynamoSequenceVersions } from '../adapters/dynamodb/sequence-versions';
 import { bundledEmails } from '../adapters/email-bundle';
 import type { CaptureEnv } from '../config/env';
 import type { CaptureHandlerDeps } from '../handlers/capture';
@@ -12,6 +13,8 @@ import { captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFro
 export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): CaptureHandlerDeps {
   const practice = practiceFrom(env);
   const table = tableFrom(env);
+  const clock = clockFrom(overrides);
+  const bundle = bundledEmails();
   return {
     leads: new DynamoLeadRepository(table),
     limits: {
@@ -20,10 +23,17 @@ export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): Capture
       perEmailPerMinute: env.RATE_LIMIT_PER_EMAIL,
     },
     siteUrl: env.SITE_URL,
-    sequences: new BundledSequenceCatalog(bundledEmails()),
+    // New leads start on the version published in the console (or the bundled one before any publish).
+    sequences: new PublishedSequenceCatalog({
+      table,
+      bundle,
+      versions: new DynamoSequenceVersions(table, Object.values(bundle.sequences)),
+      clock,
+      log: logger,
+    }),
     composer: captureComposerFrom(env, overrides),
     mailer: mailerFrom(env, overrides),
-    clock: clockFrom(overrides),
+    clock,
     log: logger,
     settings: {
       defaultSequenceId: env.DEFAULT_SEQUENCE_ID,

@@ -1,9 +1,9 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createSesClient } from '../adapters/aws-clients';
-import { BundledSequenceCatalog } from '../adapters/bundled-sequence-catalog';
 import { DynamoDripStore } from '../adapters/dynamodb/drip-store';
 import { DynamoDueIndex } from '../adapters/dynamodb/due-index';
 import { DynamoLeadRepository } from '../adapters/dynamodb/lead-repository';
+import { PublishedSequenceCatalog } from '../adapters/dynamodb/published-sequences';
 import { DynamoSequenceVersions } from '../adapters/dynamodb/sequence-versions';
 import { DynamoStepStats } from '../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-list';
@@ -122,10 +122,20 @@ export function bookedDeps(env: BookedEnv, overrides: Overrides = {}): BookedHan
 }
 
 export function confirmDeps(env: ConfirmEnv, overrides: Overrides = {}): ConfirmHandlerDeps {
+  const table = tableFrom(env);
+  const clock = clockFrom(overrides);
+  const bundle = bundledEmails();
   return {
-    optIns: new DynamoLeadRepository(tableFrom(env)),
-    sequences: new BundledSequenceCatalog(bundledEmails()),
-    clock: clockFrom(overrides),
+    optIns: new DynamoLeadRepository(table),
+    // A confirmed lead starts on the version published now, as a single opt-in lead would.
+    sequences: new PublishedSequenceCatalog({
+      table,
+      bundle,
+      versions: new DynamoSequenceVersions(table, Object.values(bundle.sequences)),
+      clock,
+      log: logger,
+    }),
+    clock,
     log: logger,
     settings: { defaultSequenceId: env.DEFAULT_SEQUENCE_ID, practiceTimeZone: env.PRACTICE_TIME_ZONE },
     practiceName: env.PRACTICE_NAME,

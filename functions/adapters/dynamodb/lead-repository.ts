@@ -20,6 +20,15 @@ export interface TableOptions {
   dueShards: number;
 }
 
+/**
+ * Lower-case "first last email" on the lead item: the console's search matches it with one
+ * `contains` filter, case-insensitively. Leads stored before it existed are matched on their
+ * first name and email instead.
+ */
+export function leadSearchText(lead: Pick<Lead, 'firstName' | 'lastName' | 'email'>): string {
+  return [lead.firstName, lead.lastName, lead.email].filter(Boolean).join(' ').toLowerCase();
+}
+
 type Put = { Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression?: string } };
 
 export function enrolmentItem(enrolment: Enrolment, dueShards: number): Record<string, unknown> {
@@ -72,7 +81,13 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
     const { lead, enrolment } = write;
     const items: Put[] = [
       this.put(
-        { ...keys.lead(lead.leadId), type: 'lead', ...lead, ...leadListKeys(lead.createdAt, lead.leadId) },
+        {
+          ...keys.lead(lead.leadId),
+          type: 'lead',
+          ...lead,
+          searchText: leadSearchText(lead),
+          ...leadListKeys(lead.createdAt, lead.leadId),
+        },
         true,
       ),
       ...this.historyPuts(write),
@@ -256,6 +271,7 @@ function returningLeadUpdate(lead: Lead) {
     timeZone: lead.timeZone,
     updatedAt: lead.updatedAt,
     lastTouch: lead.lastTouch,
+    searchText: leadSearchText(lead),
   };
   const present = Object.entries(set).filter(([, value]) => value !== undefined);
   const names: Record<string, string> = {};

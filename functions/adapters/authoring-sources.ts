@@ -1,0 +1,13 @@
+import raw from '../../emails/dist/authoring.json';
+import { type AuthoringSources, authoringSourcesSchema } from '../admin/sources';
+
+let parsed: AuthoringSources | undefined;
+
+/**
+ * The email layout, the source article and the bundled sequences' MJML (`npm run emails:build`
+ * writes them beside the bundle), inlined into the admin function by esbuild like the bundle.
+ */
+export function authoringSources(): AuthoringSources {
+  parsed ??= authoringSourcesSchema.parse(raw);
+  return parsed;
+}

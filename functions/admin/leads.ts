@@ -1,0 +1,347 @@
+import type { DripStore, SendRecord, SequenceVersions, StepStats, SuppressionList } from '../drip/ports';
+import type { CaptureEmailIntent, ConsentRecord, Enrolment, Lead, Submission } from '../lead/lead';
+import { markLeadBooked } from '../lead/mark-booked';
+import type { Log } from '../observability/logger';
+import type { Clock } from '../shared/clock';
+import type {
+  LEAD_STATUSES,
+  LeadExport,
+  LeadPage,
+  LeadQuery,
+  LeadSummary,
+  LeadTimeline,
+  TimelineEvent,
+} from './contract';
+import type { AdminLeadStore, LeadListRow } from './ports';
+
+export interface LeadsDeps {
+  leads: AdminLeadStore;
+  store: Pick<DripStore, 'getLead' | 'exitEnrolments' | 'markLeadBooked'>;
+  suppression: SuppressionList;
+  stats: StepStats;
+  versions: SequenceVersions;
+  clock: Clock;
+  log: Log;
+  settings: { defaultSequenceId: string };
+}
+
+type Status = (typeof LEAD_STATUSES)[number];
+const EXIT_STATUSES = new Set<string>(['unsubscribed', 'bounced', 'complained']);
+
+/** What the console shows as a lead's status: booked, or how their sequence ended, or where it stands. */
+export function leadStatus(lead: Lead, enrolment: Enrolment | undefined): Status {
+  if (lead.status === 'booked') return 'booked';
+  if (enrolment?.status === 'exited' && enrolment.exitReason && EXIT_STATUSES.has(enrolment.exitReason)) {
+    return enrolment.exitReason as Status;
+  }
+  return lead.status === 'pending-confirmation' ? 'pending-confirmation' : 'active';
+}
+
+/** One page of leads, newest first, with every filter of the console's list. */
+export async function listLeads(query: LeadQuery, deps: LeadsDeps): Promise<LeadPage> {
+  const { status } = query;
+  const result = await deps.leads.listLeads({
+    ...(query.q ? { q: query.q.toLowerCase() } : {}),
+    ...(query.interest ? { interest: query.interest } : {}),
+    ...(query.source ? { source: query.source } : {}),
+    ...(query.from ? { from: query.from } : {}),
+    ...(query.to ? { to: query.to } : {}),
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+    limit: query.limit,
+    sequenceId: deps.settings.defaultSequenceId,
+    now: deps.clock.now(),
+    ...(status ? { keep: (row: LeadListRow) => leadStatus(row.lead, row.enrolment) === status } : {}),
+  });
+  const items = await Promise.all(result.rows.map((row) => summarise(row, deps)));
+  return { items, scanned: result.scanned, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
+}
+
+async function summarise({ lead, enrolment }: LeadListRow, deps: LeadsDeps): Promise<LeadSummary> {
+  return {
+    leadId: lead.leadId,
+    firstName: lead.firstName,
+    ...(lead.lastName ? { lastName: lead.lastName } : {}),
+    email: lead.email,
+    ...(lead.phone ? { phone: lead.phone } : {}),
+    status: leadStatus(lead, enrolment),
+    interests: lead.interests ?? [],
+    source: lead.firstTouch?.utmSource ?? 'direct',
+    createdAt: lead.createdAt,
+    submissionCount: lead.submissionCount ?? 1,
+    progress: await progressOf(lead, enrolment, deps.versions),
+  };
+}
+
+async function progressOf(lead: Lead, enrolment: Enrolment | undefined, versions: SequenceVersions): Promise<string> {
+  if (!enrolment) return lead.status === 'pending-confirmation' ? 'awaiting confirmation' : 'not enrolled';
+  if (enrolment.status === 'completed') return 'completed';
+  if (enrolment.status === 'exited') return `exited: ${enrolment.exitReason ?? 'stopped'}`;
+  if (enrolment.status === 'pending') return 'pending';
+  const sequence = await versions.get(enrolment.sequenceId, enrolment.sequenceVersion).catch(() => undefined);
+  return sequence ? `${enrolment.stepIndex} of ${sequence.steps.length}` : `${enrolment.stepIndex} sent`;
+}
+
+/** Everything that happened to one person, oldest first. */
+export async function leadTimeline(leadId: string, deps: LeadsDeps): Promise<LeadTimeline | undefined> {
+  const items = await deps.leads.leadItems(leadId);
+  const lead = items.find((item) => item.type === 'lead') as (Lead & Record<string, unknown>) | undefined;
+  if (!lead) return undefined;
+  const ofType = <T>(type: string) => items.filter((item) => item.type === type) as unknown as T[];
+  const enrolments = ofType<Enrolment & { completedAt?: string }>('enrolment');
+  const sends = ofType<SendRecord & Record<string, string | undefined>>('send');
+  const defaultEnrolment = enrolments.find((enrolment) => enrolment.sequenceId === deps.settings.defaultSequenceId);
+  const suppression = await deps.leads.suppressionOf(lead.email);
+  const suppressed = suppression?.reason;
+  const events: TimelineEvent[] = [];
+
+  for (const submission of ofType<Submission>('submission')) {
+    const source = [
+      submission.attribution?.utmSource,
+      submission.attribution?.utmMedium,
+      submission.attribution?.utmCampaign,
+    ]
+      .filter(Boolean)
+      .join(' / ');
+    events.push({
+      at: submission.receivedAt,
+      kind: 'submission',
+      title: submission.attribution?.utmSource === 'import' ? 'Imported from a contact list' : 'Consultation form sent',
+      detail: `Source: ${source || 'direct'}${submission.attribution?.landingPath ? `, page ${submission.attribution.landingPath}` : ''}`,
+    });
+  }
+  type StoredConsent = Omit<ConsentRecord, 'mode'> & { mode: string; consentSource?: string; consentDate?: string };
+  for (const consent of ofType<StoredConsent>('consent')) {
+    events.push({
+      at: consent.givenAt,
+      kind: 'consent',
+      title: consent.mode === 'import' ? 'Consent recorded by import' : 'Consent given',
+      detail:
+        consent.mode === 'import'
+          ? `Source: ${consent.consentSource ?? 'unknown'}, consent date ${consent.consentDate ?? 'unknown'}`
+          : `Wording version ${consent.textVersion}, ${consent.mode === 'double' ? 'double opt-in' : 'single opt-in'}`,
+    });
+    if (consent.confirmedAt) {
+      events.push({
+        at: consent.confirmedAt,
+        kind: 'consent-confirmed',
+        title: 'Email address confirmed (double opt-in)',
+      });
+    }
+  }
+  for (const email of ofType<CaptureEmailIntent & { sentAt?: string; finishedAt?: string }>('capture-email')) {
+    const name = CAPTURE_EMAIL_NAMES[email.kind] ?? email.kind;
+    const at = email.sentAt ?? email.finishedAt ?? email.createdAt;
+    const state = email.status === 'sent' ? 'sent' : email.status === 'failed' ? 'not sent' : 'waiting to be sent';
+    events.push({
+      at,
+      kind: 'capture-email',
+      title: `${name} ${state}`,
+      ...(email.status !== 'sent' && email.lastError ? { detail: email.lastError } : {}),
+    });
+  }
+  for (const enrolment of enrolments) {
+    const sequence = await deps.versions.get(enrolment.sequenceId, enrolment.sequenceVersion).catch(() => undefined);
+    const ref = { sequenceId: enrolment.sequenceId };
+    events.push({
+      at: enrolment.enrolledAt,
+      kind: 'enrolled',
+      title: `Enrolled in ${sequence?.name ?? enrolment.sequenceId}`,
+      detail: `Version ${enrolment.sequenceVersion}`,
+      ...ref,
+    });
+    if (enrolment.status === 'active' && enrolment.nextSendAt) {
+      const step = sequence?.steps[enrolment.stepIndex];
+      events.push({
+        at: enrolment.nextSendAt,
+        kind: 'step-scheduled',
+        title: `Scheduled: ${step?.variants[0]?.subject ?? `step ${enrolment.stepIndex + 1}`}`,
+        ...ref,
+        ...(step ? { stepId: step.id } : {}),
+      });
+    }
+    if (enrolment.status === 'completed' && enrolment.completedAt) {
+      events.push({ at: enrolment.completedAt, kind: 'completed', title: 'Sequence completed', ...ref });
+    }
+    if (enrolment.status === 'exited' && enrolment.exitedAt) {
+      events.push({
+        at: enrolment.exitedAt,
+        kind: 'exited',
+        title: `Sequence stopped: ${enrolment.exitReason ?? 'stopped'}`,
+        ...ref,
+      });
+    }
+  }
+  for (const send of sends) {
+    const sequence = await deps.versions.get(send.sequenceId, send.sequenceVersion).catch(() => undefined);
+    const step = sequence?.steps.find((candidate) => candidate.id === send.stepId);
+    const subject =
+      step?.variants.find((variant) => variant.id === send.variant)?.subject ??
+      step?.variants[0]?.subject ??
+      send.stepId;
+    const ref = { sequenceId: send.sequenceId, stepId: send.stepId };
+    if (send.status === 'sent') {
+      events.push({
+        at: send.sentAt ?? send.finishedAt ?? send.claimedAt,
+        kind: 'step-sent',
+        title: `Sent: ${subject}`,
+        detail: `Variant ${send.variant ?? 'a'}, version ${send.sequenceVersion}`,
+        ...ref,
+      });
+    } else if (send.status === 'skipped' || send.status === 'failed') {
+      events.push({
+        at: send.finishedAt ?? send.claimedAt,
+        kind: send.status === 'skipped' ? 'step-skipped' : 'step-failed',
+        title: `${send.status === 'skipped' ? 'Skipped' : 'Not sent'}: ${subject}`,
+        ...(send.reason ? { detail: send.reason } : {}),
+        ...ref,
+      });
+    } else {
+      events.push({ at: send.claimedAt, kind: 'step-scheduled', title: `Sending: ${subject}`, ...ref });
+    }
+    for (const [field, kind, title] of EMAIL_EVENTS) {
+      const at = send[field];
+      if (at) events.push({ at, kind, title: `${title}: ${subject}`, ...ref });
+    }
+  }
+  if (suppression && suppression.reason !== 'erased') {
+    events.push({
+      at: suppression.suppressedAt ?? lead.updatedAt,
+      kind: suppression.reason,
+      title: SUPPRESSION_TITLES[suppression.reason],
+    });
+  }
+  if (lead.bookedAt) events.push({ at: lead.bookedAt, kind: 'booked', title: 'Marked as booked' });
+  events.sort((a, b) => a.at.localeCompare(b.at) || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
+
+  return {
+    lead: {
+      ...(await summarise({ lead, enrolment: defaultEnrolment }, deps)),
+      ...(lead.timeZone ? { timeZone: lead.timeZone } : {}),
+      preferredContact: lead.preferredContact,
+    },
+    enrolments: enrolments.map((enrolment) => ({
+      sequenceId: enrolment.sequenceId,
+      sequenceVersion: enrolment.sequenceVersion,
+      status: enrolment.status,
+      stepIndex: enrolment.stepIndex,
+      ...(enrolment.nextSendAt ? { nextSendAt: enrolment.nextSendAt } : {}),
+      ...(enrolment.exitReason ? { exitReason: enrolment.exitReason } : {}),
+    })),
+    ...(suppressed ? { suppressed } : {}),
+    events,
+  };
+}
+
+const CAPTURE_EMAIL_NAMES: Record<string, string> = {
+  confirmation: 'Confirmation email',
+  'staff-notification': 'Staff notification',
+  'opt-in': 'Confirmation link email (double opt-in)',
+};
+
+const EMAIL_EVENTS: [string, TimelineEvent['kind'], string][] = [
+  ['deliveredAt', 'delivered', 'Delivered'],
+  ['openedAt', 'opened', 'Opened'],
+  ['clickedAt', 'clicked', 'Clicked'],
+  ['bouncedAt', 'bounced', 'Bounced'],
+  ['complainedAt', 'complained', 'Marked as spam'],
+];
+
+const SUPPRESSION_TITLES = {
+  unsubscribed: 'Unsubscribed: no more marketing email',
+  bounced: 'Address bounced: suppressed',
+  complained: 'Complaint received: suppressed',
+} as const;
+
+const KIND_ORDER: TimelineEvent['kind'][] = [
+  'submission',
+  'consent',
+  'consent-confirmed',
+  'capture-email',
+  'enrolled',
+  'step-sent',
+  'step-skipped',
+  'step-failed',
+  'delivered',
+  'opened',
+  'clicked',
+  'bounced',
+  'complained',
+  'unsubscribed',
+  'booked',
+  'exited',
+  'completed',
+  'step-scheduled',
+];
+
+/** Everything held about the person, as stored (GDPR access): their partition and their suppression entry. */
+export async function exportLead(leadId: string, deps: LeadsDeps): Promise<LeadExport | undefined> {
+  const items = await deps.leads.leadItems(leadId);
+  const lead = items.find((item) => item.type === 'lead') as Lead | undefined;
+  if (!lead) return undefined;
+  const suppression = await deps.leads.suppressionOf(lead.email);
+  deps.log.info('Lead data exported', { leadId, items: items.length });
+  return {
+    exportedAt: deps.clock.now().toISOString(),
+    leadId,
+    items: [...items.map(withoutTableKeys), ...(suppression ? [{ type: 'suppression', ...suppression }] : [])],
+  };
+}
+
+function withoutTableKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const {
+    pk: _pk,
+    sk: _sk,
+    duePk: _duePk,
+    dueAt: _dueAt,
+    listPk: _listPk,
+    listSk: _listSk,
+    searchText: _s,
+    ...rest
+  } = item;
+  return rest;
+}
+
+export type EraseResult = { status: 'erased'; deleted: number } | { status: 'unknown-lead' };
+
+/**
+ * GDPR erasure: the address is suppressed first (an anonymous hash, reason "erased", nothing
+ * else: any earlier reason or event history of that entry goes too), so that
+ * whatever happens next the person is never emailed again; then their sequences stop and every
+ * item of their partition goes, with any double opt-in token still waiting.
+ */
+export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: number }): Promise<EraseResult> {
+  const lead = await deps.store.getLead(leadId);
+  if (!lead) return { status: 'unknown-lead' };
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  await deps.leads.suppressErased(lead.email, at);
+  await deps.store.exitEnrolments(leadId, 'erased', at);
+  // Opt-in tokens are keyed by their hash, outside the partition; only a recent submission can
+  // have one that has not expired, so the (table-wide) search runs only then.
+  const items = await deps.leads.leadItems(leadId);
+  const recent = items.some(
+    (item) => item.type === 'submission' && now.getTime() - Date.parse(String(item.receivedAt)) < deps.optInTtlMs,
+  );
+  const tokens = recent ? await deps.leads.deleteOptInTokens(leadId) : 0;
+  const deleted = await deps.leads.deleteLeadPartition(leadId);
+  deps.log.info('Lead erased', { leadId, deleted, optInTokens: tokens });
+  return { status: 'erased', deleted: deleted + tokens };
+}
+
+/** Stops one sequence for one person without suppressing them (staff decided, e.g. they called). */
+export async function stopSequence(
+  leadId: string,
+  sequenceId: string,
+  deps: LeadsDeps,
+): Promise<'stopped' | 'already-stopped' | 'unknown-lead' | 'not-enrolled'> {
+  const lead = await deps.store.getLead(leadId);
+  if (!lead) return 'unknown-lead';
+  const result = await deps.leads.stopEnrolment(leadId, sequenceId, deps.clock.now().toISOString());
+  deps.log.info('Sequence stopped by staff', { leadId, sequenceId, result });
+  if (result === 'none') return 'not-enrolled';
+  return result === 'stopped' ? 'stopped' : 'already-stopped';
+}
+
+export function bookLead(leadId: string, deps: LeadsDeps) {
+  return markLeadBooked(leadId, deps);
+}

@@ -1,0 +1,105 @@
+import type { StepCounter } from '../drip/ports';
+import { NotFoundError, ValidationError } from '../http/http-errors';
+import type { CompiledSequence } from '../render/bundle';
+import type { Results, StepResult } from './contract';
+
+/** SES reviews an account at 5 % bounces and 0.1 % complaints; the alarms fire at half of each. */
+export const BOUNCE_ALARM_RATE = 0.025;
+export const COMPLAINT_ALARM_RATE = 0.0005;
+
+/** Cap on a results range, so one request reads a bounded number of counter rows. */
+export const MAX_RESULT_DAYS = 731;
+
+export interface CounterRow {
+  stepId: string;
+  variant: string;
+  counts: Record<StepCounter, number>;
+}
+
+export interface ResultsDeps {
+  stats: { between(sequenceId: string, fromDay: string, toDay: string): Promise<CounterRow[]> };
+  /** Versions whose steps name the rows (published first), to order steps and find subjects. */
+  versionsOf(sequenceId: string): Promise<CompiledSequence[] | undefined>;
+}
+
+/** The per-step, per-variant funnel of a sequence over a date range, with the account-health rates. */
+export async function sequenceResults(
+  query: { sequenceId: string; from: string; to: string },
+  deps: ResultsDeps,
+): Promise<Results> {
+  if (query.from > query.to) throw new ValidationError([{ field: 'to', message: 'The range ends before it starts' }]);
+  const days = (Date.parse(query.to) - Date.parse(query.from)) / 86_400_000;
+  if (days > MAX_RESULT_DAYS) {
+    throw new ValidationError([{ field: 'from', message: `Choose at most ${MAX_RESULT_DAYS} days` }]);
+  }
+  const versions = await deps.versionsOf(query.sequenceId);
+  if (!versions) throw new NotFoundError(`No sequence "${query.sequenceId}"`);
+  const rows = await deps.stats.between(query.sequenceId, query.from, query.to);
+
+  const byKey = new Map<string, StepResult>();
+  for (const row of rows) {
+    const key = `${row.stepId}\u0000${row.variant}`;
+    const result = byKey.get(key) ?? emptyResult(row.stepId, row.variant, subjectOf(versions, row.stepId, row.variant));
+    for (const counter of COUNTERS) result[counter] += row.counts[counter] ?? 0;
+    byKey.set(key, result);
+  }
+  const order = stepOrder(versions);
+  const steps = [...byKey.values()].sort(
+    (a, b) =>
+      (order.get(a.stepId) ?? Number.MAX_SAFE_INTEGER) - (order.get(b.stepId) ?? Number.MAX_SAFE_INTEGER) ||
+      a.stepId.localeCompare(b.stepId) ||
+      a.variant.localeCompare(b.variant),
+  );
+  const sent = steps.reduce((sum, step) => sum + step.sent, 0);
+  const bounced = steps.reduce((sum, step) => sum + step.bounced, 0);
+  const complained = steps.reduce((sum, step) => sum + step.complained, 0);
+  return {
+    sequenceId: query.sequenceId,
+    from: query.from,
+    to: query.to,
+    steps,
+    rates: {
+      bounceRate: sent > 0 ? bounced / sent : 0,
+      complaintRate: sent > 0 ? complained / sent : 0,
+      bounceAlarm: BOUNCE_ALARM_RATE,
+      complaintAlarm: COMPLAINT_ALARM_RATE,
+    },
+  };
+}
+
+const COUNTERS = ['sent', 'delivered', 'opened', 'clicked', 'booked', 'unsubscribed', 'bounced', 'complained'] as const;
+
+function emptyResult(stepId: string, variant: string, subject: string): StepResult {
+  return {
+    stepId,
+    variant,
+    subject,
+    sent: 0,
+    delivered: 0,
+    opened: 0,
+    clicked: 0,
+    booked: 0,
+    unsubscribed: 0,
+    bounced: 0,
+    complained: 0,
+  };
+}
+
+function subjectOf(versions: CompiledSequence[], stepId: string, variant: string): string {
+  for (const version of versions) {
+    const step = version.steps.find((candidate) => candidate.id === stepId);
+    const subject = step?.variants.find((candidate) => candidate.id === variant)?.subject;
+    if (subject) return subject;
+  }
+  return '';
+}
+
+function stepOrder(versions: CompiledSequence[]): Map<string, number> {
+  const order = new Map<string, number>();
+  for (const version of versions) {
+    version.steps.forEach((step, index) => {
+      if (!order.has(step.id)) order.set(step.id, index);
+    });
+  }
+  return order;
+}

@@ -1,0 +1,143 @@
+import type { DripStore, SequenceVersions } from '../drip/ports';
+import { NotFoundError, ValidationError } from '../http/http-errors';
+import { isValidTimeZone, planJourney, resolveTimeZone, ScheduleInputError } from '../schedule';
+import type { SendWindow } from '../sequence/definition';
+import type { Clock } from '../shared/clock';
+import type { SimulatedSend } from './contract';
+import type { SequenceStore } from './ports';
+
+export interface SimulateDeps {
+  versions: SequenceVersions;
+  sequences: Pick<SequenceStore, 'getDraft' | 'getPointer'>;
+  store: Pick<DripStore, 'getLead' | 'getEnrolment'>;
+  /** The version new leads get when nothing was published from the console yet. */
+  bundledVersion(sequenceId: string): string | undefined;
+  clock: Clock;
+  practiceTimeZone: string;
+}
+
+export interface SimulateRequest {
+  sequenceId: string;
+  version: string;
+  leadId?: string;
+  timeZone?: string;
+  start?: string;
+}
+
+/** What the simulator needs of a sequence, from a compiled version or a draft's definition. */
+interface Plan {
+  /** The version simulated; undefined for a draft. */
+  version?: string;
+  sendWindow: SendWindow;
+  timeZoneFallback: string;
+  steps: { id: string; delay: string; enabled: boolean; subject: string }[];
+}
+
+async function planOf(request: SimulateRequest, deps: SimulateDeps): Promise<Plan> {
+  if (request.version === 'draft') {
+    const stored = await deps.sequences.getDraft(request.sequenceId);
+    if (!stored) throw new NotFoundError(`No saved draft of "${request.sequenceId}"`);
+    const { definition } = stored.draft;
+    return {
+      sendWindow: definition.sendWindow,
+      timeZoneFallback: definition.timeZoneFallback ?? 'practice',
+      steps: definition.steps.map((step) => ({
+        id: step.id,
+        delay: step.delay,
+        enabled: step.enabled ?? true,
+        subject: step.subject,
+      })),
+    };
+  }
+  const version =
+    request.version === 'published'
+      ? ((await deps.sequences.getPointer(request.sequenceId))?.version ?? deps.bundledVersion(request.sequenceId))
+      : request.version;
+  const sequence = version ? await deps.versions.get(request.sequenceId, version) : undefined;
+  if (!sequence) throw new NotFoundError(`No version "${request.version}" of "${request.sequenceId}"`);
+  return {
+    version: sequence.version,
+    sendWindow: sequence.sendWindow,
+    timeZoneFallback: sequence.timeZoneFallback,
+    steps: sequence.steps.map((step) => ({
+      id: step.id,
+      delay: step.delay,
+      enabled: step.enabled,
+      subject: step.variants[0]!.subject,
+    })),
+  };
+}
+
+/**
+ * Every future send of a sequence for a sample or a real lead, as the drip engine times them:
+ * the first step goes out as soon as the lead is enrolled (the capture path makes it due at
+ * once, outside any send window), and each later step follows the previous send by its delay,
+ * moved into the send window in the lead's zone, skipping closed days, across DST changes.
+ * For a real lead part-way through, the journey continues from their next scheduled step.
+ */
+export async function simulateJourney(request: SimulateRequest, deps: SimulateDeps): Promise<SimulatedSend[]> {
+  if (request.timeZone !== undefined && !isValidTimeZone(request.timeZone)) {
+    throw new ValidationError([{ field: 'timeZone', message: 'Use an IANA time zone such as America/New_York' }]);
+  }
+  const plan = await planOf(request, deps);
+  let start = request.start ? new Date(request.start) : deps.clock.now();
+  let fromIndex = 0;
+  let leadZone: string | undefined;
+  if (request.leadId) {
+    const lead = await deps.store.getLead(request.leadId);
+    if (!lead) throw new NotFoundError('No lead with that id');
+    leadZone = lead.timeZone;
+    const enrolment = await deps.store.getEnrolment(request.leadId, request.sequenceId);
+    const sameVersion = plan.version !== undefined && enrolment?.sequenceVersion === plan.version;
+    if (!request.start && enrolment?.status === 'active' && enrolment.nextSendAt && sameVersion) {
+      leadZone = enrolment.timeZone;
+      start = new Date(enrolment.nextSendAt);
+      fromIndex = enrolment.stepIndex;
+    }
+  }
+  const fallback = plan.timeZoneFallback === 'practice' ? deps.practiceTimeZone : plan.timeZoneFallback;
+  const zone = request.timeZone ?? resolveTimeZone(leadZone, fallback).zone;
+
+  const remaining = plan.steps.slice(fromIndex);
+  const [first, ...later] = remaining;
+  if (!first) return [];
+  const subjects = new Map(plan.steps.map((step) => [step.id, step.subject]));
+  const sends: { stepId: string; sendAt: Date }[] = first.enabled ? [{ stepId: first.id, sendAt: start }] : [];
+  try {
+    // A disabled first step is skipped at `start`, and the next step counts from then, as in the sender.
+    for (const planned of planJourney({ start, steps: later, window: plan.sendWindow, timeZone: zone })) {
+      sends.push({ stepId: planned.stepId, sendAt: planned.sendAt });
+    }
+  } catch (error) {
+    if (error instanceof ScheduleInputError)
+      throw new ValidationError([{ field: error.field, message: error.message }]);
+    throw error;
+  }
+  return sends.map(({ stepId, sendAt }) => ({
+    stepId,
+    subject: subjects.get(stepId) ?? stepId,
+    sendAt: sendAt.toISOString(),
+    localTime: localTime(sendAt, zone),
+    timeZone: zone,
+  }));
+}
+
+/** "Tue 3 Mar 2026, 09:00 EST" in the lead's zone. */
+export function localTime(instant: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    })
+      .formatToParts(instant)
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}, ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
+}

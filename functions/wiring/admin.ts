@@ -1,0 +1,113 @@
+import { compileSequenceDraft } from '../../emails/lib/compile-draft';
+import { authoringSources } from '../adapters/authoring-sources';
+import { createSesClient } from '../adapters/aws-clients';
+import { DynamoAdminLeads } from '../adapters/dynamodb/admin-leads';
+import { DynamoEnrolmentIndex, DynamoSendSlots, DynamoSequenceStore } from '../adapters/dynamodb/admin-sequences';
+import { DynamoDripStore } from '../adapters/dynamodb/drip-store';
+import { PublishedSequenceCatalog, readPointer } from '../adapters/dynamodb/published-sequences';
+import { DynamoSequenceVersions } from '../adapters/dynamodb/sequence-versions';
+import { DynamoStepStats } from '../adapters/dynamodb/step-stats';
+import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-list';
+import { bundledEmails } from '../adapters/email-bundle';
+import { accountMaxSendRate } from '../adapters/ses-send-rate';
+import type { MetricSink } from '../admin/ports';
+import type { ReviewCheckDeps } from '../admin/review-expiry';
+import type { AdminEnv, BaseEnv } from '../config/env';
+import { OPT_IN_TTL_MS } from '../consent/opt-in-token';
+import type { AdminDeps } from '../handlers/admin';
+import { logger } from '../observability/logger';
+import type { CompiledSequence } from '../render/bundle';
+import type { PlaceholderValues } from '../render/render';
+import { clockFrom, mailerFrom, type Overrides, practiceFrom, tableFrom } from './common';
+
+/** Everything the admin API needs, built from the parsed environment (AWS and local alike). */
+export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
+  const table = tableFrom(env);
+  const bundle = bundledEmails();
+  const sources = authoringSources();
+  const clock = clockFrom(overrides);
+  const versions = new DynamoSequenceVersions(table, Object.values(bundle.sequences));
+  const sequences = new DynamoSequenceStore(table, versions);
+  const practice = practiceFrom(env);
+  const site = env.SITE_URL.replace(/\/+$/, '');
+  const ses = createSesClient({ endpoint: env.SES_ENDPOINT });
+  let rate: Promise<number> | undefined;
+
+  const bundled = Object.fromEntries(
+    Object.values(bundle.sequences).map((compiled) => {
+      const source = sources.sequences[compiled.id];
+      if (!source)
+        throw new Error(`emails/dist/authoring.json has no source for "${compiled.id}"; run the email build`);
+      return [compiled.id, { compiled, source }];
+    }),
+  );
+  const sampleValues: PlaceholderValues = {
+    firstName: 'Maria',
+    interests: 'aftercare after Fraxel (non-ablative laser) and hair restoration',
+    practiceName: practice.name,
+    practiceAddress: practice.postalAddress,
+    practicePhone: practice.phone,
+    surgeonName: practice.surgeon,
+    siteUrl: `${site}/`,
+    bookingUrl: `${site}/#request-consultation`,
+    // A preview's link goes nowhere real: no lead is behind it.
+    unsubscribeUrl: `${env.PUBLIC_API_URL.replace(/\/+$/, '')}/u/preview`,
+    signupDate: new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: practice.timeZone }).format(
+      clock.now(),
+    ),
+  };
+
+  return {
+    leads: new DynamoAdminLeads(table),
+    store: new DynamoDripStore(table),
+    suppression: new DynamoSuppressionList(table),
+    stats: new DynamoStepStats(table),
+    versions,
+    sequences,
+    enrolments: new DynamoEnrolmentIndex(table),
+    compiler: { compile: (draft, options) => compileSequenceDraft(draft, { sources, ...options }) },
+    bundled,
+    mailer: mailerFrom(env, overrides),
+    sampleValues,
+    // Imports read the pointer fresh: a publish a moment ago must count.
+    catalog: new PublishedSequenceCatalog({ table, bundle, versions, clock, log: logger, cacheMs: 0 }),
+    slots: new DynamoSendSlots(table),
+    sendRate: () => {
+      rate ??= env.MAX_SEND_RATE ? Promise.resolve(env.MAX_SEND_RATE) : accountMaxSendRate(ses);
+      rate.catch(() => {
+        rate = undefined;
+      });
+      return rate;
+    },
+    bundledVersion: (sequenceId) => bundle.sequences[sequenceId]?.version,
+    versionsOf: async (sequenceId): Promise<CompiledSequence[] | undefined> => {
+      const pointer = await sequences.getPointer(sequenceId);
+      const current = pointer ? await versions.get(sequenceId, pointer.version) : undefined;
+      const shipped = bundle.sequences[sequenceId];
+      const list = [current, shipped].filter((sequence): sequence is CompiledSequence => sequence !== undefined);
+      return list.length > 0 ? list : undefined;
+    },
+    clock,
+    log: logger,
+    practiceTimeZone: env.PRACTICE_TIME_ZONE,
+    optInTtlMs: OPT_IN_TTL_MS,
+    settings: {
+      defaultSequenceId: env.DEFAULT_SEQUENCE_ID,
+      practiceTimeZone: env.PRACTICE_TIME_ZONE,
+      sendRateShare: env.IMPORT_SEND_SHARE,
+      maxRows: env.IMPORT_MAX_ROWS,
+    },
+  };
+}
+
+/** The daily clinical sign-off check: every bundled sequence's published pointer. */
+export function reviewCheckDeps(env: BaseEnv, metrics: MetricSink, overrides: Overrides = {}): ReviewCheckDeps {
+  const table = tableFrom(env);
+  return {
+    sequenceIds: Object.keys(bundledEmails().sequences),
+    pointer: (sequenceId) => readPointer(table, sequenceId, true),
+    metrics,
+    clock: clockFrom(overrides),
+    log: logger,
+  };
+}
