@@ -97,30 +97,52 @@ export class DynamoDripStore implements DripStore {
   }
 
   async finishStep(record: SendRecord, enrolment: Enrolment, advance: EnrolmentAdvance): Promise<void> {
-    const recordPut = {
-      TableName: this.table.tableName,
-      Item: { ...keys.send(record.leadId, record.sequenceId, record.stepId), type: 'send', ...record },
-      ConditionExpression: 'claimId = :claimId',
-      ExpressionAttributeValues: { ':claimId': record.claimId },
-    };
+    const recordUpdate = this.finishedRecordUpdate(record);
     try {
       await this.table.client.send(
         new TransactWriteCommand({
-          TransactItems: [{ Put: recordPut }, { Update: this.advanceUpdate(record, enrolment, advance) }],
+          TransactItems: [{ Update: recordUpdate }, { Update: this.advanceUpdate(record, enrolment, advance) }],
         }),
       );
     } catch (error) {
       const codes = cancellationCodes(error);
       // The enrolment moved on meanwhile (an unsubscribe, say): the step's outcome is still recorded.
       if (codes?.[0] === 'None' && codes[1] === 'ConditionalCheckFailed') {
-        await this.table.client.send(new PutCommand(recordPut)).catch((putError) => {
-          if (!isConditionFailure(putError)) throw putError;
+        await this.table.client.send(new UpdateCommand(recordUpdate)).catch((updateError) => {
+          if (!isConditionFailure(updateError)) throw updateError;
         });
         return;
       }
       if (codes?.[0] === 'ConditionalCheckFailed') return; // someone else finished this claim
       throw error;
     }
+  }
+
+  /**
+   * Updates the claimed record in place rather than replacing it: a delivery or open event
+   * can land on the record between the send and this write, and must not be wiped out.
+   */
+  private finishedRecordUpdate(record: SendRecord) {
+    const fields: Record<string, unknown> = {
+      status: record.status,
+      finishedAt: record.finishedAt,
+      messageId: record.messageId,
+      sentAt: record.sentAt,
+      reason: record.reason,
+      variant: record.variant,
+    };
+    const present = Object.entries(fields).filter(([, value]) => value !== undefined);
+    return {
+      TableName: this.table.tableName,
+      Key: keys.send(record.leadId, record.sequenceId, record.stepId),
+      UpdateExpression: `SET ${present.map((_, index) => `#f${index} = :f${index}`).join(', ')}`,
+      ConditionExpression: 'claimId = :claimId',
+      ExpressionAttributeNames: Object.fromEntries(present.map(([name], index) => [`#f${index}`, name])),
+      ExpressionAttributeValues: {
+        ':claimId': record.claimId,
+        ...Object.fromEntries(present.map(([, value], index) => [`:f${index}`, value])),
+      },
+    };
   }
 
   private advanceUpdate(record: SendRecord, enrolment: Enrolment, advance: EnrolmentAdvance) {

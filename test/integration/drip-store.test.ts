@@ -1,0 +1,49 @@
+import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import type { SendRecord } from '../../functions/drip/ports';
+import { dripHarness, TestClock } from '../support/drip-harness';
+
+describe('send records in DynamoDB', () => {
+  it('keep a delivery event that lands between the claim and the finish', async () => {
+    const clock = new TestClock(new Date('2026-12-01T15:00:00Z'));
+    const harness = await dripHarness({ clock });
+    const leadId = await harness.seedLead('early.delivery@example.com', clock.now());
+    const store = new DynamoDripStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
+    const enrolment = (await store.getEnrolment(leadId, harness.sequence.id))!;
+    const stepId = harness.sequence.steps[0]!.id;
+    const claim: SendRecord = {
+      leadId,
+      sequenceId: harness.sequence.id,
+      sequenceVersion: harness.sequence.version,
+      stepId,
+      stepIndex: 0,
+      status: 'claimed',
+      variant: 'a',
+      claimId: 'claim-1',
+      claimedAt: clock.now().toISOString(),
+    };
+    await store.claimStep(claim);
+
+    expect(
+      await store.recordEmailEvent(leadId, harness.sequence.id, stepId, 'deliveredAt', '2026-12-01T15:00:01.000Z'),
+    ).toBe(true);
+    await store.finishStep(
+      { ...claim, status: 'sent', messageId: 'm-1', sentAt: claim.claimedAt, finishedAt: claim.claimedAt },
+      enrolment,
+      {
+        kind: 'next',
+        stepIndex: 1,
+        nextSendAt: '2026-12-04T14:00:00.000Z',
+      },
+    );
+
+    expect(await store.getSendRecord(leadId, harness.sequence.id, stepId)).toMatchObject({
+      status: 'sent',
+      messageId: 'm-1',
+      deliveredAt: '2026-12-01T15:00:01.000Z',
+    });
+    expect(await store.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
+      stepIndex: 1,
+      nextSendAt: '2026-12-04T14:00:00.000Z',
+    });
+  });
+});
