@@ -6,6 +6,7 @@ import {
   type CompiledSequence,
   type CompiledStep,
   type CompiledTransactional,
+  captureBundleOf,
   type EmailBundle,
   emailBundleSchema,
   TRANSACTIONAL_TEMPLATES,
@@ -29,6 +30,8 @@ export { EmailBuildError } from './lib/problems';
 /** The email sources: layout/, sequences/, transactional/ and sources/ (the articles quoted). */
 export const EMAILS_DIR = __dirname;
 export const DEFAULT_BUNDLE_FILE = join(EMAILS_DIR, 'dist', 'bundle.json');
+/** Beside the bundle: what the capture function loads (functions/adapters/capture-bundle.ts). */
+export const CAPTURE_BUNDLE_FILE = 'capture-bundle.json';
 
 export interface BuildOptions {
   /** Folder holding the email sources; tests point it at fixtures. Default: this folder. */
@@ -71,6 +74,7 @@ export async function buildEmails(options: BuildOptions = {}): Promise<EmailBund
   if (outFile !== false) {
     await mkdir(dirname(outFile), { recursive: true });
     await writeFile(outFile, JSON.stringify(bundle));
+    await writeFile(join(dirname(outFile), CAPTURE_BUNDLE_FILE), JSON.stringify(captureBundleOf(bundle)));
     const authoring = authoringSources(await layoutSources(emailsDir), articles, drafts);
     await writeFile(join(dirname(outFile), AUTHORING_FILE), JSON.stringify(authoring));
   }

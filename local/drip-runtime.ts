@@ -57,8 +57,8 @@ export function createDripRuntime(options: DripRuntimeOptions) {
   queue.attach((event) => sender(event, undefined as never));
 
   const dispatcherEnv = parseEnv(dispatcherEnvSchema, env);
-  const { deps, settings } = dispatcherDeps(dispatcherEnv, { ...keys, queue });
-  const dispatcher = makeDispatcherHandler(deps, settings);
+  const { deps, settings, prepare } = dispatcherDeps(dispatcherEnv, { ...keys, queue });
+  const dispatcher = makeDispatcherHandler(deps, settings, prepare);
   const dispatch = () => dispatcher({}, undefined as never);
 
   let running: Promise<unknown> | undefined;

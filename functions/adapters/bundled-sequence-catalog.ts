@@ -1,5 +1,7 @@
 import type { PublishedSequenceRef, SequenceCatalog } from '../lead/ports';
-import type { EmailBundle } from '../render/bundle';
+
+/** Either bundle will do: only each sequence's version and time-zone fallback are read. */
+type SequenceVersionsOf = { sequences: Record<string, { version: string; timeZoneFallback: string }> };
 
 export class UnknownSequenceError extends Error {
   override name = 'UnknownSequenceError';
@@ -7,7 +9,7 @@ export class UnknownSequenceError extends Error {
 
 /** Sequences as built from emails/: the version a deploy ships is the one new leads start on. */
 export class BundledSequenceCatalog implements SequenceCatalog {
-  constructor(private readonly bundle: EmailBundle) {}
+  constructor(private readonly bundle: SequenceVersionsOf) {}
 
   async current(sequenceId: string): Promise<PublishedSequenceRef> {
     const sequence = this.bundle.sequences[sequenceId];

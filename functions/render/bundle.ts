@@ -87,3 +87,31 @@ export const PLACEHOLDERS = {
   consoleUrl: 'Staff notification: link to the lead in the marketing console',
 } as const;
 export type PlaceholderName = keyof typeof PLACEHOLDERS;
+
+/**
+ * What the capture path needs of the bundle: the transactional emails and, per sequence, only
+ * the version new leads start on. Kept apart so the sequences' HTML (most of the bundle) stays
+ * out of the capture function, which must load fast.
+ */
+export const captureBundleSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  transactional: emailBundleSchema.shape.transactional,
+  sequences: z.record(
+    z.string(),
+    z.strictObject({ id: z.string(), version: z.string(), timeZoneFallback: z.string() }),
+  ),
+});
+export type CaptureBundle = z.infer<typeof captureBundleSchema>;
+
+export function captureBundleOf(bundle: EmailBundle): CaptureBundle {
+  return {
+    schemaVersion: 1,
+    transactional: bundle.transactional,
+    sequences: Object.fromEntries(
+      Object.values(bundle.sequences).map(({ id, version, timeZoneFallback }) => [
+        id,
+        { id, version, timeZoneFallback },
+      ]),
+    ),
+  };
+}

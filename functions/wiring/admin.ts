@@ -70,7 +70,7 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
     mailer: mailerFrom(env, overrides),
     sampleValues,
     // Imports read the pointer fresh: a publish a moment ago must count.
-    catalog: new PublishedSequenceCatalog({ table, bundle, versions, clock, log: logger, cacheMs: 0 }),
+    catalog: new PublishedSequenceCatalog({ table, bundle, clock, log: logger, cacheMs: 0 }),
     slots: new DynamoSendSlots(table),
     sendRate: () => {
       rate ??= env.MAX_SEND_RATE ? Promise.resolve(env.MAX_SEND_RATE) : accountMaxSendRate(ses);

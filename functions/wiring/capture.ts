@@ -1,9 +1,8 @@
 import { renderLandingPage } from '../../web/pages/landing';
+import { captureBundle } from '../adapters/capture-bundle';
 import { DynamoLeadRepository } from '../adapters/dynamodb/lead-repository';
 import { PublishedSequenceCatalog } from '../adapters/dynamodb/published-sequences';
 import { DynamoRateLimiter } from '../adapters/dynamodb/rate-limiter';
-import { DynamoSequenceVersions } from '../adapters/dynamodb/sequence-versions';
-import { bundledEmails } from '../adapters/email-bundle';
 import type { CaptureEnv } from '../config/env';
 import type { CaptureHandlerDeps } from '../handlers/capture';
 import { logger } from '../observability/logger';
@@ -14,7 +13,7 @@ export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): Capture
   const practice = practiceFrom(env);
   const table = tableFrom(env);
   const clock = clockFrom(overrides);
-  const bundle = bundledEmails();
+  const bundle = captureBundle();
   return {
     leads: new DynamoLeadRepository(table),
     limits: {
@@ -24,14 +23,8 @@ export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): Capture
     },
     siteUrl: env.SITE_URL,
     // New leads start on the version published in the console (or the bundled one before any publish).
-    sequences: new PublishedSequenceCatalog({
-      table,
-      bundle,
-      versions: new DynamoSequenceVersions(table, Object.values(bundle.sequences)),
-      clock,
-      log: logger,
-    }),
-    composer: captureComposerFrom(env, overrides),
+    sequences: new PublishedSequenceCatalog({ table, bundle, clock, log: logger }),
+    composer: captureComposerFrom(env, overrides, bundle.transactional),
     mailer: mailerFrom(env, overrides),
     clock,
     log: logger,

@@ -1,5 +1,4 @@
 import { createDocumentClient, createSesClient } from '../adapters/aws-clients';
-import { bundledEmails } from '../adapters/email-bundle';
 import { SesMailer } from '../adapters/ses-mailer';
 import { type SigningKeyProvider, secretsManagerKey } from '../adapters/signing-key';
 import { type BaseEnv, ConfigurationError, type MailEnv } from '../config/env';
@@ -10,6 +9,7 @@ import { createCaptureEmailComposer } from '../lead/capture-emails';
 import { createLinkBuilder } from '../mail/links';
 import type { Mailer } from '../mail/outgoing-email';
 import type { PracticeDetails } from '../mail/practice';
+import type { CaptureBundle } from '../render/bundle';
 import { type Clock, systemClock } from '../shared/clock';
 
 /**
@@ -84,9 +84,9 @@ export function linksFrom(env: MailEnv, overrides: Overrides) {
 }
 
 /** The confirmation, opt-in and staff emails: built the same way by the capture path and the sender. */
-export function captureComposerFrom(env: MailEnv, overrides: Overrides) {
+export function captureComposerFrom(env: MailEnv, overrides: Overrides, templates: CaptureBundle['transactional']) {
   return createCaptureEmailComposer({
-    templates: bundledEmails().transactional,
+    templates,
     practice: practiceFrom(env),
     staffAddresses: env.STAFF_EMAILS,
     links: linksFrom(env, overrides),

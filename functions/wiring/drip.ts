@@ -1,10 +1,11 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createSesClient } from '../adapters/aws-clients';
+import { captureBundle } from '../adapters/capture-bundle';
 import { DynamoDripStore } from '../adapters/dynamodb/drip-store';
 import { DynamoDueIndex } from '../adapters/dynamodb/due-index';
 import { DynamoLeadRepository } from '../adapters/dynamodb/lead-repository';
 import { PublishedSequenceCatalog } from '../adapters/dynamodb/published-sequences';
-import { DynamoSequenceVersions } from '../adapters/dynamodb/sequence-versions';
+import { DynamoSequenceVersions, storeBundledVersions } from '../adapters/dynamodb/sequence-versions';
 import { DynamoStepStats } from '../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-list';
 import { bundledEmails } from '../adapters/email-bundle';
@@ -45,13 +46,14 @@ export function dripStores(env: BaseEnv) {
 export function dispatcherDeps(
   env: DispatcherEnv,
   overrides: Overrides = {},
-): { deps: DispatchDeps; settings: DispatchSettings } {
+): { deps: DispatchDeps; settings: DispatchSettings; prepare: () => Promise<void> } {
   const { table } = dripStores(env);
+  const clock = clockFrom(overrides);
   return {
     deps: {
       due: new DynamoDueIndex(table),
       queue: overrides.queue ?? new SqsWorkQueue(new SQSClient({}), env.WORK_QUEUE_URL),
-      clock: clockFrom(overrides),
+      clock,
       log: logger,
     },
     settings: {
@@ -59,6 +61,12 @@ export function dispatcherDeps(
       leaseMs: env.DISPATCH_LEASE_SECONDS * 1000,
       maxPerRun: env.DISPATCH_MAX_PER_RUN,
     },
+    prepare: () =>
+      storeBundledVersions(
+        new DynamoSequenceVersions(table),
+        Object.values(bundledEmails().sequences),
+        clock.now().toISOString(),
+      ),
   };
 }
 
@@ -73,7 +81,7 @@ export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDep
     stats,
     versions: new DynamoSequenceVersions(table, Object.values(bundledEmails().sequences)),
     mailer: mailerFrom(env, overrides),
-    composer: captureComposerFrom(env, overrides),
+    composer: captureComposerFrom(env, overrides, bundledEmails().transactional),
     pacer: overrides.pacer ?? lazyPacer(async () => rate ?? accountMaxSendRate(sesForRate), env.SENDER_CONCURRENCY),
     clock: clockFrom(overrides),
     log: logger,
@@ -124,17 +132,10 @@ export function bookedDeps(env: BookedEnv, overrides: Overrides = {}): BookedHan
 export function confirmDeps(env: ConfirmEnv, overrides: Overrides = {}): ConfirmHandlerDeps {
   const table = tableFrom(env);
   const clock = clockFrom(overrides);
-  const bundle = bundledEmails();
   return {
     optIns: new DynamoLeadRepository(table),
     // A confirmed lead starts on the version published now, as a single opt-in lead would.
-    sequences: new PublishedSequenceCatalog({
-      table,
-      bundle,
-      versions: new DynamoSequenceVersions(table, Object.values(bundle.sequences)),
-      clock,
-      log: logger,
-    }),
+    sequences: new PublishedSequenceCatalog({ table, bundle: captureBundle(), clock, log: logger }),
     clock,
     log: logger,
     settings: { defaultSequenceId: env.DEFAULT_SEQUENCE_ID, practiceTimeZone: env.PRACTICE_TIME_ZONE },

@@ -1,5 +1,10 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import { DynamoSequenceVersions, versionKey } from '../../functions/adapters/dynamodb/sequence-versions';
+import { dispatcherEnvSchema, parseEnv } from '../../functions/config/env';
 import type { SendRecord } from '../../functions/drip/ports';
+import { makeDispatcherHandler } from '../../functions/handlers/dispatcher';
+import { dispatcherDeps } from '../../functions/wiring/drip';
 import { dripHarness, TestClock } from '../support/drip-harness';
 
 describe('send records in DynamoDB', () => {
@@ -45,5 +50,30 @@ describe('send records in DynamoDB', () => {
       stepIndex: 1,
       nextSendAt: '2026-12-04T14:00:00.000Z',
     });
+  });
+
+  it("are stored for every bundled sequence version by the dispatcher's first run, once", async () => {
+    const clock = new TestClock(new Date('2026-12-01T15:00:00Z'));
+    const harness = await dripHarness({ clock });
+    const { deps, settings, prepare } = dispatcherDeps(parseEnv(dispatcherEnvSchema, harness.env), {
+      clock,
+      queue: { send: async () => ({ failed: [] }) },
+    });
+    const dispatcher = makeDispatcherHandler(deps, settings, prepare);
+    const versions = new DynamoSequenceVersions({ client: harness.doc as never, tableName: harness.tableName });
+    const stored = () =>
+      harness.doc.send(
+        new GetCommand({
+          TableName: harness.tableName,
+          Key: versionKey(harness.sequence.id, harness.sequence.version),
+        }),
+      );
+
+    expect((await stored()).Item).toBeUndefined();
+    await dispatcher({}, undefined as never);
+    await dispatcher({}, undefined as never);
+
+    expect((await stored()).Item).toMatchObject({ type: 'sequence-version', bundled: true });
+    expect(await versions.get(harness.sequence.id, harness.sequence.version)).toEqual(harness.sequence);
   });
 });

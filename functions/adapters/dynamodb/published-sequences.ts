@@ -3,7 +3,6 @@ import type { PublishedPointer } from '../../admin/ports';
 import type { PublishedSequenceRef, SequenceCatalog } from '../../lead/ports';
 import type { Log } from '../../observability/logger';
 import { errorFields } from '../../observability/redact';
-import type { CompiledSequence, EmailBundle } from '../../render/bundle';
 import type { Clock } from '../../shared/clock';
 import { BundledSequenceCatalog } from '../bundled-sequence-catalog';
 
@@ -34,9 +33,8 @@ export async function readPointer(
 
 export interface PublishedCatalogOptions {
   table: { client: DynamoDBDocumentClient; tableName: string };
-  bundle: EmailBundle;
-  /** Where versions are kept, so the sender can load any version a lead is pinned to. */
-  versions: { save(sequence: CompiledSequence, meta?: Record<string, unknown>): Promise<unknown> };
+  /** The versions this deploy ships (the capture bundle's refs will do). */
+  bundle: { sequences: Record<string, { version: string; timeZoneFallback: string }> };
   clock: Clock;
   log: Log;
   /** How long a container trusts what it read; a publish reaches new leads within this time. */
@@ -46,12 +44,11 @@ export interface PublishedCatalogOptions {
 /**
  * The version a new lead starts on: the one staff published in the console, or, before any
  * publish, the version this deploy bundles. The pointer is read at most once a minute per
- * container. The bundled version is stored in the table the first time a lead starts on it, so
- * leads pinned to it can still be sent their steps after a later deploy bundles another.
+ * container. (The dispatcher stores the bundled versions in the table, so leads pinned to one
+ * can still be sent their steps after a later deploy bundles another.)
  */
 export class PublishedSequenceCatalog implements SequenceCatalog {
   private readonly cache = new Map<string, { ref: PublishedSequenceRef; until: number }>();
-  private readonly stored = new Map<string, Promise<void>>();
   private readonly bundled: BundledSequenceCatalog;
 
   constructor(private readonly options: PublishedCatalogOptions) {
@@ -72,39 +69,12 @@ export class PublishedSequenceCatalog implements SequenceCatalog {
         sequenceId,
         ...errorFields(error),
       });
-      const fallback = await this.bundled.current(sequenceId);
-      await this.storeBundled(sequenceId);
-      return fallback;
+      return this.bundled.current(sequenceId);
     }
-    let ref: PublishedSequenceRef;
-    if (pointer) {
-      ref = { sequenceId, version: pointer.version, timeZoneFallback: pointer.timeZoneFallback };
-    } else {
-      ref = await this.bundled.current(sequenceId);
-      await this.storeBundled(sequenceId);
-    }
+    const ref: PublishedSequenceRef = pointer
+      ? { sequenceId, version: pointer.version, timeZoneFallback: pointer.timeZoneFallback }
+      : await this.bundled.current(sequenceId);
     this.cache.set(sequenceId, { ref, until: now + (this.options.cacheMs ?? 60_000) });
     return ref;
-  }
-
-  /** Once per container; a failure is retried by the next lead and never fails a capture. */
-  private storeBundled(sequenceId: string): Promise<void> {
-    const sequence = this.options.bundle.sequences[sequenceId];
-    if (!sequence) return Promise.resolve();
-    let pending = this.stored.get(sequenceId);
-    if (!pending) {
-      pending = this.options.versions
-        .save(sequence, { storedAt: this.options.clock.now().toISOString(), bundled: true })
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          this.stored.delete(sequenceId);
-          this.options.log.warn('Bundled sequence version not stored; retried with the next lead', {
-            sequenceId,
-            ...errorFields(error),
-          });
-        });
-      this.stored.set(sequenceId, pending);
-    }
-    return pending;
   }
 }

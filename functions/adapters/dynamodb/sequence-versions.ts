@@ -65,3 +65,15 @@ export class DynamoSequenceVersions implements SequenceVersions {
 export function versionKey(sequenceId: string, version: string) {
   return { pk: `SEQUENCE#${sequenceId}`, sk: `VERSION#${version}` };
 }
+
+/**
+ * Stores the versions a deploy bundles, once per container (the dispatcher runs every minute):
+ * leads pinned to them can still be sent their steps after a later deploy bundles others.
+ */
+export async function storeBundledVersions(
+  versions: Pick<DynamoSequenceVersions, 'save'>,
+  sequences: Iterable<CompiledSequence>,
+  at: string,
+): Promise<void> {
+  for (const sequence of sequences) await versions.save(sequence, { storedAt: at, bundled: true });
+}
