@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isNode, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type BuildProblem, displayPath, formatPath } from './problems';
 
 export interface LoadedYaml<T> {

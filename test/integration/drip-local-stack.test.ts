@@ -42,7 +42,9 @@ describe('drip engine in the local stack', () => {
     const subjects = await subjectsOf(email);
     const stepMails = subjects.slice(1);
     expect(stepMails).toHaveLength(sequence.steps.length);
-    stepMails.forEach((subject, index) => expect(stepSubjects(index)).toContain(subject));
+    stepMails.forEach((subject, index) => {
+      expect(stepSubjects(index)).toContain(subject);
+    });
     expect(result.deadLetters).toBe(0);
     const status = await (await fetch(`${stack.base}/__local/status`)).json();
     expect(status.counters.StepSent).toBeGreaterThanOrEqual(sequence.steps.length);
