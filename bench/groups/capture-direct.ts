@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type RateWindow, windowKey } from '../../functions/abuse/rate-limit';
 import { keys, leadListKeys } from '../../functions/adapters/dynamodb/keys';
-import { captureEmailItem, enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
+import { captureEmailItem, enrolmentItem, leadSearchText } from '../../functions/adapters/dynamodb/lead-repository';
 import { TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
 import { transactionToken } from '../../functions/adapters/dynamodb/transactions';
 import { consentText } from '../../functions/consent/consent-text';
@@ -23,8 +23,9 @@ export interface DirectCaptureOptions {
   sequence: { id: string; version: string };
   practiceName: string;
   /**
-   * Also make the handler's two rate-limit counter updates (per email, per client address;
-   * functions/adapters/dynamodb/rate-limiter.ts) before the transaction, as it does.
+   * Also make the handler's per-address rate-limit counter update
+   * (functions/adapters/dynamodb/rate-limiter.ts) before the transaction, as it does. The
+   * per-email limit rides on the lead write itself, so it costs no call of its own.
    */
   withRateLimitWrites: boolean;
 }
@@ -33,7 +34,7 @@ export interface DirectCaptureOptions {
  * The baseline for `capture.throughput_ratio`: the DynamoDB writes the capture path makes for
  * a new lead (functions/adapters/dynamodb/lead-repository.ts, functions/lead/capture-lead.ts),
  * issued straight from the document client with no parsing, validation, middleware, email
- * composition or SES call (and, optionally, the rate-limit counter updates the handler makes first). One TransactWriteItems (lead, submission, consent, two capture
+ * composition or SES call (and, optionally, the per-address counter update the handler makes first). One TransactWriteItems (lead, submission, consent, two capture
  * emails, enrolment; the same conditions and idempotency token), then the two UpdateItem
  * calls that mark the capture emails sent, in parallel as the handler makes them.
  */
@@ -62,10 +63,7 @@ export function directCapture(options: DirectCaptureOptions) {
     const receivedAt = new Date();
     const now = receivedAt.toISOString();
     if (options.withRateLimitWrites) {
-      await Promise.all([
-        countHit({ kind: 'email', subject: email, limit: 5, windowSeconds: 60 }, receivedAt),
-        countHit({ kind: 'ip', subject: sourceIp, limit: 20, windowSeconds: 60 }, receivedAt),
-      ]);
+      await countHit({ kind: 'ip', subject: sourceIp, limit: 20, windowSeconds: 60 }, receivedAt);
     }
     const leadId = leadIdFor(email);
     const submissionId = `${now}#${requestId}`;
@@ -138,7 +136,18 @@ export function directCapture(options: DirectCaptureOptions) {
     await doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          put({ ...keys.lead(leadId), type: 'lead', ...lead, ...leadListKeys(now, leadId) }, true),
+          put(
+            {
+              ...keys.lead(leadId),
+              type: 'lead',
+              ...lead,
+              searchText: leadSearchText(lead),
+              ...leadListKeys(now, leadId),
+              rateWindow: Math.floor(receivedAt.getTime() / 60_000) * 60_000,
+              rateCount: 1,
+            },
+            true,
+          ),
           put({ ...keys.submission(leadId, submissionId), type: 'submission', ...submission }),
           put({ ...keys.consent(leadId, submissionId), type: 'consent', ...consent }),
           ...intents.map((intent) => put(captureEmailItem(intent, dueShards))),

@@ -6,7 +6,7 @@ import { errorResponses } from '../http/error-responses';
 import { ServiceUnavailableError, TooManyRequestsError, ValidationError } from '../http/http-errors';
 import { type EventWithBody, requestBody } from '../http/request-body';
 import { type HttpResponse, htmlResponse, jsonResponse, redirectResponse } from '../http/responses';
-import { type CaptureDeps, captureLead } from '../lead/capture-lead';
+import { type CaptureDeps, type CaptureOutcome, captureLead } from '../lead/capture-lead';
 import { type FieldProblem, fieldProblems, HONEYPOT_FIELD, isHoneypotFilled, leadFormSchema } from '../lead/lead-form';
 import { errorFields } from '../observability/redact';
 import { messagePage } from './link-pages';
@@ -15,10 +15,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 export interface CaptureLimits {
   limiter: RateLimiter;
-  /** Submissions per client address per minute; 0 turns the check off. */
+  /** Submissions per client address per minute; 0 turns the check off. (Per email: in the use case.) */
   perAddressPerMinute: number;
-  /** Submissions per email address per minute. */
-  perEmailPerMinute: number;
 }
 
 export interface CaptureHandlerDeps extends CaptureDeps {
@@ -49,9 +47,10 @@ export function makeCaptureHandler(deps: CaptureHandlerDeps) {
       const parsed = leadFormSchema.safeParse(event.parsedBody);
       if (!parsed.success) throw new ValidationError(fieldProblems(parsed.error));
       // A bot that filled the honeypot gets the normal answer and leaves nothing behind, not even a counter.
-      if (!isHoneypotFilled(parsed.data)) await enforceLimits(deps.limits, event, parsed.data.email, receivedAt);
+      if (!isHoneypotFilled(parsed.data)) await enforceAddressLimit(deps.limits, event, receivedAt);
+      let outcome: CaptureOutcome;
       try {
-        await captureLead(
+        outcome = await captureLead(
           parsed.data,
           { requestId: event.requestContext?.requestId ?? randomUUID(), receivedAt },
           deps,
@@ -63,18 +62,17 @@ export function makeCaptureHandler(deps: CaptureHandlerDeps) {
           'We could not save your request just now, and nothing was stored. Please try again in a moment.',
         );
       }
+      if (outcome.kind === 'rate-limited') throw new TooManyRequestsError(outcome.retryAfterSeconds);
       // The same answer for new, returning and honeypot submissions: nothing reveals who is known.
       if (event.bodyKind === 'form') return redirectResponse(deps.thankYouUrl);
       return jsonResponse(202, { status: 'received', message: 'Thank you. We will be in touch soon.' });
     });
 }
 
-async function enforceLimits(limits: CaptureLimits, event: EventWithBody, email: string, now: Date): Promise<void> {
-  const windows: RateWindow[] = [{ kind: 'email', subject: email, limit: limits.perEmailPerMinute, windowSeconds: 60 }];
-  if (limits.perAddressPerMinute > 0) {
-    const sourceIp = event.requestContext?.http?.sourceIp ?? 'unknown';
-    windows.push(...addressWindows(event.headers, sourceIp, limits.perAddressPerMinute));
-  }
+async function enforceAddressLimit(limits: CaptureLimits, event: EventWithBody, now: Date): Promise<void> {
+  if (limits.perAddressPerMinute <= 0) return;
+  const sourceIp = event.requestContext?.http?.sourceIp ?? 'unknown';
+  const windows: RateWindow[] = addressWindows(event.headers, sourceIp, limits.perAddressPerMinute);
   const decisions = await Promise.all(windows.map((window) => limits.limiter.hit(window, now)));
   const refused = decisions.find((decision) => !decision.allowed);
   if (refused) throw new TooManyRequestsError(refused.retryAfterSeconds);

@@ -22,6 +22,8 @@ export interface CaptureSettings {
   consentMode: ConsentMode;
   practiceName: string;
   practiceTimeZone: string;
+  /** Submissions per person (email address) per minute; more are refused with 429. */
+  perEmailPerMinute: number;
   /** How long the capture path's own send attempt has before the drip engine retries it. */
   captureEmailRetryAfterMs: number;
 }
@@ -41,7 +43,12 @@ export interface CaptureRequest {
   receivedAt: Date;
 }
 
-export type CaptureOutcome = { kind: 'accepted'; leadId: string; isNewLead: boolean } | { kind: 'discarded' };
+export type CaptureOutcome =
+  | { kind: 'accepted'; leadId: string; isNewLead: boolean }
+  | { kind: 'discarded' }
+  | { kind: 'rate-limited'; retryAfterSeconds: number };
+
+const RATE_WINDOW_MS = 60_000;
 
 /**
  * A visitor asked for a consultation. Store who they are, what they agreed to and where they
@@ -112,7 +119,8 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
 
   const optIn =
     settings.consentMode === 'double' ? issueOptInToken(leadId, submissionId, request.receivedAt) : undefined;
-  const { isNewLead } = await deps.leads.recordSubmission({
+  const windowStart = Math.floor(request.receivedAt.getTime() / RATE_WINDOW_MS) * RATE_WINDOW_MS;
+  const recorded = await deps.leads.recordSubmission({
     lead,
     submission,
     consent,
@@ -120,7 +128,14 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
     emails,
     optIn: optIn?.record,
     requestToken: request.requestId,
+    rateLimit: { limit: settings.perEmailPerMinute, windowStart, windowMs: RATE_WINDOW_MS },
   });
+  if (recorded.rateLimited) {
+    deps.log.info('Submission refused: too many for this lead in a minute', { leadId, requestId: request.requestId });
+    const retryAfterMs = windowStart + RATE_WINDOW_MS - request.receivedAt.getTime();
+    return { kind: 'rate-limited', retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+  }
+  const { isNewLead } = recorded;
   deps.log.info('Lead captured', { leadId, isNewLead, requestId: request.requestId });
 
   await deliverCaptureEmails(

@@ -13,14 +13,21 @@ export interface SubmissionWrite {
   optIn?: OptInRecord;
   /** Idempotency token for the storage call (the request id). */
   requestToken: string;
+  /**
+   * Per-email limit, checked in the same write as the lead: at most `limit` submissions in the
+   * fixed window starting at `windowStart` (epoch ms) of `windowMs`.
+   */
+  rateLimit?: { limit: number; windowStart: number; windowMs: number };
 }
+
+export type RecordedSubmission = { isNewLead: boolean; rateLimited?: false } | { rateLimited: true };
 
 export interface LeadRepository {
   /**
    * Stores the submission, its consent record and the capture emails; creates the lead and
    * its enrolment on first contact, updates the lead after that. All or nothing.
    */
-  recordSubmission(write: SubmissionWrite): Promise<{ isNewLead: boolean }>;
+  recordSubmission(write: SubmissionWrite): Promise<RecordedSubmission>;
   markCaptureEmailSent(intent: CaptureEmailIntent, messageId: string, sentAt: string): Promise<void>;
   markCaptureEmailUnsent(intent: CaptureEmailIntent, reason: string): Promise<void>;
 }

@@ -19,7 +19,6 @@ export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): Capture
     limits: {
       limiter: new DynamoRateLimiter(table),
       perAddressPerMinute: env.RATE_LIMIT_PER_ADDRESS,
-      perEmailPerMinute: env.RATE_LIMIT_PER_EMAIL,
     },
     siteUrl: env.SITE_URL,
     // New leads start on the version published in the console (or the bundled one before any publish).
@@ -33,6 +32,7 @@ export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): Capture
       consentMode: env.CONSENT_MODE,
       practiceName: practice.name,
       practiceTimeZone: practice.timeZone,
+      perEmailPerMinute: env.RATE_LIMIT_PER_EMAIL,
       captureEmailRetryAfterMs: 10 * 60 * 1000,
     },
     thankYouUrl: new URL('/thank-you/', env.SITE_URL).toString(),

@@ -9,7 +9,7 @@ import {
 import type { OptInStore } from '../../consent/confirm-opt-in';
 import type { OptInRecord } from '../../consent/opt-in-token';
 import type { CaptureEmailIntent, Enrolment, Lead } from '../../lead/lead';
-import type { LeadRepository, SubmissionWrite } from '../../lead/ports';
+import type { LeadRepository, RecordedSubmission, SubmissionWrite } from '../../lead/ports';
 import { dueShard, keys, leadListKeys } from './keys';
 import { TTL_ATTRIBUTE } from './table-schema';
 import { cancellationCodes, isConditionFailure, transactionToken, withConflictRetry } from './transactions';
@@ -64,7 +64,7 @@ export function optInItem(record: OptInRecord): Record<string, unknown> {
 export class DynamoLeadRepository implements LeadRepository, OptInStore {
   constructor(private readonly table: TableOptions) {}
 
-  async recordSubmission(write: SubmissionWrite): Promise<{ isNewLead: boolean }> {
+  async recordSubmission(write: SubmissionWrite): Promise<RecordedSubmission> {
     return withConflictRetry(async () => {
       try {
         await this.writeNewLead(write);
@@ -72,8 +72,7 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
       } catch (error) {
         if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
       }
-      await this.writeReturningLead(write);
-      return { isNewLead: false };
+      return this.writeReturningLead(write);
     });
   }
 
@@ -87,6 +86,7 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
           ...lead,
           searchText: leadSearchText(lead),
           ...leadListKeys(lead.createdAt, lead.leadId),
+          ...(write.rateLimit ? { rateWindow: write.rateLimit.windowStart, rateCount: 1 } : {}),
         },
         true,
       ),
@@ -101,26 +101,57 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
     );
   }
 
-  private async writeReturningLead(write: SubmissionWrite): Promise<void> {
-    const { lead, enrolment } = write;
-    const update = returningLeadUpdate(lead);
-    await this.table.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
+  /**
+   * The per-email limit is checked on the lead item itself, in the same transaction, so it costs
+   * no extra call: the count goes up within the current window, or restarts in a new one.
+   */
+  private async writeReturningLead(write: SubmissionWrite): Promise<RecordedSubmission> {
+    const { lead, enrolment, rateLimit } = write;
+    const attempts = rateLimit
+      ? [
           {
-            Update: {
-              TableName: this.table.tableName,
-              Key: keys.lead(lead.leadId),
-              ConditionExpression: 'attribute_exists(pk)',
-              ...update,
-            },
+            phase: 'returning-same-window',
+            condition: 'attribute_exists(pk) AND rateWindow = :window AND rateCount < :limit',
+            rate: 'rateCount = rateCount + :one',
+            values: { ':window': rateLimit.windowStart, ':limit': rateLimit.limit },
           },
-          ...this.historyPuts(write),
-        ],
-        ClientRequestToken: transactionToken('returning', write.requestToken),
-      }),
-    );
-    if (enrolment) await this.ensureEnrolment(enrolment);
+          {
+            phase: 'returning-new-window',
+            condition: 'attribute_exists(pk) AND (attribute_not_exists(rateWindow) OR rateWindow <> :window)',
+            rate: 'rateWindow = :window, rateCount = :one',
+            values: { ':window': rateLimit.windowStart },
+          },
+        ]
+      : [{ phase: 'returning', condition: 'attribute_exists(pk)', rate: '', values: {} }];
+    for (const attempt of attempts) {
+      const update = returningLeadUpdate(lead, attempt.rate);
+      try {
+        await this.table.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.table.tableName,
+                  Key: keys.lead(lead.leadId),
+                  ConditionExpression: attempt.condition,
+                  ...update,
+                  ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...attempt.values },
+                },
+              },
+              ...this.historyPuts(write),
+            ],
+            ClientRequestToken: transactionToken(attempt.phase, write.requestToken),
+          }),
+        );
+        if (enrolment) await this.ensureEnrolment(enrolment);
+        return { isNewLead: false };
+      } catch (error) {
+        if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
+      }
+    }
+    if (!rateLimit) throw new Error('The lead disappeared while its submission was stored');
+    // Same window, limit reached (or the lead was erased a moment ago: refusing is harmless).
+    return { rateLimited: true };
   }
 
   /** A returning lead keeps the one enrolment it has, whatever its status; it gets one only if it has none. */
@@ -261,7 +292,7 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
 }
 
 /** The latest submission describes the person now; fields left empty keep what we had. */
-function returningLeadUpdate(lead: Lead) {
+function returningLeadUpdate(lead: Lead, rateAssignment: string) {
   const set: Record<string, unknown> = {
     firstName: lead.firstName,
     lastName: lead.lastName,
@@ -282,7 +313,7 @@ function returningLeadUpdate(lead: Lead) {
     return `#f${index} = :v${index}`;
   });
   return {
-    UpdateExpression: `SET ${assignments.join(', ')} ADD submissionCount :one`,
+    UpdateExpression: `SET ${[...assignments, ...(rateAssignment ? [rateAssignment] : [])].join(', ')} ADD submissionCount :one`,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
