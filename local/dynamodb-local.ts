@@ -25,6 +25,8 @@ export function assertJavaAvailable(): void {
 export interface RunningDynamoDb {
   endpoint: string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or a power cut would: for restart tests. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -52,13 +54,8 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   await waitUntilListening(endpoint, child, () => output);
   return {
     endpoint,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-      }),
+    stop: () => terminate(child, 'SIGTERM'),
+    kill: () => terminate(child, 'SIGKILL'),
   };
 }
 
@@ -78,4 +75,13 @@ async function waitUntilListening(endpoint: string, child: ChildProcess, output:
   }
   child.kill('SIGKILL');
   throw new Error(`DynamoDB Local did not start within 30 s:\n${output().slice(-2000)}`);
+}
+
+function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+  });
 }

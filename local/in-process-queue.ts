@@ -23,6 +23,7 @@ export class InProcessQueue implements WorkQueue {
   private sequence = 0;
   private idleWaiters: (() => void)[] = [];
   private handler: SqsHandler | undefined;
+  private abandoned = false;
 
   constructor(private readonly options: { maxReceives: number; retryDelayMs: number; concurrency: number }) {}
 
@@ -33,6 +34,7 @@ export class InProcessQueue implements WorkQueue {
   }
 
   async send(messages: WorkMessage[]): Promise<{ failed: WorkMessage[] }> {
+    if (this.abandoned) return { failed: messages };
     for (const message of messages) {
       this.pending.push({ id: `local-${++this.sequence}`, body: JSON.stringify(message), receives: 0 });
     }
@@ -42,6 +44,16 @@ export class InProcessQueue implements WorkQueue {
 
   get depth(): number {
     return this.pending.length + this.inFlight + this.scheduled;
+  }
+
+  /** Drops everything still queued and stops taking work, as a crashed process would. */
+  abandon(): void {
+    this.pending.length = 0;
+    this.handler = undefined;
+    this.abandoned = true;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** Resolves once nothing is queued, running or waiting for a retry. */
@@ -82,6 +94,7 @@ export class InProcessQueue implements WorkQueue {
     this.scheduled++;
     setTimeout(() => {
       this.scheduled--;
+      if (this.abandoned) return;
       this.pending.push(delivery);
       this.pump();
       this.notifyIfIdle();

@@ -54,6 +54,11 @@ export interface LocalStack {
   /** Who can sign in to the console locally (POST /admin/api/login). */
   consoleUsers: LocalConsoleUser[];
   stop(): Promise<void>;
+  /**
+   * Stops abruptly, as a crash would: DynamoDB Local is killed, open connections are cut, and
+   * work queued in memory is dropped. What was stored on disk is all that survives.
+   */
+  crash(): Promise<void>;
 }
 
 /** The whole pipeline on one machine: DynamoDB Local, local SES, and the handlers behind a local gateway. */
@@ -129,10 +134,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     await listen(gateway, options.port);
     stoppers.push(() => close(gateway));
+    let stopTimer: (() => void) | undefined;
     if (options.dispatchIntervalMs) {
-      const stopTimer = drip.startTimer(options.dispatchIntervalMs);
+      stopTimer = drip.startTimer(options.dispatchIntervalMs);
       stoppers.push(async () => {
-        stopTimer();
+        stopTimer?.();
         await drip.queue.drain();
       });
     }
@@ -153,6 +159,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       webhookKey,
       consoleUsers,
       stop: () => stopAll(stoppers),
+      crash: async () => {
+        stopTimer?.();
+        drip.queue.abandon();
+        await dynamo?.kill();
+        gateway.closeAllConnections();
+        await new Promise<void>((resolve) => gateway.close(() => resolve()));
+        await ses?.stop();
+      },
     };
   } catch (error) {
     await stopAll(stoppers);
