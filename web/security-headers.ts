@@ -6,6 +6,12 @@ export interface SecurityHeaderOptions {
   apiOrigin?: string;
   /** Origin of the CSS and JS when a page is served from elsewhere (the API's error page). */
   assetOrigin?: string;
+  /**
+   * The marketing console in Cognito mode: the Hosted UI's origin, whose `/oauth2/token` the
+   * console calls from the browser to finish the PKCE sign-in (the sign-in page itself is a
+   * top-level navigation and needs nothing here).
+   */
+  authOrigin?: string;
 }
 
 /** Only a bare origin may go into the policy, so a config value cannot add directives. */
@@ -21,16 +27,19 @@ function origin(value: string | undefined): string[] {
 /**
  * The page has no inline script or style, so the policy can stay at 'self': an injected
  * `<script>` or `style=` attribute is refused by the browser even if escaping ever failed.
+ * The console's email preview needs nothing more: it is a sandboxed `srcdoc` frame (not
+ * fetched, so `frame-src` does not apply), and it applies the email's styles through the CSSOM.
  */
 export function makeSecurityHeaders(options: SecurityHeaderOptions = {}): Record<string, string> {
   const api = origin(options.apiOrigin);
   const assets = origin(options.assetOrigin);
+  const auth = origin(options.authOrigin);
   const csp = [
     "default-src 'self'",
     ["script-src 'self'", ...assets].join(' '),
     ["style-src 'self'", ...assets].join(' '),
     ["img-src 'self'", ...assets].join(' '),
-    ["connect-src 'self'", ...api].join(' '),
+    ["connect-src 'self'", ...api, ...auth].join(' '),
     ["form-action 'self'", ...api].join(' '),
     "frame-ancestors 'none'",
     "base-uri 'none'",

@@ -17,6 +17,11 @@ export const GROUPS: Record<string, GroupEntry> = {
     description: 'dispatcher time for 1,000 due steps with and without 100,000 not-due enrolments',
     load: async () => (await import('./dispatch')).dispatchGroup,
   },
+  load: {
+    description:
+      'POST /leads through the local gateway at a fixed rate for 60 s (autocannon): errors, latency, lost leads',
+    load: async () => (await import('./load')).loadGroup,
+  },
   send: {
     description: "sender pacing against the local SES account's MaxSendRate over 30 s",
     load: async () => (await import('./send')).sendGroup,

@@ -1,0 +1,232 @@
+import type { PageFactory } from '../app';
+import { h, replace, uid } from '../dom';
+import { timeElement } from '../format';
+import type { SequenceListItem, SimulatedSend } from '../types';
+import { busy, errorRegion, field, input, pageHeading, scrollTable, select, stackOnPhones, statusRegion } from '../ui';
+import { browserTimeZone, nowInZone, timeZones, zonedToUtc } from '../zoned-time';
+
+export const simulatorPage: PageFactory = ({ ctx, query }) => {
+  const status = statusRegion();
+  const errors = errorRegion();
+  const results = h('div', { class: 'results' });
+
+  const sequence = select([], { name: 'sequenceId' });
+  const version = select([], { name: 'version' });
+  const zone = browserTimeZone();
+  const timeZone = select(
+    timeZones().map((value) => ({ value, label: value.replace(/_/g, ' ') })),
+    { name: 'timeZone', value: zone },
+  );
+  const start = input({ type: 'datetime-local', name: 'start', value: nowInZone(zone), step: 60 });
+  const leadId = input({
+    name: 'leadId',
+    maxlength: 64,
+    value: query.get('leadId') ?? '',
+    autocomplete: 'off',
+    spellcheck: 'false',
+  });
+
+  const who = query.get('leadId') ? 'lead' : 'sample';
+  const radio = (value: string, label: string) => {
+    const id = uid(`who-${value}`);
+    const control = h('input', { type: 'radio', name: 'who', id, value, checked: value === who });
+    control.addEventListener('change', toggle);
+    return h('div', { class: 'choice' }, control, h('label', { for: id }, label));
+  };
+  const sampleFields = h(
+    'div',
+    { class: 'form-grid' },
+    field(timeZone, { label: 'Lead’s time zone' }),
+    field(start, { label: 'Signs up at', hint: 'Local time in the lead’s zone.' }),
+  );
+  const leadFields = h(
+    'div',
+    null,
+    field(leadId, {
+      label: 'Lead id',
+      hint: 'From the address of a lead’s timeline page. The lead’s own time zone is used.',
+    }),
+  );
+  const submit = h('button', { type: 'submit', class: 'button' }, 'Simulate');
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    h('div', { class: 'form-grid' }, field(sequence, { label: 'Sequence' }), field(version, { label: 'Version' })),
+    h(
+      'fieldset',
+      { class: 'field group' },
+      h('legend', null, 'Lead'),
+      h(
+        'div',
+        { class: 'choices choices--inline' },
+        radio('sample', 'A sample lead'),
+        radio('lead', 'An existing lead'),
+      ),
+      sampleFields,
+      leadFields,
+    ),
+    errors.element,
+    submit,
+  );
+
+  function selectedWho(): string {
+    return form.querySelector<HTMLInputElement>('input[name="who"]:checked')?.value ?? 'sample';
+  }
+
+  function toggle(): void {
+    const lead = selectedWho() === 'lead';
+    sampleFields.hidden = lead;
+    leadFields.hidden = !lead;
+  }
+
+  async function loadVersions(): Promise<void> {
+    const id = sequence.value;
+    if (!id) return;
+    version.disabled = true;
+    try {
+      const detail = await ctx.api.sequence(id);
+      const choices = [
+        ...[...detail.versions].reverse().map((v) => ({
+          value: v.version,
+          label: `Version ${v.version}${v.version === detail.published.version ? ' (published)' : ''}`,
+        })),
+        ...(detail.draft ? [{ value: 'draft', label: 'Draft (not published)' }] : []),
+      ];
+      if (!choices.some((choice) => choice.value === detail.published.version)) {
+        choices.unshift({ value: detail.published.version, label: `Version ${detail.published.version} (published)` });
+      }
+      replace(
+        version,
+        choices.map((choice) => h('option', { value: choice.value }, choice.label)),
+      );
+      version.value = query.get('version') ?? detail.published.version;
+      if (!version.value) version.value = detail.published.version;
+    } catch (error) {
+      errors.show(error, 'The versions could not be loaded.');
+    } finally {
+      version.disabled = false;
+    }
+  }
+
+  function render(sends: SimulatedSend[]): void {
+    if (sends.length === 0) {
+      replace(results, h('p', null, 'No emails would be sent.'));
+      return;
+    }
+    const table = h(
+      'table',
+      { class: 'table' },
+      h('caption', null, `${sends.length} email${sends.length === 1 ? '' : 's'} would be sent`),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ['#', 'Step', 'Subject', 'Local date and time', 'Time zone', 'In your time'].map((text) =>
+            h('th', { scope: 'col' }, text),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        sends.map((send, index) =>
+          h(
+            'tr',
+            null,
+            h('td', null, String(index + 1)),
+            h('th', { scope: 'row' }, send.stepId),
+            h('td', null, send.subject),
+            h('td', { class: 'nowrap' }, send.localTime),
+            h('td', null, send.timeZone),
+            h('td', null, timeElement(send.sendAt)),
+          ),
+        ),
+      ),
+    );
+    replace(results, scrollTable('Simulated sends', stackOnPhones(table)));
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    errors.clear();
+    const lead = selectedWho() === 'lead';
+    if (!sequence.value || !version.value) {
+      errors.showText('Choose a sequence and a version.');
+      sequence.focus();
+      return;
+    }
+    if (lead && !leadId.value.trim()) {
+      errors.showText('Enter the lead’s id.');
+      leadId.focus();
+      return;
+    }
+    if (!lead && !start.value) {
+      errors.showText('Enter when the sample lead signs up.');
+      start.focus();
+      return;
+    }
+    const body = lead
+      ? { sequenceId: sequence.value, version: version.value, leadId: leadId.value.trim() }
+      : {
+          sequenceId: sequence.value,
+          version: version.value,
+          timeZone: timeZone.value,
+          start: zonedToUtc(start.value, timeZone.value),
+        };
+    await busy(
+      submit,
+      async () => {
+        status.set('Simulating…');
+        try {
+          const sends = await ctx.api.simulate(body);
+          render(sends);
+          status.set(`${sends.length} email${sends.length === 1 ? '' : 's'} would be sent.`);
+        } catch (error) {
+          status.set('');
+          errors.show(error, 'The journey could not be simulated.');
+        }
+      },
+      results,
+    );
+  });
+
+  sequence.addEventListener('change', () => void loadVersions());
+  toggle();
+  ctx.api
+    .sequences()
+    .then(async (items: SequenceListItem[]) => {
+      replace(
+        sequence,
+        items.map((item) => h('option', { value: item.sequenceId }, item.name)),
+      );
+      const wanted = query.get('sequenceId');
+      if (wanted && items.some((item) => item.sequenceId === wanted)) sequence.value = wanted;
+      await loadVersions();
+      status.set('Ready.');
+    })
+    .catch((error) => errors.show(error, 'Sequences could not be loaded.'));
+
+  return {
+    title: 'Journey simulator',
+    element: h(
+      'div',
+      null,
+      pageHeading('Journey simulator'),
+      h(
+        'p',
+        null,
+        'Every future email for one lead, with its exact local date and time after delays, send windows, closed days and daylight-saving changes.',
+      ),
+      form,
+      h(
+        'section',
+        { 'aria-labelledby': 'sends-title' },
+        h('h2', { id: 'sends-title' }, 'Sends'),
+        status.element,
+        results,
+      ),
+    ),
+  };
+};
