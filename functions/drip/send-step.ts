@@ -184,7 +184,9 @@ async function finish(
     finishedAt,
     ...(outcome.status === 'sent' ? {} : { reason: outcome.reason }),
   };
-  await deps.store.finishStep(final, enrolment, advance);
+  // After a send, recording it matters most: a failure here would leave the claim open and the
+  // step reported as interrupted although the email went out, so try a few times first.
+  await withRetries(() => deps.store.finishStep(final, enrolment, advance), 3);
   if (outcome.status === 'sent') {
     deps.counters.add('StepSent');
     await deps.stats
@@ -211,4 +213,15 @@ export function advanceAfter(sequence: CompiledSequence, enrolment: Enrolment, a
   if (!next) return { kind: 'complete', at: after.toISOString() };
   const due = nextSendTime({ after, delay: next.delay, window: sequence.sendWindow, timeZone: enrolment.timeZone });
   return { kind: 'next', stepIndex: nextIndex, nextSendAt: due.toISOString() };
+}
+
+async function withRetries<T>(attempt: () => Promise<T>, attempts: number): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tries >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** tries));
+    }
+  }
 }

@@ -60,8 +60,8 @@ export async function dripHarness(options: { clock: Clock; shards?: number; extr
   const sequence = Object.values(bundledEmails().sequences)[0]!;
 
   /** One dispatcher with its own queue feeding one sender, as one Lambda of each would be. */
-  const worker = (overrides: Overrides & { mailer: Mailer }) => {
-    const queue = new InProcessQueue({ maxReceives: 50, retryDelayMs: 5, concurrency: 4 });
+  const worker = (overrides: Overrides & { mailer: Mailer; maxReceives?: number }) => {
+    const queue = new InProcessQueue({ maxReceives: overrides.maxReceives ?? 50, retryDelayMs: 5, concurrency: 4 });
     const counters = memoryCounters();
     const sender = makeSenderHandler(
       senderDeps(parseEnv(senderEnvSchema, env), {

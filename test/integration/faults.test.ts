@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import { jsonPost, lambdaContext } from '../support/api-event';
+import { captureHarness, validLead } from '../support/capture-harness';
+import { dripHarness, TestClock } from '../support/drip-harness';
+import { dynamoFaults, throttled, timedOut } from '../support/fault-injection';
+import { allItems, uniqueEmail } from '../support/services';
+
+jest.setTimeout(60_000);
+
+const start = new Date('2026-12-01T15:00:00Z'); // a Tuesday, inside the send window in New York
+
+describe('capture path with DynamoDB failing', () => {
+  it.each([
+    ['throttled', throttled],
+    ['timing out', timedOut],
+  ])('answers 503 with Retry-After and stores nothing when the lead write is %s', async (_label, fault) => {
+    const harness = await captureHarness();
+    const faults = dynamoFaults();
+    faults.fail(TransactWriteCommand, fault);
+    let response: Awaited<ReturnType<typeof harness.handler>>;
+    try {
+      response = await harness.handler(jsonPost('/leads', validLead(uniqueEmail())), lambdaContext);
+    } finally {
+      faults.restore();
+    }
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers!['retry-after']).toBe('10');
+    expect(JSON.parse(response.body!).message).toMatch(/nothing was stored/);
+    expect(await allItems(harness.doc, harness.tableName)).toEqual([]);
+  });
+});
+
+describe('sender with SES or DynamoDB failing', () => {
+  const sesFault = (error: () => Error) => {
+    const ses = mockClient(SESv2Client);
+    let calls = 0;
+    let failing = true;
+    ses.on(SendEmailCommand).callsFake(async () => {
+      calls++;
+      if (failing) throw error();
+      return { MessageId: randomUUID() };
+    });
+    return {
+      calls: () => calls,
+      recover: () => {
+        failing = false;
+      },
+      restore: () => ses.restore(),
+    };
+  };
+
+  async function oneDueStep(clock: TestClock, maxReceives = 5) {
+    const harness = await dripHarness({ clock });
+    const leadId = await harness.seedLead(uniqueEmail('fault'), clock.now());
+    const store = new DynamoDripStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
+    const worker = harness.worker({ mailer: undefined as never, maxReceives });
+    worker.attach();
+    const stepId = harness.sequence.steps[0]!.id;
+    return {
+      harness,
+      leadId,
+      store,
+      worker,
+      stepId,
+      record: () => store.getSendRecord(leadId, harness.sequence.id, stepId),
+    };
+  }
+
+  it('keeps a step whose SES calls answer 5xx, dead-letters the message visibly, and sends it once when SES recovers', async () => {
+    const clock = new TestClock(start);
+    const ses = sesFault(() =>
+      Object.assign(new Error('Internal failure'), { name: 'InternalFailure', $fault: 'server' }),
+    );
+    try {
+      const { worker, record, store, leadId, harness } = await oneDueStep(clock, 2);
+      await worker.dispatch();
+      await worker.queue.drain();
+
+      expect(worker.queue.deadLetters).toHaveLength(1);
+      expect(await record()).toBeUndefined(); // the claim was given back: nothing was sent
+      expect((await store.getEnrolment(leadId, harness.sequence.id))?.stepIndex).toBe(0);
+
+      ses.recover();
+      clock.advance(41 * 60 * 1000); // past the dispatcher's lease
+      await worker.dispatch();
+      await worker.queue.drain();
+
+      expect(await record()).toMatchObject({ status: 'sent' });
+      expect(ses.calls() - 1).toBeGreaterThan(0);
+    } finally {
+      ses.restore();
+    }
+  });
+
+  it('records a step as failed, and never retries it, when SES times out (it may have sent it)', async () => {
+    const clock = new TestClock(start);
+    const ses = sesFault(timedOut);
+    try {
+      const { worker, record, store, leadId, harness } = await oneDueStep(clock);
+      await worker.dispatch();
+      await worker.queue.drain();
+
+      expect(ses.calls()).toBe(1);
+      expect(await record()).toMatchObject({ status: 'failed', reason: 'unknown: TimeoutError' });
+      expect(worker.counters.totals.StepFailed).toBe(1);
+      expect((await store.getEnrolment(leadId, harness.sequence.id))?.stepIndex).toBe(1);
+    } finally {
+      ses.restore();
+    }
+  });
+
+  it('records a sent step as sent when DynamoDB throttles the first attempt to finish it, sending it once', async () => {
+    const clock = new TestClock(start);
+    const ses = sesFault(() => new Error('unused'));
+    ses.recover();
+    const faults = dynamoFaults();
+    try {
+      const { worker, record } = await oneDueStep(clock);
+      const failures = faults.fail(TransactWriteCommand, throttled, 1);
+      await worker.dispatch();
+      await worker.queue.drain();
+
+      expect(failures.count()).toBe(1);
+      expect(ses.calls()).toBe(1);
+      expect(await record()).toMatchObject({ status: 'sent' });
+    } finally {
+      faults.restore();
+      ses.restore();
+    }
+  });
+
+  it('retries a message whose reads are throttled, and still sends the step once', async () => {
+    const clock = new TestClock(start);
+    const ses = sesFault(() => new Error('unused'));
+    ses.recover();
+    const faults = dynamoFaults();
+    try {
+      const { worker, record } = await oneDueStep(clock);
+      const failures = faults.fail(GetCommand, throttled, 2);
+      await worker.dispatch();
+      await worker.queue.drain();
+
+      expect(failures.count()).toBe(2);
+      expect(ses.calls()).toBe(1);
+      expect(await record()).toMatchObject({ status: 'sent' });
+      expect(worker.queue.deadLetters).toEqual([]);
+    } finally {
+      faults.restore();
+      ses.restore();
+    }
+  });
+});
