@@ -26,4 +26,8 @@ export const GROUPS: Record<string, GroupEntry> = {
     description: "sender pacing against the local SES account's MaxSendRate over 30 s",
     load: async () => (await import('./send')).sendGroup,
   },
+  proof: {
+    description: 'issue 6 figures: fuzzed public endpoints, rate limit, SES throttling, log privacy, npm audit',
+    load: async () => (await import('./proof')).proofGroup,
+  },
 };

@@ -6,6 +6,7 @@ import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
 import { suppressionHashFor } from '../../functions/lead/email-address';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { countingMailer, dripHarness, TestClock } from '../support/drip-harness';
+import { throttledSend } from '../support/drip-scenarios';
 import { allItems } from '../support/services';
 
 jest.setTimeout(180_000);
@@ -54,44 +55,11 @@ describe('drip engine under concurrency and faults (DynamoDB Local)', () => {
   });
 
   it('eventually sends every step once when 30% of SES calls are throttled', async () => {
-    const clock = new TestClock(start);
-    const harness = await dripHarness({ clock });
-    await seedMany(harness.seedLead, 200, 'throttled');
-    const ses = mockClient(SESv2Client);
-    let calls = 0;
-    let throttled = 0;
-    ses.on(SendEmailCommand).callsFake(async () => {
-      calls++;
-      if (Math.random() < 0.3) {
-        throttled++;
-        throw Object.assign(new Error('Maximum sending rate exceeded.'), {
-          name: 'TooManyRequestsException',
-          $fault: 'client',
-        });
-      }
-      return { MessageId: randomUUID() };
-    });
-    try {
-      const worker = harness.worker({ mailer: undefined as never });
-      worker.attach();
-      for (let tick = 0; tick < 20; tick++) {
-        await worker.dispatch();
-        await worker.queue.drain();
-        const waiting = (await allItems(harness.doc, harness.tableName)).filter(
-          (item) => item.type === 'enrolment' && item.stepIndex === 0,
-        );
-        if (waiting.length === 0) break;
-        // Steps whose retries ran out come back once their lease expires.
-        clock.advance(16 * 60 * 1000);
-      }
-      const records = (await allItems(harness.doc, harness.tableName)).filter((item) => item.type === 'send');
-      expect(throttled).toBeGreaterThan(20);
-      expect(records).toHaveLength(200);
-      expect(records.every((record) => record.status === 'sent')).toBe(true);
-      expect(calls - throttled).toBe(200);
-    } finally {
-      ses.restore();
-    }
+    const run = await throttledSend(200, 0.3);
+
+    expect(run.throttled).toBeGreaterThan(20);
+    expect(run).toMatchObject({ sentOnce: 200, duplicates: 0, unsent: 0 });
+    expect(run.sesCalls - run.throttled).toBe(200);
   });
 
   it('records a step as failed, never sends it twice, when its sender stopped after claiming it', async () => {

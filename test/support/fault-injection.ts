@@ -39,7 +39,9 @@ export function dynamoFaults() {
   const forward = (Command: DocCommand, input: unknown, client: unknown) =>
     realSend.call(client, new (Command as unknown as AnyCommand)(input));
   const passThrough = (Command: DocCommand) =>
-    mock.on(Command as never).callsFake((input: unknown, getClient: () => unknown) => forward(Command, input, getClient()));
+    mock
+      .on(Command as never)
+      .callsFake((input: unknown, getClient: () => unknown) => forward(Command, input, getClient()));
   for (const Command of COMMANDS) passThrough(Command);
   return {
     mock,

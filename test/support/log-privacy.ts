@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { personalDataIn } from './personal-data';
 
 /**
  * Runs around every test file (setupFilesAfterEnv): everything the code under test writes to
@@ -7,13 +8,6 @@ import { basename, join } from 'node:path';
  * kept in test-results/logs/ for debugging, and scanned. A file whose logs contain an email
  * address, a phone number, a test lead's name, an unsubscribe or opt-in token fails.
  */
-const PATTERNS: [string, RegExp][] = [
-  ['an email address', /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/],
-  ['a phone number', /\+\d{8,15}\b|\(\d{3}\)\s?\d{3}-\d{4}/],
-  ['a test lead name', /\b(Dana|Dani|Whitfield|Zebulonia|Quaxworth|Morgan|Robin)\b/],
-  ['an unsubscribe token or link', /u1\.[\w-]{10,}\.[\w-]{20,}|\/u\/u1\./],
-  ['an opt-in link', /\/confirm\/[\w-]{20,}/],
-];
 
 const captured: string[] = [];
 const streams = [process.stdout, process.stderr];
@@ -41,11 +35,7 @@ afterAll(() => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${file}.log`), text);
   }
-  const leaks = text
-    .split('\n')
-    .flatMap((line) =>
-      PATTERNS.filter(([, pattern]) => pattern.test(line)).map(([what]) => `${what} in: ${line.slice(0, 200)}`),
-    );
+  const leaks = personalDataIn(text);
   if (leaks.length > 0) {
     throw new Error(`Personal data or a secret link reached the logs of ${file}:\n${leaks.slice(0, 5).join('\n')}`);
   }
