@@ -69,6 +69,42 @@ export interface DeployConfig {
   };
   readonly unsubscribe: FunctionSize;
   readonly booked: FunctionSize;
+  /** Sign-in to the marketing console (`/console/`): a Cognito user pool and its Hosted UI (issue 5). */
+  readonly console: {
+    /**
+     * The Hosted UI lives at `https://<domainPrefix>.auth.<region>.amazoncognito.com`. The prefix must
+     * be unique in the region across all AWS accounts: lower-case letters, digits and hyphens, without
+     * "aws", "amazon" or "cognito".
+     */
+    readonly domainPrefix: string;
+    /**
+     * How long one sign-in lasts (access and ID token validity, 5 minutes to 1 day). The console does
+     * not refresh tokens, and API Gateway accepts a token until it expires even after the user is
+     * disabled or signed out: this is also how long a removed staff member keeps access at most.
+     */
+    readonly sessionLength: Duration;
+  };
+  /**
+   * The admin API behind the console: one function for every `/admin/api` route. It compiles MJML
+   * drafts, so it needs more memory than the public functions; its timeout stays under the 30 s
+   * API Gateway gives an integration.
+   */
+  readonly admin: FunctionSize & {
+    /** Share of the send rate the first emails of an import may use; the rest stays free for the drip. */
+    readonly importSendShare: number;
+    /** Rows one import request may carry; the console sends 1000 at a time. */
+    readonly importMaxRows: number;
+  };
+  /**
+   * The daily check of the clinical sign-off of every published sequence, which feeds the
+   * `ReviewExpired` and `ReviewMissing` alarms.
+   */
+  readonly reviewCheck: FunctionSize & {
+    /** Hour of the day (0-23, in the practice's time zone) the check runs: an alarm greets the morning. */
+    readonly hour: number;
+    /** Retries of a run EventBridge Scheduler could not deliver, then its dead-letter queue. */
+    readonly scheduleRetry: { readonly attempts: number; readonly maxEventAge: Duration };
+  };
   readonly observability: {
     readonly logRetention: RetentionDays;
     /** X-Ray active tracing on every function; off by default (cost, and logs already carry ids). */
@@ -123,6 +159,24 @@ export interface DeployConfig {
   };
 }
 
+/**
+ * A Hosted UI prefix from the practice's name ("Tampa Bay Plastic Surgery" → "tampa-bay-plastic-surgery-console"):
+ * readable in the sign-in address, and distinct between practices deploying this code.
+ */
+export function hostedUiPrefix(practiceName: string): string {
+  const slug = practiceName
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/aws|amazon|cognito/g, '')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 54)
+    .replace(/-$/, '');
+  return `${slug || 'clinic'}-console`;
+}
+
 /** A WAF rate-based rule: more than `limit` requests from one IP within `window` are answered 429. */
 export interface RateLimit {
   /** At least 10 (WAF's minimum). */
@@ -171,6 +225,25 @@ export const deployConfig: DeployConfig = {
   sesEvents: { memorySize: 256, timeout: Duration.seconds(30), retryAttempts: 2, maxEventAge: Duration.hours(6) },
   unsubscribe: { memorySize: 256, timeout: Duration.seconds(10) },
   booked: { memorySize: 256, timeout: Duration.seconds(10) },
+  console: {
+    domainPrefix: hostedUiPrefix(clinicConfig.practice.name),
+    // The AWS default. Raise it (up to a day) if staff are signed out mid-edit too often.
+    sessionLength: Duration.hours(1),
+  },
+  admin: {
+    // mjml compiles a whole draft per save and preview; the bundle is about 4 MB.
+    memorySize: 1024,
+    timeout: Duration.seconds(29),
+    importSendShare: 0.5,
+    // Twice the console's chunk: 10 concurrent transactions write that in a few seconds.
+    importMaxRows: 2000,
+  },
+  reviewCheck: {
+    memorySize: 256,
+    timeout: Duration.seconds(30),
+    hour: 7,
+    scheduleRetry: { attempts: 3, maxEventAge: Duration.hours(1) },
+  },
   observability: {
     logRetention: RetentionDays.ONE_MONTH,
     tracing: false,

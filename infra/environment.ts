@@ -1,4 +1,5 @@
 import type {
+  AdminEnv,
   BaseEnv,
   BookedEnv,
   CaptureEnv,
@@ -36,10 +37,11 @@ export function baseEnvironment(config: DeployConfig, tableName: string): Enviro
   return { TABLE_NAME: tableName, DUE_SHARDS: String(config.dueShards) };
 }
 
+/** The mail settings; the link-signing key only for the functions that sign links. */
 export function mailEnvironment(
   config: DeployConfig,
-  inputs: MailEnvironmentInputs,
-): WithOptional<EnvironmentFor<MailEnv>, 'MAIL_REPLY_TO'> {
+  inputs: Omit<MailEnvironmentInputs, 'signingKeySecretArn'>,
+): WithOptional<EnvironmentFor<MailEnv>, 'MAIL_REPLY_TO' | 'SIGNING_KEY_SECRET_ARN'> {
   const { practice, mail } = config.clinic;
   return {
     SES_CONFIGURATION_SET: inputs.configurationSetName,
@@ -53,8 +55,15 @@ export function mailEnvironment(
     PRACTICE_TIME_ZONE: practice.timeZone,
     SITE_URL: inputs.siteUrl,
     PUBLIC_API_URL: inputs.publicApiUrl,
-    SIGNING_KEY_SECRET_ARN: inputs.signingKeySecretArn,
   };
+}
+
+/** Mail settings with the key that signs unsubscribe and opt-in links. */
+export function signedMailEnvironment(
+  config: DeployConfig,
+  inputs: MailEnvironmentInputs,
+): WithOptional<EnvironmentFor<MailEnv>, 'MAIL_REPLY_TO'> {
+  return { ...mailEnvironment(config, inputs), SIGNING_KEY_SECRET_ARN: inputs.signingKeySecretArn };
 }
 
 export function captureEnvironment(
@@ -64,7 +73,7 @@ export function captureEnvironment(
 ): WithOptional<EnvironmentFor<CaptureEnv>, 'MAIL_REPLY_TO'> {
   return {
     ...baseEnvironment(config, tableName),
-    ...mailEnvironment(config, mail),
+    ...signedMailEnvironment(config, mail),
     DEFAULT_SEQUENCE_ID: config.clinic.sending.defaultSequenceId,
     CONSENT_MODE: config.consentMode,
     RATE_LIMIT_PER_ADDRESS: String(config.capture.rateLimits.perAddressPerMinute),
@@ -93,7 +102,7 @@ export function senderEnvironment(
   const { sender } = config;
   return {
     ...baseEnvironment(config, tableName),
-    ...mailEnvironment(config, mail),
+    ...signedMailEnvironment(config, mail),
     ...(sender.maxSendRate !== undefined && { MAX_SEND_RATE: String(sender.maxSendRate) }),
     // Equal to the function's reserved concurrency: each instance paces itself to its share.
     SENDER_CONCURRENCY: String(sender.concurrency),
@@ -138,4 +147,30 @@ export function bookedEnvironment(
   webhookSecretArn: string,
 ): EnvironmentFor<BookedEnv> {
   return { ...baseEnvironment(config, tableName), WEBHOOK_SECRET_ARN: webhookSecretArn };
+}
+
+/**
+ * The admin API: mail settings for test sends and previews, but no link-signing key (previews
+ * link nowhere real, and the function never reads the key). MAX_SEND_RATE is the sender's
+ * override, so imports pace their first emails to the rate the sender actually uses.
+ */
+export function adminEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  mail: Omit<MailEnvironmentInputs, 'signingKeySecretArn'>,
+): WithOptional<EnvironmentFor<AdminEnv>, 'MAIL_REPLY_TO' | 'SIGNING_KEY_SECRET_ARN' | 'MAX_SEND_RATE'> {
+  const { admin, sender } = config;
+  return {
+    ...baseEnvironment(config, tableName),
+    ...mailEnvironment(config, mail),
+    DEFAULT_SEQUENCE_ID: config.clinic.sending.defaultSequenceId,
+    ...(sender.maxSendRate !== undefined && { MAX_SEND_RATE: String(sender.maxSendRate) }),
+    IMPORT_SEND_SHARE: String(admin.importSendShare),
+    IMPORT_MAX_ROWS: String(admin.importMaxRows),
+  };
+}
+
+/** The daily clinical review check reads the published pointers only. */
+export function reviewCheckEnvironment(config: DeployConfig, tableName: string): EnvironmentFor<BaseEnv> {
+  return baseEnvironment(config, tableName);
 }

@@ -2,14 +2,17 @@ import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config';
+import { AdminApi } from './constructs/admin-api';
 import { PublicApi } from './constructs/api';
 import { BookedWebhook } from './constructs/booked';
 import { LeadCapture } from './constructs/capture';
 import { ConfirmOptIn } from './constructs/confirm-opt-in';
+import { CONSOLE_SCOPES, ConsoleAuth } from './constructs/console-auth';
 import { LeadData } from './constructs/data';
 import { DripEngine } from './constructs/drip';
 import { EmailSending } from './constructs/email';
 import { Monitoring } from './constructs/monitoring';
+import { ReviewCheck } from './constructs/review-check';
 import { SesEvents } from './constructs/ses-events';
 import { SigningKey } from './constructs/signing-key';
 import { LandingSite, LEADS_PATH } from './constructs/site';
@@ -24,7 +27,8 @@ export interface LeadNurtureStackProps extends StackProps {
 /**
  * The whole pipeline in one stack, composed of one construct per concern: data, email, the
  * public API and site, capture, the drip engine (scheduler, dispatcher, queue, sender), SES
- * events, unsubscribe, the booked webhook, and monitoring over all of them.
+ * events, unsubscribe, the booked webhook, the marketing console (Cognito sign-in, the admin
+ * API behind it, the daily clinical review check), and monitoring over all of them.
  */
 export class LeadNurtureStack extends Stack {
   readonly data: LeadData;
@@ -38,6 +42,9 @@ export class LeadNurtureStack extends Stack {
   readonly unsubscribe: Unsubscribe;
   readonly confirmOptIn?: ConfirmOptIn;
   readonly booked: BookedWebhook;
+  readonly consoleAuth: ConsoleAuth;
+  readonly admin: AdminApi;
+  readonly reviewCheck: ReviewCheck;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: LeadNurtureStackProps) {
@@ -121,6 +128,38 @@ export class LeadNurtureStack extends Stack {
         ? new ConfirmOptIn(this, 'ConfirmOptIn', { config, data: this.data, api: this.api, siteUrl: this.site.url })
         : undefined;
 
+    // The console: staff sign in at the Hosted UI, which returns them to <site>/console/; the
+    // console calls /admin/api/* on the same origin, which CloudFront routes to the API, where
+    // the JWT authorizer checks the token before the admin function runs.
+    this.consoleAuth = new ConsoleAuth(this, 'Console', {
+      domainPrefix: config.console.domainPrefix,
+      sessionLength: config.console.sessionLength,
+      consoleUrl: this.site.consoleUrl,
+      practiceName: clinic.practice.name,
+    });
+    this.admin = new AdminApi(this, 'Admin', {
+      config,
+      data: this.data,
+      email: this.email,
+      api: this.api,
+      auth: this.consoleAuth,
+      siteUrl: this.site.url,
+      publicApiUrl: this.api.url,
+    });
+    this.site.addConsole({
+      auth: {
+        mode: 'cognito',
+        domain: this.consoleAuth.hostedUiUrl,
+        clientId: this.consoleAuth.client.userPoolClientId,
+        redirectUri: this.site.consoleUrl,
+        logoutUri: this.site.consoleUrl,
+        scopes: CONSOLE_SCOPES.map((scope) => scope.scopeName),
+      },
+      // Same origin: CloudFront routes /admin/api/* to the API.
+      apiBase: '',
+    });
+    this.reviewCheck = new ReviewCheck(this, 'ReviewCheck', { config, data: this.data });
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api,
       functions: {
@@ -131,12 +170,15 @@ export class LeadNurtureStack extends Stack {
         unsubscribe: this.unsubscribe.function,
         booked: this.booked.function,
         ...(this.confirmOptIn ? { confirmOptIn: this.confirmOptIn.function } : {}),
+        admin: this.admin.function,
+        reviewCheck: this.reviewCheck.function,
       },
       workQueue: this.drip.workQueue,
       deadLetterQueues: {
         Work: this.drip.workDeadLetters,
         Dispatch: this.drip.dispatchDeadLetters,
         SesEvents: this.sesEvents.deadLetters,
+        ReviewCheck: this.reviewCheck.deadLetters,
       },
       metricsNamespace: config.observability.metricsNamespace,
       alarmEmail: config.observability.alarmEmail,

@@ -15,9 +15,10 @@ export interface PublicApiProps {
 }
 
 /**
- * The public HTTP API: routes a visitor, a mail client or a scheduling tool calls without an AWS
- * identity (`POST /leads`, `/u/{token}`, `POST /webhooks/booked`). One `$default` stage with
- * throttling and JSON access logs that name the route, never the path.
+ * The HTTP API: routes a visitor, a mail client or a scheduling tool calls without an AWS
+ * identity (`POST /leads`, `/u/{token}`, `POST /webhooks/booked`), and the marketing console's
+ * `/admin/api/*` routes, each behind a Cognito JWT authorizer (infra/constructs/admin-api.ts).
+ * One `$default` stage with throttling and JSON access logs that name the route, never the path.
  */
 export class PublicApi extends Construct {
   readonly httpApi: apigw.HttpApi;

@@ -19,8 +19,9 @@ export interface LeadCaptureProps {
 
 /**
  * The `POST /leads` function: stores the lead, consent and enrolment, and sends the staff
- * notification and the visitor's confirmation. It may write the table, send from the
- * practice's address and read the link-signing key, nothing else.
+ * notification and the visitor's confirmation. It may write the table, read which sequence
+ * version is published, send from the practice's address and read the link-signing key,
+ * nothing else.
  */
 export class LeadCapture extends Construct {
   readonly function: AppFunction;
@@ -46,7 +47,11 @@ export class LeadCapture extends Construct {
       }),
     });
 
-    props.data.grantItemWrites(this.function);
+    // The lead, submission, consent, enrolment and capture-email items (transactions of puts and
+    // updates), the rate-limit windows (updates), and nothing read back.
+    props.data.grantItemActions(this.function, 'PutItem', 'UpdateItem');
+    // The version a new lead starts on: the published pointer (SEQUENCE#<id>/PUBLISHED).
+    props.data.grantSequenceItemActions(this.function, 'GetItem');
     props.email.grantSendEmail(this.function);
     props.signingKey.grantRead(this.function);
   }

@@ -2,10 +2,25 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { DUE_INDEX, GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
+import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
 
 /** Item-level DynamoDB actions the functions' adapters call (see functions/adapters/dynamodb). */
 export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
+
+/**
+ * Actions over many items at once, which only the console's adapters call: batch reads of
+ * enrolments and suppressions, batch deletes of an erased lead's items, and the scan for their
+ * opt-in tokens (functions/adapters/dynamodb/admin-leads.ts, admin-sequences.ts).
+ */
+export type BulkAction = 'BatchGetItem' | 'BatchWriteItem' | 'Scan';
+
+export type IndexName = (typeof GLOBAL_INDEXES)[number]['name'];
+
+/**
+ * Partition key prefix of a sequence's items: its published pointer, drafts and versions
+ * (`SEQUENCE#<id>`, functions/adapters/dynamodb/published-sequences.ts and sequence-versions.ts).
+ */
+export const SEQUENCE_PARTITION_PREFIX = 'SEQUENCE#';
 
 /**
  * The single table for leads, consents, enrolments, send records, suppressions, counters and
@@ -49,20 +64,11 @@ export class LeadData extends Construct {
   }
 
   /**
-   * Put and update items, on the table only. Narrower than `grantWriteData`, which adds
-   * BatchWriteItem, DeleteItem, DescribeTable and a `<table>/index/*` resource that no write
-   * can use. TransactWriteItems needs no action of its own: IAM checks each Put and Update in
-   * it. A caller that also deletes or uses ConditionCheck needs its own grant for those.
-   */
-  grantItemWrites(grantee: iam.IGrantable): iam.Grant {
-    return this.grantItemActions(grantee, 'PutItem', 'UpdateItem');
-  }
-
-  /**
    * Exactly the listed actions, on the table's own items only: no index, no Scan, no batch
-   * actions, no DescribeTable. Query here is a key-condition read of the base table (one lead's
-   * items); queries on the due index need `grantDueIndexQuery`. TransactWriteItems needs no action
-   * of its own: IAM checks each Put, Update or Delete in it against these.
+   * actions, no DescribeTable (narrower than `grantWriteData` and `grantReadData`, which add
+   * those and a `<table>/index/*` resource). Query here is a key-condition read of the base table
+   * (one lead's items); queries on an index need `grantIndexQuery`. TransactWriteItems needs no
+   * action of its own: IAM checks each Put, Update or Delete in it against these.
    */
   grantItemActions(grantee: iam.IGrantable, ...actions: ItemAction[]): iam.Grant {
     return iam.Grant.addToPrincipal({
@@ -72,16 +78,40 @@ export class LeadData extends Construct {
     });
   }
 
-  /** Query on the sparse due index, by its exact ARN: what the dispatcher reads, nothing else. */
-  grantDueIndexQuery(grantee: iam.IGrantable): iam.Grant {
+  /**
+   * The listed actions on the items of the sequence partitions only (`SEQUENCE#<id>`: published
+   * pointer, drafts, versions), through the `dynamodb:LeadingKeys` condition: a function that
+   * only reads which version is published, or stores the versions it bundles, cannot touch a
+   * lead's items with them.
+   */
+  grantSequenceItemActions(grantee: iam.IGrantable, ...actions: ItemAction[]): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
-      actions: ['dynamodb:Query'],
-      resourceArns: [this.dueIndexArn],
+      actions: actions.map((action) => `dynamodb:${action}`),
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${SEQUENCE_PARTITION_PREFIX}*`] } },
     });
   }
 
-  get dueIndexArn(): string {
-    return `${this.table.tableArn}/index/${DUE_INDEX.name}`;
+  /** Batch reads and writes, and Scan, on the table: for the console's admin API only. */
+  grantBulkActions(grantee: iam.IGrantable, ...actions: BulkAction[]): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: actions.map((action) => `dynamodb:${action}`),
+      resourceArns: [this.table.tableArn],
+    });
+  }
+
+  /** Query on the named indexes, by their exact ARNs (never `<table>/index/*`). */
+  grantIndexQuery(grantee: iam.IGrantable, ...indexes: IndexName[]): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: indexes.map((index) => this.indexArn(index)),
+    });
+  }
+
+  indexArn(index: IndexName): string {
+    return `${this.table.tableArn}/index/${index}`;
   }
 }

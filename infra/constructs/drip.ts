@@ -7,6 +7,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DUE_INDEX } from '../../functions/adapters/dynamodb/table-schema';
 import type { DeployConfig } from '../config';
 import { dispatcherEnvironment, senderEnvironment } from '../environment';
 import type { LeadData } from './data';
@@ -93,9 +94,12 @@ export class DripEngine extends Construct {
         maxEventAge: config.dispatcher.scheduleRetry.maxEventAge,
       },
     });
-    data.grantDueIndexQuery(this.dispatcher);
+    data.grantIndexQuery(this.dispatcher, DUE_INDEX.name);
     // The lease: a conditional update of the entry's due time.
     data.grantItemActions(this.dispatcher, 'UpdateItem');
+    // Once per container, the sequence versions this deploy bundles (a conditional put that never
+    // overwrites), so leads pinned to them keep their steps after a later deploy.
+    data.grantSequenceItemActions(this.dispatcher, 'PutItem');
     // SendMessageBatch is authorized as sqs:SendMessage.
     iam.Grant.addToPrincipal({
       grantee: this.dispatcher,
@@ -103,21 +107,11 @@ export class DripEngine extends Construct {
       resourceArns: [this.workQueue.queueArn],
     });
 
-    this.scheduleRole = new iam.Role(this, 'ScheduleRole', {
-      description: 'EventBridge Scheduler: invokes the dispatcher every minute',
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': Aws.ACCOUNT_ID,
-            'aws:SourceArn': Stack.of(this).formatArn({
-              service: 'scheduler',
-              resource: 'schedule-group',
-              resourceName: 'default',
-            }),
-          },
-        },
-      }),
-    });
+    this.scheduleRole = schedulerRole(
+      this,
+      'ScheduleRole',
+      'EventBridge Scheduler: invokes the dispatcher every minute',
+    );
     this.schedule = new scheduler.Schedule(this, 'EveryMinute', {
       description: 'Runs the drip dispatcher',
       schedule: scheduler.ScheduleExpression.rate(DISPATCH_RATE),
@@ -167,11 +161,33 @@ export class DripEngine extends Construct {
 }
 
 /**
+ * A role only this account's EventBridge Scheduler may assume, for schedules of the default group;
+ * it can do nothing until a target grants it what the schedule needs.
+ */
+export function schedulerRole(scope: Construct, id: string, description: string): iam.Role {
+  return new iam.Role(scope, id, {
+    description,
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: {
+        StringEquals: {
+          'aws:SourceAccount': Aws.ACCOUNT_ID,
+          'aws:SourceArn': Stack.of(scope).formatArn({
+            service: 'scheduler',
+            resource: 'schedule-group',
+            resourceName: 'default',
+          }),
+        },
+      },
+    }),
+  });
+}
+
+/**
  * Invokes a function from a schedule with a role that may invoke exactly that function and
  * write to the dead-letter queue. (The aws-scheduler-targets LambdaInvoke grants `<arn>:*` too,
  * every version and alias, which this schedule never calls.)
  */
-class InvokeFunctionTarget implements scheduler.IScheduleTarget {
+export class InvokeFunctionTarget implements scheduler.IScheduleTarget {
   constructor(
     private readonly fn: IFunction,
     private readonly role: iam.Role,

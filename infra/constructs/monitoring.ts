@@ -3,12 +3,14 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PublicApi } from './api';
 import type { AppFunction } from './lambda';
+import { REVIEW_METRICS } from './review-check';
 
 /**
  * Half of the levels at which SES puts an account under review (bounce rate 5 %, complaint rate
@@ -24,6 +26,9 @@ const SES_COMPLAINT_RATE_REVIEW = 0.001;
 export const STEP_FAILURE_METRICS = ['StepFailed', 'StepInterrupted'] as const;
 const STEP_METRICS = ['StepSent', 'StepSkipped', 'StepFailed', 'StepInterrupted'] as const;
 
+/** Counted from the admin function's log: every line it logs at ERROR (an unhandled error answered 500). */
+export const ADMIN_LOGGED_ERRORS_METRIC = 'AdminLoggedErrors';
+
 export interface PipelineFunctions {
   readonly capture: AppFunction;
   readonly dispatcher: AppFunction;
@@ -32,6 +37,10 @@ export interface PipelineFunctions {
   readonly unsubscribe: AppFunction;
   readonly booked: AppFunction;
   readonly confirmOptIn?: AppFunction;
+  /** The marketing console's API. */
+  readonly admin: AppFunction;
+  /** The daily clinical review check, whose metrics the review alarms watch. */
+  readonly reviewCheck: AppFunction;
 }
 
 export interface MonitoringProps {
@@ -48,8 +57,10 @@ export interface MonitoringProps {
 
 /**
  * What tells the practice that something needs a person: alarms on SES reputation (at half the
- * review levels), on every dead-letter queue, on every function's errors and on steps that
- * failed or were interrupted, all to one encrypted topic; and one dashboard for the pipeline.
+ * review levels), on every dead-letter queue, on every function's errors, on steps that failed
+ * or were interrupted, on errors the console's API answered with a 500, and on published
+ * sequences whose clinical review has expired or is missing, all to one encrypted topic; and one
+ * dashboard for the pipeline.
  */
 export class Monitoring extends Construct {
   readonly alarmTopic: sns.Topic;
@@ -147,11 +158,49 @@ export class Monitoring extends Construct {
         'A sender stopped between claiming a step and finishing it; the step was recorded as failed rather than risk sending it twice.',
     });
 
+    // The admin handler turns unexpected errors into a 500 for the console, so Lambda does not
+    // count them as errors: its log does (one ERROR line each, the detail beside it).
+    const adminErrors = new logs.MetricFilter(this, 'AdminLoggedErrorsFilter', {
+      logGroup: functions.admin.logGroup,
+      metricNamespace: props.metricsNamespace,
+      metricName: ADMIN_LOGGED_ERRORS_METRIC,
+      filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
+      metricValue: '1',
+      defaultValue: 0,
+    }).metric({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
+    this.alarm('AdminLoggedErrors', adminErrors, 0, {
+      description:
+        'The marketing console API logged an error (a request answered 500, or a degraded read); its log group has the details.',
+    });
+
+    // One data point a day, each run: a one-day period keeps the alarm in ALARM until the next
+    // run says otherwise, instead of recovering (and notifying) minutes after it fired.
+    const reviewMetric = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: props.metricsNamespace,
+        metricName,
+        dimensionsMap: { service: functions.reviewCheck.serviceName },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.days(1),
+      });
+    this.alarm('ReviewExpired', reviewMetric('ReviewExpired'), 1, {
+      description:
+        'A published sequence is going out with an expired clinical review. An admin should review the content ' +
+        'and record a new sign-off in the marketing console, then publish.',
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    this.alarm('ReviewMissing', reviewMetric('ReviewMissing'), 1, {
+      description:
+        'A sequence is going out without any clinical review (the version bundled with the deploy, never ' +
+        'published from the console). An admin should review it and publish it from the marketing console.',
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${Stack.of(this).stackName}-${Aws.REGION}`,
       defaultInterval: Duration.hours(24),
     });
-    this.addDashboardWidgets(props, stepMetric, bounceRate, complaintRate);
+    this.addDashboardWidgets(props, { stepMetric, reviewMetric, adminErrors }, bounceRate, complaintRate);
 
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'Alarms are published here: subscribe on-call addresses or a chat integration',
@@ -167,14 +216,14 @@ export class Monitoring extends Construct {
     id: string,
     metric: cloudwatch.IMetric,
     threshold: number,
-    options: { description: string },
+    options: { description: string; comparisonOperator?: cloudwatch.ComparisonOperator },
   ): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, id, {
       alarmName: `${Stack.of(this).stackName}-${id}`,
       alarmDescription: options.description,
       metric,
       threshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      comparisonOperator: options.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
       // No sends, no queue activity, no errors: nothing is wrong.
@@ -188,11 +237,16 @@ export class Monitoring extends Construct {
 
   private addDashboardWidgets(
     props: MonitoringProps,
-    stepMetric: (name: string) => cloudwatch.Metric,
+    metrics: {
+      stepMetric: (name: string) => cloudwatch.Metric;
+      reviewMetric: (name: string) => cloudwatch.Metric;
+      adminErrors: cloudwatch.Metric;
+    },
     bounceRate: cloudwatch.Metric,
     complaintRate: cloudwatch.Metric,
   ): void {
     const { api, functions, workQueue } = props;
+    const { stepMetric, reviewMetric, adminErrors } = metrics;
     const httpApi = api.httpApi;
     const sum = { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) };
     const graph = (title: string, left: cloudwatch.IMetric[], extra: Partial<cloudwatch.GraphWidgetProps> = {}) =>
@@ -211,7 +265,8 @@ export class Monitoring extends Construct {
         markdown:
           '### Lead capture and email nurture\n' +
           'visitor → `POST /leads` → capture → DynamoDB · scheduler → dispatcher → work queue → sender → SES · ' +
-          'SES events → ses-events · `/u/{token}` → unsubscribe · `/webhooks/booked` → booked',
+          'SES events → ses-events · `/u/{token}` → unsubscribe · `/webhooks/booked` → booked · ' +
+          'console → `/admin/api/*` (Cognito JWT) → admin · daily → clinical review check',
       }),
     );
     this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
@@ -290,6 +345,23 @@ export class Monitoring extends Construct {
         ...calls(functions.unsubscribe, 'unsubscribe'),
         ...calls(functions.booked, 'booked'),
       ]),
+    );
+    this.dashboard.addWidgets(
+      graph('Marketing console API', [
+        ...calls(functions.admin, 'admin'),
+        adminErrors.with({ label: 'admin logged errors (500)' }),
+        functions.admin.fn.metricThrottles({ ...sum, label: 'admin throttles' }),
+      ]),
+      graph('Marketing console API duration (ms)', [
+        functions.admin.fn.metricDuration({ statistic: cloudwatch.Stats.p(50), label: 'p50' }),
+        functions.admin.fn.metricDuration({ statistic: cloudwatch.Stats.p(99), label: 'p99' }),
+        functions.admin.fn.metricDuration({ statistic: cloudwatch.Stats.MAXIMUM, label: 'max' }),
+      ]),
+      graph(
+        'Clinical review (published sequences)',
+        REVIEW_METRICS.map((name) => reviewMetric(name).with({ label: name })),
+        { leftAnnotations: [{ value: 1, label: 'alarm', color: cloudwatch.Color.RED }] },
+      ),
     );
   }
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CfnOutput, type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, type Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -9,12 +9,50 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { securityHeaders } from '../../web/security-headers';
+import { ADMIN_API_PREFIX } from '../../functions/admin/contract';
+import { CONSOLE_CONFIG_FILE, CONSOLE_PATH } from '../../web/build';
+import type { CognitoAuthConfig, ConsoleConfig } from '../../web/console/src/config';
+import { makeSecurityHeaders, securityHeaders } from '../../web/security-headers';
 import { acknowledge } from '../nag';
 import { cloudFrontHeaders } from './response-headers';
 
 /** Same-origin path of the capture endpoint: the no-JavaScript form posts here. */
 export const LEADS_PATH = '/leads';
+
+/** The marketing console's files (web/build.ts builds them into `<site>/console/`). */
+export const CONSOLE_PATH_PATTERN = `/${CONSOLE_PATH}/*`;
+/** The console's API, routed like `/leads` to the HTTP API, so the console calls it same-origin. */
+export const ADMIN_API_PATH_PATTERN = `${ADMIN_API_PREFIX}/*`;
+/** Where the deploy writes the console's settings; the site build's own (local login) never ships. */
+export const CONSOLE_CONFIG_KEY = `${CONSOLE_PATH}/${CONSOLE_CONFIG_FILE}`;
+
+/**
+ * Stand-in for an origin known only at deploy (the Hosted UI's name holds the region):
+ * `makeSecurityHeaders` checks its options with `new URL()`, which a CDK token cannot pass.
+ */
+const DEPLOY_TIME_ORIGIN = 'https://deploy-time-origin.invalid';
+
+/**
+ * The site's security headers for the console's pages, with the Cognito Hosted UI's origin in
+ * `connect-src`: the console trades the sign-in code for tokens at its `/oauth2/token` from the
+ * browser. Everything else is exactly the site's policy.
+ */
+export function consoleSecurityHeaders(authOrigin: string): Record<string, string> {
+  if (!Token.isUnresolved(authOrigin)) return makeSecurityHeaders({ authOrigin });
+  const headers = makeSecurityHeaders({ authOrigin: DEPLOY_TIME_ORIGIN });
+  const uses = Object.values(headers).join('\n').split(DEPLOY_TIME_ORIGIN).length - 1;
+  if (uses !== 1)
+    throw new Error(`Expected the Hosted UI origin once in the console's headers, found it ${uses} times`);
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, value.split(DEPLOY_TIME_ORIGIN).join(authOrigin)]),
+  );
+}
+
+/**
+ * The deployed console's `console-config.json` (web/console/src/config.ts parses it): Cognito
+ * sign-in only, since the local login route exists only in the local stack.
+ */
+export type DeployedConsoleConfig = ConsoleConfig & { readonly auth: CognitoAuthConfig };
 
 /**
  * A WebACL CloudFront can use: scope CLOUDFRONT (`global/webacl`), which exists only in us-east-1.
@@ -62,14 +100,23 @@ export class LandingSite extends Construct {
   readonly logBucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   /**
-   * CSP, HSTS, nosniff, Referrer-Policy, frame denial and Permissions-Policy, on every behaviour:
-   * give it to any behaviour added later (the console under `/console/`). Its CSP allows only this
+   * CSP, HSTS, nosniff, Referrer-Policy, frame denial and Permissions-Policy, on every behaviour
+   * but the console's pages: give it to any behaviour added later. Its CSP allows only this
    * origin, so a page it covers must reach its API through this distribution too, or get its own
    * policy from `makeSecurityHeaders({ apiOrigin })`.
    */
   readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
+  /** Copies the built site, `config.json` and, with a console, `console/console-config.json`. */
+  readonly deployment: BucketDeployment;
   /** https URL visitors use: the custom domain when configured, else the CloudFront name. */
   readonly url: string;
+  /** The marketing console's address: `<url>/console/`. */
+  readonly consoleUrl: string;
+  private readonly contentOrigin: cloudfront.IOrigin;
+  private readonly apiBehavior: cloudfront.BehaviorOptions;
+  private readonly directoryIndex: cloudfront.Function;
+  /** The console pages' headers policy, once `addConsole` made it. */
+  private consolePolicy?: cloudfront.ResponseHeadersPolicy;
 
   constructor(scope: Construct, id: string, props: LandingSiteProps) {
     super(scope, id);
@@ -112,7 +159,7 @@ export class LandingSite extends Construct {
       ...cloudFrontHeaders(securityHeaders),
     });
 
-    const apiBehavior: cloudfront.BehaviorOptions = {
+    this.apiBehavior = {
       origin: new HttpOrigin(props.api.domainName, {
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
@@ -127,24 +174,27 @@ export class LandingSite extends Construct {
     };
 
     // S3 behind OAC has no directory index: `/thank-you/` must be asked for as its index.html.
-    const directoryIndex = new cloudfront.Function(this, 'DirectoryIndex', {
+    this.directoryIndex = new cloudfront.Function(this, 'DirectoryIndex', {
       comment: 'Serve <dir>/index.html for /dir/ and /dir',
       runtime: cloudfront.FunctionRuntime.JS_2_0,
       code: cloudfront.FunctionCode.fromInline(DIRECTORY_INDEX_FUNCTION),
     });
 
+    this.contentOrigin = S3BucketOrigin.withOriginAccessControl(this.bucket);
     const custom = props.customDomain;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Landing page and lead form',
       defaultRootObject: 'index.html',
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin: this.contentOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: this.responseHeadersPolicy,
-        functionAssociations: [{ function: directoryIndex, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+        functionAssociations: [
+          { function: this.directoryIndex, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+        ],
       },
-      additionalBehaviors: { [LEADS_PATH]: apiBehavior },
+      additionalBehaviors: { [LEADS_PATH]: this.apiBehavior },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       // North America and Europe edges: where a single practice's visitors are.
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
@@ -160,6 +210,7 @@ export class LandingSite extends Construct {
       }),
     });
     this.url = custom ? `https://${custom.domainName}` : `https://${this.distribution.distributionDomainName}`;
+    this.consoleUrl = `${this.url}/${CONSOLE_PATH}/`;
 
     acknowledge(
       this.distribution,
@@ -186,7 +237,7 @@ export class LandingSite extends Construct {
       );
     }
 
-    this.deploySite(props);
+    this.deployment = this.deploySite(props);
 
     new CfnOutput(this, 'Url', { description: 'Landing page URL', value: this.url });
     new CfnOutput(this, 'DistributionDomainName', {
@@ -195,12 +246,43 @@ export class LandingSite extends Construct {
     });
   }
 
+  /** The same headers for `/console/*`, with the Hosted UI in `connect-src` (see `addConsole`). */
+  get consoleHeadersPolicy(): cloudfront.ResponseHeadersPolicy | undefined {
+    return this.consolePolicy;
+  }
+
+  /**
+   * The marketing console on this distribution: its pages under `/console/` from the bucket, with
+   * the site's headers plus the Hosted UI (`config.auth.domain`) in `connect-src`; its API under
+   * `/admin/api/*`, routed to the HTTP API exactly as `/leads` is (uncached, every viewer header
+   * but Host, so the `Authorization` bearer token reaches the JWT authorizer; all methods); and
+   * `config` written to `console/console-config.json` at deploy. Same origin throughout, so the
+   * API needs no CORS and `connect-src 'self'` covers it.
+   */
+  addConsole(config: DeployedConsoleConfig): void {
+    if (this.consolePolicy) throw new Error('The console is already on this site');
+    this.consolePolicy = new cloudfront.ResponseHeadersPolicy(this, 'ConsoleSecurityHeaders', {
+      comment: 'Security headers of web/security-headers.ts, with the Cognito Hosted UI in connect-src',
+      ...cloudFrontHeaders(consoleSecurityHeaders(config.auth.domain)),
+    });
+    this.distribution.addBehavior(CONSOLE_PATH_PATTERN, this.contentOrigin, {
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy: this.consolePolicy,
+      // `/console/` is the console's index.html, as for every folder page of the site.
+      functionAssociations: [{ function: this.directoryIndex, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+    });
+    const { origin, ...api } = this.apiBehavior;
+    this.distribution.addBehavior(ADMIN_API_PATH_PATTERN, origin, api);
+    this.deployment.addSource(Source.jsonData(CONSOLE_CONFIG_KEY, config));
+  }
+
   /**
    * Copies the built site and a deploy-time `config.json` into the bucket, then invalidates
    * the CDN. BucketDeployment runs a CDK-provided function; we give it our own role (no managed
    * policy, logs only to its own group) and acknowledge exactly the findings CDK's code causes.
    */
-  private deploySite(props: LandingSiteProps): void {
+  private deploySite(props: LandingSiteProps): BucketDeployment {
     const logGroup = new logs.LogGroup(this, 'DeploymentLogs', { retention: props.logRetention });
     const role = new iam.Role(this, 'DeploymentRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -209,8 +291,12 @@ export class LandingSite extends Construct {
     logGroup.grantWrite(role);
 
     const runtimeConfig: SiteRuntimeConfig = { leadsUrl: LEADS_PATH, apiUrl: props.api.url };
-    new BucketDeployment(this, 'Deployment', {
-      sources: [Source.asset(props.assetDir), Source.jsonData('config.json', runtimeConfig)],
+    const deployment = new BucketDeployment(this, 'Deployment', {
+      sources: [
+        // The build writes a local-login console-config.json; the deploy writes the Cognito one.
+        Source.asset(props.assetDir, { exclude: [CONSOLE_CONFIG_KEY] }),
+        Source.jsonData('config.json', runtimeConfig),
+      ],
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],
@@ -245,5 +331,6 @@ export class LandingSite extends Construct {
         'it runs only during deployments and is not reachable from outside.',
       'AwsSolutions-L1',
     );
+    return deployment;
   }
 }

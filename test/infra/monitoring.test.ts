@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { deployConfig } from '../../infra/config';
+import { ADMIN_LOGGED_ERRORS_METRIC } from '../../infra/constructs/monitoring';
+import { REVIEW_METRICS } from '../../infra/constructs/review-check';
 import { type Synthesized, synth } from './synth';
 import { environmentOf, logicalId, type Resource, resourceOf, type Statement } from './template';
 
@@ -11,6 +13,7 @@ type Alarm = {
   Threshold: number;
   ComparisonOperator: string;
   Statistic?: string;
+  Period?: number;
   AlarmActions: unknown[];
   OKActions: unknown[];
   TreatMissingData: string;
@@ -45,7 +48,12 @@ describe('monitoring with the default settings', () => {
     const workQueue = logicalId(s, s.stack.drip.workQueue);
     const deadLetterQueues = Object.keys(queues).filter((id) => id !== workQueue);
     expect(deadLetterQueues.sort()).toEqual(
-      [s.stack.drip.workDeadLetters, s.stack.drip.dispatchDeadLetters, s.stack.sesEvents.deadLetters]
+      [
+        s.stack.drip.workDeadLetters,
+        s.stack.drip.dispatchDeadLetters,
+        s.stack.sesEvents.deadLetters,
+        s.stack.reviewCheck.deadLetters,
+      ]
         .map((queue) => logicalId(s, queue))
         .sort(),
     );
@@ -72,7 +80,8 @@ describe('monitoring with the default settings', () => {
     const functions = s.template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: Match.stringLikeRegexp('^nodejs') },
     }) as Record<string, Resource>;
-    expect(Object.keys(functions)).toHaveLength(6);
+    // capture, dispatcher, sender, ses-events, unsubscribe, booked, admin, review check
+    expect(Object.keys(functions)).toHaveLength(8);
     const errorAlarms = alarmsOn('AWS/Lambda', 'Errors');
     for (const id of Object.keys(functions)) {
       const alarm = errorAlarms.find(
@@ -101,8 +110,47 @@ describe('monitoring with the default settings', () => {
     }
   });
 
+  it('alarms when a published sequence’s clinical review has expired or is missing (≥ 1), from the daily check’s metrics', () => {
+    const check = environmentOf(s, s.stack.reviewCheck.function.fn);
+    expect(REVIEW_METRICS).toEqual(['ReviewExpired', 'ReviewMissing']);
+    for (const metricName of REVIEW_METRICS) {
+      expect(alarmsOn(check.POWERTOOLS_METRICS_NAMESPACE as string, metricName)).toEqual([
+        expect.objectContaining({
+          Namespace: deployConfig.observability.metricsNamespace,
+          Dimensions: [{ Name: 'service', Value: check.POWERTOOLS_SERVICE_NAME }],
+          Statistic: 'Maximum',
+          // One data point a day: the alarm holds until the next run, instead of flapping back to OK.
+          Period: 86_400,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [resolve(s.stack.monitoring.alarmTopic.topicArn)],
+        }),
+      ]);
+    }
+  });
+
+  it('counts every ERROR line of the admin API’s log, the 500s Lambda does not count as errors, and alarms on the first', () => {
+    const { admin } = s.stack;
+    s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: resolve(admin.function.logGroup.logGroupName),
+      FilterPattern: '{ $.level = "ERROR" }',
+      MetricTransformations: [
+        {
+          MetricNamespace: deployConfig.observability.metricsNamespace,
+          MetricName: ADMIN_LOGGED_ERRORS_METRIC,
+          MetricValue: '1',
+          DefaultValue: 0,
+        },
+      ],
+    });
+    expect(alarmsOn(deployConfig.observability.metricsNamespace, ADMIN_LOGGED_ERRORS_METRIC)).toEqual([
+      expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Sum' }),
+    ]);
+  });
+
   it('sends every alarm, and its recovery, to the one alarm topic, and treats no data as fine', () => {
-    expect(alarms).toHaveLength(2 + 3 + 6 + 2);
+    // SES reputation, dead-letter queues, function errors, steps, admin logged errors, reviews
+    expect(alarms).toHaveLength(2 + 4 + 8 + 2 + 1 + 2);
     const topic = resolve(s.stack.monitoring.alarmTopic.topicArn);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ AlarmActions: [topic], OKActions: [topic], TreatMissingData: 'notBreaching' });
@@ -170,9 +218,13 @@ describe('monitoring with the default settings', () => {
       'Reputation.BounceRate',
       'Reputation.ComplaintRate',
       'Dead-letter queues',
+      // the marketing console's API and the clinical review check
+      'Marketing console API',
+      ADMIN_LOGGED_ERRORS_METRIC,
+      ...REVIEW_METRICS,
     ];
     for (const text of expected) expect({ text, found: body.includes(text) }).toEqual({ text, found: true });
-    for (const fn of [s.stack.capture.function, s.stack.drip.dispatcher, s.stack.drip.sender]) {
+    for (const fn of [s.stack.capture.function, s.stack.drip.dispatcher, s.stack.drip.sender, s.stack.admin.function]) {
       expect(body).toContain(logicalId(s, fn.fn));
     }
   });

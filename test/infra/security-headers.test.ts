@@ -1,7 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { deployConfig } from '../../infra/config';
 import { cloudFrontHeaders } from '../../infra/constructs/response-headers';
-import { LEADS_PATH } from '../../infra/constructs/site';
+import {
+  ADMIN_API_PATH_PATTERN,
+  CONSOLE_PATH_PATTERN,
+  consoleSecurityHeaders,
+  LEADS_PATH,
+} from '../../infra/constructs/site';
 import { HSTS_MAX_AGE_SECONDS, makeSecurityHeaders, securityHeaders } from '../../web/security-headers';
 import { type Synthesized, synth } from './synth';
 import { logicalId, type Resource, resourceOf } from './template';
@@ -127,7 +132,8 @@ describe('security headers through CloudFront', () => {
   beforeAll(() => {
     s = synth();
     const policies = s.template.findResources('AWS::CloudFront::ResponseHeadersPolicy') as Record<string, Resource>;
-    expect(Object.keys(policies)).toHaveLength(1);
+    // The site's, and the console pages' (the same plus the Hosted UI in connect-src).
+    expect(Object.keys(policies)).toHaveLength(2);
     policyId = logicalId(s, s.stack.site.responseHeadersPolicy);
     policy = policies[policyId]!.Properties.ResponseHeadersPolicyConfig as PolicyConfig;
     distribution = resourceOf(s, s.stack.site.distribution).Properties.DistributionConfig as typeof distribution;
@@ -168,14 +174,39 @@ describe('security headers through CloudFront', () => {
     expect(leads?.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
   });
 
-  it('leaves no behaviour without it and uses no managed policy in its place', () => {
+  it('leaves no behaviour without it, bar the console pages’ own variant, and uses no managed policy in its place', () => {
+    const consolePolicyId = logicalId(s, s.stack.site.consoleHeadersPolicy!);
     for (const behavior of distribution.CacheBehaviors) {
       expect({ path: behavior.PathPattern, policy: behavior.ResponseHeadersPolicyId }).toEqual({
         path: behavior.PathPattern,
-        policy: { Ref: policyId },
+        policy: { Ref: behavior.PathPattern === CONSOLE_PATH_PATTERN ? consolePolicyId : policyId },
       });
     }
     expect(JSON.stringify(distribution)).not.toContain(MANAGED_SECURITY_HEADERS_ID);
+  });
+
+  it('answers the console’s API with the site’s policy: JSON on the site’s own origin', () => {
+    const api = distribution.CacheBehaviors.find((behavior) => behavior.PathPattern === ADMIN_API_PATH_PATTERN);
+    expect(api?.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+  });
+
+  it('gives the console pages the site’s headers with only the Hosted UI added to connect-src, for the PKCE token exchange', () => {
+    const { site, consoleAuth } = s.stack;
+    const config = resourceOf(s, site.consoleHeadersPolicy!).Properties.ResponseHeadersPolicyConfig as PolicyConfig;
+    const csp = config.SecurityHeadersConfig?.ContentSecurityPolicy?.ContentSecurityPolicy;
+    // The Hosted UI's name holds the region, known at deploy: the CSP is a join around it.
+    const expected = securityHeaders['Content-Security-Policy']!.replace(
+      "connect-src 'self'",
+      `connect-src 'self' ${consoleAuth.hostedUiUrl}`,
+    );
+    expect(csp).toEqual(s.stack.resolve(expected));
+    expect(JSON.stringify(csp)).toMatch(
+      /connect-src 'self' https:\/\/".*\.auth\.".*\.amazoncognito\.com; form-action 'self'/,
+    );
+    const { 'Content-Security-Policy': _console, ...rest } = headersSentBy(config);
+    const { 'Content-Security-Policy': _site, ...siteRest } = securityHeaders;
+    expect(rest).toEqual(siteRest);
+    expect(overrides(config).every(Boolean)).toBe(true);
   });
 
   it('sends the same headers, on every behaviour, with a custom domain and WAF attached', () => {
@@ -193,9 +224,26 @@ describe('security headers through CloudFront', () => {
     configured.template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         DefaultCacheBehavior: Match.objectLike({ ResponseHeadersPolicyId: id }),
-        CacheBehaviors: [Match.objectLike({ PathPattern: LEADS_PATH, ResponseHeadersPolicyId: id })],
+        CacheBehaviors: [
+          Match.objectLike({ PathPattern: LEADS_PATH, ResponseHeadersPolicyId: id }),
+          Match.objectLike({
+            PathPattern: CONSOLE_PATH_PATTERN,
+            ResponseHeadersPolicyId: { Ref: logicalId(configured, configured.stack.site.consoleHeadersPolicy!) },
+          }),
+          Match.objectLike({ PathPattern: ADMIN_API_PATH_PATTERN, ResponseHeadersPolicyId: id }),
+        ],
       }),
     });
+  });
+});
+
+describe('consoleSecurityHeaders', () => {
+  it('adds a literal Hosted UI origin to connect-src and changes nothing else', () => {
+    const headers = consoleSecurityHeaders('https://clinic.auth.eu-west-1.amazoncognito.com');
+    expect(headers).toEqual(makeSecurityHeaders({ authOrigin: 'https://clinic.auth.eu-west-1.amazoncognito.com' }));
+    expect(headers['Content-Security-Policy']).toContain(
+      "connect-src 'self' https://clinic.auth.eu-west-1.amazoncognito.com;",
+    );
   });
 });
 

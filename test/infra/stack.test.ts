@@ -1,8 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { pointerKey } from '../../functions/adapters/dynamodb/published-sequences';
+import { versionKey } from '../../functions/adapters/dynamodb/sequence-versions';
 import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
 import { captureEnvSchema } from '../../functions/config/env';
 import { deployConfig } from '../../infra/config';
+import { SEQUENCE_PARTITION_PREFIX } from '../../infra/constructs/data';
 import { DIRECTORY_INDEX_FUNCTION } from '../../infra/constructs/site';
 import { type Synthesized, synth } from './synth';
 import { allPolicyStatements, logicalId, policyStatementsOf, type Resource } from './template';
@@ -53,6 +56,13 @@ describe('the stack with the default settings', () => {
       );
       expect(table!.Properties.TimeToLiveSpecification).toEqual({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
     });
+
+    it('scopes sequence-only grants to the partition the adapters key pointers and versions by', () => {
+      // grantSequenceItemActions conditions on this prefix; a drift would deny the reads silently.
+      expect(pointerKey('exosome-aftercare').pk.startsWith(SEQUENCE_PARTITION_PREFIX)).toBe(true);
+      expect(versionKey('exosome-aftercare', 'v1').pk.startsWith(SEQUENCE_PARTITION_PREFIX)).toBe(true);
+      expect(pointerKey('exosome-aftercare').pk.slice(SEQUENCE_PARTITION_PREFIX.length)).toBe('exosome-aftercare');
+    });
   });
 
   describe('capture function', () => {
@@ -67,7 +77,7 @@ describe('the stack with the default settings', () => {
       });
     });
 
-    it('may write its log group, put and update table items, send as the practice and read the signing key, nothing more', () => {
+    it('may write its log group, put and update table items, read the published sequence pointer, send as the practice and read the signing key, nothing more', () => {
       const { capture, data, email, signingKey } = s.stack;
       const resolve = (value: unknown) => s.stack.resolve(value);
       const statements = policyStatementsOf(s, capture.function.fn.role!);
@@ -82,6 +92,14 @@ describe('the stack with the default settings', () => {
           Effect: 'Allow',
           Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
           Resource: resolve(data.table.tableArn),
+        },
+        // The version new leads start on (functions/wiring/capture.ts: PublishedSequenceCatalog),
+        // and only in the sequence partitions: a GetItem on a lead's items is refused.
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:GetItem',
+          Resource: resolve(data.table.tableArn),
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SEQUENCE#*'] } },
         },
         {
           Effect: 'Allow',
@@ -232,14 +250,14 @@ describe('the stack with the default settings', () => {
     it('forwards /leads to the API uncached over HTTPS, so the form posts to its own origin', () => {
       s.template.hasResourceProperties('AWS::CloudFront::Distribution', {
         DistributionConfig: Match.objectLike({
-          CacheBehaviors: [
+          CacheBehaviors: Match.arrayWith([
             Match.objectLike({
               PathPattern: '/leads',
               ViewerProtocolPolicy: 'https-only',
               AllowedMethods: Match.arrayWith(['POST']),
               CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
             }),
-          ],
+          ]),
           Origins: Match.arrayWith([
             Match.objectLike({
               DomainName: s.stack.resolve(s.stack.api.domainName),
@@ -335,10 +353,16 @@ describe('the stack with the default settings', () => {
       expect(s.acknowledgements.filter((ack) => ack.path.includes('/Leads/'))).toEqual([]);
     });
 
-    it('acknowledges a "*" resource only for CDK’s site deployment and the sender’s ses:GetAccount', () => {
+    it('acknowledges a "*" resource only for CDK’s site deployment and the ses:GetAccount of the sender and the admin API', () => {
       const wildcards = s.acknowledgements.filter((ack) => ack.id.endsWith('AwsSolutions-IAM5[Resource::*]'));
-      expect(wildcards.map((ack) => ack.path).sort()).toEqual(['Test/Drip/Sender/Role', 'Test/Site/DeploymentRole']);
-      expect(wildcards.find((ack) => ack.path === 'Test/Drip/Sender/Role')?.reason).toMatch(/ses:GetAccount/);
+      expect(wildcards.map((ack) => ack.path).sort()).toEqual([
+        'Test/Admin/Handler/Role',
+        'Test/Drip/Sender/Role',
+        'Test/Site/DeploymentRole',
+      ]);
+      for (const path of ['Test/Admin/Handler/Role', 'Test/Drip/Sender/Role']) {
+        expect(wildcards.find((ack) => ack.path === path)?.reason).toMatch(/ses:GetAccount/);
+      }
     });
   });
 });

@@ -8,6 +8,7 @@ import { type DeployConfig, deployConfig } from '../../infra/config';
 import { PROJECT_ROOT } from '../../infra/constructs/lambda';
 import { LeadNurtureEdgeStack } from '../../infra/edge-stack';
 import { LeadNurtureStack } from '../../infra/stack';
+import { LOCAL_CONSOLE_CONFIG } from '../../web/console/src/config';
 
 export interface Checked {
   template: Template;
@@ -27,11 +28,17 @@ export interface SynthesizedEdge extends Checked {
 
 let builtSite: string | undefined;
 
-/** A built-site stand-in, made once per test file: the stack only needs a directory with an index.html. */
+/**
+ * A built-site stand-in, made once per test file: an index.html, and the console folder as
+ * web/build.ts writes it, with its local-login console-config.json (which must never ship).
+ */
 function siteDir(): string {
   if (!builtSite) {
     builtSite = fs.mkdtempSync(path.join(os.tmpdir(), 'site-'));
     fs.writeFileSync(path.join(builtSite, 'index.html'), '<!doctype html><title>test</title>');
+    fs.mkdirSync(path.join(builtSite, 'console'));
+    fs.writeFileSync(path.join(builtSite, 'console', 'index.html'), '<!doctype html><title>console</title>');
+    fs.writeFileSync(path.join(builtSite, 'console', 'console-config.json'), JSON.stringify(LOCAL_CONSOLE_CONFIG));
   }
   return builtSite;
 }
