@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import { checkReviewExpiry } from '../admin/review-expiry';
 import { baseEnvSchema, parseEnv } from '../config/env';
 import { metrics } from '../observability/metrics';
-import { reviewCheckDeps } from '../wiring/admin';
+import { reviewCheckDeps } from '../wiring/review-check';
 
 const deps = reviewCheckDeps(parseEnv(baseEnvSchema, process.env), {
   add: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),

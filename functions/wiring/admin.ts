@@ -101,13 +101,3 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
 }
 
 /** The daily clinical sign-off check: every bundled sequence's published pointer. */
-export function reviewCheckDeps(env: BaseEnv, metrics: MetricSink, overrides: Overrides = {}): ReviewCheckDeps {
-  const table = tableFrom(env);
-  return {
-    sequenceIds: Object.keys(bundledEmails().sequences),
-    pointer: (sequenceId) => readPointer(table, sequenceId, true),
-    metrics,
-    clock: clockFrom(overrides),
-    log: logger,
-  };
-}
