@@ -1,6 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
 import { leadIdFor } from '../../functions/lead/email-address';
-import { buildSite } from '../../web/build';
 import { launchChromium } from '../support/browser';
 import { validLead } from '../support/capture-harness';
 import {
@@ -130,7 +129,6 @@ async function previewSettled(): Promise<void> {
 }
 
 beforeAll(async () => {
-  await buildSite();
   stack = await localStackForTest({ LOCAL_CONSOLE_USERS: admin.setting, CONSENT_MODE: 'single' });
   browser = await launchChromium();
   ui = await openRealConsole(browser, stack.base, '#/leads');

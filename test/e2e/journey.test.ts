@@ -1,6 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import { buildSite } from '../../web/build';
 import { launchChromium } from '../support/browser';
 import { localStackForTest } from '../support/local-stack-harness';
 import { outbox, uniqueEmail } from '../support/services';
@@ -12,7 +11,6 @@ let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  await buildSite();
   stack = await localStackForTest();
   browser = await launchChromium();
 });

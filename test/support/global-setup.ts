@@ -1,12 +1,20 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildEmails } from '../../emails/build';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
 import { freePort } from '../../local/ports';
 import { startSesLocal } from '../../local/ses-local';
+import { buildSite } from '../../web/build';
 
 /**
  * One DynamoDB Local (in memory) and one local SES for the whole run. Each test file makes
  * its own table, so files stay independent while sharing the slow JVM start.
  */
 export default async function globalSetup(): Promise<void> {
+  // The pages the browser tests load, built once here: test files building the shared web/dist
+  // in parallel could serve a half-written file. The email bundle too, when jest runs on its own.
+  if (!existsSync(join(__dirname, '../../emails/dist/bundle.json'))) await buildEmails();
+  await buildSite();
   const [dynamoPort, sesPort] = [await freePort(), await freePort()];
   const dynamo = await startDynamoDbLocal({ port: dynamoPort });
   const ses = await startSesLocal({ port: sesPort, maxSendRate: 50 });

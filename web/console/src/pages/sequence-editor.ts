@@ -385,7 +385,7 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
       errors.clear();
       const ok = await confirmDialog({
         title: 'Publish the draft?',
-        body: `The draft becomes a new, unchangeable version. New leads get it; leads already enrolled stay on their version unless you move them.${dirty ? ' Your changes are saved to the draft first.' : ''}`,
+        body: `The draft becomes a new, unchangeable version. New leads get it within a minute; leads already enrolled stay on their version unless you move them.${dirty ? ' Your changes are saved to the draft first.' : ''}`,
         confirmLabel: 'Publish',
       });
       if (!ok) return;
