@@ -3,7 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type ConfirmDeps, confirmOptIn } from '../consent/confirm-opt-in';
 import { type HttpResponse, htmlResponse } from '../http/responses';
-import { confirmOptInPage, invalidLinkPage, linkPageHeaders, optInConfirmedPage } from './link-pages';
+import { confirmOptInPage, invalidLinkPage, linkPageHeadersMiddleware, optInConfirmedPage } from './link-pages';
 
 export interface ConfirmHandlerDeps extends ConfirmDeps {
   practiceName: string;
@@ -17,11 +17,7 @@ const EXPIRED =
 export function makeConfirmOptInHandler(deps: ConfirmHandlerDeps) {
   return middy<APIGatewayProxyEventV2, HttpResponse>()
     .use(httpHeaderNormalizer())
-    .use({
-      after: (request) => {
-        if (request.response) Object.assign(request.response.headers, linkPageHeaders(deps.siteUrl));
-      },
-    })
+    .use(linkPageHeadersMiddleware(deps.siteUrl))
     .handler(async (event) => {
       const token = event.pathParameters?.token ?? '';
       if (event.requestContext.http.method !== 'POST') {

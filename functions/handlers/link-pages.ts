@@ -93,3 +93,12 @@ export function linkPageHeaders(siteUrl: string): Record<string, string> {
     'x-frame-options': 'DENY',
   };
 }
+
+/** Middy middleware adding linkPageHeaders to whatever the handler answers. */
+export function linkPageHeadersMiddleware(siteUrl: string) {
+  return {
+    after: (request: { response?: { headers?: Record<string, string> } }) => {
+      if (request.response) request.response.headers = { ...request.response.headers, ...linkPageHeaders(siteUrl) };
+    },
+  };
+}

@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock';
 import type { ExitDeps } from '../suppression/exit-lead';
 import { unsubscribeLead } from '../suppression/unsubscribe';
 import { InvalidTokenError, verifyUnsubscribeToken } from '../suppression/unsubscribe-token';
-import { confirmUnsubscribePage, invalidLinkPage, linkPageHeaders, unsubscribedPage } from './link-pages';
+import { confirmUnsubscribePage, invalidLinkPage, linkPageHeadersMiddleware, unsubscribedPage } from './link-pages';
 
 export interface UnsubscribeHandlerDeps extends ExitDeps {
   clock: Clock;
@@ -29,11 +29,7 @@ const MAX_BODY_BYTES = 4096;
 export function makeUnsubscribeHandler(deps: UnsubscribeHandlerDeps) {
   return middy<APIGatewayProxyEventV2, HttpResponse>()
     .use(httpHeaderNormalizer())
-    .use({
-      after: (request) => {
-        if (request.response) Object.assign(request.response.headers, linkPageHeaders(deps.siteUrl));
-      },
-    })
+    .use(linkPageHeadersMiddleware(deps.siteUrl))
     .handler(async (event) => {
       const method = event.requestContext.http.method;
       const invalid = (message: string) => htmlResponse(400, invalidLinkPage(message, deps.siteUrl));

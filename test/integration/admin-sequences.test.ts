@@ -3,7 +3,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import { PublishedSequenceCatalog, pointerKey } from '../../functions/adapters/dynamodb/published-sequences';
-import { DynamoSequenceVersions, versionKey } from '../../functions/adapters/dynamodb/sequence-versions';
 import { bundledEmails } from '../../functions/adapters/email-bundle';
 import type {
   DraftSaved,

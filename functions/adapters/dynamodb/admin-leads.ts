@@ -15,6 +15,7 @@ import type { AdminLeadStore, ImportWrite, LeadListRequest, LeadListResult, Lead
 import type { SuppressionReason } from '../../drip/ports';
 import { checkEmailAddress, suppressionHashFor } from '../../lead/email-address';
 import type { Enrolment, Lead } from '../../lead/lead';
+import { entity } from './items';
 import { keys, leadListKeys } from './keys';
 import { enrolmentItem, leadSearchText } from './lead-repository';
 import { LIST_INDEX } from './table-schema';
@@ -63,22 +64,6 @@ function decodeCursor(raw: string): Cursor {
 function previousMonth(month: string): string {
   const [year, monthNumber] = month.split('-').map(Number) as [number, number];
   return monthNumber === 1 ? `${year - 1}-12` : `${year}-${String(monthNumber - 1).padStart(2, '0')}`;
-}
-
-/** Strips the table's own attributes so the domain sees only its types. */
-function entity<T>(item: Record<string, unknown>): T {
-  const {
-    pk: _pk,
-    sk: _sk,
-    type: _type,
-    duePk: _duePk,
-    dueAt: _dueAt,
-    listPk: _listPk,
-    listSk: _listSk,
-    searchText: _searchText,
-    ...rest
-  } = item;
-  return rest as T;
 }
 
 function addressKey(address: string) {

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { DripStore, EmailEventField, EnrolmentAdvance, SendRecord } from '../../drip/ports';
 import type { CaptureEmailIntent, Enrolment, ExitReason, Lead, Submission } from '../../lead/lead';
+import { entity } from './items';
 import { dueShard, keys } from './keys';
 import { cancellationCodes, isConditionFailure } from './transactions';
 
@@ -18,20 +19,8 @@ export interface DripTable {
   dueShards: number;
 }
 
-/** Strips the table's own attributes so the domain sees only its types. */
-function entity<T>(item: Record<string, unknown> | undefined): T | undefined {
-  if (!item) return undefined;
-  const {
-    pk: _pk,
-    sk: _sk,
-    type: _type,
-    duePk: _duePk,
-    dueAt: _dueAt,
-    listPk: _listPk,
-    listSk: _listSk,
-    ...rest
-  } = item;
-  return rest as T;
+function entityOrUndefined<T>(item: Record<string, unknown> | undefined): T | undefined {
+  return item ? entity<T>(item) : undefined;
 }
 
 export class DynamoDripStore implements DripStore {
@@ -41,7 +30,7 @@ export class DynamoDripStore implements DripStore {
     const result = await this.table.client.send(
       new GetCommand({ TableName: this.table.tableName, Key: key, ConsistentRead: true }),
     );
-    return entity<T>(result.Item);
+    return entityOrUndefined<T>(result.Item);
   }
 
   getEnrolment(leadId: string, sequenceId: string) {
