@@ -50,7 +50,10 @@ export const LEAD_STATUSES = [
   'complained',
 ] as const;
 
-/** GET /admin/api/leads?…: newest first, one page at a time. */
+/**
+ * POST /admin/api/leads/search with this as the JSON body: newest first, one page at a time.
+ * A body, not a query string, because a search holds names and email addresses.
+ */
 export const leadQuerySchema = z.strictObject({
   /** Matches first name, last name or email (case-insensitive, substring). */
   q: z.string().trim().max(100).optional(),

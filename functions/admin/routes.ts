@@ -9,7 +9,7 @@ import { ADMIN_API_PREFIX } from './contract';
  */
 export const ADMIN_ROUTE_ACCESS = {
   [`GET ${ADMIN_API_PREFIX}/me`]: 'staff',
-  [`GET ${ADMIN_API_PREFIX}/leads`]: 'staff',
+  [`POST ${ADMIN_API_PREFIX}/leads/search`]: 'staff',
   [`GET ${ADMIN_API_PREFIX}/leads/{leadId}`]: 'staff',
   [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/booked`]: 'staff',
   [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/stop`]: 'staff',

@@ -121,8 +121,11 @@ const ROUTES: Record<AdminRouteKey, AdminRoute> = {
   [`GET ${ADMIN_API_PREFIX}/me`]: {
     run: async ({ user }) => ok({ username: user.username, email: user.email, groups: user.groups }),
   },
-  [`GET ${ADMIN_API_PREFIX}/leads`]: {
-    run: async ({ event, deps }) => ok(await listLeads(parse(leadQuerySchema, event.queryStringParameters), deps)),
+  // POST, not GET: a search holds names and email addresses, and query strings end up in
+  // CloudFront's and browsers' logs and histories; a body does not.
+  [`POST ${ADMIN_API_PREFIX}/leads/search`]: {
+    maxBodyBytes: 8192,
+    run: async ({ event, deps }) => ok(await listLeads(parse(leadQuerySchema, event.parsedBody ?? {}), deps)),
   },
   [`GET ${ADMIN_API_PREFIX}/leads/{leadId}`]: {
     run: async ({ event, deps }) => {

@@ -124,7 +124,7 @@ describe('console sign-in in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Leads' }).waitFor();
     const session = JSON.parse((await page.evaluate(() => sessionStorage.getItem('console.session'))) ?? '{}');
     expect(session.user).toMatchObject({ username: 'marketer', groups: ['marketing'] });
-    expect(harness.fake.calls('GET', '/leads').at(-1)?.authorization).toBe(`Bearer ${session.token}`);
+    expect(harness.fake.calls('POST', '/leads/search').at(-1)?.authorization).toBe(`Bearer ${session.token}`);
     expect(problems).toEqual([]);
     await close();
   });

@@ -501,8 +501,8 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
     return current;
   }
 
-  function listLeads(query: Record<string, string>) {
-    const q = parse(leadQuerySchema, query);
+  function listLeads(body: unknown) {
+    const q = parse(leadQuerySchema, body ?? {});
     const offset = q.cursor ? Number(JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')).offset) : 0;
     const needle = q.q?.toLowerCase();
     const matches = (l: LeadSummary) =>
@@ -711,7 +711,7 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
     const user = authenticate(request);
     const me: Me = { username: user.username, email: user.email, groups: user.groups as Group[] };
     if (route === 'GET /me') return { status: 200, body: me };
-    if (route === 'GET /leads') return { status: 200, body: listLeads(query) };
+    if (route === 'POST /leads/search') return { status: 200, body: listLeads(body) };
     match = /^GET \/leads\/([^/]+)$/.exec(route);
     if (match) return { status: 200, body: timeline(match[1]!) };
     match = /^GET \/leads\/([^/]+)\/export$/.exec(route);

@@ -50,8 +50,8 @@ describe('leads list', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.getByRole('status').filter({ hasText: 'Showing 50 leads on page 1; more on the next page' }).waitFor();
 
-    const first = harness.fake.calls('GET', '/leads').at(-1)!;
-    expect(first.query).toEqual({ q: 'example.com', status: 'booked', limit: '50' });
+    const first = harness.fake.calls('POST', '/leads/search').at(-1)!;
+    expect(first.body).toEqual({ q: 'example.com', status: 'booked', limit: 50 });
     expect(page.url()).toContain('#/leads?q=example.com&status=booked');
     const statuses = await page.locator('table tbody tr td:nth-child(3)').allTextContents();
     expect(new Set(statuses)).toEqual(new Set(['Booked']));
@@ -60,9 +60,9 @@ describe('leads list', () => {
     const firstPageLinks = await links();
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByRole('status').filter({ hasText: 'on page 2' }).waitFor();
-    const second = harness.fake.calls('GET', '/leads').at(-1)!;
-    expect(second.query.cursor).toBeTruthy();
-    expect(second.query.status).toBe('booked');
+    const second = harness.fake.calls('POST', '/leads/search').at(-1)!;
+    expect((second.body as { cursor?: string }).cursor).toBeTruthy();
+    expect((second.body as { status?: string }).status).toBe('booked');
     const secondPageLinks = await links();
     expect(secondPageLinks).toHaveLength(50);
     expect(secondPageLinks.filter((href) => firstPageLinks.includes(href))).toEqual([]);
@@ -107,8 +107,8 @@ describe('leads list', () => {
     const { page, problems, close } = await openSignedIn(harness, '#/leads');
     await page.getByRole('status').filter({ hasText: 'Showing 50 leads' }).waitFor();
     // Slow the export's pages down so the progress can be seen between them.
-    await page.route('**/admin/api/leads?*limit=500*', async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 250));
+    await page.route('**/admin/api/leads/search', async (route) => {
+      if (route.request().postDataJSON()?.limit === 500) await new Promise((resolve) => setTimeout(resolve, 250));
       await route.continue();
     });
     const { name, text } = await readDownload(page, async () => {
@@ -120,7 +120,9 @@ describe('leads list', () => {
     await page.getByText(`${(LEAD_COUNT + 2).toLocaleString('en-US')} rows exported`).waitFor();
     await expect(page.getByRole('link', { name: /^Download leads-.*\.csv/ }).count()).resolves.toBe(1);
 
-    const exportCalls = harness.fake.calls('GET', '/leads').filter((call) => call.query.limit === '500');
+    const exportCalls = harness.fake
+      .calls('POST', '/leads/search')
+      .filter((call) => (call.body as { limit?: number }).limit === 500);
     expect(exportCalls).toHaveLength(3);
     expect(text.startsWith('\uFEFF')).toBe(true);
     const rows = parseCsv(text.slice(1));

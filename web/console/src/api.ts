@@ -165,7 +165,9 @@ export class ApiClient {
   }
 
   leads(query: Partial<LeadQuery>, signal?: AbortSignal): Promise<LeadPage> {
-    return this.request('/leads', { query: query as Query, signal });
+    // Sent in the body: a name or email in a URL would end up in access logs.
+    const body = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined && value !== ''));
+    return this.request('/leads/search', { method: 'POST', body, signal });
   }
 
   lead(leadId: string): Promise<LeadTimeline> {
