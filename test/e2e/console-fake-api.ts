@@ -36,6 +36,7 @@ import { INTEREST_IDS } from '../../functions/lead/interests';
 import { planJourney } from '../../functions/schedule';
 import type { ConsoleConfig } from '../../web/console/src/config';
 import { readStaticFile } from '../../web/static-files';
+import { parseCsv } from '../support/console-real';
 
 /**
  * A stand-in for the admin API, written against functions/admin/contract.ts: every request body
@@ -334,38 +335,6 @@ function fill(source: string): string {
     };
     return values[name] ?? fallback ?? '';
   });
-}
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i += 1;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += char;
-  }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((value) => value.trim() !== ''));
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

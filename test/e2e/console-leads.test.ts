@@ -1,4 +1,5 @@
 import { CSV_HEADER } from '../../web/console/src/pages/leads';
+import { parseCsv } from '../support/console-real';
 import { HOSTILE_LEAD, LEAD_COUNT, QUOTED_LEAD } from './console-fake-api';
 import { type ConsoleHarness, openSignedIn, readDownload, startConsoleHarness } from './console-harness';
 
@@ -11,35 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness?.close();
 });
-
-/** Splits the console's CSV (quoted fields, CRLF) into rows of cells. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i += 1;
-    } else cell += char;
-  }
-  return rows;
-}
 
 describe('leads list', () => {
   it('filters by status and pages through the results with the cursor', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { parseCsv as parseServerCsv } from '../../functions/admin/csv';
 import { outbox, type StoredEmail } from './services';
 
 /**
@@ -116,32 +117,7 @@ export async function mailWithSubject(recipient: string, subjects: readonly stri
   return (await outbox(recipient)).filter((mail) => subjects.includes(mail.subject));
 }
 
-/** Splits RFC 4180 CSV (quoted fields, CRLF) into rows of cells. */
+/** The console's CSV as rows of cells, read with the server's own parser (the one imports use). */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i += 1;
-    } else cell += char;
-  }
-  if (cell || row.length) rows.push([...row, cell]);
-  return rows;
+  return parseServerCsv(text).map((record) => record.fields);
 }
