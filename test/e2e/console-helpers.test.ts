@@ -1,6 +1,8 @@
+import { leadIdFor } from '../../functions/lead/email-address';
 import { csvCell, guardCell, headerColumns, splitRecords, toCsv } from '../../web/console/src/csv';
 import { prepareEmail } from '../../web/console/src/email-frame';
 import { chunks, csvParts, missingColumns } from '../../web/console/src/pages/import';
+import { CSV_HEADER, leadRow } from '../../web/console/src/pages/leads';
 import { locate } from '../../web/console/src/pages/sequence/problems';
 import { describeDelay } from '../../web/console/src/pages/sequence/steps';
 import { nowInZone, zonedToUtc } from '../../web/console/src/zoned-time';
@@ -21,6 +23,25 @@ describe('CSV export cells', () => {
     expect(csvCell('two\nlines')).toBe('"two\nlines"');
     expect(csvCell(undefined)).toBe('');
     expect(csvCell(3)).toBe('3');
+  });
+
+  it('guards a lead id that starts with "-" (base64url ids do, about one in 64)', () => {
+    const leadId = leadIdFor('patient26@example.com');
+    expect(leadId.startsWith('-')).toBe(true);
+    const csv = toCsv(CSV_HEADER, [
+      leadRow({
+        leadId,
+        firstName: 'Pat',
+        email: 'patient26@example.com',
+        status: 'active',
+        interests: [],
+        source: 'article',
+        createdAt: '2026-03-01T00:00:00.000Z',
+        submissionCount: 1,
+        progress: '1 of 7',
+      }),
+    ]);
+    expect(csv.split('\r\n')[1]!.startsWith(`'${leadId},Pat,`)).toBe(true);
   });
 
   it('writes a byte-order mark, CRLF rows and a final line break', () => {
