@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { LAMBDA_BUNDLE, PROJECT_ROOT } from '../infra/constructs/lambda';
@@ -17,30 +17,48 @@ export interface BuiltBundle {
   breakdown: [string, number][];
 }
 
+/** What a bench variant may change in LAMBDA_BUNDLE. */
+export interface BundleOptions {
+  format?: 'esm' | 'cjs';
+  external?: readonly string[];
+}
+
 /**
  * Bundles a Lambda entry the way the CDK stack does: NodejsFunction runs esbuild with
  * `--bundle --platform=node` plus the options in LAMBDA_BUNDLE (target, format, minify,
- * source map without sources content, main fields, externals, banner) and writes index.mjs.
+ * source map without sources content, main fields, externals) and writes index.js, or
+ * index.mjs for ESM. `overrides` builds a variant to compare with (the bench's alternatives).
  */
-export async function bundleLambda(entry: string, name: string, plugins: Plugin[] = []): Promise<BuiltBundle> {
+export async function bundleLambda(
+  entry: string,
+  name: string,
+  { plugins = [], overrides = {} }: { plugins?: Plugin[]; overrides?: BundleOptions } = {},
+): Promise<BuiltBundle> {
+  const options = { ...LAMBDA_BUNDLE, ...overrides };
   const outDir = join(BUNDLE_DIR, name);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, 'index.mjs');
+  // As in Lambda, where no package.json sits beside the handler: index.js is CommonJS.
+  writeFileSync(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
+  const file = join(outDir, options.format === 'esm' ? 'index.mjs' : 'index.js');
   const result = await build({
     absWorkingDir: PROJECT_ROOT,
     entryPoints: [join(PROJECT_ROOT, entry)],
     outfile: file,
     bundle: true,
     platform: 'node',
-    target: LAMBDA_BUNDLE.target,
-    format: LAMBDA_BUNDLE.format,
-    minify: LAMBDA_BUNDLE.minify,
-    sourcemap: LAMBDA_BUNDLE.sourcemap,
+    target: options.target,
+    format: options.format,
+    minify: options.minify,
+    sourcemap: options.sourcemap,
     sourcesContent: false,
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    external: [...LAMBDA_BUNDLE.external],
-    banner: { js: LAMBDA_BUNDLE.banner },
+    mainFields: [...options.mainFields],
+    external: [...options.external],
+    // An ES module bundle gives its CommonJS dependencies the `require` they expect.
+    banner:
+      options.format === 'esm'
+        ? { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }
+        : undefined,
     logLevel: 'silent',
     metafile: true,
     plugins,

@@ -49,7 +49,9 @@ export const renderGroup: BenchGroup = {
     progress('render', 'bundling functions/lambdas/sender.ts with and without the sequences');
     const sender = await bundleLambda('functions/lambdas/sender.ts', 'sender');
     const swapped = { count: 0 };
-    const lean = await bundleLambda('functions/lambdas/sender.ts', 'sender-no-sequences', [withoutSequences(swapped)]);
+    const lean = await bundleLambda('functions/lambdas/sender.ts', 'sender-no-sequences', {
+      plugins: [withoutSequences(swapped)],
+    });
     if (swapped.count === 0) throw new Error('the sender bundle did not load emails/dist/bundle.json');
 
     return [
