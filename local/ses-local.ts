@@ -3,6 +3,7 @@ import startSesServer from 'aws-ses-v2-local';
 
 export interface RunningSes {
   endpoint: string;
+  server: Server;
   stop(): Promise<void>;
 }
 
@@ -39,6 +40,7 @@ export async function startSesLocal(options: {
   const server: Server = await startSesServer({ port: options.port, host: options.host ?? '127.0.0.1' });
   return {
     endpoint: `http://127.0.0.1:${options.port}`,
+    server,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

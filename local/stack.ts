@@ -20,6 +20,7 @@ import { createDripRuntime } from './drip-runtime';
 import { type RunningDynamoDb, startDynamoDbLocal } from './dynamodb-local';
 import { createGateway, type LambdaHttpHandler } from './gateway';
 import { localEnvironment } from './local-env';
+import { acceptLoopbackOnly } from './loopback';
 import { ROOT } from './paths';
 import { assertPortFree } from './ports';
 import { type RunningSes, startSesLocal } from './ses-local';
@@ -41,6 +42,8 @@ export interface LocalStackOptions {
   mailer?: Mailer;
   /** Runs the dispatcher on a timer, as EventBridge Scheduler does every minute in AWS. Off in tests. */
   dispatchIntervalMs?: number;
+  /** Answer other machines too (to try the pages on a phone); by default only this machine is served. */
+  openToNetwork?: boolean;
 }
 
 export interface LocalStack {
@@ -84,6 +87,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (!options.sesEndpoint) {
       // Listen on all interfaces like the package's own CLI, so the outbox opens from a browser.
       ses = await startSesLocal({ port: options.sesPort, host: '::' });
+      if (!options.openToNetwork) acceptLoopbackOnly(ses.server);
       stoppers.push(() => ses!.stop());
     }
     const dynamoEndpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
@@ -132,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ],
       headers: securityHeaders,
     });
+    if (!options.openToNetwork) acceptLoopbackOnly(gateway);
     await listen(gateway, options.port);
     stoppers.push(() => close(gateway));
     let stopTimer: (() => void) | undefined;

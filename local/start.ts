@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   await buildEmails();
   await Promise.all([writePreview(), buildSite()]);
 
-  const stack = await startLocalStack({ port, sesPort, dynamoPort, dataDir, dispatchIntervalMs: 5000 });
+  const openToNetwork = process.env.OPEN_TO_NETWORK === '1';
+  const stack = await startLocalStack({ port, sesPort, dynamoPort, dataDir, dispatchIntervalMs: 5000, openToNetwork });
   console.log(`
 Local stack is running (data in ${dataDir}; Ctrl-C stops it).
 
@@ -41,7 +42,11 @@ Local stack is running (data in ${dataDir}; Ctrl-C stops it).
 Console sign-in (POST /admin/api/login; kept in ${dataDir}, or set LOCAL_CONSOLE_USERS):
 ${stack.consoleUsers.map((user) => `  ${user.username.padEnd(22)} ${user.password}   (${user.groups.join(', ')})`).join('\n')}
 
-The dispatcher runs every 5 s. Fast-forward the clock to watch the whole sequence arrive:
+${
+  openToNetwork
+    ? 'OPEN_TO_NETWORK=1: other machines on the network can reach the pages, the console, the outbox and the /__local controls.\n\n'
+    : ''
+}The dispatcher runs every 5 s. Fast-forward the clock to watch the whole sequence arrive:
   npm run drip -- advance P3D      (or P30D)
   npm run drip -- bounce EMAIL     npm run drip -- complain EMAIL     npm run drip -- status
 `);

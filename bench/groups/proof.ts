@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { logger } from '../../functions/observability/logger';
 import { fuzzPublicEndpoints } from '../../test/fuzz/fuzz-endpoints';
 import { apiEvent, lambdaContext } from '../../test/support/api-event';
-import { captureHarness, validLead } from '../../test/support/capture-harness';
+import { captureHarness, frozenMidMinute, validLead } from '../../test/support/capture-harness';
 import { throttledSend } from '../../test/support/drip-scenarios';
 import { personalDataIn } from '../../test/support/personal-data';
 import { uniqueEmail } from '../../test/support/services';
@@ -82,7 +82,10 @@ export const proofGroup: BenchGroup = {
 };
 
 async function sixthSubmission() {
-  const harness = await captureHarness({ extraEnv: { RATE_LIMIT_PER_EMAIL: '5', RATE_LIMIT_PER_ADDRESS: '0' } });
+  const harness = await captureHarness({
+    clock: frozenMidMinute(),
+    extraEnv: { RATE_LIMIT_PER_EMAIL: '5', RATE_LIMIT_PER_ADDRESS: '0' },
+  });
   const post = (email: string) =>
     harness.handler(
       apiEvent({

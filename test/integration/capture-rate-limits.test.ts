@@ -1,5 +1,5 @@
 import { apiEvent, lambdaContext } from '../support/api-event';
-import { captureHarness, validLead } from '../support/capture-harness';
+import { captureHarness, frozenMidMinute, validLead } from '../support/capture-harness';
 import { uniqueEmail } from '../support/services';
 
 const post = (harness: Awaited<ReturnType<typeof captureHarness>>, body: unknown, sourceIp: string) =>
@@ -10,7 +10,10 @@ const post = (harness: Awaited<ReturnType<typeof captureHarness>>, body: unknown
 
 describe('POST /leads rate limits', () => {
   it('refuses the 6th submission for the same email within a minute, while other people are unaffected', async () => {
-    const harness = await captureHarness({ extraEnv: { RATE_LIMIT_PER_EMAIL: '5', RATE_LIMIT_PER_ADDRESS: '0' } });
+    const harness = await captureHarness({
+      clock: frozenMidMinute(),
+      extraEnv: { RATE_LIMIT_PER_EMAIL: '5', RATE_LIMIT_PER_ADDRESS: '0' },
+    });
     const email = uniqueEmail('eager');
 
     const answers = [];
@@ -29,7 +32,10 @@ describe('POST /leads rate limits', () => {
   });
 
   it('refuses a flood from one client address without affecting other addresses', async () => {
-    const harness = await captureHarness({ extraEnv: { RATE_LIMIT_PER_ADDRESS: '3', RATE_LIMIT_PER_EMAIL: '5' } });
+    const harness = await captureHarness({
+      clock: frozenMidMinute(),
+      extraEnv: { RATE_LIMIT_PER_ADDRESS: '3', RATE_LIMIT_PER_EMAIL: '5' },
+    });
 
     const fromOne = [];
     for (let attempt = 0; attempt < 4; attempt++)
@@ -41,7 +47,10 @@ describe('POST /leads rate limits', () => {
   });
 
   it('counts the visitor behind CloudFront by the viewer address, not the edge', async () => {
-    const harness = await captureHarness({ extraEnv: { RATE_LIMIT_PER_ADDRESS: '1', RATE_LIMIT_PER_EMAIL: '5' } });
+    const harness = await captureHarness({
+      clock: frozenMidMinute(),
+      extraEnv: { RATE_LIMIT_PER_ADDRESS: '1', RATE_LIMIT_PER_EMAIL: '5' },
+    });
     const viaEdge = (viewer: string) =>
       harness.handler(
         apiEvent({
@@ -61,7 +70,10 @@ describe('POST /leads rate limits', () => {
   });
 
   it('still caps a direct caller who forges a different CloudFront viewer address on every request', async () => {
-    const harness = await captureHarness({ extraEnv: { RATE_LIMIT_PER_ADDRESS: '1', RATE_LIMIT_PER_EMAIL: '5' } });
+    const harness = await captureHarness({
+      clock: frozenMidMinute(),
+      extraEnv: { RATE_LIMIT_PER_ADDRESS: '1', RATE_LIMIT_PER_EMAIL: '5' },
+    });
     const forged = (index: number) =>
       harness.handler(
         apiEvent({

@@ -1,6 +1,6 @@
 import { leadIdFor } from '../../functions/lead/email-address';
-import { formPost, jsonPost, lambdaContext } from '../support/api-event';
-import { captureHarness, validLead } from '../support/capture-harness';
+import { apiEvent, formPost, jsonPost, lambdaContext } from '../support/api-event';
+import { captureHarness, frozenMidMinute, validLead } from '../support/capture-harness';
 import { allItems, itemsOfLead, outbox, uniqueEmail } from '../support/services';
 
 type Harness = Awaited<ReturnType<typeof captureHarness>>;
@@ -120,6 +120,62 @@ describe('POST /leads on DynamoDB Local and the local SES', () => {
     expect(byType(items, 'enrolment')).toHaveLength(1);
     expect(byType(items, 'submission')).toHaveLength(20);
     expect(byType(items, 'lead')[0]!.submissionCount).toBe(20);
+  });
+
+  it('keeps one lead and one enrolment for 20 identical requests at once under the deployed rate limits', async () => {
+    const deployed = await captureHarness({ limits: 'deployed', clock: frozenMidMinute() });
+    expect(deployed.env.RATE_LIMIT_PER_EMAIL).toBe(5);
+    const email = uniqueEmail('burst-deployed');
+
+    // From 20 different client addresses, so only the per-person limit applies.
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        deployed.handler(
+          apiEvent({
+            path: '/leads',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(validLead(email)),
+            sourceIp: `198.51.100.${index + 1}`,
+          }),
+          lambdaContext,
+        ),
+      ),
+    );
+
+    const statuses = responses.map((response) => response.statusCode);
+    expect(statuses.filter((status) => status === 202)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(15);
+    const items = await itemsOfLead(deployed.doc, deployed.tableName, leadIdFor(email));
+    expect(byType(items, 'lead')).toHaveLength(1);
+    expect(byType(items, 'enrolment')).toHaveLength(1);
+    expect(byType(items, 'submission')).toHaveLength(5);
+  });
+
+  it('answers a known email exactly as a new one: same status, headers and body', async () => {
+    const known = uniqueEmail('known');
+    await post(validLead(known));
+
+    const [repeat, fresh] = await Promise.all([post(validLead(known)), post(validLead(uniqueEmail('fresh')))]);
+
+    expect(repeat.statusCode).toBe(fresh.statusCode);
+    expect(repeat.headers).toEqual(fresh.headers);
+    expect(repeat.body).toBe(fresh.body);
+    const form = (email: string) =>
+      formPost('/leads', [
+        ['firstName', 'Lee'],
+        ['email', email],
+        ['interests', 'hair-restoration'],
+        ['consent', 'on'],
+        ['consentVersion', '2026-11-01'],
+        ['website', ''],
+      ]);
+    const [repeatForm, freshForm] = await Promise.all([
+      harness.handler(form(known), lambdaContext),
+      harness.handler(form(uniqueEmail('fresh-form')), lambdaContext),
+    ]);
+    expect(repeatForm.statusCode).toBe(303);
+    expect(repeatForm.headers).toEqual(freshForm.headers);
+    expect(repeatForm.body).toBe(freshForm.body);
   });
 
   it('answers a filled honeypot exactly like a real lead and stores nothing', async () => {

@@ -7,7 +7,7 @@ import { testEndpoints } from './services';
 /** The local stack as `npm start` runs it, on a free port, sharing the test run's DynamoDB and SES. */
 export async function localStackForTest(
   extraEnv: Record<string, string> = {},
-  options: { mailer?: Mailer } = {},
+  options: { mailer?: Mailer; openToNetwork?: boolean } = {},
 ): Promise<LocalStack & { base: string }> {
   const { dynamo, ses } = testEndpoints();
   const port = await freePort();
