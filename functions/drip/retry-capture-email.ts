@@ -9,6 +9,7 @@ import type { CaptureEmailMessage } from './messages';
 import type { Pacer } from './pacing';
 import type { DripStore, SuppressionList } from './ports';
 import { sendWithRetry } from './send-with-retry';
+import { OutOfTimeError, type TimeBudget, UNLIMITED } from './time-budget';
 
 export interface RetryCaptureDeps {
   store: DripStore;
@@ -19,7 +20,14 @@ export interface RetryCaptureDeps {
   pacer: Pacer;
   clock: Clock;
   log: Log;
-  settings: { maxSendAttempts: number; maxRetries: number; retryBackoffMs: number; claimTimeoutMs: number };
+  settings: {
+    maxSendAttempts: number;
+    maxRetries: number;
+    retryBackoffMs: number;
+    claimTimeoutMs: number;
+    /** As for sequence steps: no claim or new attempt starts with less time left. Default 0. */
+    timeReserveMs?: number;
+  };
 }
 
 export type CaptureRetryOutcome = 'sent' | 'failed' | 'rescheduled' | 'stale';
@@ -31,6 +39,7 @@ export type CaptureRetryOutcome = 'sent' | 'failed' | 'rescheduled' | 'stale';
 export async function retryCaptureEmail(
   message: CaptureEmailMessage,
   deps: RetryCaptureDeps,
+  budget: TimeBudget = UNLIMITED,
 ): Promise<CaptureRetryOutcome> {
   const { store } = deps;
   const intent = await store.getCaptureEmail(message.leadId, message.submissionId, message.emailKind);
@@ -43,7 +52,11 @@ export async function retryCaptureEmail(
     await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'interrupted after claim' });
     return 'failed';
   }
-  if (intent.status !== 'pending' || !(await store.claimCaptureEmail(intent, at))) return 'stale';
+  if (intent.status !== 'pending') return 'stale';
+  const reserveMs = deps.settings.timeReserveMs ?? 0;
+  await deps.pacer.take();
+  if (budget.remainingMs() < reserveMs) throw new OutOfTimeError();
+  if (!(await store.claimCaptureEmail(intent, at))) return 'stale';
 
   const [lead, submission] = await Promise.all([
     store.getLead(intent.leadId),
@@ -67,7 +80,12 @@ export async function retryCaptureEmail(
       isNewLead: lead.createdAt === submission.receivedAt,
       optInToken: optIn?.token,
     });
-    const { messageId } = await sendWithRetry(() => deps.mailer.send(email), deps.pacer, deps.settings.maxSendAttempts);
+    const { messageId } = await sendWithRetry(() => deps.mailer.send(email), deps.pacer, {
+      maxAttempts: deps.settings.maxSendAttempts,
+      firstAttemptPaced: true,
+      budget,
+      reserveMs,
+    });
     await store.finishCaptureEmail(intent, { status: 'sent', at: deps.clock.now().toISOString(), messageId });
     return 'sent';
   } catch (error) {

@@ -12,6 +12,7 @@ import type { Pacer } from './pacing';
 import type { DripStore, EnrolmentAdvance, SendRecord, SequenceVersions, StepStats, SuppressionList } from './ports';
 import { sendWithRetry } from './send-with-retry';
 import { composeStepEmail } from './step-email';
+import { OutOfTimeError, type TimeBudget, UNLIMITED } from './time-budget';
 import { chooseVariant } from './variant';
 
 export interface Counters {
@@ -34,6 +35,8 @@ export interface SendStepDeps {
     /** A claim older than this, still not finished, belonged to a sender that stopped. */
     claimTimeoutMs: number;
     maxSendAttempts: number;
+    /** Time kept back to record a send; no claim or new attempt starts with less left. Default 0. */
+    timeReserveMs?: number;
   };
 }
 
@@ -53,7 +56,11 @@ export class SequenceVersionMissingError extends Error {
  * claim and does not send again. If a sender stops after claiming, the step is recorded as
  * failed once the claim times out (at most once, never twice; the failure is counted and alarmed).
  */
-export async function sendStep(message: StepMessage, deps: SendStepDeps): Promise<StepOutcome> {
+export async function sendStep(
+  message: StepMessage,
+  deps: SendStepDeps,
+  budget: TimeBudget = UNLIMITED,
+): Promise<StepOutcome> {
   const { store } = deps;
   const enrolment = await store.getEnrolment(message.leadId, message.sequenceId);
   if (enrolment?.status !== 'active' || enrolment.stepIndex !== message.stepIndex) return { status: 'stale' };
@@ -83,6 +90,11 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
     claimedAt: now.toISOString(),
   };
 
+  // Wait for the send rate before claiming, not while holding the claim: a long wait with a
+  // claim held could outlast the invocation and turn the step into an interrupted one.
+  const reserveMs = deps.settings.timeReserveMs ?? 0;
+  await deps.pacer.take();
+  if (budget.remainingMs() < reserveMs) throw new OutOfTimeError();
   if (!(await store.claimStep(record))) return settleExistingClaim(record, enrolment, sequence, deps);
 
   const suppressed: ExitReason | undefined = lead ? await deps.suppression.reasonFor(lead.email) : 'erased';
@@ -111,7 +123,12 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
   });
   let messageId: string;
   try {
-    ({ messageId } = await sendWithRetry(() => deps.mailer.send(email), deps.pacer, deps.settings.maxSendAttempts));
+    ({ messageId } = await sendWithRetry(() => deps.mailer.send(email), deps.pacer, {
+      maxAttempts: deps.settings.maxSendAttempts,
+      firstAttemptPaced: true,
+      budget,
+      reserveMs,
+    }));
   } catch (error) {
     if (error instanceof SendError && error.outcome === 'retryable') {
       // Certainly not sent: give the step back so the queue's redelivery tries again later.

@@ -94,6 +94,8 @@ export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDep
       maxSendAttempts: 4,
       maxRetries: 8,
       retryBackoffMs: 60_000,
+      // Enough for one SES call and the writes that record it, before the Lambda timeout.
+      timeReserveMs: 10_000,
     },
   };
 }
