@@ -16,12 +16,12 @@ export async function accountMaxSendRate(client: SESv2Client): Promise<number> {
 export function lazyPacer(rate: () => Promise<number>, instances: number): Pacer {
   let bucket: Promise<TokenBucket> | undefined;
   return {
-    async take() {
+    async take(options) {
       bucket ??= rate().then((perAccount) => new TokenBucket(perAccount / instances));
       bucket.catch(() => {
         bucket = undefined;
       });
-      await (await bucket).take();
+      return (await bucket).take(options);
     },
   };
 }

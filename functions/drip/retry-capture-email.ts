@@ -54,7 +54,6 @@ export async function retryCaptureEmail(
   }
   if (intent.status !== 'pending') return 'stale';
   const reserveMs = deps.settings.timeReserveMs ?? 0;
-  await deps.pacer.take();
   if (budget.remainingMs() < reserveMs) throw new OutOfTimeError();
   if (!(await store.claimCaptureEmail(intent, at))) return 'stale';
 
@@ -82,7 +81,6 @@ export async function retryCaptureEmail(
     });
     const { messageId } = await sendWithRetry(() => deps.mailer.send(email), deps.pacer, {
       maxAttempts: deps.settings.maxSendAttempts,
-      firstAttemptPaced: true,
       budget,
       reserveMs,
     });
@@ -90,6 +88,11 @@ export async function retryCaptureEmail(
     return 'sent';
   } catch (error) {
     const fields = errorFields(error);
+    if (error instanceof OutOfTimeError) {
+      // Not sent: the send rate would have made it wait past the time left. Due again at once.
+      await store.finishCaptureEmail(intent, { status: 'pending', at, retryAt: at, reason: fields.errorName });
+      return 'rescheduled';
+    }
     const retryable = error instanceof SendError && error.outcome === 'retryable';
     if (retryable && intent.attempts < deps.settings.maxRetries) {
       const retryAt = new Date(now.getTime() + deps.settings.retryBackoffMs * 2 ** intent.attempts).toISOString();

@@ -90,10 +90,7 @@ export async function sendStep(
     claimedAt: now.toISOString(),
   };
 
-  // Wait for the send rate before claiming, not while holding the claim: a long wait with a
-  // claim held could outlast the invocation and turn the step into an interrupted one.
   const reserveMs = deps.settings.timeReserveMs ?? 0;
-  await deps.pacer.take();
   if (budget.remainingMs() < reserveMs) throw new OutOfTimeError();
   if (!(await store.claimStep(record))) return settleExistingClaim(record, enrolment, sequence, deps);
 
@@ -125,13 +122,13 @@ export async function sendStep(
   try {
     ({ messageId } = await sendWithRetry(() => deps.mailer.send(email), deps.pacer, {
       maxAttempts: deps.settings.maxSendAttempts,
-      firstAttemptPaced: true,
       budget,
       reserveMs,
     }));
   } catch (error) {
-    if (error instanceof SendError && error.outcome === 'retryable') {
-      // Certainly not sent: give the step back so the queue's redelivery tries again later.
+    if ((error instanceof SendError && error.outcome === 'retryable') || error instanceof OutOfTimeError) {
+      // Certainly not sent (refused, or the send rate would have made it wait past the time
+      // left): give the step back so the queue's redelivery tries again later.
       await store.releaseClaim(record);
       throw error;
     }

@@ -1,7 +1,7 @@
 import { lazyPacer } from '../../functions/adapters/ses-send-rate';
 import { TokenBucket } from '../../functions/drip/pacing';
 import { sendWithRetry } from '../../functions/drip/send-with-retry';
-import { budgetOf, UNLIMITED } from '../../functions/drip/time-budget';
+import { budgetOf, OutOfTimeError, UNLIMITED } from '../../functions/drip/time-budget';
 import { SendError } from '../../functions/mail/outgoing-email';
 
 /** Time that only moves when the code under test sleeps. */
@@ -23,7 +23,7 @@ const throttled = () => new SendError('slow down', 'retryable', 'TooManyRequests
 describe('TokenBucket', () => {
   it('never lets more than the rate through in any one-second window', async () => {
     const time = fakeTime();
-    const bucket = new TokenBucket(5, 1, time.now, time.sleep);
+    const bucket = new TokenBucket(5, time.now, time.sleep);
     const takenAt: number[] = [];
     for (let index = 0; index < 40; index++) {
       await bucket.take();
@@ -38,7 +38,7 @@ describe('TokenBucket', () => {
 
   it('serves concurrent callers in order, without overshooting the rate', async () => {
     const time = fakeTime();
-    const bucket = new TokenBucket(2, 1, time.now, time.sleep);
+    const bucket = new TokenBucket(2, time.now, time.sleep);
     const order: number[] = [];
     await Promise.all(
       Array.from({ length: 6 }, (_, index) =>
@@ -49,6 +49,29 @@ describe('TokenBucket', () => {
     );
     expect(order).toEqual([0, 1, 2, 3, 4, 5]);
     expect(time.now()).toBeCloseTo(5 * 500, 6);
+  });
+
+  it('answers false, taking nothing, when the token would come later than the caller can wait', async () => {
+    const time = fakeTime();
+    const bucket = new TokenBucket(1, time.now, time.sleep);
+    expect(await bucket.take({ maxWaitMs: 0 })).toBe(true);
+    // The next token is 1 s away: a caller with 500 ms to spare is told at once.
+    expect(await bucket.take({ maxWaitMs: 500 })).toBe(false);
+    expect(time.now()).toBe(0);
+    // Nothing was taken, so the next caller still gets the token at 1 s.
+    expect(await bucket.take({ maxWaitMs: 1000 })).toBe(true);
+    expect(time.now()).toBe(1000);
+  });
+
+  it('counts the callers already waiting when it estimates the wait', async () => {
+    const time = fakeTime();
+    const bucket = new TokenBucket(10, time.now, time.sleep);
+    const waiting = Array.from({ length: 5 }, () => bucket.take());
+    // Four callers wait behind the first: the next token is about 500 ms away.
+    expect(await bucket.take({ maxWaitMs: 300 })).toBe(false);
+    const accepted = bucket.take({ maxWaitMs: 600 });
+    expect(await Promise.all([...waiting, accepted])).toEqual([true, true, true, true, true, true]);
+    expect(time.now()).toBeCloseTo(500, 6);
   });
 
   it('refuses a rate that is not positive', () => {
@@ -80,7 +103,7 @@ describe('lazyPacer', () => {
       return 100;
     }, 1);
     await expect(pacer.take()).rejects.toThrow('GetAccount failed');
-    await expect(pacer.take()).resolves.toBeUndefined();
+    await expect(pacer.take()).resolves.toBe(true);
     expect(reads).toBe(2);
   });
 });
@@ -92,6 +115,7 @@ describe('sendWithRetry', () => {
       takes: 0,
       async take() {
         pacer.takes++;
+        return true;
       },
     };
     return pacer;
@@ -116,19 +140,27 @@ describe('sendWithRetry', () => {
     expect(sleeps).toHaveLength(2);
   });
 
-  it('does not take a second token for the first attempt when the caller took one before claiming', async () => {
-    const pacer = countingPacer();
+  it('does not wait for the send rate past the time left: OutOfTimeError first, the last error later', async () => {
+    const refusing = { take: async ({ maxWaitMs = Number.POSITIVE_INFINITY } = {}) => maxWaitMs >= 5_000 };
+    let remaining = 12_000;
+    const budget = { remainingMs: () => remaining };
+    await expect(
+      sendWithRetry(async () => sent, refusing, { maxAttempts: 3, budget, reserveMs: 10_000 }),
+    ).rejects.toBeInstanceOf(OutOfTimeError);
+    remaining = 20_000;
     let calls = 0;
-    await sendWithRetry(
-      async () => {
-        calls++;
-        if (calls === 1) throw throttled();
-        return sent;
-      },
-      pacer,
-      { maxAttempts: 3, firstAttemptPaced: true, sleep: async () => undefined },
-    );
-    expect(pacer.takes).toBe(1);
+    await expect(
+      sendWithRetry(
+        async () => {
+          calls++;
+          remaining = 14_000;
+          throw throttled();
+        },
+        refusing,
+        { maxAttempts: 3, budget, reserveMs: 10_000, sleep: async () => undefined },
+      ),
+    ).rejects.toMatchObject({ outcome: 'retryable' });
+    expect(calls).toBe(1);
   });
 
   it('gives up after maxAttempts, and never retries what may have been sent or will never be', async () => {
