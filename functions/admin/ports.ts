@@ -112,6 +112,8 @@ export interface VersionMeta {
   publishedAt?: string;
   publishedBy?: string;
   storedAt?: string;
+  /** The clinical review it was published with (the bundled version has none). */
+  review?: StoredReview;
 }
 
 export interface SequenceStore {
@@ -124,7 +126,7 @@ export interface SequenceStore {
   /** Stores an immutable version (a no-op if it exists) with its source and who published it first. */
   saveVersion(
     sequence: CompiledSequence,
-    meta: { source?: SequenceDraft; publishedAt?: string; publishedBy?: string },
+    meta: { source?: SequenceDraft; publishedAt?: string; publishedBy?: string; review?: StoredReview },
   ): Promise<void>;
   versionSource(sequenceId: string, version: string): Promise<SequenceDraft | undefined>;
   /**

@@ -555,6 +555,20 @@ export async function migrateVersion(
   ]);
   if (!from) throw new NotFoundError(`No version "${request.fromVersion}" of "${sequenceId}"`);
   if (!to) throw new NotFoundError(`No version "${request.toVersion}" of "${sequenceId}"`);
+  // Moving leads onto a version is sending them its medical content: it needs a current review,
+  // exactly as publishing does.
+  const target = (await deps.sequences.listVersions(sequenceId)).find((meta) => meta.version === request.toVersion);
+  const targetReview = reviewOf(target?.review, deps.clock);
+  if (!targetReview || targetReview.expired) {
+    throw new ValidationError([
+      {
+        field: 'toVersion',
+        message: targetReview
+          ? `The clinical review of version ${request.toVersion} expired on ${targetReview.validUntil}; leads cannot be moved onto it`
+          : `Version ${request.toVersion} has no clinical review; leads cannot be moved onto it`,
+      },
+    ]);
+  }
   const pinned = (await deps.enrolments.activeEnrolments(sequenceId)).filter(
     (enrolment) => enrolment.sequenceVersion === request.fromVersion,
   );

@@ -297,6 +297,18 @@ describe('versions: new leads start on the published version, enrolled leads sta
     await control(admin.stack.base, '/__local/drip/advance', { duration: 'P12D' });
     expect(await subjects(pinned)).toContain('Version two: what exosomes do not replace');
     expect(await subjects(pinned)).not.toContain(bundled.steps[4]!.variants[0]!.subject);
+
+    // Back onto the bundled version, which has no clinical review: refused, nobody moves.
+    for (const dryRun of [true, false]) {
+      const back = await admin.asMarketing<{ fields: { field: string; message: string }[] }>(
+        'POST',
+        `/sequences/${ID}/migrate`,
+        { fromVersion: version, toVersion: bundled.version, dryRun },
+      );
+      expect(back.status).toBe(400);
+      expect(back.body.fields).toEqual([{ field: 'toVersion', message: expect.stringMatching(/no clinical review/) }]);
+    }
+    expect(await enrolmentOf(pinned)).toMatchObject({ sequenceVersion: version });
   });
 
   it('answers unknown sequences and versions with 404 and bad requests with 400', async () => {

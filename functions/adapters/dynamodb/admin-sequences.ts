@@ -124,7 +124,7 @@ export class DynamoSequenceStore implements SequenceStore {
         new QueryCommand({
           TableName: this.table.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ProjectionExpression: '#version, publishedAt, publishedBy, storedAt',
+          ProjectionExpression: '#version, publishedAt, publishedBy, storedAt, review',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':pk': `SEQUENCE#${sequenceId}`, ':prefix': 'VERSION#' },
           ExclusiveStartKey,
@@ -136,6 +136,7 @@ export class DynamoSequenceStore implements SequenceStore {
           ...(item.publishedAt ? { publishedAt: String(item.publishedAt) } : {}),
           ...(item.publishedBy ? { publishedBy: String(item.publishedBy) } : {}),
           ...(item.storedAt ? { storedAt: String(item.storedAt) } : {}),
+          ...(item.review ? { review: item.review as StoredReview } : {}),
         });
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
