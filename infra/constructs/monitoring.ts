@@ -58,7 +58,8 @@ export interface MonitoringProps {
 /**
  * What tells the practice that something needs a person: alarms on SES reputation (at half the
  * review levels), on every dead-letter queue, on every function's errors, on steps that failed
- * or were interrupted, on errors the console's API answered with a 500, and on published
+ * or were interrupted, on 5xx answers of the public API, on errors the console's API answered
+ * with a 500, and on published
  * sequences whose clinical review has expired or is missing, all to one encrypted topic; and one
  * dashboard for the pipeline.
  */
@@ -172,6 +173,20 @@ export class Monitoring extends Construct {
       description:
         'The marketing console API logged an error (a request answered 500, or a degraded read); its log group has the details.',
     });
+
+    // A visitor or a mail client got a 5xx: a capture answered 503 because DynamoDB was
+    // throttled or timing out (the lead may not be stored), a handler failed, or the
+    // integration timed out. None of these are Lambda errors, so the function alarms miss them.
+    this.alarm(
+      'ApiServerErrors',
+      props.api.httpApi.metricServerError({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
+      0,
+      {
+        description:
+          'The public API answered 5xx (a capture refused with 503, a failed handler, or a timeout). ' +
+          'The access log and the function logs have the request ids.',
+      },
+    );
 
     // One data point a day, each run: a one-day period keeps the alarm in ALARM until the next
     // run says otherwise, instead of recovering (and notifying) minutes after it fired.

@@ -148,9 +148,20 @@ describe('monitoring with the default settings', () => {
     ]);
   });
 
+  it('alarms on the first 5xx the public API answers, which no function error counts (a capture 503)', () => {
+    expect(alarmsOn('AWS/ApiGateway', '5xx')).toEqual([
+      expect.objectContaining({
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Statistic: 'Sum',
+        Dimensions: [{ Name: 'ApiId', Value: resolve(s.stack.api.httpApi.apiId) }],
+      }),
+    ]);
+  });
+
   it('sends every alarm, and its recovery, to the one alarm topic, and treats no data as fine', () => {
-    // SES reputation, dead-letter queues, function errors, steps, admin logged errors, reviews
-    expect(alarms).toHaveLength(2 + 4 + 8 + 2 + 1 + 2);
+    // SES reputation, dead-letter queues, function errors, steps, API 5xx, admin logged errors, reviews
+    expect(alarms).toHaveLength(2 + 4 + 8 + 2 + 1 + 1 + 2);
     const topic = resolve(s.stack.monitoring.alarmTopic.topicArn);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ AlarmActions: [topic], OKActions: [topic], TreatMissingData: 'notBreaching' });
