@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isPublicUrl } from '../shared/public-url';
 
 /**
  * Characters that would let a value break out of an email header or a log line: C0 controls
@@ -19,6 +20,8 @@ const mailbox = singleLine(254).refine((value) => /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>
   error: 'must be a plain email address such as care@example.com',
 });
 
+export const publicUrl = z.url().refine(isPublicUrl, { error: 'must be an https URL (http only on localhost)' });
+
 /**
  * The practice's own details. They appear on the landing page, in every email footer and in
  * the infrastructure, so they are validated once here rather than trusted at each use.
@@ -31,7 +34,7 @@ export const clinicConfigSchema = z.strictObject({
     phone: singleLine(40),
     timeZone: singleLine(64).refine(isKnownTimeZone, { error: 'must be an IANA time zone such as America/New_York' }),
     /** Public site, used for absolute links in emails (https outside localhost). */
-    siteUrl: z.url({ protocol: /^https?$/ }),
+    siteUrl: publicUrl,
   }),
   mail: z.strictObject({
     /** Bare address; the display name is the practice name. Never built from user input. */
@@ -41,7 +44,7 @@ export const clinicConfigSchema = z.strictObject({
     sendingDomain: singleLine(253),
   }),
   site: z.strictObject({
-    allowedOrigins: z.array(z.url()).min(1),
+    allowedOrigins: z.array(publicUrl).min(1),
   }),
   sending: z.strictObject({
     /** Days and hours (recipient's local time) when nurture emails may go out. */

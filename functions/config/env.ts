@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { HEADER_BREAKING, isKnownTimeZone } from './clinic-schema';
+import { HEADER_BREAKING, isKnownTimeZone, publicUrl } from './clinic-schema';
 
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';
@@ -40,9 +40,9 @@ export const mailEnvSchema = z.object({
   PRACTICE_POSTAL_ADDRESS: line,
   PRACTICE_PHONE: line,
   PRACTICE_TIME_ZONE: line.refine(isKnownTimeZone, { error: 'must be an IANA time zone' }),
-  SITE_URL: z.url({ protocol: /^https?$/ }),
+  SITE_URL: publicUrl,
   /** Base URL of the public API (unsubscribe links, opt-in links). */
-  PUBLIC_API_URL: z.url({ protocol: /^https?$/ }),
+  PUBLIC_API_URL: publicUrl,
   /** Secrets Manager secret holding the HMAC key for unsubscribe and webhook signatures. */
   SIGNING_KEY_SECRET_ARN: line.optional(),
 });
@@ -71,7 +71,7 @@ export const senderEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend(
 
 export const unsubscribeEnvSchema = baseEnvSchema.extend({
   PRACTICE_NAME: line,
-  SITE_URL: z.url({ protocol: /^https?$/ }),
+  SITE_URL: publicUrl,
   SIGNING_KEY_SECRET_ARN: line.optional(),
 });
 
@@ -84,7 +84,7 @@ export const confirmEnvSchema = baseEnvSchema.extend({
   DEFAULT_SEQUENCE_ID: line,
   PRACTICE_NAME: line,
   PRACTICE_TIME_ZONE: line.refine(isKnownTimeZone, { error: 'must be an IANA time zone' }),
-  SITE_URL: z.url({ protocol: /^https?$/ }),
+  SITE_URL: publicUrl,
 });
 
 /** The admin API (marketing console): reads and writes the table, compiles drafts, sends test emails. */

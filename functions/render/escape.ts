@@ -1,3 +1,5 @@
+import { isPublicUrl } from '../shared/public-url';
+
 // C0 controls except tab and newline, DEL and C1: invisible, and some clients choke on them.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
@@ -50,15 +52,15 @@ export function encodeUrlPart(value: string): string {
 }
 
 /**
- * The value as an absolute http(s) URL, normalised by the URL parser (which percent-encodes
- * quotes, spaces, braces and angle brackets), or undefined when it is anything else:
- * relative, `javascript:`, `data:`, or not a URL at all.
+ * The value as an absolute https URL (http only on this machine), normalised by the URL
+ * parser (which percent-encodes quotes, spaces, braces and angle brackets), or undefined when
+ * it is anything else: plain http elsewhere, relative, `javascript:`, `data:`, not a URL.
  */
 export function safeAbsoluteUrl(value: string, utm?: Record<string, string>): string | undefined {
   const trimmed = value.trim();
   if (NOT_IN_URL.test(trimmed) || !URL.canParse(trimmed)) return undefined;
+  if (!isPublicUrl(trimmed)) return undefined;
   const url = new URL(trimmed);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
   if (utm) {
     // Appending the missing tags in one go re-serialises the query once, not once per tag.
     const missing = Object.entries(utm).filter(([key]) => !url.searchParams.has(key));

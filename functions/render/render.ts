@@ -129,7 +129,7 @@ function checkedUrl({ name, fallback }: Placeholder, value: string | undefined, 
     (value === undefined ? undefined : safeAbsoluteUrl(value, utm)) ??
     (fallback === undefined ? undefined : safeAbsoluteUrl(fallback, utm));
   if (url === undefined) {
-    const problem = value === undefined ? 'has no value' : 'is not an absolute http(s) URL';
+    const problem = value === undefined ? 'has no value' : 'is not an https URL (http only on localhost)';
     throw new RenderError(`{{${name}}} ${problem} and no usable fallback`, name);
   }
   if (cacheKey !== undefined) {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isKnownTimeZone } from '../config/clinic-schema';
 
 /** Weekday names as they appear in sequence files. */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -65,7 +66,14 @@ export const sequenceDefinitionSchema = z
     description: z.string().max(500).optional(),
     sendWindow: sendWindowSchema,
     /** Zone used when the lead gave none: "practice" means the practice's own zone. */
-    timeZoneFallback: z.string().min(1).max(64).default('practice'),
+    timeZoneFallback: z
+      .string()
+      .min(1)
+      .max(64)
+      .refine((zone) => zone === 'practice' || isKnownTimeZone(zone), {
+        error: 'must be "practice" or an IANA time zone such as America/New_York',
+      })
+      .default('practice'),
     exitOn: z.array(z.enum(EXIT_EVENTS)).default([...EXIT_EVENTS]),
     steps: z.array(stepDefinitionSchema).min(1).max(20),
   })

@@ -87,6 +87,16 @@ describe('buildEmails on fixtures', () => {
     expect(problems.find((problem) => problem.path === 'steps[2].delay')!.message).toContain('ISO-8601');
   });
 
+  it('reports a time-zone fallback that is neither "practice" nor a real zone', async () => {
+    const dir = await fixture(async (d) => {
+      await replaceIn(d, SEQUENCE, /timeZoneFallback: .*/, 'timeZoneFallback: America/Tampa');
+    });
+    const problems = await problemsOf(dir);
+    expect(problems).toEqual([
+      expect.objectContaining({ path: 'timeZoneFallback', message: expect.stringContaining('IANA time zone') }),
+    ]);
+  });
+
   it('reports invalid YAML with the file and line', async () => {
     const dir = await fixture((d) =>
       replaceIn(d, SEQUENCE, 'name: Exosome aftercare (PBME Topical)', 'name: [unclosed'),

@@ -57,7 +57,7 @@ describe('renderEmail', () => {
     'https://exa mple.com/',
     'not a url',
   ])('refuses %p as a link', (bookingUrl) => {
-    expect(() => render({ bookingUrl })).toThrow('{{bookingUrl}} is not an absolute http(s) URL');
+    expect(() => render({ bookingUrl })).toThrow('{{bookingUrl}} is not an https URL (http only on localhost)');
   });
 
   it('uses a URL fallback when the value is not a safe URL', () => {
