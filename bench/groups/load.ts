@@ -23,9 +23,10 @@ function lead(email: string): string {
 
 /**
  * The local stack (real gateway, handlers, DynamoDB Local, local SES) driven over HTTP by
- * autocannon at a fixed rate, every request a new person. Lost leads = leads answered 202 that
- * are not in the table afterwards. The per-address limit is off: every request comes from
- * localhost, and it is the capture path's capacity being measured, not the abuse guard.
+ * autocannon at a fixed rate, every request a new person. A fixed number of requests (rate ×
+ * seconds), each waited for, so none is cut off at the end: lost leads = emails posted − leads
+ * stored. The per-address limit is off: every request comes from localhost, and it is the
+ * capture path's capacity being measured, not the abuse guard.
  */
 export const loadGroup: BenchGroup = {
   async run(context) {
@@ -51,7 +52,7 @@ export const loadGroup: BenchGroup = {
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         connections: 16,
         overallRate: RATE,
-        duration: SECONDS,
+        amount: RATE * SECONDS,
         timeout: 10,
         requests: [
           {
@@ -69,7 +70,8 @@ export const loadGroup: BenchGroup = {
       });
       await stack.drip.queue.drain();
       const stored = await storedEmails(services, tableName);
-      const lost = [...accepted].filter((email) => !stored.has(email)).length;
+      const lost = [...posted].filter((email) => !stored.has(email)).length;
+      const acceptedNotStored = [...accepted].filter((email) => !stored.has(email)).length;
       const errors = result.errors + result.timeouts + result.non2xx;
       progress('load', `${result.requests.total} requests, ${errors} errors, ${accepted.size} accepted, ${lost} lost`);
       return [
@@ -79,7 +81,8 @@ export const loadGroup: BenchGroup = {
         { name: 'p50_ms', value: result.latency.p50, unit: 'ms' },
         { name: 'p99_ms', value: result.latency.p99, unit: 'ms' },
         { name: 'posted', value: posted.size, unit: 'distinct emails' },
-        { name: 'lost_leads', value: lost, unit: 'accepted but not stored', goal: atMost(0) },
+        { name: 'lost_leads', value: lost, unit: 'posted but not stored', goal: atMost(0) },
+        { name: 'accepted_not_stored', value: acceptedNotStored, unit: 'answered 202 but not stored', goal: atMost(0) },
       ] satisfies Figure[];
     } finally {
       await stack.stop();
