@@ -15,6 +15,7 @@ import {
   timelineEvents,
 } from '../support/console-real';
 import { control, localStackForTest, postLead } from '../support/local-stack-harness';
+import { registerPersonalData } from '../support/personal-data';
 import { outbox, uniqueEmail } from '../support/services';
 import { axeViolations, readDownload } from './console-harness';
 
@@ -68,13 +69,10 @@ interface TestLead {
   source: string;
 }
 
-const person = (firstName: string, lastName: string, interests: string[], source: string): TestLead => ({
-  firstName,
-  lastName,
-  email: uniqueEmail(firstName.toLowerCase()),
-  interests,
-  source,
-});
+const person = (firstName: string, lastName: string, interests: string[], source: string): TestLead => {
+  registerPersonalData(firstName, lastName);
+  return { firstName, lastName, email: uniqueEmail(firstName.toLowerCase()), interests, source };
+};
 
 // Before the publish: three leads, two of them named Quinn, from two sources.
 const avery = person('Avery', 'Quinn', ['fraxel-aftercare'], 'newsletter');

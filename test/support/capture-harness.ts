@@ -5,6 +5,7 @@ import type { Mailer } from '../../functions/mail/outgoing-email';
 import type { Clock } from '../../functions/shared/clock';
 import { captureDeps } from '../../functions/wiring/capture';
 import { localEnvironment } from '../../local/local-env';
+import { registerPersonalData } from './personal-data';
 import { freshTable, testEndpoints } from './services';
 
 export const TEST_SIGNING_KEY = randomBytes(32);
@@ -53,6 +54,8 @@ export function frozenMidMinute(): Clock {
 }
 
 export function validLead(email: string, extra: Record<string, unknown> = {}) {
+  const text = (key: string) => (typeof extra[key] === 'string' ? (extra[key] as string) : undefined);
+  registerPersonalData(text('firstName'), text('lastName'), text('message'));
   return {
     firstName: 'Dana',
     lastName: 'Whitfield',

@@ -5,15 +5,36 @@ export const PERSONAL_DATA_PATTERNS: [string, RegExp][] = [
   ['a test lead name', /\b(Dana|Dani|Whitfield|Zebulonia|Quaxworth|Morgan|Robin)\b/],
   ['an unsubscribe token or link', /u1\.[\w-]{10,}\.[\w-]{20,}|\/u\/u1\./],
   ['an opt-in link', /\/confirm\/[\w-]{20,}/],
+  ['a bearer token (JWT)', /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/],
+  ['a signed URL', /X-Amz-Signature=|[?&](sig|signature|token)=[\w%-]{16,}/i],
 ];
+
+/**
+ * Names and other values a test gives its leads, beyond the fixed ones above: the harnesses
+ * register them (validLead, the console's test people), so a log line that carries one fails.
+ */
+const registered = new Set<string>();
+
+export function registerPersonalData(...values: (string | undefined)[]): void {
+  for (const value of values) {
+    // Short or common tokens would match ordinary words in log lines.
+    if (value && value.trim().length >= 4) registered.add(value.trim());
+  }
+}
+
+function registeredIn(line: string): string | undefined {
+  for (const value of registered) if (line.includes(value)) return value;
+  return undefined;
+}
 
 /** Each offending line, named by what it contains. */
 export function personalDataIn(text: string): string[] {
-  return text
-    .split('\n')
-    .flatMap((line) =>
-      PERSONAL_DATA_PATTERNS.filter(([, pattern]) => pattern.test(line)).map(
-        ([what]) => `${what} in: ${line.slice(0, 200)}`,
-      ),
+  return text.split('\n').flatMap((line) => {
+    const found = PERSONAL_DATA_PATTERNS.filter(([, pattern]) => pattern.test(line)).map(
+      ([what]) => `${what} in: ${line.slice(0, 200)}`,
     );
+    const value = registeredIn(line);
+    if (value) found.push(`a value a test gave a lead ("${value}") in: ${line.slice(0, 200)}`);
+    return found;
+  });
 }
