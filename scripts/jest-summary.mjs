@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 
 const file = process.argv[2] ?? 'test-results/jest.json';
 if (!existsSync(file)) {
-  console.log('0 passed, 0 failed (jest did not run: an earlier step of npm test failed, see above)');
+  // The failed step (type check, lint, email build) counts as one failure, never as a pass.
+  console.log('0 passed, 1 failed (jest did not run: an earlier step of npm test failed, see above)');
   process.exit(0);
 }
 const results = JSON.parse(readFileSync(file, 'utf8'));
