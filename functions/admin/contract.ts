@@ -151,6 +151,11 @@ export interface SequenceListItem {
   hasDraft: boolean;
   review?: Review;
   enrolled: { version: string; active: number }[];
+  /**
+   * Older versions leads are still on (they keep receiving them) whose clinical review has run
+   * out (`reviewExpiredOn`) or was never recorded.
+   */
+  unreviewedPinned: { version: string; active: number; reviewExpiredOn?: string }[];
 }
 export interface Review {
   reviewer: string;

@@ -130,20 +130,31 @@ export async function listSequences(deps: SequencesDeps): Promise<SequenceListIt
   return Promise.all(
     Object.values(deps.bundled).map(async (bundled) => {
       const id = bundled.compiled.id;
-      const [state, draft, counts] = await Promise.all([
+      const [state, draft, counts, versions] = await Promise.all([
         published(id, deps),
         deps.sequences.getDraft(id),
         activeByVersion(id, deps),
+        deps.sequences.listVersions(id),
       ]);
       const review = reviewOf(state?.pointer?.review, deps.clock);
+      const publishedVersion = state?.version ?? bundled.compiled.version;
+      const reviews = new Map(versions.map((meta) => [meta.version, reviewOf(meta.review, deps.clock)]));
+      const unreviewedPinned = [...counts]
+        .filter(([version]) => version !== publishedVersion)
+        .flatMap(([version, active]) => {
+          const pinnedReview = reviews.get(version);
+          if (pinnedReview && !pinnedReview.expired) return [];
+          return [{ version, active, ...(pinnedReview ? { reviewExpiredOn: pinnedReview.validUntil } : {}) }];
+        });
       return {
         sequenceId: id,
         name: bundled.compiled.name,
-        publishedVersion: state?.version ?? bundled.compiled.version,
+        publishedVersion,
         ...(state?.pointer ? { publishedAt: state.pointer.publishedAt } : {}),
         hasDraft: draft !== undefined,
         ...(review ? { review } : {}),
         enrolled: [...counts].map(([version, active]) => ({ version, active })),
+        unreviewedPinned,
       };
     }),
   );

@@ -1,5 +1,7 @@
 import { captureBundle } from '../adapters/capture-bundle';
+import { DynamoEnrolmentIndex } from '../adapters/dynamodb/admin-sequences';
 import { readPointer } from '../adapters/dynamodb/published-sequences';
+import { readVersionReview } from '../adapters/dynamodb/sequence-versions';
 import type { MetricSink } from '../admin/ports';
 import type { ReviewCheckDeps } from '../admin/review-expiry';
 import type { BaseEnv } from '../config/env';
@@ -8,13 +10,17 @@ import { clockFrom, type Overrides, tableFrom } from './common';
 
 /**
  * The daily clinical-review check. Kept apart from the admin wiring so its function does not
- * carry mjml and the email sources: it only reads the published pointers.
+ * carry mjml and the email sources: it reads the published pointers, the versions active
+ * enrolments are pinned to (from the due index) and those versions' reviews.
  */
 export function reviewCheckDeps(env: BaseEnv, metrics: MetricSink, overrides: Overrides = {}): ReviewCheckDeps {
   const table = tableFrom(env);
+  const enrolments = new DynamoEnrolmentIndex(table);
   return {
     sequenceIds: Object.keys(captureBundle().sequences),
     pointer: (sequenceId) => readPointer(table, sequenceId, true),
+    versionsInUse: (sequenceId) => enrolments.versionsInUse(sequenceId),
+    versionReview: (sequenceId, version) => readVersionReview(table, sequenceId, version),
     metrics,
     clock: clockFrom(overrides),
     log: logger,

@@ -200,8 +200,9 @@ export class Monitoring extends Construct {
       });
     this.alarm('ReviewExpired', reviewMetric('ReviewExpired'), 1, {
       description:
-        'A published sequence is going out with an expired clinical review. An admin should review the content ' +
-        'and record a new sign-off in the marketing console, then publish.',
+        'A sequence version is going out with an expired clinical review: the published one, or an older one ' +
+        'enrolled leads are still on. An admin should review the content and record a new sign-off in the ' +
+        'marketing console, then publish, and move the leads still on the old version onto it.',
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
     this.alarm('ReviewMissing', reviewMetric('ReviewMissing'), 1, {

@@ -4,6 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DUE_INDEX } from '../../functions/adapters/dynamodb/table-schema';
 import type { DeployConfig } from '../config';
 import { reviewCheckEnvironment } from '../environment';
 import type { LeadData } from './data';
@@ -57,8 +58,10 @@ export class ReviewCheck extends Construct {
         maxEventAge: reviewCheck.scheduleRetry.maxEventAge,
       },
     });
-    // The published pointer of each bundled sequence (SEQUENCE#<id>/PUBLISHED), consistent reads.
+    // The published pointer and the versions' reviews (SEQUENCE#<id> items), consistent reads,
+    // and the due index, which names the versions active enrolments are pinned to.
     data.grantSequenceItemActions(this.function, 'GetItem');
+    data.grantIndexQuery(this.function, DUE_INDEX.name);
 
     this.scheduleRole = schedulerRole(
       this,

@@ -504,6 +504,13 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
       hasDraft: Boolean(state.draft),
       ...(latest(state).review ? { review: latest(state).review } : {}),
       enrolled: state.versions.filter((v) => v.active > 0).map((v) => ({ version: v.version, active: v.active })),
+      unreviewedPinned: state.versions
+        .filter((v) => v !== latest(state) && v.active > 0 && (!v.review || v.review.expired))
+        .map((v) => ({
+          version: v.version,
+          active: v.active,
+          ...(v.review ? { reviewExpiredOn: v.review.validUntil } : {}),
+        })),
     }));
   }
 

@@ -33,7 +33,14 @@ describe('sequences list', () => {
     const { page, problems, close } = await openSignedIn(harness, '#/sequences');
     const banner = page.getByRole('region', { name: 'Clinical review expired' });
     await banner.waitFor();
-    await expect(banner.getByRole('link', { name: 'Exosome aftercare (PBME Topical)' }).count()).resolves.toBe(1);
+    // The published version's review ran out, and leads are still on two older versions never reviewed.
+    const items = banner.getByRole('listitem');
+    await expect(items.allTextContents()).resolves.toEqual([
+      expect.stringMatching(/^Exosome aftercare \(PBME Topical\) – review by Dr\. Example Reviewer, MD ran out on /),
+      'Exosome aftercare (PBME Topical) – 12 leads are still on version 1, which has no clinical review',
+      'Exosome aftercare (PBME Topical) – 40 leads are still on version 2, which has no clinical review',
+    ]);
+    await expect(banner.getByRole('link', { name: 'Exosome aftercare (PBME Topical)' }).count()).resolves.toBe(3);
     const rows = page.locator('table tbody tr');
     await expect(rows.count()).resolves.toBe(2);
     await expect(rows.nth(0).textContent()).resolves.toMatch(/Unpublished draft.*Expired/);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration, Stage } from 'aws-cdk-lib';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { DUE_INDEX } from '../../functions/adapters/dynamodb/table-schema';
 import { GROUPS } from '../../functions/admin/contract';
 import { ADMIN_ROUTES_LIST } from '../../functions/admin/routes';
 import { adminEnvSchema, baseEnvSchema } from '../../functions/config/env';
@@ -343,7 +344,7 @@ describe('the marketing console with the default settings', () => {
       ]);
     });
 
-    it('may read the sequence items (the published pointers) and write its DLQ, nothing more', () => {
+    it('may read the sequence items (pointers, versions) and query the due index, and write its DLQ, nothing more', () => {
       const { reviewCheck, data } = s.stack;
       expect(policyStatementsOf(s, reviewCheck.function.fn.role!)).toEqual([
         { Effect: 'Allow', Action: LOGS, Resource: resolve(reviewCheck.function.logGroup.logGroupArn) },
@@ -354,6 +355,7 @@ describe('the marketing console with the default settings', () => {
           Resource: resolve(data.table.tableArn),
           Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SEQUENCE#*'] } },
         },
+        { Effect: 'Allow', Action: 'dynamodb:Query', Resource: resolve(data.indexArn(DUE_INDEX.name)) },
       ]);
       expectEnvironmentFor(s, reviewCheck.function.fn, baseEnvSchema);
     });

@@ -256,13 +256,16 @@ describe('versions: new leads start on the published version, enrolled leads sta
     expect(await subjects(pinned)).not.toContain('Version two: why the source of exosomes matters');
     expect(await subjects(fresh)).toContain('Version two: why the source of exosomes matters');
 
-    const counts = (await admin.asMarketing<SequenceListItem[]>('GET', '/sequences')).body[0]!.enrolled;
-    expect(counts).toEqual(
+    const listed = (await admin.asMarketing<SequenceListItem[]>('GET', '/sequences')).body[0]!;
+    expect(listed.enrolled).toEqual(
       expect.arrayContaining([
         { version: bundled.version, active: expect.any(Number) },
         { version, active: expect.any(Number) },
       ]),
     );
+    // The leads left on the bundled version receive content nobody reviewed: the list says so.
+    const onBundled = listed.enrolled.find((entry) => entry.version === bundled.version)!.active;
+    expect(listed.unreviewedPinned).toEqual([{ version: bundled.version, active: onBundled }]);
 
     // Moving the pinned leads: first the preview, which changes nothing.
     const dryRun = await admin.asMarketing<MigrationPreview>('POST', `/sequences/${ID}/migrate`, {
@@ -309,6 +312,8 @@ describe('versions: new leads start on the published version, enrolled leads sta
       expect(back.body.fields).toEqual([{ field: 'toVersion', message: expect.stringMatching(/no clinical review/) }]);
     }
     expect(await enrolmentOf(pinned)).toMatchObject({ sequenceVersion: version });
+    const after = (await admin.asMarketing<SequenceListItem[]>('GET', '/sequences')).body[0]!;
+    expect(after.unreviewedPinned).toEqual([]);
   });
 
   it('answers unknown sequences and versions with 404 and bad requests with 400', async () => {

@@ -177,14 +177,44 @@ describe('clinical sign-off expiry check', () => {
       const result = await checkReviewExpiry({
         sequenceIds: ['s'],
         pointer: async () => pointer(validUntil),
+        versionsInUse: async () => ['v'],
+        versionReview: async () => {
+          throw new Error('the published version is judged by its pointer');
+        },
         metrics: { add: (name, value) => (metrics[name] = value) },
         clock,
         log: silent,
       });
-      expect(result[0]!.status).toBe(status);
+      expect(result).toEqual([expect.objectContaining({ version: 'v', scope: 'published', status })]);
       expect(metrics).toEqual({ ReviewExpired: expired, ReviewMissing: missing });
     },
   );
+
+  it('also judges the older versions enrolled leads are still pinned to, and only those', async () => {
+    const metrics: Record<string, number> = {};
+    const reviews: Record<string, ReturnType<typeof review> | undefined> = {
+      old: review('2026-05-01'),
+      older: undefined,
+      recent: review('2026-12-31'),
+      unused: review('2020-01-01'),
+    };
+    const result = await checkReviewExpiry({
+      sequenceIds: ['s'],
+      pointer: async () => pointer('2026-12-31'),
+      versionsInUse: async () => ['v', 'old', 'older', 'recent'],
+      versionReview: async (_sequenceId, version) => reviews[version],
+      metrics: { add: (name, value) => (metrics[name] = value) },
+      clock,
+      log: silent,
+    });
+    expect(result.map(({ version, scope, status }) => `${version} ${scope} ${status}`)).toEqual([
+      'v published current',
+      'old pinned expired',
+      'older pinned missing',
+      'recent pinned current',
+    ]);
+    expect(metrics).toEqual({ ReviewExpired: 1, ReviewMissing: 1 });
+  });
 });
 
 describe('simulator wording and draft hashes', () => {

@@ -252,7 +252,28 @@ export class DynamoEnrolmentIndex implements EnrolmentIndex {
       });
   }
 
-  private async shardEnrolments(shard: number, sequenceId: string): Promise<Record<string, unknown>[]> {
+  /**
+   * The versions active enrolments are pinned to, from the index alone: it projects the
+   * version. (A table made before it did, such as an old local one, is read item by item.)
+   */
+  async versionsInUse(sequenceId: string): Promise<string[]> {
+    const perShard = await Promise.all(
+      Array.from({ length: this.table.dueShards }, (_, shard) =>
+        this.shardEnrolments(shard, sequenceId, 'pk, sk, sequenceVersion'),
+      ),
+    );
+    const found = perShard.flat();
+    const unversioned = found.filter((item) => item.sequenceVersion === undefined);
+    const fetched = await this.batchGet(unversioned.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })));
+    const versioned = [...found.filter((item) => item.sequenceVersion !== undefined), ...fetched];
+    return [...new Set(versioned.map((item) => String(item.sequenceVersion)))];
+  }
+
+  private async shardEnrolments(
+    shard: number,
+    sequenceId: string,
+    projection?: string,
+  ): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -264,6 +285,7 @@ export class DynamoEnrolmentIndex implements EnrolmentIndex {
           FilterExpression: '#type = :enrolment AND sequenceId = :sequenceId',
           ExpressionAttributeNames: { '#pk': DUE_INDEX.partitionKey, '#type': 'type' },
           ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ':enrolment': 'enrolment', ':sequenceId': sequenceId },
+          ...(projection ? { ProjectionExpression: projection } : {}),
           ExclusiveStartKey,
         }),
       );

@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoredReview } from '../../admin/ports';
 import type { SequenceVersions } from '../../drip/ports';
 import { type CompiledSequence, compiledSequenceSchema } from '../../render/bundle';
 import { isConditionFailure } from './transactions';
@@ -64,6 +65,23 @@ export class DynamoSequenceVersions implements SequenceVersions {
 
 export function versionKey(sequenceId: string, version: string) {
   return { pk: `SEQUENCE#${sequenceId}`, sk: `VERSION#${version}` };
+}
+
+/** The clinical review a version was published with, without reading its content. */
+export async function readVersionReview(
+  table: { client: DynamoDBDocumentClient; tableName: string },
+  sequenceId: string,
+  version: string,
+): Promise<StoredReview | undefined> {
+  const result = await table.client.send(
+    new GetCommand({
+      TableName: table.tableName,
+      Key: versionKey(sequenceId, version),
+      ProjectionExpression: 'review',
+      ConsistentRead: true,
+    }),
+  );
+  return result.Item?.review as StoredReview | undefined;
 }
 
 /**

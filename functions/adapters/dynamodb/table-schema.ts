@@ -13,8 +13,21 @@ export const DUE_INDEX = {
   name: 'due',
   partitionKey: 'duePk',
   sortKey: 'dueAt',
-  /** What the dispatcher reads from the index; nothing more is copied into it. */
-  projectedAttributes: ['type', 'leadId', 'sequenceId', 'stepIndex', 'nextSendAt', 'submissionId', 'kind', 'retryAt'],
+  /**
+   * What the dispatcher reads from the index, and the version an enrolment is pinned to (the
+   * daily review check counts versions in use); nothing more is copied into it.
+   */
+  projectedAttributes: [
+    'type',
+    'leadId',
+    'sequenceId',
+    'sequenceVersion',
+    'stepIndex',
+    'nextSendAt',
+    'submissionId',
+    'kind',
+    'retryAt',
+  ],
 } as const;
 
 /**

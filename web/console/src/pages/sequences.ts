@@ -17,7 +17,10 @@ export function reviewText(review: Review | undefined): Node | string {
 
 function expiredBanner(items: SequenceListItem[]): HTMLElement | undefined {
   const expired = items.filter((item) => item.review?.expired);
-  if (expired.length === 0) return undefined;
+  const pinned = items.flatMap((item) => (item.unreviewedPinned ?? []).map((version) => ({ item, ...version })));
+  if (expired.length === 0 && pinned.length === 0) return undefined;
+  const link = (item: SequenceListItem) =>
+    h('a', { href: `#/sequences/${encodeURIComponent(item.sequenceId)}` }, item.name);
   return h(
     'section',
     { class: 'warning', 'aria-labelledby': 'expired-title' },
@@ -25,20 +28,28 @@ function expiredBanner(items: SequenceListItem[]): HTMLElement | undefined {
     h(
       'p',
       null,
-      'These sequences are still sending medical content whose review has run out. Ask the clinical reviewer to check them and record a new review.',
+      'These sequences are still sending medical content whose review has run out. Ask the clinical reviewer to check them and record a new review; move leads off versions nobody has reviewed.',
     ),
-    h(
-      'ul',
-      null,
-      expired.map((item) =>
+    h('ul', null, [
+      ...expired.map((item) =>
         h(
           'li',
           null,
-          h('a', { href: `#/sequences/${encodeURIComponent(item.sequenceId)}` }, item.name),
+          link(item),
           ` – review by ${item.review!.reviewer} ran out on ${formatDate(item.review!.validUntil)}`,
         ),
       ),
-    ),
+      ...pinned.map(({ item, version, active, reviewExpiredOn }) =>
+        h(
+          'li',
+          null,
+          link(item),
+          ` – ${formatNumber(active)} lead${active === 1 ? ' is' : 's are'} still on version ${version}, ${
+            reviewExpiredOn ? `whose review ran out on ${formatDate(reviewExpiredOn)}` : 'which has no clinical review'
+          }`,
+        ),
+      ),
+    ]),
   );
 }
 
