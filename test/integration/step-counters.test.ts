@@ -1,0 +1,352 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { clinicConfig } from '../../config/clinic';
+import { createSesClient } from '../../functions/adapters/aws-clients';
+import { bundledEmails } from '../../functions/adapters/email-bundle';
+import { SesMailer } from '../../functions/adapters/ses-mailer';
+import type { Results } from '../../functions/admin/contract';
+import { STEP_COUNTERS, type StepCounter } from '../../functions/drip/ports';
+import { signWebhook } from '../../functions/http/webhook-signature';
+import { leadIdFor } from '../../functions/lead/email-address';
+import type { Mailer, OutgoingEmail } from '../../functions/mail/outgoing-email';
+import { sesEvent } from '../../local/simulated-ses-events';
+import { adminStack } from '../support/admin-harness';
+import { validLead } from '../support/capture-harness';
+import { control, postLead } from '../support/local-stack-harness';
+import { itemsOfLead, testEndpoints, uniqueEmail } from '../support/services';
+
+jest.setTimeout(120_000);
+
+const ID = 'exosome-aftercare';
+const sequence = bundledEmails().sequences[ID]!;
+const WELCOME = sequence.steps[0]!.id;
+const NEXT_STEP = sequence.steps[1]!.id;
+
+type Admin = Awaited<ReturnType<typeof adminStack>>;
+type Counts = Record<StepCounter, number>;
+interface Recorded {
+  email: OutgoingEmail;
+  messageId: string;
+}
+
+let admin: Admin;
+let doc: DynamoDBDocumentClient;
+let recorded: Recorded[];
+let day: string;
+
+/** The local SES, with every message it accepted kept with its real tags and message id. */
+function recordingMailer(): Mailer {
+  const ses = new SesMailer({
+    client: createSesClient({ endpoint: testEndpoints().ses }),
+    fromAddress: clinicConfig.mail.fromAddress,
+    fromName: clinicConfig.practice.name,
+    configurationSet: 'local',
+  });
+  return {
+    async send(email) {
+      const sent = await ses.send(email);
+      recorded.push({ email, messageId: sent.messageId });
+      return sent;
+    },
+  };
+}
+
+// One stack per test, so each test owns every STATS row of its table.
+beforeEach(async () => {
+  recorded = [];
+  admin = await adminStack({}, { mailer: recordingMailer() });
+  doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: testEndpoints().dynamo }));
+  // Move the local clock to the next 12:00 UTC, so every send and event of a test falls on one day.
+  const now = admin.stack.clock.now();
+  let noon = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12);
+  if (noon - now.getTime() < 60_000) noon += 86_400_000;
+  await control(admin.stack.base, '/__local/drip/advance', {
+    duration: `PT${Math.ceil((noon - now.getTime()) / 1000)}S`,
+  });
+  day = admin.stack.clock.now().toISOString().slice(0, 10);
+});
+afterEach(() => admin.stack.stop());
+
+/** Captures each lead through POST /leads, then lets the dispatcher send the welcome step. */
+async function leadsWithWelcome(...labels: string[]): Promise<string[]> {
+  const emails = labels.map((label) => uniqueEmail(label));
+  for (const email of emails) expect((await postLead(admin.stack.base, validLead(email))).status).toBe(202);
+  await control(admin.stack.base, '/__local/drip/tick');
+  return emails;
+}
+
+function welcomeTo(email: string): Recorded {
+  const found = recorded.filter((mail) => mail.email.to.includes(email) && mail.email.tags.step === WELCOME);
+  if (found.length !== 1) throw new Error(`expected one welcome to ${email}, found ${found.length}`);
+  return found[0]!;
+}
+
+const DETAIL_TYPES = {
+  Bounce: 'Email Bounced',
+  Complaint: 'Email Complaint Received',
+  Delivery: 'Email Delivered',
+  Open: 'Email Opened',
+  Click: 'Email Clicked',
+} as const;
+
+/**
+ * What SES publishes for one message, in the EventBridge envelope production receives it in
+ * (infra/constructs/ses-events.ts): the message's own id and tags, stamped with the local clock.
+ */
+function sesEventFor(
+  mail: Recorded,
+  eventType: keyof typeof DETAIL_TYPES,
+  override: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const detail = {
+    ...sesEvent(
+      eventType,
+      { messageId: mail.messageId, to: mail.email.to, tags: mail.email.tags },
+      admin.stack.clock.now(),
+    ),
+    ...override,
+  };
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': DETAIL_TYPES[eventType],
+    source: 'aws.ses',
+    account: '111122223333',
+    time: admin.stack.clock.now().toISOString(),
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  };
+}
+
+/** The real ses-events handler, as the EventBridge rule invokes it. */
+const deliver = (event: Record<string, unknown>) =>
+  admin.stack.drip.sendToSesEvents(event) as Promise<{ handled: number; ignored: number }>;
+
+async function unsubscribe(mail: Recorded): Promise<number> {
+  const header = mail.email.headers.find((candidate) => candidate.name === 'List-Unsubscribe');
+  if (!header) throw new Error('no List-Unsubscribe header');
+  const response = await fetch(`${admin.stack.base}${new URL(header.value.slice(1, -1)).pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+    redirect: 'manual',
+  });
+  return response.status;
+}
+
+async function book(email: string): Promise<number> {
+  const body = JSON.stringify({ email });
+  const response = await fetch(`${admin.stack.base}/webhooks/booked`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-signature': signWebhook(body, await admin.stack.webhookKey(), admin.stack.clock.now().getTime()),
+    },
+    body,
+  });
+  return response.status;
+}
+
+/** Every STATS row of the sequence, exactly as stored in the table. */
+async function storedStats(): Promise<Record<string, unknown>[]> {
+  const { Items = [] } = await doc.send(
+    new QueryCommand({
+      TableName: admin.stack.env.TABLE_NAME!,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `STATS#${ID}` },
+      ConsistentRead: true,
+    }),
+  );
+  return Items;
+}
+
+const countsOf = (item: Record<string, unknown> | undefined): Counts =>
+  Object.fromEntries(STEP_COUNTERS.map((name) => [name, Number(item?.[name] ?? 0)])) as Counts;
+
+async function storedCounts(stepId: string, variant = 'a'): Promise<Counts> {
+  const sk = `DAY#${day}#STEP#${stepId}#VARIANT#${variant}`;
+  return countsOf((await storedStats()).find((item) => item.sk === sk));
+}
+
+const results = () => admin.asMarketing<Results>('GET', `/results?sequenceId=${ID}&from=${day}&to=${day}`);
+
+/** The local SES reports a Delivery for each accepted message a moment after the send; wait for those. */
+async function untilDelivered(stepId: string, expected: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await storedCounts(stepId)).delivered < expected) {
+    if (Date.now() > deadline) throw new Error(`delivered never reached ${expected} for ${stepId}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const counts = (partial: Partial<Counts>): Counts => ({ ...countsOf(undefined), ...partial });
+
+describe('per-step counters', () => {
+  it('count every send, SES event, unsubscribe and booking on the step and variant that reached the person, by day', async () => {
+    const [reader, bouncer, complainer, leaver, booker] = await leadsWithWelcome(
+      'reader',
+      'bouncer',
+      'complainer',
+      'leaver',
+      'booker',
+    );
+    await untilDelivered(WELCOME, 5);
+
+    expect(await deliver(sesEventFor(welcomeTo(reader!), 'Open'))).toEqual({ handled: 1, ignored: 0 });
+    expect(await deliver(sesEventFor(welcomeTo(reader!), 'Click'))).toEqual({ handled: 1, ignored: 0 });
+    expect(await deliver(sesEventFor(welcomeTo(bouncer!), 'Bounce'))).toEqual({ handled: 1, ignored: 0 });
+    expect(await deliver(sesEventFor(welcomeTo(complainer!), 'Complaint'))).toEqual({ handled: 1, ignored: 0 });
+    expect(await unsubscribe(welcomeTo(leaver!))).toBe(200);
+    expect(await book(booker!)).toBe(200);
+
+    // delivered is 5: the local SES reports a Delivery for every message it accepts, through the same handler.
+    const expected = counts({
+      sent: 5,
+      delivered: 5,
+      opened: 1,
+      clicked: 1,
+      bounced: 1,
+      complained: 1,
+      unsubscribed: 1,
+      booked: 1,
+    });
+    const rows = await storedStats();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      sk: `DAY#${day}#STEP#${WELCOME}#VARIANT#a`,
+      type: 'step-stats',
+      sequenceId: ID,
+      stepId: WELCOME,
+      variant: 'a',
+      day,
+    });
+    expect(countsOf(rows[0])).toEqual(expected);
+
+    const answer = await results();
+    expect(answer.status).toBe(200);
+    expect(answer.body.steps).toEqual([
+      { stepId: WELCOME, variant: 'a', subject: sequence.steps[0]!.variants[0]!.subject, ...expected },
+    ]);
+    expect(answer.body.rates).toMatchObject({ bounceRate: 1 / 5, complaintRate: 1 / 5 });
+
+    // The events are kept on each send too, so the counters can be checked against them.
+    const welcomeRecord = async (email: string) =>
+      (await itemsOfLead(doc, admin.stack.env.TABLE_NAME!, leadIdFor(email))).find(
+        (item) => item.type === 'send' && item.stepId === WELCOME,
+      );
+    expect(await welcomeRecord(reader!)).toMatchObject({
+      deliveredAt: expect.any(String),
+      openedAt: expect.any(String),
+      clickedAt: expect.any(String),
+    });
+    expect(await welcomeRecord(bouncer!)).toMatchObject({ bouncedAt: expect.any(String) });
+    expect(await welcomeRecord(complainer!)).toMatchObject({ complainedAt: expect.any(String) });
+  });
+
+  it('credit a later step and its variant, on the day of the event, once that step has gone out', async () => {
+    const [reader, leaver] = await leadsWithWelcome('later.reader', 'later.leaver');
+    await untilDelivered(WELCOME, 2);
+    // The second step is due 3 days later inside the Mon-Sat 09:00-18:00 New York window: 5 days reach it.
+    await control(admin.stack.base, '/__local/drip/advance', { duration: 'P5D' });
+    const eventDay = admin.stack.clock.now().toISOString().slice(0, 10);
+    const second = (email: string) => {
+      const found = recorded.find((mail) => mail.email.to.includes(email) && mail.email.tags.step === NEXT_STEP);
+      if (!found) throw new Error(`no ${NEXT_STEP} to ${email}`);
+      return found;
+    };
+
+    expect(await deliver(sesEventFor(second(reader!), 'Open'))).toEqual({ handled: 1, ignored: 0 });
+    expect(await unsubscribe(second(leaver!))).toBe(200);
+
+    const rows = await storedStats();
+    const sum = (stepId: string) =>
+      rows
+        .filter((row) => row.stepId === stepId)
+        .map(countsOf)
+        .reduce(
+          (total, add) => Object.fromEntries(STEP_COUNTERS.map((name) => [name, total[name] + add[name]])) as Counts,
+          counts({}),
+        );
+    expect(sum(WELCOME)).toEqual(counts({ sent: 2, delivered: 2 }));
+    expect(sum(NEXT_STEP)).toMatchObject({ sent: 2, opened: 1, unsubscribed: 1, bounced: 0, booked: 0 });
+    const rowsWith = (counter: StepCounter) =>
+      rows.filter((row) => row.stepId === NEXT_STEP && Number(row[counter] ?? 0) > 0);
+    expect(rowsWith('opened')).toEqual([
+      expect.objectContaining({ variant: second(reader!).email.tags.variant, day: eventDay, opened: 1 }),
+    ]);
+    expect(rowsWith('unsubscribed')).toEqual([
+      expect.objectContaining({ variant: second(leaver!).email.tags.variant, day: eventDay, unsubscribed: 1 }),
+    ]);
+  });
+
+  it('count an event once when SES delivers the same event twice, and a repeated unsubscribe or booking once', async () => {
+    const [reader, bouncer, complainer, leaver, booker] = await leadsWithWelcome(
+      'twice.reader',
+      'twice.bouncer',
+      'twice.complainer',
+      'twice.leaver',
+      'twice.booker',
+    );
+    await untilDelivered(WELCOME, 5);
+    const events = [
+      sesEventFor(welcomeTo(reader!), 'Delivery'), // SES's own Delivery, after the local stack's simulated one
+      sesEventFor(welcomeTo(reader!), 'Open'),
+      sesEventFor(welcomeTo(reader!), 'Click'),
+      sesEventFor(welcomeTo(bouncer!), 'Bounce'),
+      sesEventFor(welcomeTo(complainer!), 'Complaint'),
+    ];
+
+    // EventBridge delivers at least once: every event arrives twice, once in a row and once later.
+    for (const event of events) {
+      await deliver(event);
+      await deliver(event);
+    }
+    for (const event of events) await deliver(event);
+    expect(await unsubscribe(welcomeTo(leaver!))).toBe(200);
+    expect(await unsubscribe(welcomeTo(leaver!))).toBe(200);
+    expect(await book(booker!)).toBe(200);
+    expect(await book(booker!)).toBe(200);
+
+    const expected = counts({
+      sent: 5,
+      delivered: 5,
+      opened: 1,
+      clicked: 1,
+      bounced: 1,
+      complained: 1,
+      unsubscribed: 1,
+      booked: 1,
+    });
+    expect(await storedCounts(WELCOME)).toEqual(expected);
+    expect((await results()).body.steps).toEqual([expect.objectContaining({ stepId: WELCOME, ...expected })]);
+  });
+
+  it('do not count a soft (transient) bounce as bounced, and the sequence goes on', async () => {
+    const [email] = await leadsWithWelcome('soft.bounce');
+    await untilDelivered(WELCOME, 1);
+    const welcome = welcomeTo(email!);
+    const softBounce = sesEventFor(welcome, 'Bounce', {
+      bounce: {
+        bounceType: 'Transient',
+        bounceSubType: 'MailboxFull',
+        bouncedRecipients: welcome.email.to.map((emailAddress) => ({ emailAddress })),
+        timestamp: admin.stack.clock.now().toISOString(),
+      },
+    });
+
+    // The handler reports it as ignored: no counter, no mark on the send, no suppression.
+    expect(await deliver(softBounce)).toEqual({ handled: 0, ignored: 1 });
+
+    expect(await storedCounts(WELCOME)).toEqual(counts({ sent: 1, delivered: 1 }));
+    expect((await results()).body.rates.bounceRate).toBe(0);
+    const items = await itemsOfLead(doc, admin.stack.env.TABLE_NAME!, leadIdFor(email!));
+    expect(items.find((item) => item.type === 'send' && item.stepId === WELCOME)).not.toHaveProperty('bouncedAt');
+    expect(items.find((item) => item.type === 'enrolment')).toMatchObject({ status: 'active' });
+    await control(admin.stack.base, '/__local/drip/advance', { duration: 'P5D' }); // as above: reaches step 2
+    expect(recorded.filter((mail) => mail.email.to.includes(email!) && mail.email.tags.kind === 'step')).toHaveLength(
+      2,
+    );
+  });
+});
