@@ -37,11 +37,13 @@ describe('a crash and restart of the local stack in the middle of a run', () => 
     const base = `http://localhost:${options.port}`;
     const emails = Array.from({ length: 40 }, (_, index) => uniqueEmail(`restart${index}`));
     const accepted = new Set<string>();
+    let cutOff = 0;
     const send = async (email: string) => {
       try {
         if ((await postLead(base, validLead(email))).status === 202) accepted.add(email);
       } catch {
         // Cut off by the crash: the visitor sees an error and may simply send the form again.
+        cutOff++;
       }
     };
 
@@ -50,10 +52,15 @@ describe('a crash and restart of the local stack in the middle of a run', () => 
     await control(base, '/__local/drip/tick');
     // Crash while a second wave is in flight and steps are being sent.
     const inFlight = Promise.all(emails.slice(20, 30).map(send));
-    const ticking = control(base, '/__local/drip/advance', { duration: 'P3D' }).catch(() => undefined);
+    const ticking = control(base, '/__local/drip/advance', { duration: 'P3D' }).then(
+      () => 'finished',
+      () => 'cut off',
+    );
     await new Promise((resolve) => setTimeout(resolve, 30));
     await stack.crash();
-    await Promise.all([inFlight, ticking]);
+    const [, advance] = await Promise.all([inFlight, ticking]);
+    // The crash really cut work off; otherwise this test would prove nothing.
+    expect({ cutOff, advance }).not.toEqual({ cutOff: 0, advance: 'finished' });
 
     stack = await startLocalStack(options);
     const retried = emails.slice(20).filter((email) => !accepted.has(email));
@@ -69,6 +76,11 @@ describe('a crash and restart of the local stack in the middle of a run', () => 
     for (const email of emails) {
       const subjects = (await outbox(email)).map((mail) => mail.subject).filter((subject) => stepSubjects.has(subject));
       expect({ email, duplicates: subjects.length - new Set(subjects).size }).toEqual({ email, duplicates: 0 });
+    }
+    // The first wave was answered before the crash and never sent again: one confirmation each.
+    for (const email of emails.slice(0, 20)) {
+      const confirmations = (await outbox(email)).filter((mail) => !stepSubjects.has(mail.subject));
+      expect({ email, confirmations: confirmations.length }).toEqual({ email, confirmations: 1 });
     }
   });
 });
