@@ -62,13 +62,18 @@ export interface DripStore {
    */
   finishStep(record: SendRecord, enrolment: Enrolment, advance: EnrolmentAdvance): Promise<void>;
   exitEnrolments(leadId: string, reason: ExitReason, at: string): Promise<Enrolment[]>;
-  /** Notes a delivery, open, click, bounce or complaint on a sent step; true the first time. */
+  /**
+   * Notes a delivery, open, click, bounce or complaint on a sent step; true the first time.
+   * With `count`, the step's counter goes up in the same transaction: counted exactly once,
+   * even if the call fails halfway and SES's event is delivered again.
+   */
   recordEmailEvent(
     leadId: string,
     sequenceId: string,
     stepId: string,
     event: EmailEventField,
     at: string,
+    count?: { variant: string; day: string; counter: StepCounter },
   ): Promise<boolean>;
   markLeadBooked(leadId: string, at: string): Promise<boolean>;
   getCaptureEmail(leadId: string, submissionId: string, kind: string): Promise<CaptureEmailIntent | undefined>;

@@ -56,9 +56,11 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
 
   const countOnStep = async (field: EmailEventField, counter: StepCounter): Promise<boolean> => {
     if (!step) return false;
-    const first = await deps.store.recordEmailEvent(step.leadId, step.sequenceId, step.stepId, field, at);
-    if (first) await deps.stats.increment({ ...step, day: at.slice(0, 10) }, counter);
-    return first;
+    return deps.store.recordEmailEvent(step.leadId, step.sequenceId, step.stepId, field, at, {
+      variant: step.variant,
+      day: at.slice(0, 10),
+      counter,
+    });
   };
 
   const engagement = ENGAGEMENT[event.eventType];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { clinicConfig } from '../../config/clinic';
 import { createSesClient } from '../../functions/adapters/aws-clients';
 import { bundledEmails } from '../../functions/adapters/email-bundle';
@@ -13,6 +13,7 @@ import type { Mailer, OutgoingEmail } from '../../functions/mail/outgoing-email'
 import { sesEvent } from '../../local/simulated-ses-events';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
+import { dynamoFaults } from '../support/fault-injection';
 import { control, postLead } from '../support/local-stack-harness';
 import { itemsOfLead, testEndpoints, uniqueEmail } from '../support/services';
 
@@ -321,6 +322,29 @@ describe('per-step counters', () => {
     });
     expect(await storedCounts(WELCOME)).toEqual(expected);
     expect((await results()).body.steps).toEqual([expect.objectContaining({ stepId: WELCOME, ...expected })]);
+  });
+
+  it('count an event once when its first delivery fails halfway and EventBridge retries it', async () => {
+    const [reader] = await leadsWithWelcome('retry.reader');
+    await untilDelivered(WELCOME, 1);
+    const open = sesEventFor(welcomeTo(reader!), 'Open');
+    const faults = dynamoFaults();
+    try {
+      // The write that notes the open and counts it fails once, as a throttled call would.
+      const throttled = () =>
+        Object.assign(new Error('Throughput exceeds the current capacity'), {
+          name: 'ProvisionedThroughputExceededException',
+        });
+      const failure = faults.fail(TransactWriteCommand, throttled, 1);
+      await expect(deliver(open)).rejects.toThrow('Throughput exceeds');
+      expect(failure.count()).toBe(1);
+    } finally {
+      faults.restore();
+    }
+    await deliver(open);
+    await deliver(open);
+
+    expect((await storedCounts(WELCOME)).opened).toBe(1);
   });
 
   it('do not count a soft (transient) bounce as bounced, and the sequence goes on', async () => {

@@ -7,9 +7,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { DripStore, EmailEventField, EnrolmentAdvance, SendRecord } from '../../drip/ports';
+import type { DripStore, EmailEventField, EnrolmentAdvance, SendRecord, StepCounter } from '../../drip/ports';
 import type { CaptureEmailIntent, Enrolment, ExitReason, Lead, Submission } from '../../lead/lead';
 import { entity } from './items';
+import { statsIncrement } from './step-stats';
 import { dueShard, keys } from './keys';
 import { cancellationCodes, isConditionFailure } from './transactions';
 
@@ -223,21 +224,26 @@ export class DynamoDripStore implements DripStore {
     stepId: string,
     event: EmailEventField,
     at: string,
+    count?: { variant: string; day: string; counter: StepCounter },
   ): Promise<boolean> {
+    const mark = {
+      TableName: this.table.tableName,
+      Key: keys.send(leadId, sequenceId, stepId),
+      UpdateExpression: 'SET #event = :at',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#event)',
+      ExpressionAttributeNames: { '#event': event },
+      ExpressionAttributeValues: { ':at': at },
+    };
     try {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: keys.send(leadId, sequenceId, stepId),
-          UpdateExpression: 'SET #event = :at',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#event)',
-          ExpressionAttributeNames: { '#event': event },
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      );
+      if (!count) {
+        await this.table.client.send(new UpdateCommand(mark));
+        return true;
+      }
+      const stats = statsIncrement(this.table.tableName, { sequenceId, stepId, ...count }, count.counter);
+      await this.table.client.send(new TransactWriteCommand({ TransactItems: [{ Update: mark }, { Update: stats }] }));
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error) || cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
       throw error;
     }
   }

@@ -9,31 +9,33 @@ export interface StepCounts {
   counts: Record<StepCounter, number>;
 }
 
+export type StatsAt = { sequenceId: string; stepId: string; variant: string; day: string };
+
+/** The update that adds one to a step's counter; also used inside transactions (drip-store). */
+export function statsIncrement(tableName: string, at: StatsAt, counter: StepCounter) {
+  return {
+    TableName: tableName,
+    Key: { pk: `STATS#${at.sequenceId}`, sk: `DAY#${at.day}#STEP#${at.stepId}#VARIANT#${at.variant}` },
+    UpdateExpression:
+      'SET #type = :type, sequenceId = :sequenceId, stepId = :stepId, variant = :variant, #day = :day ADD #counter :one',
+    ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#counter': counter },
+    ExpressionAttributeValues: {
+      ':type': 'step-stats',
+      ':sequenceId': at.sequenceId,
+      ':stepId': at.stepId,
+      ':variant': at.variant,
+      ':day': at.day,
+      ':one': 1,
+    },
+  };
+}
+
 /** Per step, variant and day, so the console can show a funnel for any date range. */
 export class DynamoStepStats implements StepStats {
   constructor(private readonly table: { client: DynamoDBDocumentClient; tableName: string }) {}
 
-  async increment(
-    at: { sequenceId: string; stepId: string; variant: string; day: string },
-    counter: StepCounter,
-  ): Promise<void> {
-    await this.table.client.send(
-      new UpdateCommand({
-        TableName: this.table.tableName,
-        Key: { pk: `STATS#${at.sequenceId}`, sk: `DAY#${at.day}#STEP#${at.stepId}#VARIANT#${at.variant}` },
-        UpdateExpression:
-          'SET #type = :type, sequenceId = :sequenceId, stepId = :stepId, variant = :variant, #day = :day ADD #counter :one',
-        ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#counter': counter },
-        ExpressionAttributeValues: {
-          ':type': 'step-stats',
-          ':sequenceId': at.sequenceId,
-          ':stepId': at.stepId,
-          ':variant': at.variant,
-          ':day': at.day,
-          ':one': 1,
-        },
-      }),
-    );
+  async increment(at: StatsAt, counter: StepCounter): Promise<void> {
+    await this.table.client.send(new UpdateCommand(statsIncrement(this.table.tableName, at, counter)));
   }
 
   /** Every counter row of a sequence between two days (inclusive, YYYY-MM-DD). */
