@@ -76,7 +76,19 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
             addresses: event.complaint?.complainedRecipients ?? [],
           }
         : undefined;
-  if (!hard) return 'ignored';
+  if (!hard) {
+    // A soft bounce (mailbox full, server busy): SES retries it, and SES's bounce rate counts
+    // hard bounces only, so it neither suppresses nor counts. It is logged, so a mailbox that
+    // keeps soft-bouncing can still be found.
+    if (event.eventType === 'Bounce') {
+      deps.log.info('Transient bounce; not counted or suppressed', {
+        leadId: step?.leadId ?? tags.lead,
+        stepId: step?.stepId,
+        bounceType: event.bounce?.bounceType,
+      });
+    }
+    return 'ignored';
+  }
   // Staff notifications go to the practice's own mailbox: a bounce there is a setup problem, not a lead's.
   if (tags.kind === 'staff-notification') {
     deps.log.warn('A staff notification bounced or was marked as spam; check STAFF_EMAILS', {
