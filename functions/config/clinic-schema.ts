@@ -6,7 +6,7 @@ import { isPublicUrl } from '../shared/public-url';
  * (CR and LF among them), DEL, and the Unicode line and paragraph separators.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-export const HEADER_BREAKING = /[\u0000-\u001f\u007f\u2028\u2029]/;
+export const HEADER_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 const singleLine = (max: number) =>
   z

@@ -21,6 +21,8 @@ describe('header safety', () => {
     ['header value', { ...email, headers: [{ name: 'X', value: 'a\rb' }] }],
     ['header name', { ...email, headers: [{ name: 'X\nY', value: 'a' }] }],
     ['tag value', { ...email, tags: { kind: 'a b' } }],
+    ['subject (C1 next line, U+0085)', { ...email, subject: 'Hi\u0085Bcc: x@example.com' }],
+    ['subject (line separator, U+2028)', { ...email, subject: 'Hi\u2028there' }],
   ])('refuses a line break or bad character in the %s', (_label, bad) => {
     expect(() => assertSafeForHeaders(bad)).toThrow(HeaderInjectionError);
   });
