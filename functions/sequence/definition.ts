@@ -29,11 +29,24 @@ export type SendWindow = z.infer<typeof sendWindowSchema>;
 export const EXIT_EVENTS = ['unsubscribed', 'bounced', 'complained', 'booked'] as const;
 export type ExitEvent = (typeof EXIT_EVENTS)[number];
 
+/**
+ * Subjects show on lock screens and in shared inboxes: nothing in one may say something about
+ * the reader's health (a condition, or "your skin", "your recovery"), nor carry their interests.
+ */
+const HEALTH_IN_SUBJECT = [
+  /\b(arthritis|acne|scars?|hair loss|thinning|balding|pain|injur(y|ies)|wrinkles?|diagnos\w*)\b/i,
+  /\byour (skin|hair|scalp|joints?|face|body|recovery|healing|procedure|treatment|surgery|condition|results?)\b/i,
+  /\{\{\s*interests/,
+];
+
 const subject = z
   .string()
   .min(1)
   .max(60, { error: 'subjects can be at most 60 characters' })
-  .refine((value) => !/[\r\n]/.test(value), { error: 'a subject must be one line' });
+  .refine((value) => !/[\r\n]/.test(value), { error: 'a subject must be one line' })
+  .refine((value) => !HEALTH_IN_SUBJECT.some((pattern) => pattern.test(value)), {
+    error: 'a subject must not mention the reader’s health or interests: others may see it on a lock screen',
+  });
 
 export const stepDefinitionSchema = z.strictObject({
   id,

@@ -87,6 +87,24 @@ describe('buildEmails on fixtures', () => {
     expect(problems.find((problem) => problem.path === 'steps[2].delay')!.message).toContain('ISO-8601');
   });
 
+  it('refuses a subject that speaks of the reader’s health', async () => {
+    const dir = await fixture(async (d) => {
+      await replaceIn(
+        d,
+        SEQUENCE,
+        'subject: Meet our surgeon, and how a consultation works',
+        'subject: Your recovery after Fraxel, week two',
+      );
+    });
+    const problems = await problemsOf(dir);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: expect.stringMatching(/^steps\[\d\]\.subject$/),
+        message: expect.stringContaining('health'),
+      }),
+    ]);
+  });
+
   it('reports a time-zone fallback that is neither "practice" nor a real zone', async () => {
     const dir = await fixture(async (d) => {
       await replaceIn(d, SEQUENCE, /timeZoneFallback: .*/, 'timeZoneFallback: America/Tampa');

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Duration } from 'luxon';
 import mjml2html from 'mjml';
@@ -236,6 +237,16 @@ describe('the exosome-aftercare sequence', () => {
 
   it('greets by first name with a natural fallback', () => {
     for (const step of sequence().steps) expect(step.template.html).toContain('Hi {{firstName|there}},');
+  });
+
+  it('checks its quotes against the practice’s own article, unchanged', () => {
+    // The copy the build checks quotes against: pinned, so an edit to it cannot make an
+    // invented quote "pass"; and equal to the seed article wherever that is at hand.
+    expect(createHash('sha256').update(ARTICLE).digest('hex')).toBe(
+      'bef5ce89210c2c27f846211502a45c5315a4581bb90c33aa30e25c1ee04a5c33',
+    );
+    const seed = join(EMAILS_DIR, '..', '..', 'shared', 'seed', 'exosome-article.txt');
+    if (existsSync(seed)) expect(readFileSync(seed, 'utf8')).toBe(ARTICLE);
   });
 
   it('quotes the article word for word in every step', () => {
