@@ -10,8 +10,8 @@ import {
 import type { DripStore, EmailEventField, EnrolmentAdvance, SendRecord, StepCounter } from '../../drip/ports';
 import type { CaptureEmailIntent, Enrolment, ExitReason, Lead, Submission } from '../../lead/lead';
 import { entity } from './items';
-import { statsIncrement } from './step-stats';
 import { dueShard, keys } from './keys';
+import { statsIncrement } from './step-stats';
 import { cancellationCodes, isConditionFailure } from './transactions';
 
 export interface DripTable {
