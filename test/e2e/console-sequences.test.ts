@@ -1,6 +1,6 @@
 import type { Frame, Page } from 'playwright-core';
 import { SEQUENCE_ID } from './console-fake-api';
-import { type ConsoleHarness, openSignedIn, startConsoleHarness } from './console-harness';
+import { type ConsoleHarness, openSignedIn, signIn, startConsoleHarness } from './console-harness';
 
 let harness: ConsoleHarness;
 
@@ -219,9 +219,10 @@ describe('sequence editor', () => {
     await close();
   });
 
-  it('leaves without saving when asked to', async () => {
+  it('leaves without saving when asked to, and the changes stay gone', async () => {
     const { page, close } = await openSignedIn(harness, `#/sequences/${SEQUENCE_ID}`);
     await waitForPreview(page, 1);
+    const original = await page.getByLabel('Preheader').inputValue();
     await page.getByLabel('Preheader').fill('Changed preheader');
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Leads' }).click();
     await page
@@ -229,6 +230,38 @@ describe('sequence editor', () => {
       .getByRole('button', { name: 'Leave without saving' })
       .click();
     await page.getByRole('heading', { level: 1, name: 'Leads' }).waitFor();
+    await page.goto(`${harness.fake.url}/console/#/sequences/${SEQUENCE_ID}`);
+    await waitForPreview(page, 1);
+    await expect(page.getByLabel('Preheader').inputValue()).resolves.toBe(original);
+    await expect(page.getByText('Unsaved changes.').count()).resolves.toBe(0);
+    await close();
+  });
+
+  it('keeps unsaved changes through a session that ends, and brings them back after signing in again', async () => {
+    const { page, problems, close } = await openSignedIn(harness, `#/sequences/${SEQUENCE_ID}`);
+    await waitForPreview(page, 1);
+    await page.getByLabel('Preheader').fill('Kept through a new sign-in');
+    harness.fake.revokeTokens();
+    await page.getByRole('button', { name: 'Save draft' }).click();
+
+    // Straight to the login page: no "leave without saving?", since nothing is lost.
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await expect(page.getByRole('dialog').count()).resolves.toBe(0);
+    await expect(page.getByText(/your unsaved changes are kept in this tab/).count()).resolves.toBe(1);
+    await signIn(page);
+    await page.getByText('Your unsaved changes from before you were signed out are back.', { exact: false }).waitFor();
+    await expect(page.getByLabel('Preheader').inputValue()).resolves.toBe('Kept through a new sign-in');
+    await expect(page.getByText('Unsaved changes.').count()).resolves.toBe(1);
+
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Draft saved/ })
+      .waitFor();
+    expect(harness.fake.sequences.get(SEQUENCE_ID)!.draft!.draft.definition.steps[0]!.preheader).toBe(
+      'Kept through a new sign-in',
+    );
+    expect(problems).toEqual([]);
     await close();
   });
 

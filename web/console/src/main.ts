@@ -120,8 +120,14 @@ async function start(): Promise<void> {
       onUnauthorized: () => {
         clearSession();
         rememberReturn(location.hash);
-        setLoginMessage('Your session has ended. Please sign in again.');
-        ctx.navigate('#/login');
+        const unsaved = router?.canLeave() === false;
+        setLoginMessage(
+          unsaved
+            ? 'Your session has ended. Please sign in again; your unsaved changes are kept in this tab.'
+            : 'Your session has ended. Please sign in again.',
+        );
+        // No "leave without saving?" here: the changes are kept and come back after signing in.
+        router?.leave('#/login');
       },
     }),
     session: () => readSession(),
@@ -146,6 +152,7 @@ async function start(): Promise<void> {
           destructive: true,
         });
         if (!leave) return;
+        router?.discard();
       }
       clearSession();
       notice.textContent = '';

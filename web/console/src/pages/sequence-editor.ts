@@ -16,6 +16,7 @@ import {
   select,
   statusRegion,
 } from '../ui';
+import { dropUnsaved, keepUnsaved, readUnsaved } from '../unsaved';
 import { createPreview } from './sequence/preview';
 import { fieldsAsProblems, locate, problemItem } from './sequence/problems';
 import { createStepEditor, stepsTable } from './sequence/steps';
@@ -77,16 +78,25 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
     onShowProblem: showProblem,
   });
 
+  let keepTimer: ReturnType<typeof setTimeout> | undefined;
+
   function markDirty(): void {
     if (!dirty) {
       dirty = true;
       dirtyNote.textContent = 'Unsaved changes.';
     }
+    // Kept in this tab, so a session that ends mid-edit does not lose the changes.
+    clearTimeout(keepTimer);
+    keepTimer = setTimeout(() => {
+      if (dirty && draft) keepUnsaved(sequenceId, getDraft());
+    }, 300);
   }
 
   function markClean(): void {
     dirty = false;
     dirtyNote.textContent = '';
+    clearTimeout(keepTimer);
+    dropUnsaved(sequenceId);
   }
 
   function renderSteps(): void {
@@ -588,8 +598,10 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
     // A review or a move changes the versions, not the draft being edited: keep the form as it is.
     if (keepDraft && built && draft) return;
     built = true;
-    draft = clone(current.draft?.draft ?? current.published.draft);
-    markClean();
+    const unsaved = keepDraft ? undefined : readUnsaved(sequenceId);
+    draft = clone(unsaved ?? current.draft?.draft ?? current.published.draft);
+    if (unsaved) markDirty();
+    else markClean();
     heading.textContent = `Sequence: ${draft.definition.name}`;
     document.title = `${draft.definition.name} | Marketing console`;
     if (problemsPanel.childElementCount === 0) renderProblems('Problems that stop publishing', savedProblems);
@@ -655,7 +667,13 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
   }
 
   reload(false)
-    .then(() => status.set('Sequence loaded.'))
+    .then(() =>
+      status.set(
+        dirty
+          ? 'Your unsaved changes from before you were signed out are back. Save the draft to keep them.'
+          : 'Sequence loaded.',
+      ),
+    )
     .catch((error) => errors.show(error, 'This sequence could not be loaded.'));
 
   return {
@@ -671,7 +689,13 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
     ),
     cleanup() {
       preview.stop();
+      // Write what the last keystrokes changed now, not after the timer: the page is going.
+      clearTimeout(keepTimer);
+      if (dirty && draft) keepUnsaved(sequenceId, getDraft());
     },
     canLeave: () => !dirty,
+    discard() {
+      markClean();
+    },
   };
 };
