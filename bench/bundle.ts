@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -83,3 +84,29 @@ export function largestParts(bundle: BuiltBundle, count = 8): string {
 }
 
 export const kb = (bytes: number) => bytes / 1024;
+
+export interface NodeRun {
+  code: number | null;
+  out: string;
+  err: string;
+  /** Spawn to exit, as the parent sees it. */
+  wallMs: number;
+}
+
+/** Runs `node <nodeArgs>` in a fresh process with exactly `env`, and collects what it printed. */
+export function runNode(nodeArgs: string[], env: NodeJS.ProcessEnv): Promise<NodeRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, nodeArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => {
+      out += String(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      err += String(chunk);
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, out, err, wallMs: performance.now() - started }));
+  });
+}

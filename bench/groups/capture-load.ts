@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { localEnvironment } from '../../local/local-env';
-import { bundleLambda, kb, largestParts } from '../bundle';
+import { bundleLambda, kb, largestParts, runNode } from '../bundle';
 import { BENCH_PROCESS_ENV } from '../env';
 import { atMost, type Figure } from '../report';
 import { median, progress } from '../stats';
@@ -51,28 +50,10 @@ interface LoadSample {
   importMs: number;
 }
 
-function loadOnce(file: string, env: NodeJS.ProcessEnv): Promise<LoadSample> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['--input-type=module', '-e', PROBE, file], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk) => {
-      out += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      err += String(chunk);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const wallMs = performance.now() - started;
-      if (code !== 0) return reject(new Error(`loading ${file} exited with ${code}:\n${err.slice(-2000)}`));
-      resolve({ wallMs, importMs: Number(out) });
-    });
-  });
+async function loadOnce(file: string, env: NodeJS.ProcessEnv): Promise<LoadSample> {
+  const run = await runNode(['--input-type=module', '-e', PROBE, file], env);
+  if (run.code !== 0) throw new Error(`loading ${file} exited with ${run.code}:\n${run.err.slice(-2000)}`);
+  return { wallMs: run.wallMs, importMs: Number(run.out) };
 }
 
 /**

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { bundleLambda } from '../../bench/bundle';
+import { bundleLambda, runNode } from '../../bench/bundle';
 import { clinicConfig } from '../../config/clinic';
 import { leadIdFor } from '../../functions/lead/email-address';
 import { PROJECT_ROOT } from '../../infra/constructs/lambda';
@@ -63,28 +62,8 @@ const INVOKE =
   'Promise.resolve(handler(JSON.parse(process.argv[2]), context))' +
   '.then((result) => process.stdout.write(JSON.stringify(result)), (error) => { console.error(error); process.exit(1); });';
 
-function load(
-  file: string,
-  env: Record<string, string>,
-  script = LOAD,
-  extraArgs: string[] = [],
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script, file, ...extraArgs], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk) => {
-      out += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      err += String(chunk);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, out, err }));
-  });
+function load(file: string, env: Record<string, string>, script = LOAD, extraArgs: string[] = []) {
+  return runNode(['-e', script, file, ...extraArgs], env);
 }
 
 describe('the Lambda bundles as shipped', () => {
