@@ -63,6 +63,11 @@ export interface DripStore {
   finishStep(record: SendRecord, enrolment: Enrolment, advance: EnrolmentAdvance): Promise<void>;
   exitEnrolments(leadId: string, reason: ExitReason, at: string): Promise<Enrolment[]>;
   /**
+   * Marks the lead's completed enrolments as followed by an unsubscribe or a booking, once
+   * each: those that were marked now, so the step that last reached the person is credited.
+   */
+  creditCompleted(leadId: string, reason: 'unsubscribed' | 'booked', at: string): Promise<Enrolment[]>;
+  /**
    * Notes a delivery, open, click, bounce or complaint on a sent step; true the first time.
    * With `count`, the step's counter goes up in the same transaction: counted exactly once,
    * even if the call fails halfway and SES's event is delivered again.

@@ -4,7 +4,7 @@ import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
 
 export interface ExitDeps {
-  store: Pick<DripStore, 'exitEnrolments' | 'getLead' | 'markLeadBooked'>;
+  store: Pick<DripStore, 'exitEnrolments' | 'creditCompleted' | 'getLead' | 'markLeadBooked'>;
   suppression: SuppressionList;
   stats: StepStats;
   log: Log;
@@ -49,6 +49,10 @@ export async function suppressAndExit(
   if (address) await deps.suppression.suppress(address, reason, at);
   const exited = await deps.store.exitEnrolments(leadId, reason, at);
   if (creditLastStep && reason !== 'erased') await creditLastSteps(exited, reason, at, deps);
+  // Someone who unsubscribes after the last email still tells that email's step something.
+  if (creditLastStep && reason === 'unsubscribed') {
+    await creditLastSteps(await deps.store.creditCompleted(leadId, reason, at), reason, at, deps);
+  }
   deps.log.info('Lead suppressed and sequences stopped', { leadId, reason, stopped: exited.length });
   return exited;
 }

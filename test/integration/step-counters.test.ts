@@ -347,6 +347,31 @@ describe('per-step counters', () => {
     expect((await storedCounts(WELCOME)).opened).toBe(1);
   });
 
+  it('credit an unsubscribe and a booking that come after the last email to that email, once each', async () => {
+    const [leaver, booker] = await leadsWithWelcome('late.leaver', 'late.booker');
+    await control(admin.stack.base, '/__local/drip/advance', { duration: 'P40D' });
+    const lastStep = sequence.steps.at(-1)!.id;
+    const lastTo = (email: string) => {
+      const found = recorded.filter((mail) => mail.email.to.includes(email) && mail.email.tags.step === lastStep);
+      if (found.length !== 1) throw new Error(`expected one last email to ${email}, found ${found.length}`);
+      return found[0]!;
+    };
+    const last = { leaver: lastTo(leaver!), booker: lastTo(booker!) };
+
+    for (let time = 0; time < 2; time++) {
+      expect(await unsubscribe(last.leaver)).toBe(200);
+      expect(await book(booker!)).toBe(200);
+    }
+
+    const today = admin.stack.clock.now().toISOString().slice(0, 10);
+    const onLastStep = (await storedStats()).filter((item) => item.stepId === lastStep && item.day === today);
+    const total = (counter: StepCounter) => onLastStep.reduce((sum, item) => sum + Number(item[counter] ?? 0), 0);
+    expect({ unsubscribed: total('unsubscribed'), booked: total('booked') }).toEqual({ unsubscribed: 1, booked: 1 });
+    const variantRow = (mail: Recorded) => onLastStep.find((item) => item.variant === mail.email.tags.variant);
+    expect(Number(variantRow(last.leaver)?.unsubscribed ?? 0)).toBe(1);
+    expect(Number(variantRow(last.booker)?.booked ?? 0)).toBe(1);
+  });
+
   it('do not count a soft (transient) bounce as bounced, and the sequence goes on', async () => {
     const [email] = await leadsWithWelcome('soft.bounce');
     await untilDelivered(WELCOME, 1);

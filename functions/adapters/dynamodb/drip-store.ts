@@ -218,6 +218,38 @@ export class DynamoDripStore implements DripStore {
     return exited;
   }
 
+  async creditCompleted(leadId: string, reason: 'unsubscribed' | 'booked', at: string): Promise<Enrolment[]> {
+    const result = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk, ':prefix': 'ENROLMENT#' },
+        ConsistentRead: true,
+      }),
+    );
+    const credited: Enrolment[] = [];
+    for (const item of result.Items ?? []) {
+      const enrolment = entity<Enrolment>(item)!;
+      if (enrolment.status !== 'completed') continue;
+      try {
+        await this.table.client.send(
+          new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: keys.enrolment(leadId, enrolment.sequenceId),
+            UpdateExpression: 'SET #credit = :at',
+            ConditionExpression: '#status = :completed AND attribute_not_exists(#credit)',
+            ExpressionAttributeNames: { '#status': 'status', '#credit': `${reason}AfterCompletionAt` },
+            ExpressionAttributeValues: { ':completed': 'completed', ':at': at },
+          }),
+        );
+        credited.push(enrolment);
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    return credited;
+  }
+
   async recordEmailEvent(
     leadId: string,
     sequenceId: string,
