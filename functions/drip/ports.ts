@@ -63,10 +63,10 @@ export interface DripStore {
   finishStep(record: SendRecord, enrolment: Enrolment, advance: EnrolmentAdvance): Promise<void>;
   exitEnrolments(leadId: string, reason: ExitReason, at: string): Promise<Enrolment[]>;
   /**
-   * Marks the lead's completed enrolments as followed by an unsubscribe or a booking, once
-   * each: those that were marked now, so the step that last reached the person is credited.
+   * Credits an unsubscribe or a booking that came after a sequence was completed to the step
+   * that last reached the person, once per enrolment; answers how many were credited.
    */
-  creditCompleted(leadId: string, reason: 'unsubscribed' | 'booked', at: string): Promise<Enrolment[]>;
+  creditCompleted(leadId: string, reason: 'unsubscribed' | 'booked', at: string): Promise<number>;
   /**
    * Notes a delivery, open, click, bounce or complaint on a sent step; true the first time.
    * With `count`, the step's counter goes up in the same transaction: counted exactly once,
@@ -93,6 +93,8 @@ export interface DripStore {
       messageId?: string;
       reason?: string;
       retryAt?: string;
+      /** `pending` only: false when no send was tried (out of time), so no retry is used up. */
+      countAttempt?: boolean;
     },
   ): Promise<void>;
 }

@@ -90,7 +90,13 @@ export async function retryCaptureEmail(
     const fields = errorFields(error);
     if (error instanceof OutOfTimeError) {
       // Not sent: the send rate would have made it wait past the time left. Due again at once.
-      await store.finishCaptureEmail(intent, { status: 'pending', at, retryAt: at, reason: fields.errorName });
+      await store.finishCaptureEmail(intent, {
+        status: 'pending',
+        at,
+        retryAt: at,
+        reason: fields.errorName,
+        countAttempt: false,
+      });
       return 'rescheduled';
     }
     const retryable = error instanceof SendError && error.outcome === 'retryable';

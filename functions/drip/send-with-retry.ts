@@ -27,8 +27,8 @@ export async function sendWithRetry(
 ): Promise<SentEmail> {
   let lastError: unknown;
   for (let attempt = 1; ; attempt++) {
-    const maxWaitMs = Math.max(0, budget.remainingMs() - reserveMs);
-    if (!(await pacer.take({ maxWaitMs }))) throw lastError ?? new OutOfTimeError();
+    const maxWaitMs = budget.remainingMs() - reserveMs;
+    if (maxWaitMs < 0 || !(await pacer.take({ maxWaitMs }))) throw lastError ?? new OutOfTimeError();
     try {
       return await send();
     } catch (error) {

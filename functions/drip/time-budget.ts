@@ -7,6 +7,9 @@ export interface TimeBudget {
   remainingMs(): number;
 }
 
+/** Kept back in each sender invocation: enough for one SES call and the writes that record it. */
+export const SENDER_TIME_RESERVE_MS = 10_000;
+
 export const UNLIMITED: TimeBudget = { remainingMs: () => Number.POSITIVE_INFINITY };
 
 /** From the Lambda context; locally and in tests there is none, and no limit. */
@@ -15,7 +18,10 @@ export function budgetOf(context: { getRemainingTimeInMillis?: () => number } | 
   return typeof remaining === 'function' ? { remainingMs: () => remaining.call(context) } : UNLIMITED;
 }
 
-/** Thrown before any claim is taken: the message is simply left for the queue to redeliver. */
+/**
+ * Not enough time left to start (or wait for the send rate): nothing was sent, and a claim
+ * already taken is given back, so the queue's redelivery simply tries again.
+ */
 export class OutOfTimeError extends Error {
   override name = 'OutOfTimeError';
   constructor() {

@@ -61,7 +61,7 @@ async function processRecord(record: SQSRecord, deps: SenderDeps, budget: TimeBu
     return true;
   } catch (error) {
     if (error instanceof OutOfTimeError) {
-      deps.log.info('Out of time before claiming; the queue will redeliver it', { work: workId(message) });
+      deps.log.info('Out of time before sending; the queue will redeliver it', { work: workId(message) });
     } else {
       deps.log.warn('Work failed; the queue will retry it', { work: workId(message), ...errorFields(error) });
     }

@@ -13,9 +13,9 @@ export async function markLeadBooked(leadId: string, deps: ExitDeps & { clock: C
   if (!lead) return 'unknown-lead';
   const changed = await deps.store.markLeadBooked(leadId, at);
   const exited = await deps.store.exitEnrolments(leadId, 'booked', at);
+  await creditLastSteps(exited, 'booked', at, deps);
   // A booking after the last email is credited to that email's step too, once.
   const afterCompletion = await deps.store.creditCompleted(leadId, 'booked', at);
-  await creditLastSteps([...exited, ...afterCompletion], 'booked', at, deps);
   deps.log.info('Lead booked', { leadId, stopped: exited.length });
-  return changed || exited.length > 0 ? 'booked' : 'already-booked';
+  return changed || exited.length > 0 || afterCompletion > 0 ? 'booked' : 'already-booked';
 }

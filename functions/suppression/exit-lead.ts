@@ -50,9 +50,7 @@ export async function suppressAndExit(
   const exited = await deps.store.exitEnrolments(leadId, reason, at);
   if (creditLastStep && reason !== 'erased') await creditLastSteps(exited, reason, at, deps);
   // Someone who unsubscribes after the last email still tells that email's step something.
-  if (creditLastStep && reason === 'unsubscribed') {
-    await creditLastSteps(await deps.store.creditCompleted(leadId, reason, at), reason, at, deps);
-  }
+  if (creditLastStep && reason === 'unsubscribed') await deps.store.creditCompleted(leadId, reason, at);
   deps.log.info('Lead suppressed and sequences stopped', { leadId, reason, stopped: exited.length });
   return exited;
 }

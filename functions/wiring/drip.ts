@@ -14,6 +14,7 @@ import { SqsWorkQueue } from '../adapters/sqs-work-queue';
 import type { BaseEnv, BookedEnv, ConfirmEnv, DispatcherEnv, SenderEnv, UnsubscribeEnv } from '../config/env';
 import type { DispatchDeps, DispatchSettings } from '../drip/dispatch';
 import type { SesEventDeps } from '../drip/ses-event';
+import { SENDER_TIME_RESERVE_MS } from '../drip/time-budget';
 import type { BookedHandlerDeps } from '../handlers/booked';
 import type { ConfirmHandlerDeps } from '../handlers/confirm-opt-in';
 import type { SenderDeps } from '../handlers/sender';
@@ -94,8 +95,7 @@ export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDep
       maxSendAttempts: 4,
       maxRetries: 8,
       retryBackoffMs: 60_000,
-      // Enough for one SES call and the writes that record it, before the Lambda timeout.
-      timeReserveMs: 10_000,
+      timeReserveMs: SENDER_TIME_RESERVE_MS,
     },
   };
 }

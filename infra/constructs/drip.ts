@@ -8,6 +8,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DUE_INDEX } from '../../functions/adapters/dynamodb/table-schema';
+import { SENDER_TIME_RESERVE_MS } from '../../functions/drip/time-budget';
 import type { DeployConfig } from '../config';
 import { dispatcherEnvironment, senderEnvironment } from '../environment';
 import type { LeadData } from './data';
@@ -230,6 +231,10 @@ function checkTimings(config: DeployConfig, visibilityTimeout: Duration): void {
       ? `sender.concurrency must be 2 to 100 (SQS event sources accept a maxConcurrency of at least 2), got ${sender.concurrency}`
       : '',
     sender.maxReceiveCount < 1 ? `sender.maxReceiveCount must be at least 1, got ${sender.maxReceiveCount}` : '',
+    sender.timeout.toSeconds() * 1000 < 3 * SENDER_TIME_RESERVE_MS
+      ? `sender.timeout (${sender.timeout.toSeconds()} s) must be at least ${(3 * SENDER_TIME_RESERVE_MS) / 1000} s: ` +
+        `the sender keeps ${SENDER_TIME_RESERVE_MS / 1000} s back to record what it sent`
+      : '',
     sender.claimTimeout.toSeconds() <= visibility
       ? `sender.claimTimeout (${sender.claimTimeout.toSeconds()} s) must exceed the work queue's visibility timeout ` +
         `(${visibility} s): a redelivered message would otherwise take a claim whose sender may still be running`

@@ -265,6 +265,33 @@ describe('sequence editor', () => {
     await close();
   });
 
+  it('does not bring kept edits back over a draft someone saved meanwhile, or to another user', async () => {
+    for (const change of ['colleague saved', 'other user'] as const) {
+      harness.fake.resetSequences();
+      const { page, close } = await openSignedIn(harness, `#/sequences/${SEQUENCE_ID}`);
+      await waitForPreview(page, 1);
+      const original = await page.getByLabel('Preheader').inputValue();
+      await page.getByLabel('Preheader').fill('Edits that must not come back');
+      harness.fake.revokeTokens();
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      if (change === 'colleague saved') {
+        harness.fake.sequences.get(SEQUENCE_ID)!.draft!.savedAt = new Date().toISOString();
+      }
+      await signIn(page, change === 'other user' ? 'admin' : 'marketer');
+      await page
+        .getByText(
+          change === 'other user'
+            ? 'Unsaved changes another user left in this tab were not restored.'
+            : 'Your unsaved changes from before you were signed out were not restored: the draft was saved again meanwhile.',
+        )
+        .waitFor();
+      await expect(page.getByLabel('Preheader').inputValue()).resolves.toBe(original);
+      await expect(page.getByText('Unsaved changes.').count()).resolves.toBe(0);
+      await close();
+    }
+  });
+
   it('records a clinical review, publishes a new version, and moves pinned leads after a dry run', async () => {
     const { page, problems, close } = await openSignedIn(harness, `#/sequences/${SEQUENCE_ID}`, { who: 'admin' });
     await waitForPreview(page, 1);

@@ -325,6 +325,12 @@ describe('drip settings that would break exactly-once sending', () => {
   it('refuse a sender concurrency below what an SQS event source accepts', () => {
     expect(() => synth({ sender: { ...deployConfig.sender, concurrency: 1 } })).toThrow(/sender\.concurrency/);
   });
+
+  it('refuse a sender timeout too short for the time the sender keeps back to record a send', () => {
+    expect(() => synth({ sender: { ...deployConfig.sender, timeout: Duration.seconds(20) } })).toThrow(
+      /sender\.timeout \(20 s\) must be at least 30 s/,
+    );
+  });
 });
 
 describe('the drip engine with a configured send rate', () => {

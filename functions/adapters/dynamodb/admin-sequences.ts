@@ -157,10 +157,15 @@ export class DynamoSequenceStore implements SequenceStore {
     };
     const saved = await this.versions.save(sequence, extra);
     if (saved === 'saved' || Object.keys(extra).length === 0) return;
+    // The same content published again after a new review: the version carries the newer
+    // review (versions are named by content, so it is the same item).
+    if (meta.review) await this.renewReview(sequence, meta.review);
+    const { review: _review, ...once } = extra;
+    if (Object.keys(once).length === 0) return;
     // The content never changes; what is missing about it (its source, its first publish) is added once.
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
-    const sets = Object.entries(extra).map(([name, value], index) => {
+    const sets = Object.entries(once).map(([name, value], index) => {
       names[`#a${index}`] = name;
       values[`:v${index}`] = value;
       return `#a${index} = if_not_exists(#a${index}, :v${index})`;
@@ -174,6 +179,22 @@ export class DynamoSequenceStore implements SequenceStore {
         ExpressionAttributeValues: values,
       }),
     );
+  }
+
+  private async renewReview(sequence: CompiledSequence, review: StoredReview): Promise<void> {
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: versionKey(sequence.id, sequence.version),
+          UpdateExpression: 'SET review = :review',
+          ConditionExpression: 'attribute_not_exists(review) OR review.validUntil < :until',
+          ExpressionAttributeValues: { ':review': review, ':until': review.validUntil },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async versionSource(sequenceId: string, version: string): Promise<SequenceDraft | undefined> {

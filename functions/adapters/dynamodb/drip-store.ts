@@ -12,7 +12,7 @@ import type { CaptureEmailIntent, Enrolment, ExitReason, Lead, Submission } from
 import { entity } from './items';
 import { dueShard, keys } from './keys';
 import { statsIncrement } from './step-stats';
-import { cancellationCodes, isConditionFailure } from './transactions';
+import { cancellationCodes, isConditionFailure, withConflictRetry } from './transactions';
 
 export interface DripTable {
   client: DynamoDBDocumentClient;
@@ -218,7 +218,7 @@ export class DynamoDripStore implements DripStore {
     return exited;
   }
 
-  async creditCompleted(leadId: string, reason: 'unsubscribed' | 'booked', at: string): Promise<Enrolment[]> {
+  async creditCompleted(leadId: string, reason: 'unsubscribed' | 'booked', at: string): Promise<number> {
     const result = await this.table.client.send(
       new QueryCommand({
         TableName: this.table.tableName,
@@ -227,24 +227,36 @@ export class DynamoDripStore implements DripStore {
         ConsistentRead: true,
       }),
     );
-    const credited: Enrolment[] = [];
+    let credited = 0;
     for (const item of result.Items ?? []) {
       const enrolment = entity<Enrolment>(item)!;
-      if (enrolment.status !== 'completed') continue;
+      if (enrolment.status !== 'completed' || !enrolment.lastStepId) continue;
+      // Marked and counted in one transaction, so a retry after a failure neither skips nor repeats it.
+      const mark = {
+        TableName: this.table.tableName,
+        Key: keys.enrolment(leadId, enrolment.sequenceId),
+        UpdateExpression: 'SET #credit = :at',
+        ConditionExpression: '#status = :completed AND attribute_not_exists(#credit)',
+        ExpressionAttributeNames: { '#status': 'status', '#credit': `${reason}AfterCompletionAt` },
+        ExpressionAttributeValues: { ':completed': 'completed', ':at': at },
+      };
+      const stats = statsIncrement(
+        this.table.tableName,
+        {
+          sequenceId: enrolment.sequenceId,
+          stepId: enrolment.lastStepId,
+          variant: enrolment.lastVariant ?? 'a',
+          day: at.slice(0, 10),
+        },
+        reason,
+      );
       try {
-        await this.table.client.send(
-          new UpdateCommand({
-            TableName: this.table.tableName,
-            Key: keys.enrolment(leadId, enrolment.sequenceId),
-            UpdateExpression: 'SET #credit = :at',
-            ConditionExpression: '#status = :completed AND attribute_not_exists(#credit)',
-            ExpressionAttributeNames: { '#status': 'status', '#credit': `${reason}AfterCompletionAt` },
-            ExpressionAttributeValues: { ':completed': 'completed', ':at': at },
-          }),
+        await withConflictRetry(() =>
+          this.table.client.send(new TransactWriteCommand({ TransactItems: [{ Update: mark }, { Update: stats }] })),
         );
-        credited.push(enrolment);
+        credited++;
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
       }
     }
     return credited;
@@ -272,7 +284,10 @@ export class DynamoDripStore implements DripStore {
         return true;
       }
       const stats = statsIncrement(this.table.tableName, { sequenceId, stepId, ...count }, count.counter);
-      await this.table.client.send(new TransactWriteCommand({ TransactItems: [{ Update: mark }, { Update: stats }] }));
+      // The day's counter row is shared by every event of the step: concurrent events collide.
+      await withConflictRetry(() =>
+        this.table.client.send(new TransactWriteCommand({ TransactItems: [{ Update: mark }, { Update: stats }] })),
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error) || cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
@@ -326,24 +341,25 @@ export class DynamoDripStore implements DripStore {
       messageId?: string;
       reason?: string;
       retryAt?: string;
+      countAttempt?: boolean;
     },
   ): Promise<void> {
     const key = keys.captureEmail(intent.leadId, intent.submissionId, intent.kind);
     const names = { '#status': 'status' };
     if (result.status === 'pending') {
+      const countAttempt = result.countAttempt ?? true;
       await this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: key,
-          UpdateExpression:
-            'SET #status = :pending, dueAt = :retryAt, duePk = :shard, retryAt = :retryAt, lastError = :reason ADD attempts :one',
+          UpdateExpression: `SET #status = :pending, dueAt = :retryAt, duePk = :shard, retryAt = :retryAt, lastError = :reason${countAttempt ? ' ADD attempts :one' : ''}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: {
             ':pending': 'pending',
             ':retryAt': result.retryAt,
             ':shard': dueShard(intent.leadId, this.table.dueShards),
             ':reason': result.reason ?? 'retry',
-            ':one': 1,
+            ...(countAttempt ? { ':one': 1 } : {}),
           },
         }),
       );

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { STEP_COUNTERS, type StepCounter, type StepStats } from '../../drip/ports';
+import { withConflictRetry } from './transactions';
 
 export interface StepCounts {
   sequenceId: string;
@@ -35,7 +36,10 @@ export class DynamoStepStats implements StepStats {
   constructor(private readonly table: { client: DynamoDBDocumentClient; tableName: string }) {}
 
   async increment(at: StatsAt, counter: StepCounter): Promise<void> {
-    await this.table.client.send(new UpdateCommand(statsIncrement(this.table.tableName, at, counter)));
+    // A transaction noting an SES event may hold the same row for a moment (drip-store).
+    await withConflictRetry(() =>
+      this.table.client.send(new UpdateCommand(statsIncrement(this.table.tableName, at, counter))),
+    );
   }
 
   /** Every counter row of a sequence between two days (inclusive, YYYY-MM-DD). */

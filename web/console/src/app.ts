@@ -29,8 +29,8 @@ export interface Page {
   cleanup?(): void;
   /** False while there are unsaved changes: the router asks before leaving. */
   canLeave?(): boolean;
-  /** The user chose to leave (or sign out) without saving: forget the unsaved changes. */
-  discard?(): void;
+  /** The session ended: keep the unsaved changes in this tab, to bring back after signing in. */
+  keepForLater?(): void;
 }
 
 export type PageFactory = (args: PageArgs) => Page;

@@ -118,9 +118,10 @@ async function start(): Promise<void> {
       base: config.apiBase ?? '',
       token: () => readSession()?.token,
       onUnauthorized: () => {
+        const unsaved = router?.canLeave() === false;
+        router?.keepForLater();
         clearSession();
         rememberReturn(location.hash);
-        const unsaved = router?.canLeave() === false;
         setLoginMessage(
           unsaved
             ? 'Your session has ended. Please sign in again; your unsaved changes are kept in this tab.'
@@ -152,7 +153,6 @@ async function start(): Promise<void> {
           destructive: true,
         });
         if (!leave) return;
-        router?.discard();
       }
       clearSession();
       notice.textContent = '';

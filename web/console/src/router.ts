@@ -124,7 +124,6 @@ export function createRouter(options: {
       });
       guarding = false;
       if (!leave) return;
-      current?.discard?.();
       history.replaceState(null, '', target);
     }
     show();
@@ -138,8 +137,8 @@ export function createRouter(options: {
     /** Re-render the current route (after signing in or out). */
     refresh: show,
     canLeave: () => current?.canLeave?.() ?? true,
-    /** The user chose to drop the current page's unsaved changes (signing out without saving). */
-    discard: () => current?.discard?.(),
+    /** The session ended: the current page keeps its unsaved changes for after signing in. */
+    keepForLater: () => current?.keepForLater?.(),
     /** Go without asking about unsaved changes (the caller has asked already). */
     leave(hash: string) {
       if (location.hash === hash) {

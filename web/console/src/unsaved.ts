@@ -1,30 +1,41 @@
 import type { SequenceDraft } from './types';
 
 /**
- * Unsaved edits of a sequence draft, kept in this tab (sessionStorage) while the editor has
- * changes: when a session ends mid-edit (the token runs out after an hour), signing in again
- * brings the edits back instead of losing them. Dropped on save, and when the user chooses to
- * leave or sign out without saving.
+ * A sequence draft's unsaved edits, kept in this tab (sessionStorage) when the session ends
+ * mid-edit (the token runs out after an hour), so signing in again brings them back. They are
+ * only brought back to the same user, and only if nobody saved the draft meanwhile (a save
+ * carries no version check, so restoring then would silently undo a colleague's work).
  */
+export interface UnsavedEdits {
+  username: string;
+  /** When the draft the edits started from was saved ('' for the published version). */
+  baseSavedAt: string;
+  draft: SequenceDraft;
+}
+
 const PREFIX = 'console.unsaved.';
 
-export function keepUnsaved(sequenceId: string, draft: SequenceDraft): void {
+export function keepUnsaved(sequenceId: string, edits: UnsavedEdits): void {
   try {
-    sessionStorage.setItem(PREFIX + sequenceId, JSON.stringify(draft));
+    sessionStorage.setItem(PREFIX + sequenceId, JSON.stringify(edits));
   } catch {
     // Storage full or disabled: the page still works, only without this safety net.
   }
 }
 
-export function readUnsaved(sequenceId: string): SequenceDraft | undefined {
+/** The kept edits, taken out of storage (they are offered once). */
+export function takeUnsaved(sequenceId: string): UnsavedEdits | undefined {
   try {
     const stored = sessionStorage.getItem(PREFIX + sequenceId);
-    return stored ? (JSON.parse(stored) as SequenceDraft) : undefined;
+    sessionStorage.removeItem(PREFIX + sequenceId);
+    const edits = stored ? (JSON.parse(stored) as Partial<UnsavedEdits>) : undefined;
+    const valid =
+      typeof edits?.username === 'string' &&
+      typeof edits.baseSavedAt === 'string' &&
+      Array.isArray(edits.draft?.definition?.steps) &&
+      typeof edits.draft?.templates === 'object';
+    return valid ? (edits as UnsavedEdits) : undefined;
   } catch {
     return undefined;
   }
-}
-
-export function dropUnsaved(sequenceId: string): void {
-  sessionStorage.removeItem(PREFIX + sequenceId);
 }

@@ -16,7 +16,7 @@ import {
   select,
   statusRegion,
 } from '../ui';
-import { dropUnsaved, keepUnsaved, readUnsaved } from '../unsaved';
+import { keepUnsaved, takeUnsaved } from '../unsaved';
 import { createPreview } from './sequence/preview';
 import { fieldsAsProblems, locate, problemItem } from './sequence/problems';
 import { createStepEditor, stepsTable } from './sequence/steps';
@@ -34,6 +34,10 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
 
   let built = false;
   let draft: SequenceDraft | undefined;
+  // Who is editing, and the saved draft the edits start from: kept edits come back only to them.
+  const username = ctx.session()?.user.username;
+  let baseSavedAt = '';
+  let restoreNote: string | undefined;
   let dirty = false;
   let savedProblems: ContentProblem[] = [];
   /** Whether the server has checked the draft yet (a save or a publish). */
@@ -78,25 +82,16 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
     onShowProblem: showProblem,
   });
 
-  let keepTimer: ReturnType<typeof setTimeout> | undefined;
-
   function markDirty(): void {
     if (!dirty) {
       dirty = true;
       dirtyNote.textContent = 'Unsaved changes.';
     }
-    // Kept in this tab, so a session that ends mid-edit does not lose the changes.
-    clearTimeout(keepTimer);
-    keepTimer = setTimeout(() => {
-      if (dirty && draft) keepUnsaved(sequenceId, getDraft());
-    }, 300);
   }
 
   function markClean(): void {
     dirty = false;
     dirtyNote.textContent = '';
-    clearTimeout(keepTimer);
-    dropUnsaved(sequenceId);
   }
 
   function renderSteps(): void {
@@ -330,6 +325,7 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
   async function save(): Promise<boolean> {
     try {
       const saved = await ctx.api.saveDraft(sequenceId, getDraft());
+      baseSavedAt = saved.savedAt;
       savedProblems = saved.problems;
       checked = true;
       markClean();
@@ -598,9 +594,20 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
     // A review or a move changes the versions, not the draft being edited: keep the form as it is.
     if (keepDraft && built && draft) return;
     built = true;
-    const unsaved = keepDraft ? undefined : readUnsaved(sequenceId);
-    draft = clone(unsaved ?? current.draft?.draft ?? current.published.draft);
-    if (unsaved) markDirty();
+    baseSavedAt = current.draft?.savedAt ?? '';
+    const unsaved = takeUnsaved(sequenceId);
+    const restored =
+      unsaved && unsaved.username === username && unsaved.baseSavedAt === baseSavedAt ? unsaved : undefined;
+    if (restored) {
+      restoreNote = 'Your unsaved changes from before you were signed out are back. Save the draft to keep them.';
+    } else if (unsaved) {
+      restoreNote =
+        unsaved.username !== username
+          ? 'Unsaved changes another user left in this tab were not restored.'
+          : 'Your unsaved changes from before you were signed out were not restored: the draft was saved again meanwhile.';
+    }
+    draft = clone(restored?.draft ?? current.draft?.draft ?? current.published.draft);
+    if (restored) markDirty();
     else markClean();
     heading.textContent = `Sequence: ${draft.definition.name}`;
     document.title = `${draft.definition.name} | Marketing console`;
@@ -667,13 +674,7 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
   }
 
   reload(false)
-    .then(() =>
-      status.set(
-        dirty
-          ? 'Your unsaved changes from before you were signed out are back. Save the draft to keep them.'
-          : 'Sequence loaded.',
-      ),
-    )
+    .then(() => status.set(restoreNote ?? 'Sequence loaded.'))
     .catch((error) => errors.show(error, 'This sequence could not be loaded.'));
 
   return {
@@ -689,13 +690,10 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
     ),
     cleanup() {
       preview.stop();
-      // Write what the last keystrokes changed now, not after the timer: the page is going.
-      clearTimeout(keepTimer);
-      if (dirty && draft) keepUnsaved(sequenceId, getDraft());
     },
     canLeave: () => !dirty,
-    discard() {
-      markClean();
+    keepForLater() {
+      if (dirty && draft && username) keepUnsaved(sequenceId, { username, baseSavedAt, draft: getDraft() });
     },
   };
 };
