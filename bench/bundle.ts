@@ -16,6 +16,8 @@ export interface BuiltBundle {
   bytes: number;
   /** Bytes in the output per package (node_modules) or top-level folder, largest first. */
   breakdown: [string, number][];
+  /** What esbuild warned about (such as `import.meta` emptied in a CommonJS bundle). */
+  warnings: string[];
 }
 
 /** What a bench variant may change in LAMBDA_BUNDLE. */
@@ -72,7 +74,12 @@ export async function bundleLambda(
       : input.split('/').slice(0, 2).join('/');
     breakdown.set(owner, (breakdown.get(owner) ?? 0) + bytesInOutput);
   }
-  return { file, bytes: statSync(file).size, breakdown: [...breakdown].sort((a, b) => b[1] - a[1]) };
+  return {
+    file,
+    bytes: statSync(file).size,
+    breakdown: [...breakdown].sort((a, b) => b[1] - a[1]),
+    warnings: result.warnings.map((warning) => `${warning.location?.file ?? ''}: ${warning.text}`),
+  };
 }
 
 /** "zod 61 KB, luxon 40 KB, …": the largest parts of a bundle, for the progress log. */

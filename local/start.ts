@@ -18,6 +18,14 @@ function portSetting(name: string, fallback: number): number {
   return port;
 }
 
+function switchSetting(name: string): boolean {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  console.error(`${name} must be 1 (on) or 0 (off), got "${raw}".`);
+  process.exit(2);
+}
+
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const port = portSetting('PORT', 3000);
@@ -29,7 +37,7 @@ async function main(): Promise<void> {
   await buildEmails();
   await Promise.all([writePreview(), buildSite()]);
 
-  const openToNetwork = process.env.OPEN_TO_NETWORK === '1';
+  const openToNetwork = switchSetting('OPEN_TO_NETWORK');
   const stack = await startLocalStack({ port, sesPort, dynamoPort, dataDir, dispatchIntervalMs: 5000, openToNetwork });
   console.log(`
 Local stack is running (data in ${dataDir}; Ctrl-C stops it).

@@ -19,7 +19,7 @@ export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
  * bundle small (capture.bundle_kb). CommonJS output, although middy 6 and Powertools ship ESM
  * (esbuild converts them): the runtime's SDK is CommonJS, and an ES module that imports it
  * makes Node scan every SDK file for its export names first. `npm run bench -- capture`
- * measured the capture cold start at 157 ms as ESM and 127 ms as CommonJS (bare handler 25 ms).
+ * measured the capture cold start at 157 ms as ESM and 114–119 ms as CommonJS (bare handler 25 ms).
  */
 export const LAMBDA_BUNDLE = {
   target: 'node24',

@@ -68,13 +68,19 @@ function load(file: string, env: Record<string, string>, script = LOAD, extraArg
 
 describe('the Lambda bundles as shipped', () => {
   const files = new Map<string, string>();
+  const warnings = new Map<string, string[]>();
 
   beforeAll(async () => {
     for (const entry of ENTRIES) {
       const built = await bundleLambda(`functions/lambdas/${entry}.ts`, `test-bundle-${entry}`);
       files.set(entry, built.file);
+      warnings.set(entry, built.warnings);
     }
   }, 120_000);
+
+  it.each(ENTRIES)('%s bundles without a warning (import.meta or top-level await would warn in CommonJS)', (entry) => {
+    expect(warnings.get(entry)).toEqual([]);
+  });
 
   it('covers every entry under functions/lambdas', () => {
     expect(ENTRIES).toEqual(expect.arrayContaining(['capture', 'dispatcher', 'sender', 'admin', 'unsubscribe']));

@@ -324,7 +324,7 @@ describe('per-step counters', () => {
     expect((await results()).body.steps).toEqual([expect.objectContaining({ stepId: WELCOME, ...expected })]);
   });
 
-  it('count an event once when its first delivery fails halfway and EventBridge retries it', async () => {
+  it('count an event once when the write that notes and counts it fails once and EventBridge retries it', async () => {
     const [reader] = await leadsWithWelcome('retry.reader');
     await untilDelivered(WELCOME, 1);
     const open = sesEventFor(welcomeTo(reader!), 'Open');

@@ -287,7 +287,9 @@ export class DynamoEnrolmentIndex implements EnrolmentIndex {
     const unversioned = found.filter((item) => item.sequenceVersion === undefined);
     const fetched = await this.batchGet(unversioned.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })));
     const versioned = [...found.filter((item) => item.sequenceVersion !== undefined), ...fetched];
-    return [...new Set(versioned.map((item) => String(item.sequenceVersion)))];
+    return [
+      ...new Set(versioned.flatMap((item) => (typeof item.sequenceVersion === 'string' ? [item.sequenceVersion] : []))),
+    ];
   }
 
   private async shardEnrolments(
