@@ -6,7 +6,7 @@ import { fileSigningKey } from './signing-key';
 
 const USAGE = `Usage: npm run drip -- <command>
 
-  advance <ISO-8601 duration>   move the local clock forward (e.g. P3D, PT12H, P30D) and send what falls due
+  advance <ISO-8601 duration>   move the local clock forward (e.g. P3D, PT12H, P35D) and send what falls due
   tick                          run the dispatcher once now
   status                        show the local clock, queue and counters
   bounce <email>                simulate an SES hard bounce for that address

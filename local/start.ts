@@ -32,12 +32,12 @@ async function main(): Promise<void> {
   const sesPort = portSetting('SES_PORT', 8005);
   const dynamoPort = portSetting('DYNAMODB_PORT', 8000);
   const dataDir = process.env.DATA_DIR ?? join(ROOT, '.data');
+  const openToNetwork = switchSetting('OPEN_TO_NETWORK');
 
   console.log('Building emails and the landing page...');
   await buildEmails();
   await Promise.all([writePreview(), buildSite()]);
 
-  const openToNetwork = switchSetting('OPEN_TO_NETWORK');
   const stack = await startLocalStack({ port, sesPort, dynamoPort, dataDir, dispatchIntervalMs: 5000, openToNetwork });
   console.log(`
 Local stack is running (data in ${dataDir}; Ctrl-C stops it).
@@ -55,7 +55,7 @@ ${
     ? 'OPEN_TO_NETWORK=1: other machines on the network can reach the pages, the console, the outbox and the /__local controls.\n\n'
     : ''
 }The dispatcher runs every 5 s. Fast-forward the clock to watch the whole sequence arrive:
-  npm run drip -- advance P3D      (or P30D)
+  npm run drip -- advance P3D      (or P35D for the whole sequence)
   npm run drip -- bounce EMAIL     npm run drip -- complain EMAIL     npm run drip -- status
 `);
 
