@@ -159,6 +159,19 @@ export class Monitoring extends Construct {
         'A sender stopped between claiming a step and finishing it; the step was recorded as failed rather than risk sending it twice.',
     });
 
+    const dispatchFailed = new cloudwatch.Metric({
+      namespace: props.metricsNamespace,
+      metricName: 'DispatchFailed',
+      dimensionsMap: { service: functions.dispatcher.serviceName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+    });
+    this.alarm('DispatchFailed', dispatchFailed, 0, {
+      description:
+        'The dispatcher leased due steps it could not put on the work queue (SQS refused them). They are sent ' +
+        'late, once the lease runs out; if this keeps firing, check the queue and the dispatcher role.',
+    });
+
     // The admin handler turns unexpected errors into a 500 for the console, so Lambda does not
     // count them as errors: its log does (one ERROR line each, the detail beside it).
     const adminErrors = new logs.MetricFilter(this, 'AdminLoggedErrorsFilter', {

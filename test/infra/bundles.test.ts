@@ -102,6 +102,27 @@ describe('the Lambda bundles as shipped', () => {
     expect(result.err).toMatch(/ConfigurationError: Invalid configuration: TABLE_NAME is not set/);
   });
 
+  it('the dispatcher bundle runs on the local services and reports its run as EMF metrics', async () => {
+    const { tableName } = await freshTable('bundle-dispatch');
+    const result = await load(
+      files.get('dispatcher')!,
+      {
+        ...deployedEnv(),
+        TABLE_NAME: tableName,
+        DYNAMODB_ENDPOINT: testEndpoints().dynamo,
+        POWERTOOLS_SERVICE_NAME: 'dispatcher',
+      },
+      INVOKE,
+      [JSON.stringify({})],
+    );
+    expect(result.err).toBe('');
+    const lines = result.out.split('\n').filter(Boolean);
+    const emf = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => '_aws' in entry);
+    expect(emf).toMatchObject({ WorkQueued: 0, DispatchFailed: 0, service: 'dispatcher' });
+    // The run's own answer follows the metrics: nothing was due in the empty table.
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ found: 0, enqueued: 0, failed: 0 });
+  });
+
   describe('the capture bundle on the local services', () => {
     let secrets: Server;
     let secretRequests = 0;

@@ -148,6 +148,18 @@ describe('monitoring with the default settings', () => {
     ]);
   });
 
+  it('alarms when the dispatcher could not queue leased steps, from its EMF metric', () => {
+    const dispatcher = environmentOf(s, s.stack.drip.dispatcher.fn);
+    expect(alarmsOn(dispatcher.POWERTOOLS_METRICS_NAMESPACE as string, 'DispatchFailed')).toEqual([
+      expect.objectContaining({
+        Dimensions: [{ Name: 'service', Value: dispatcher.POWERTOOLS_SERVICE_NAME }],
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    ]);
+  });
+
   it('alarms on the first 5xx the public API answers, which no function error counts (a capture 503)', () => {
     expect(alarmsOn('AWS/ApiGateway', '5xx')).toEqual([
       expect.objectContaining({
@@ -160,8 +172,8 @@ describe('monitoring with the default settings', () => {
   });
 
   it('sends every alarm, and its recovery, to the one alarm topic, and treats no data as fine', () => {
-    // SES reputation, dead-letter queues, function errors, steps, API 5xx, admin logged errors, reviews
-    expect(alarms).toHaveLength(2 + 4 + 8 + 2 + 1 + 1 + 2);
+    // SES reputation, dead-letter queues, function errors, steps, dispatch, API 5xx, admin logged errors, reviews
+    expect(alarms).toHaveLength(2 + 4 + 8 + 2 + 1 + 1 + 1 + 2);
     const topic = resolve(s.stack.monitoring.alarmTopic.topicArn);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ AlarmActions: [topic], OKActions: [topic], TreatMissingData: 'notBreaching' });
