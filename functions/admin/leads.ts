@@ -16,7 +16,7 @@ import type { AdminLeadStore, LeadListRow } from './ports';
 
 export interface LeadsDeps {
   leads: AdminLeadStore;
-  store: Pick<DripStore, 'getLead' | 'exitEnrolments' | 'creditCompleted' | 'markLeadBooked'>;
+  store: Pick<DripStore, 'getLead' | 'exitEnrolments' | 'creditCompleted' | 'markLeadBooked' | 'recordEmailEvent'>;
   suppression: SuppressionList;
   stats: StepStats;
   versions: SequenceVersions;

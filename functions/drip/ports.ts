@@ -22,7 +22,13 @@ export interface WorkQueue {
   send(messages: WorkMessage[]): Promise<{ failed: WorkMessage[] }>;
 }
 
-export type EmailEventField = 'deliveredAt' | 'openedAt' | 'clickedAt' | 'bouncedAt' | 'complainedAt';
+export type EmailEventField =
+  | 'deliveredAt'
+  | 'openedAt'
+  | 'clickedAt'
+  | 'bouncedAt'
+  | 'complainedAt'
+  | 'unsubscribedAt';
 
 export type SendStatus = 'claimed' | 'sent' | 'skipped' | 'failed';
 

@@ -20,7 +20,11 @@ export interface StepEmailInput {
 export async function composeStepEmail(input: StepEmailInput): Promise<OutgoingEmail> {
   const { sequence, step, lead, practice, links } = input;
   const variant = step.variants.find((candidate) => candidate.id === input.variantId) ?? step.variants[0]!;
-  const unsubscribeUrl = await links.unsubscribeUrl(lead.leadId);
+  const unsubscribeUrl = await links.unsubscribeUrl(lead.leadId, {
+    sequenceId: sequence.id,
+    stepId: step.id,
+    variant: variant.id,
+  });
   const rendered = renderEmail({
     template: step.template,
     subject: variant.subject,

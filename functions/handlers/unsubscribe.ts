@@ -8,7 +8,7 @@ import { errorFields } from '../observability/redact';
 import type { Clock } from '../shared/clock';
 import type { ExitDeps } from '../suppression/exit-lead';
 import { unsubscribeLead } from '../suppression/unsubscribe';
-import { InvalidTokenError, verifyUnsubscribeToken } from '../suppression/unsubscribe-token';
+import { InvalidTokenError, type UnsubscribeLink, verifyUnsubscribeToken } from '../suppression/unsubscribe-token';
 import { confirmUnsubscribePage, invalidLinkPage, linkPageHeadersMiddleware, unsubscribedPage } from './link-pages';
 
 export interface UnsubscribeHandlerDeps extends ExitDeps {
@@ -33,9 +33,9 @@ export function makeUnsubscribeHandler(deps: UnsubscribeHandlerDeps) {
     .handler(async (event) => {
       const method = event.requestContext.http.method;
       const invalid = (message: string) => htmlResponse(400, invalidLinkPage(message, deps.siteUrl));
-      let leadId: string;
+      let link: UnsubscribeLink;
       try {
-        leadId = verifyUnsubscribeToken(event.pathParameters?.token ?? '', await deps.signingKey());
+        link = verifyUnsubscribeToken(event.pathParameters?.token ?? '', await deps.signingKey());
       } catch (error) {
         if (error instanceof InvalidTokenError) return invalid(error.message);
         throw error;
@@ -45,10 +45,10 @@ export function makeUnsubscribeHandler(deps: UnsubscribeHandlerDeps) {
       if ((event.body?.length ?? 0) > MAX_BODY_BYTES)
         return htmlResponse(413, invalidLinkPage('The request was too large.', deps.siteUrl));
       try {
-        const result = await unsubscribeLead(leadId, deps);
-        deps.log.info('Unsubscribe', { leadId, result });
+        const result = await unsubscribeLead(link, deps);
+        deps.log.info('Unsubscribe', { leadId: link.leadId, stepId: link.from?.stepId, result });
       } catch (error) {
-        deps.log.error('Unsubscribe failed', { leadId, ...errorFields(error) });
+        deps.log.error('Unsubscribe failed', { leadId: link.leadId, ...errorFields(error) });
         return htmlResponse(
           503,
           invalidLinkPage('We could not complete this right now. Please try again in a minute.', deps.siteUrl),

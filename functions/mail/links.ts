@@ -12,7 +12,8 @@ export function createLinkBuilder(options: {
   return {
     siteUrl: `${site}/`,
     bookingUrl: `${site}/#request-consultation`,
-    unsubscribeUrl: async (leadId) => `${api}/u/${signUnsubscribeToken(leadId, await options.signingKey())}`,
+    unsubscribeUrl: async (leadId, from) =>
+      `${api}/u/${signUnsubscribeToken(leadId, await options.signingKey(), from)}`,
     consoleUrl: (leadId) => `${site}/console/#/leads/${encodeURIComponent(leadId)}`,
     optInUrl: (token) => `${api}/confirm/${encodeURIComponent(token)}`,
   };

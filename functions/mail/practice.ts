@@ -7,11 +7,14 @@ export interface PracticeDetails {
   timeZone: string;
 }
 
+import type { UnsubscribedFrom } from '../suppression/unsubscribe-token';
+
 /** Absolute links that emails carry. Unsubscribe links are signed, so building one may be async. */
 export interface LinkBuilder {
   siteUrl: string;
   bookingUrl: string;
-  unsubscribeUrl(leadId: string): Promise<string>;
+  /** With `from` (a sequence email), the unsubscribe is counted on that email's step. */
+  unsubscribeUrl(leadId: string, from?: UnsubscribedFrom): Promise<string>;
   consoleUrl(leadId: string): string;
   optInUrl(token: string): string;
 }

@@ -4,7 +4,7 @@ import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
 
 export interface ExitDeps {
-  store: Pick<DripStore, 'exitEnrolments' | 'creditCompleted' | 'getLead' | 'markLeadBooked'>;
+  store: Pick<DripStore, 'exitEnrolments' | 'creditCompleted' | 'getLead' | 'markLeadBooked' | 'recordEmailEvent'>;
   suppression: SuppressionList;
   stats: StepStats;
   log: Log;

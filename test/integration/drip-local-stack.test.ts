@@ -56,7 +56,7 @@ describe('drip engine in the local stack', () => {
     await control(stack.base, '/__local/drip/tick');
     const [, welcome] = await outbox(email);
     const url = unsubscribeUrlOf(welcome!).replace('http://localhost:3000', stack.base);
-    expect(url).toMatch(/\/u\/u1\.[\w-]+\.[\w-]+$/);
+    expect(url).toMatch(/\/u\/u2\.[\w-]+\.exosome-aftercare~welcome~[a-z]\.[\w-]+$/);
     expect(welcome!.body.html).toContain(unsubscribeUrlOf(welcome!));
 
     const page = await fetch(url);

@@ -282,6 +282,25 @@ describe('per-step counters', () => {
     ]);
   });
 
+  it('credit an unsubscribe to the email whose link was used, even after a later email went out', async () => {
+    const [leaver] = await leadsWithWelcome('early.link');
+    await control(admin.stack.base, '/__local/drip/advance', { duration: 'P5D' });
+    expect(recorded.some((mail) => mail.email.to.includes(leaver!) && mail.email.tags.step === NEXT_STEP)).toBe(true);
+
+    // The welcome's link, used after the second email: the welcome is what made them leave.
+    expect(await unsubscribe(welcomeTo(leaver!))).toBe(200);
+    expect(await unsubscribe(welcomeTo(leaver!))).toBe(200);
+
+    const rows = await storedStats();
+    const unsubscribedOn = (stepId: string) =>
+      rows.filter((row) => row.stepId === stepId).reduce((sum, row) => sum + Number(row.unsubscribed ?? 0), 0);
+    expect({ welcome: unsubscribedOn(WELCOME), next: unsubscribedOn(NEXT_STEP) }).toEqual({ welcome: 1, next: 0 });
+    const welcomeRecord = (await itemsOfLead(doc, admin.stack.env.TABLE_NAME!, leadIdFor(leaver!))).find(
+      (item) => item.sk === `SEND#${ID}#${WELCOME}`,
+    );
+    expect(welcomeRecord?.unsubscribedAt).toEqual(expect.any(String));
+  });
+
   it('count an event once when SES delivers the same event twice, and a repeated unsubscribe or booking once', async () => {
     const [reader, bouncer, complainer, leaver, booker] = await leadsWithWelcome(
       'twice.reader',

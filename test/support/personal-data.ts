@@ -3,7 +3,7 @@ export const PERSONAL_DATA_PATTERNS: [string, RegExp][] = [
   ['an email address', /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/],
   ['a phone number', /\+\d{8,15}\b|\(\d{3}\)\s?\d{3}-\d{4}/],
   ['a test lead name', /\b(Dana|Dani|Whitfield|Zebulonia|Quaxworth|Morgan|Robin)\b/],
-  ['an unsubscribe token or link', /u1\.[\w-]{10,}\.[\w-]{20,}|\/u\/u1\./],
+  ['an unsubscribe token or link', /u[12]\.[\w-]{10,}\.[\w~.-]{20,}|\/u\/u[12]\./],
   ['an opt-in link', /\/confirm\/[\w-]{20,}/],
   ['a bearer token (JWT)', /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/],
   ['a signed URL', /X-Amz-Signature=|[?&](sig|signature|token)=[\w%-]{16,}/i],

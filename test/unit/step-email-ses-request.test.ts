@@ -147,7 +147,10 @@ describe('the SES v2 request for a sequence step', () => {
       const match = /^<(https:\/\/api\.clinic\.example\/u\/([^>\s]+))>$/.exec(listUnsubscribe);
       expect(match).not.toBeNull();
       const [, unsubscribeUrl, token] = match!;
-      expect(verifyUnsubscribeToken(token!, key)).toBe(leadId);
+      expect(verifyUnsubscribeToken(token!, key)).toEqual({
+        leadId,
+        from: { sequenceId: sequence.id, stepId: step.id, variant: variant.id },
+      });
       expect(headers[1]).toEqual({ Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' });
       // The same link the reader sees in the footer.
       expect(simple?.Body?.Html?.Data).toContain(unsubscribeUrl);
