@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { clinicConfig } from '../config/clinic';
@@ -11,6 +11,13 @@ const WEB_DIR = __dirname;
 const ASSETS_DIR = join(WEB_DIR, 'assets');
 export const DEFAULT_OUT_DIR = join(WEB_DIR, 'dist');
 const CONSOLE_SRC = join(WEB_DIR, 'console');
+const BASE_CSS = join(WEB_DIR, 'styles', 'base.css');
+
+/** A page's stylesheet with the shared base in front of it: one file, one request. */
+async function withBase(stylesheet: string): Promise<string> {
+  const [base, own] = await Promise.all([readFile(BASE_CSS, 'utf8'), readFile(stylesheet, 'utf8')]);
+  return `${base}\n${own}`;
+}
 /** The console's folder inside the site: served at `/console/`. */
 export const CONSOLE_PATH = 'console';
 export const CONSOLE_CONFIG_FILE = 'console-config.json';
@@ -58,7 +65,7 @@ export async function buildConsole(outDir: string, options: BuildConsoleOptions 
   const base = `/${CONSOLE_PATH}/`;
   await Promise.all([
     writeFile(join(dir, 'index.html'), renderConsolePage({ base })),
-    copyFile(join(CONSOLE_SRC, 'styles.css'), join(dir, 'console.css')),
+    withBase(join(CONSOLE_SRC, 'styles.css')).then((css) => writeFile(join(dir, 'console.css'), css)),
     copyFile(join(ASSETS_DIR, 'favicon.svg'), join(dir, 'favicon.svg')),
     config === false ? undefined : writeFile(join(dir, CONSOLE_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`),
   ]);
@@ -83,7 +90,11 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<string>
       renderLandingPage({ practice, formAction: options.formAction, assetBase: options.assetBase }),
     ),
     writeFile(join(outDir, 'thank-you', 'index.html'), renderThankYouPage({ practice, assetBase: options.assetBase })),
-    ...assets.map((name) => copyFile(join(ASSETS_DIR, name), join(outDir, 'assets', name))),
+    ...assets.map((name) =>
+      name === 'styles.css'
+        ? withBase(join(ASSETS_DIR, name)).then((css) => writeFile(join(outDir, 'assets', name), css))
+        : copyFile(join(ASSETS_DIR, name), join(outDir, 'assets', name)),
+    ),
     buildConsole(outDir, options.console),
   ]);
   return outDir;
