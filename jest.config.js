@@ -8,7 +8,14 @@ const swc = [
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test', '<rootDir>/functions', '<rootDir>/emails', '<rootDir>/local', '<rootDir>/infra'],
+  roots: [
+    '<rootDir>/test',
+    '<rootDir>/functions',
+    '<rootDir>/emails',
+    '<rootDir>/local',
+    '<rootDir>/infra',
+    '<rootDir>/scripts',
+  ],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],

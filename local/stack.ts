@@ -47,7 +47,7 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
-  urls: { site: string; outbox: string; preview: string; dynamodb: string };
+  urls: { site: string; outbox: string; preview: string; console: string; dynamodb: string };
   env: Record<string, string>;
   clock: ControllableClock;
   drip: ReturnType<typeof createDripRuntime>;
@@ -154,6 +154,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         site: `${site}/`,
         outbox: sesEndpoint.replace('127.0.0.1', 'localhost'),
         preview: `${site}/preview/`,
+        console: `${site}/console/`,
         dynamodb: dynamoEndpoint,
       },
       env,

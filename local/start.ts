@@ -45,9 +45,13 @@ Local stack is running (data in ${dataDir}; Ctrl-C stops it).
   Landing page   ${stack.urls.site}
   Email outbox   ${stack.urls.outbox}/
   Email preview  ${stack.urls.preview}
+  Console        ${stack.urls.console}
   DynamoDB Local ${stack.urls.dynamodb}
 
-Console sign-in (POST /admin/api/login; kept in ${dataDir}, or set LOCAL_CONSOLE_USERS):
+The outbox lives in memory: it starts empty after a restart, while leads and emails' records
+stay in ${dataDir}. The console's lead timelines show the schedule on the stack's clock.
+
+Console users (passwords kept in ${dataDir}, or set LOCAL_CONSOLE_USERS):
 ${stack.consoleUsers.map((user) => `  ${user.username.padEnd(22)} ${user.password}   (${user.groups.join(', ')})`).join('\n')}
 
 ${

@@ -1,5 +1,5 @@
-import raw from '../../emails/dist/authoring.json';
 import { type AuthoringSources, authoringSourcesSchema } from '../admin/sources';
+import { readBuildOutput } from './build-output';
 
 let parsed: AuthoringSources | undefined;
 
@@ -8,6 +8,8 @@ let parsed: AuthoringSources | undefined;
  * writes them beside the bundle), inlined into the admin function by esbuild like the bundle.
  */
 export function authoringSources(): AuthoringSources {
-  parsed ??= authoringSourcesSchema.parse(raw);
+  parsed ??= authoringSourcesSchema.parse(
+    readBuildOutput('authoring.json', () => require('../../emails/dist/authoring.json')),
+  );
   return parsed;
 }

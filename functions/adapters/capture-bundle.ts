@@ -1,10 +1,12 @@
-import raw from '../../emails/dist/capture-bundle.json';
 import { type CaptureBundle, captureBundleSchema } from '../render/bundle';
+import { readBuildOutput } from './build-output';
 
 let parsed: CaptureBundle | undefined;
 
 /** The capture function's slice of the email build: transactional emails and sequence versions. */
 export function captureBundle(): CaptureBundle {
-  parsed ??= captureBundleSchema.parse(raw);
+  parsed ??= captureBundleSchema.parse(
+    readBuildOutput('capture-bundle.json', () => require('../../emails/dist/capture-bundle.json')),
+  );
   return parsed;
 }
