@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     steps.push({ name: 'the start banner names the console, and it answers', ok: consoleAnswers });
 
     const email = `fresh-clone.${randomUUID().slice(0, 8)}@example.com`;
-    const form = formFields(page, 'lead-form', { email, firstName: 'Newcomer' });
+    const form = formFields(page, 'lead-form', { email, firstName: 'Newcomer', interests: 'hair-restoration' });
     const response = await fetch(new URL(form.action, site), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: site },
@@ -73,7 +73,12 @@ async function main(): Promise<void> {
     });
     const accepted = response.status === 303 || response.status === 200 || response.status === 201;
     steps.push({ name: 'the landing page form is accepted', ok: accepted, detail: `HTTP ${response.status}` });
-    if (!accepted) throw new Error(`POST ${form.action} answered ${response.status}: ${await response.text()}`);
+    if (!accepted) {
+      const summary = /<section class="error-summary"[\s\S]*?<\/section>/.exec(await response.text())?.[0];
+      throw new Error(
+        `POST ${form.action} answered ${response.status}: ${summary?.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ') ?? ''}`,
+      );
+    }
 
     const found = await waitForEmail(`http://127.0.0.1:${sesPort}`, email);
     steps.push({ name: 'the confirmation reaches the local outbox', ok: found });
@@ -176,7 +181,7 @@ async function stop(stack: ChildProcess): Promise<number | null> {
 function firstError(log: string): string {
   const lines = log.split('\n');
   const line = lines.find((text) => /^\w*Error\b|Error:/.test(text)) ?? lines.find((text) => /error/i.test(text));
-  return (line ?? 'none found; the whole log is above').slice(0, 300);
+  return line ? line.slice(0, 300) : `none; its last lines:\n${lines.slice(-15).join('\n')}`;
 }
 
 function sleep(ms: number): Promise<void> {

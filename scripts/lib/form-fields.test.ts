@@ -19,6 +19,7 @@ describe('formFields', () => {
     expect(byName.get('consentVersion')).toEqual(expect.any(String));
     expect(byName.get('consentVersion')).not.toBe('');
     expect(byName.has('firstName')).toBe(true);
+    expect(byName.get('preferredContact')).toBe('email');
     expect(byName.has('message')).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 /**
  * Fills a server-rendered form the way a browser would submit it: hidden fields as they are,
- * the values given by name, and every other required field with a plausible value. Small on
+ * checked boxes and radios, the values given by name, and every other required field with a plausible value. Small on
  * purpose: it reads our own markup (one tag per line is not assumed), not arbitrary HTML.
  */
 export interface FilledForm {
@@ -25,6 +25,8 @@ export function formFields(html: string, formId: string, values: Record<string, 
       fields.push([name, values[name]!]);
     } else if (type === 'hidden') {
       fields.push([name, attribute(tag, 'value') ?? '']);
+    } else if ((type === 'checkbox' || type === 'radio') && /\schecked(\s|>|=)/.test(tag)) {
+      fields.push([name, attribute(tag, 'value') ?? 'on']);
     } else if (required) {
       seen.add(name);
       fields.push([name, type === 'checkbox' || type === 'radio' ? (attribute(tag, 'value') ?? 'on') : 'x']);
