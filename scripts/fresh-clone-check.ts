@@ -84,10 +84,10 @@ async function main(): Promise<void> {
     steps.push({ name: 'the confirmation reaches the local outbox', ok: found });
     if (!found) throw new Error(`no email to the visitor in the outbox within ${OUTBOX_TIMEOUT_MS / 1000} s`);
 
-    const code = await stop(stack);
+    const stopped = await stop(stack);
     stack = undefined;
-    const stopped = code === 0 && readFileSync(log, 'utf8').includes('Stopped.');
-    steps.push({ name: 'Ctrl-C stops the stack cleanly', ok: stopped, detail: `exit code ${code}` });
+    const ok = stopped.clean && readFileSync(log, 'utf8').includes('Stopped.');
+    steps.push({ name: 'Ctrl-C stops the stack cleanly', ok, detail: stopped.detail });
   } catch (error) {
     steps.push({ name: 'fresh clone', ok: false, detail: (error as Error).message });
   } finally {
@@ -168,14 +168,33 @@ async function waitForEmail(outbox: string, recipient: string): Promise<boolean>
   return false;
 }
 
-async function stop(stack: ChildProcess): Promise<number | null> {
-  if (stack.exitCode !== null) return stack.exitCode;
-  const exited = new Promise<number | null>((done) => stack.once('exit', (code) => done(code)));
-  process.kill(-stack.pid!, 'SIGINT');
-  const code = await Promise.race([exited, sleep(STOP_TIMEOUT_MS).then(() => 'timeout' as const)]);
-  if (code !== 'timeout') return code;
-  process.kill(-stack.pid!, 'SIGKILL');
-  return null;
+/** Ctrl-C as a terminal sends it: SIGINT to the whole group. Clean means the group is gone. */
+async function stop(stack: ChildProcess): Promise<{ clean: boolean; detail: string }> {
+  const group = -stack.pid!;
+  const exited =
+    stack.exitCode !== null || stack.signalCode !== null
+      ? Promise.resolve(`exit ${stack.exitCode ?? stack.signalCode}`)
+      : new Promise<string>((done) => stack.once('exit', (code, signal) => done(`exit ${code ?? signal}`)));
+  signal(group, 'SIGINT');
+  const outcome = await Promise.race([exited, sleep(STOP_TIMEOUT_MS).then(() => 'timeout')]);
+  // npm itself ends on the signal; what matters is that nothing it started is left running.
+  for (let waited = 0; waited < 5_000 && signal(group, 0); waited += 250) await sleep(250);
+  const leftovers = signal(group, 0);
+  if (leftovers) signal(group, 'SIGKILL');
+  return {
+    clean: outcome !== 'timeout' && !leftovers,
+    detail: leftovers ? `${outcome}, processes left running` : outcome,
+  };
+}
+
+/** Sends a signal to a process group; false when the group no longer exists. */
+function signal(group: number, name: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(group, name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function firstError(log: string): string {
