@@ -8,23 +8,21 @@ import {
   senderEnvSchema,
   unsubscribeEnvSchema,
 } from '../functions/config/env';
-import { makeBookedHandler } from '../functions/handlers/booked';
-import { makeConfirmOptInHandler } from '../functions/handlers/confirm-opt-in';
-import { makeDispatcherHandler } from '../functions/handlers/dispatcher';
-import { makeSenderHandler } from '../functions/handlers/sender';
-import { makeSesEventsHandler } from '../functions/handlers/ses-events';
-import { makeUnsubscribeHandler } from '../functions/handlers/unsubscribe';
+import { makeBookedHandler } from '../functions/lambdas/booked/handler';
+import { bookedDeps } from '../functions/lambdas/booked/wiring';
+import { makeConfirmOptInHandler } from '../functions/lambdas/confirm-opt-in/handler';
+import { confirmDeps } from '../functions/lambdas/confirm-opt-in/wiring';
+import { makeDispatcherHandler } from '../functions/lambdas/dispatcher/handler';
+import { dispatcherDeps } from '../functions/lambdas/dispatcher/wiring';
+import { makeSenderHandler } from '../functions/lambdas/sender/handler';
+import { senderDeps } from '../functions/lambdas/sender/wiring';
+import { makeSesEventsHandler } from '../functions/lambdas/ses-events/handler';
+import { sesEventsDeps } from '../functions/lambdas/ses-events/wiring';
+import { makeUnsubscribeHandler } from '../functions/lambdas/unsubscribe/handler';
+import { unsubscribeDeps } from '../functions/lambdas/unsubscribe/wiring';
+import { mailerFrom } from '../functions/lambdas/wiring';
 import type { Mailer } from '../functions/mail/outgoing-email';
 import { memoryCounters } from '../functions/observability/metrics';
-import { mailerFrom } from '../functions/wiring/common';
-import {
-  bookedDeps,
-  confirmDeps,
-  dispatcherDeps,
-  senderDeps,
-  sesEventsDeps,
-  unsubscribeDeps,
-} from '../functions/wiring/drip';
 import type { ControllableClock } from './controllable-clock';
 import { fastForward } from './fast-forward';
 import { InProcessQueue } from './in-process-queue';

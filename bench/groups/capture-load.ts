@@ -116,12 +116,14 @@ const UNUSED_CREDENTIAL_SOURCES = [
  * the size goal, and no longer the runtime's SDK).
  */
 export async function bundleFigures(): Promise<Figure[]> {
-  progress('capture', 'bundling functions/lambdas/capture.ts, two baselines and two alternatives');
-  const capture = await bundleLambda('functions/lambdas/capture.ts', 'capture');
+  progress('capture', 'bundling functions/lambdas/capture/index.ts, two baselines and two alternatives');
+  const capture = await bundleLambda('functions/lambdas/capture/index.ts', 'capture');
   const bare = await bundleLambda('bench/fixtures/bare-handler.ts', 'bare');
   const sdkOnly = await bundleLambda('bench/fixtures/sdk-only-handler.ts', 'sdk-only');
-  const asEsm = await bundleLambda('functions/lambdas/capture.ts', 'capture-esm', { overrides: { format: 'esm' } });
-  const withSdk = await bundleLambda('functions/lambdas/capture.ts', 'capture-with-sdk', {
+  const asEsm = await bundleLambda('functions/lambdas/capture/index.ts', 'capture-esm', {
+    overrides: { format: 'esm' },
+  });
+  const withSdk = await bundleLambda('functions/lambdas/capture/index.ts', 'capture-with-sdk', {
     overrides: { format: 'esm', external: UNUSED_CREDENTIAL_SOURCES },
   });
   progress('capture', `capture bundle ${kb(capture.bytes).toFixed(0)} KB, largest parts: ${largestParts(capture)}`);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { bundledEmails } from '../../functions/adapters/email-bundle';
 import { captureEnvSchema, parseEnv } from '../../functions/config/env';
-import { makeCaptureHandler } from '../../functions/handlers/capture';
-import { captureDeps } from '../../functions/wiring/capture';
+import { makeCaptureHandler } from '../../functions/lambdas/capture/handler';
+import { captureDeps } from '../../functions/lambdas/capture/wiring';
 import { apiEvent, lambdaContext } from '../../test/support/api-event';
 import { validLead } from '../../test/support/capture-harness';
 import type { BenchGroup } from '../group';

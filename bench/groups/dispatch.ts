@@ -3,7 +3,7 @@ import { bundledEmails } from '../../functions/adapters/email-bundle';
 import { dispatcherEnvSchema, parseEnv } from '../../functions/config/env';
 import { dispatchDue } from '../../functions/drip/dispatch';
 import type { WorkQueue } from '../../functions/drip/ports';
-import { dispatcherDeps } from '../../functions/wiring/drip';
+import { dispatcherDeps } from '../../functions/lambdas/dispatcher/wiring';
 import { deployConfig } from '../../infra/config';
 import type { BenchGroup } from '../group';
 import { atMost, type Figure } from '../report';

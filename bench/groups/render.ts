@@ -46,10 +46,10 @@ export const renderGroup: BenchGroup = {
     }
     const speedups = perEmail.map((email) => email.mjmlUs / email.renderUs);
 
-    progress('render', 'bundling functions/lambdas/sender.ts with and without the sequences');
-    const sender = await bundleLambda('functions/lambdas/sender.ts', 'sender');
+    progress('render', 'bundling functions/lambdas/sender/index.ts with and without the sequences');
+    const sender = await bundleLambda('functions/lambdas/sender/index.ts', 'sender');
     const swapped = { count: 0 };
-    const lean = await bundleLambda('functions/lambdas/sender.ts', 'sender-no-sequences', {
+    const lean = await bundleLambda('functions/lambdas/sender/index.ts', 'sender-no-sequences', {
       plugins: [withoutSequences(swapped)],
     });
     if (swapped.count === 0) throw new Error('the sender bundle did not load emails/dist/bundle.json');

@@ -4,12 +4,13 @@ import { bundledEmails } from '../../functions/adapters/email-bundle';
 import { accountMaxSendRate } from '../../functions/adapters/ses-send-rate';
 import { dispatcherEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
 import { dispatchDue } from '../../functions/drip/dispatch';
-import { makeSenderHandler } from '../../functions/handlers/sender';
+import { dispatcherDeps } from '../../functions/lambdas/dispatcher/wiring';
+import { makeSenderHandler } from '../../functions/lambdas/sender/handler';
+import { senderDeps } from '../../functions/lambdas/sender/wiring';
+import { mailerFrom } from '../../functions/lambdas/wiring';
 import { leadIdFor } from '../../functions/lead/email-address';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { memoryCounters } from '../../functions/observability/metrics';
-import { mailerFrom } from '../../functions/wiring/common';
-import { dispatcherDeps, senderDeps } from '../../functions/wiring/drip';
 import { InProcessQueue } from '../../local/in-process-queue';
 import type { BenchGroup } from '../group';
 import { atLeast, atMost, type Figure } from '../report';
@@ -20,7 +21,7 @@ import { progress } from '../stats';
 const WINDOW_S = 30;
 
 /**
- * The real sender (makeSenderHandler on senderDeps, as functions/lambdas/sender.ts builds it)
+ * The real sender (makeSenderHandler on senderDeps, as functions/lambdas/sender/index.ts builds it)
  * with the pacer it really uses: lazyPacer, whose rate comes from GetAccount on the local SES
  * (no MAX_SEND_RATE, no pacer override). The real dispatcher fills an in-process queue (the
  * local stand-in for SQS) with more due steps than 30 s can send; a wrapper around the real SES

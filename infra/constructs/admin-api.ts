@@ -69,7 +69,7 @@ export class AdminApi extends Construct {
     const { observability } = config;
 
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/admin.ts'),
+      entry: path.join(PROJECT_ROOT, 'functions/lambdas/admin/index.ts'),
       description: `Marketing console API (${ADMIN_API_PREFIX}/*, Cognito JWT): leads, sequences, simulator, results, import`,
       serviceName: 'admin',
       memorySize: config.admin.memorySize,

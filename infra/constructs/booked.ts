@@ -41,7 +41,7 @@ export class BookedWebhook extends Construct {
     });
 
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/booked.ts'),
+      entry: path.join(PROJECT_ROOT, 'functions/lambdas/booked/index.ts'),
       description: 'POST /webhooks/booked (HMAC-signed): mark a lead as booked and stop their sequences',
       serviceName: 'booked',
       memorySize: config.booked.memorySize,

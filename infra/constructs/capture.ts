@@ -31,7 +31,7 @@ export class LeadCapture extends Construct {
     const { config } = props;
 
     this.function = new AppFunction(this, 'Capture', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/capture.ts'),
+      entry: path.join(PROJECT_ROOT, 'functions/lambdas/capture/index.ts'),
       description: 'POST /leads: store a consultation lead and send the first emails',
       serviceName: 'capture',
       memorySize: config.capture.memorySize,

@@ -30,7 +30,7 @@ export class ConfirmOptIn extends Construct {
     const { config, data } = props;
     const { observability } = config;
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/confirm-opt-in.ts'),
+      entry: path.join(PROJECT_ROOT, 'functions/lambdas/confirm-opt-in/index.ts'),
       description: 'GET/POST /confirm/{token}: double opt-in confirmation',
       serviceName: 'confirm-opt-in',
       memorySize: config.unsubscribe.memorySize,

@@ -78,7 +78,7 @@ export class DripEngine extends Construct {
 
     this.dispatchDeadLetters = deadLetterQueue(this, 'DispatchDeadLetters');
     this.dispatcher = new AppFunction(this, 'Dispatcher', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/dispatcher.ts'),
+      entry: path.join(PROJECT_ROOT, 'functions/lambdas/dispatcher/index.ts'),
       description: 'Every minute: lease the steps that are due and queue them for the sender',
       serviceName: 'dispatcher',
       memorySize: config.dispatcher.memorySize,
@@ -124,7 +124,7 @@ export class DripEngine extends Construct {
     });
 
     this.sender = new AppFunction(this, 'Sender', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/sender.ts'),
+      entry: path.join(PROJECT_ROOT, 'functions/lambdas/sender/index.ts'),
       description: 'Sends each queued step (and retried capture email) through SES, paced to the send rate',
       serviceName: 'sender',
       memorySize: config.sender.memorySize,

@@ -31,7 +31,7 @@ export const LAMBDA_BUNDLE = {
 } as const;
 
 export interface AppFunctionProps {
-  /** Entry file under functions/lambdas/, exporting `handler`. */
+  /** Entry file (functions/lambdas/<name>/index.ts), exporting `handler`. */
   readonly entry: string;
   readonly description: string;
   /** Powertools service name: the `service` key on every log line and metric. */

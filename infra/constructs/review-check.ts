@@ -42,7 +42,7 @@ export class ReviewCheck extends Construct {
 
     this.deadLetters = deadLetterQueue(this, 'DeadLetters');
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/admin-review-check.ts'),
+      entry: path.join(PROJECT_ROOT, 'functions/lambdas/review-check/index.ts'),
       description: 'Daily: ReviewExpired and ReviewMissing metrics for the clinical sign-off of published sequences',
       serviceName: 'admin-review-check',
       memorySize: reviewCheck.memorySize,

@@ -50,7 +50,7 @@ export class SesEvents extends Construct {
 
     this.deadLetters = deadLetterQueue(this, 'DeadLetters');
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/ses-events.ts'),
+      entry: path.join(PROJECT_ROOT, 'functions/lambdas/ses-events/index.ts'),
       description: 'SES bounce, complaint, delivery, open and click events: suppression and step counters',
       serviceName: 'ses-events',
       memorySize: config.sesEvents.memorySize,

@@ -34,7 +34,7 @@ export class Unsubscribe extends Construct {
     const { observability } = config;
 
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/unsubscribe.ts'),
+      entry: path.join(PROJECT_ROOT, 'functions/lambdas/unsubscribe/index.ts'),
       description: 'GET /u/{token} confirm page, POST /u/{token} one-click unsubscribe (RFC 8058)',
       serviceName: 'unsubscribe',
       memorySize: config.unsubscribe.memorySize,

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -18,9 +18,10 @@ import { freshTable, itemsOfLead, outbox, testEndpoints, uniqueEmail } from '../
  * (import.meta, top-level await) or a handler that is no longer exported.
  */
 
-const ENTRIES = readdirSync(join(PROJECT_ROOT, 'functions', 'lambdas'))
-  .filter((file) => file.endsWith('.ts'))
-  .map((file) => file.replace(/\.ts$/, ''));
+// One folder per function, each with its entry in index.ts.
+const ENTRIES = readdirSync(join(PROJECT_ROOT, 'functions', 'lambdas'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(entry.parentPath, entry.name, 'index.ts')))
+  .map((entry) => entry.name);
 
 const PROCESS_ENV = {
   PATH: process.env.PATH ?? '',
@@ -72,7 +73,7 @@ describe('the Lambda bundles as shipped', () => {
 
   beforeAll(async () => {
     for (const entry of ENTRIES) {
-      const built = await bundleLambda(`functions/lambdas/${entry}.ts`, `test-bundle-${entry}`);
+      const built = await bundleLambda(`functions/lambdas/${entry}/index.ts`, `test-bundle-${entry}`);
       files.set(entry, built.file);
       warnings.set(entry, built.warnings);
     }

@@ -90,7 +90,7 @@ describe('the drip engine with the default settings', () => {
           Resource: { 'Fn::Join': ['', [resolve(data.table.tableArn), '/index/due']] },
         },
         { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: resolve(data.table.tableArn) },
-        // storeBundledVersions (functions/wiring/drip.ts): a conditional put of each bundled
+        // storeBundledVersions (functions/lambdas/dispatcher/wiring.ts): a conditional put of each bundled
         // version, in the sequence partitions only, so it can never overwrite a lead's items.
         {
           Effect: 'Allow',

@@ -93,7 +93,7 @@ describe('the stack with the default settings', () => {
           Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
           Resource: resolve(data.table.tableArn),
         },
-        // The version new leads start on (functions/wiring/capture.ts: PublishedSequenceCatalog),
+        // The version new leads start on (functions/lambdas/capture/wiring.ts: PublishedSequenceCatalog),
         // and only in the sequence partitions: a GetItem on a lead's items is refused.
         {
           Effect: 'Allow',

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ADMIN_ROUTES_LIST } from '../../functions/admin/routes';
 import { adminEnvSchema, parseEnv } from '../../functions/config/env';
-import { makeAdminHandler } from '../../functions/handlers/admin';
-import { adminDeps } from '../../functions/wiring/admin';
+import { makeAdminHandler } from '../../functions/lambdas/admin/handler';
+import { adminDeps } from '../../functions/lambdas/admin/wiring';
 import { signLocalToken } from '../../local/admin-auth';
 import { localEnvironment } from '../../local/local-env';
 import { adminStack, CONSOLE_PASSWORD, USERS } from '../support/admin-harness';

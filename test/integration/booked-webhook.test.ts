@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
 import { bookedEnvSchema, parseEnv } from '../../functions/config/env';
-import { makeBookedHandler } from '../../functions/handlers/booked';
 import { signWebhook } from '../../functions/http/webhook-signature';
-import { bookedDeps } from '../../functions/wiring/drip';
+import { makeBookedHandler } from '../../functions/lambdas/booked/handler';
+import { bookedDeps } from '../../functions/lambdas/booked/wiring';
 import { apiEvent, lambdaContext } from '../support/api-event';
 import { dripHarness, TestClock } from '../support/drip-harness';
 

@@ -3,8 +3,8 @@ import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
 import { DynamoSequenceVersions, versionKey } from '../../functions/adapters/dynamodb/sequence-versions';
 import { dispatcherEnvSchema, parseEnv } from '../../functions/config/env';
 import type { SendRecord } from '../../functions/drip/ports';
-import { makeDispatcherHandler } from '../../functions/handlers/dispatcher';
-import { dispatcherDeps } from '../../functions/wiring/drip';
+import { makeDispatcherHandler } from '../../functions/lambdas/dispatcher/handler';
+import { dispatcherDeps } from '../../functions/lambdas/dispatcher/wiring';
 import { dripHarness, TestClock } from '../support/drip-harness';
 
 describe('send records in DynamoDB', () => {

@@ -2,9 +2,10 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { pointerKey } from '../../functions/adapters/dynamodb/published-sequences';
 import { versionKey } from '../../functions/adapters/dynamodb/sequence-versions';
 import type { StoredReview } from '../../functions/admin/ports';
-import { checkReviewExpiry } from '../../functions/admin/review-expiry';
 import { baseEnvSchema, parseEnv } from '../../functions/config/env';
-import { reviewCheckDeps } from '../../functions/wiring/review-check';
+import { makeReviewCheckHandler } from '../../functions/lambdas/review-check/handler';
+import { reviewCheckDeps } from '../../functions/lambdas/review-check/wiring';
+import { lambdaContext } from '../support/api-event';
 import { dripHarness, TestClock } from '../support/drip-harness';
 import { uniqueEmail } from '../support/services';
 
@@ -53,7 +54,8 @@ it('counts an expired review on a version leads are pinned to, though the publis
     },
     { clock },
   );
-  const statuses = await checkReviewExpiry({ ...deps, sequenceIds: [sequenceId] });
+  const handler = makeReviewCheckHandler({ ...deps, sequenceIds: [sequenceId] });
+  const { statuses } = await handler({}, lambdaContext);
 
   expect(statuses.map(({ version, scope, status }) => `${version} ${scope} ${status}`)).toEqual([
     'v3 published current',

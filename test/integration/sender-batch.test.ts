@@ -3,11 +3,11 @@ import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
 import { baseEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
 import type { WorkMessage } from '../../functions/drip/messages';
 import type { Pacer } from '../../functions/drip/pacing';
-import { makeSenderHandler } from '../../functions/handlers/sender';
+import { makeSenderHandler } from '../../functions/lambdas/sender/handler';
+import { senderDeps } from '../../functions/lambdas/sender/wiring';
+import { tableFrom } from '../../functions/lambdas/wiring';
 import { type Mailer, SendError } from '../../functions/mail/outgoing-email';
 import { memoryCounters } from '../../functions/observability/metrics';
-import { tableFrom } from '../../functions/wiring/common';
-import { senderDeps } from '../../functions/wiring/drip';
 import { DRIP_KEY, dripHarness, noPacing, TestClock } from '../support/drip-harness';
 import { uniqueEmail } from '../support/services';
 

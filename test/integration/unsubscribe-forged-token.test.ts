@@ -3,9 +3,9 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
 import { DynamoSuppressionList } from '../../functions/adapters/dynamodb/suppression-list';
 import { parseEnv, unsubscribeEnvSchema } from '../../functions/config/env';
-import { makeUnsubscribeHandler } from '../../functions/handlers/unsubscribe';
+import { makeUnsubscribeHandler } from '../../functions/lambdas/unsubscribe/handler';
+import { unsubscribeDeps } from '../../functions/lambdas/unsubscribe/wiring';
 import { signUnsubscribeToken } from '../../functions/suppression/unsubscribe-token';
-import { unsubscribeDeps } from '../../functions/wiring/drip';
 import { apiEvent, lambdaContext } from '../support/api-event';
 import { DRIP_KEY, dripHarness, TestClock } from '../support/drip-harness';
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { captureEnvSchema, parseEnv } from '../../functions/config/env';
-import { makeCaptureHandler } from '../../functions/handlers/capture';
+import { makeCaptureHandler } from '../../functions/lambdas/capture/handler';
+import { captureDeps } from '../../functions/lambdas/capture/wiring';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import type { Clock } from '../../functions/shared/clock';
-import { captureDeps } from '../../functions/wiring/capture';
 import { localEnvironment } from '../../local/local-env';
 import { registerPersonalData } from './personal-data';
 import { freshTable, testEndpoints } from './services';

@@ -5,17 +5,17 @@ import { clinicConfig } from '../../config/clinic';
 import { bundledEmails } from '../../functions/adapters/email-bundle';
 import { parseEnv, senderEnvSchema } from '../../functions/config/env';
 import { composeStepEmail } from '../../functions/drip/step-email';
+import { linksFrom, mailerFrom, practiceFrom } from '../../functions/lambdas/wiring';
 import { leadIdFor } from '../../functions/lead/email-address';
 import type { Enrolment, Lead } from '../../functions/lead/lead';
 import type { CompiledSequence } from '../../functions/render/bundle';
 import { verifyUnsubscribeToken } from '../../functions/suppression/unsubscribe-token';
-import { linksFrom, mailerFrom, practiceFrom } from '../../functions/wiring/common';
 import { localEnvironment } from '../../local/local-env';
 
 /**
  * What the sender asks SES v2 for when it sends one step of a sequence: the real composer and
  * the real SES adapter, wired from the environment as the sender Lambda is
- * (functions/wiring/drip.ts senderDeps), with only the SDK's `send` captured.
+ * (functions/lambdas/sender/wiring.ts), with only the SDK's `send` captured.
  */
 
 const SITE_URL = 'https://www.clinic.example';

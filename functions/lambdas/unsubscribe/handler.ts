@@ -1,15 +1,20 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { SigningKeyProvider } from '../adapters/signing-key';
-import { type HttpResponse, htmlResponse } from '../http/responses';
-import type { Log } from '../observability/logger';
-import { errorFields } from '../observability/redact';
-import type { Clock } from '../shared/clock';
-import type { ExitDeps } from '../suppression/exit-lead';
-import { unsubscribeLead } from '../suppression/unsubscribe';
-import { InvalidTokenError, type UnsubscribeLink, verifyUnsubscribeToken } from '../suppression/unsubscribe-token';
-import { confirmUnsubscribePage, invalidLinkPage, linkPageHeadersMiddleware, unsubscribedPage } from './link-pages';
+import type { SigningKeyProvider } from '../../adapters/signing-key';
+import {
+  confirmUnsubscribePage,
+  invalidLinkPage,
+  linkPageHeadersMiddleware,
+  unsubscribedPage,
+} from '../../handlers/link-pages';
+import { type HttpResponse, htmlResponse } from '../../http/responses';
+import type { Log } from '../../observability/logger';
+import { errorFields } from '../../observability/redact';
+import type { Clock } from '../../shared/clock';
+import type { ExitDeps } from '../../suppression/exit-lead';
+import { unsubscribeLead } from '../../suppression/unsubscribe';
+import { InvalidTokenError, type UnsubscribeLink, verifyUnsubscribeToken } from '../../suppression/unsubscribe-token';
 
 export interface UnsubscribeHandlerDeps extends ExitDeps {
   clock: Clock;

@@ -1,12 +1,12 @@
-import { captureBundle } from '../adapters/capture-bundle';
-import { DynamoEnrolmentIndex } from '../adapters/dynamodb/admin-sequences';
-import { readPointer } from '../adapters/dynamodb/published-sequences';
-import { readVersionReview } from '../adapters/dynamodb/sequence-versions';
-import type { MetricSink } from '../admin/ports';
-import type { ReviewCheckDeps } from '../admin/review-expiry';
-import type { BaseEnv } from '../config/env';
-import { logger } from '../observability/logger';
-import { clockFrom, type Overrides, tableFrom } from './common';
+import { captureBundle } from '../../adapters/capture-bundle';
+import { DynamoEnrolmentIndex } from '../../adapters/dynamodb/admin-sequences';
+import { readPointer } from '../../adapters/dynamodb/published-sequences';
+import { readVersionReview } from '../../adapters/dynamodb/sequence-versions';
+import type { MetricSink } from '../../admin/ports';
+import type { ReviewCheckDeps } from '../../admin/review-expiry';
+import type { BaseEnv } from '../../config/env';
+import { logger } from '../../observability/logger';
+import { clockFrom, type Overrides, tableFrom } from '../wiring';
 
 /**
  * The daily clinical-review check. Kept apart from the admin wiring so its function does not

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
-import { handleSesEvent, type SesEventDeps, sesEventSchema } from '../drip/ses-event';
-import { errorFields } from '../observability/redact';
+import { handleSesEvent, type SesEventDeps, sesEventSchema } from '../../drip/ses-event';
+import { errorFields } from '../../observability/redact';
 
 type SnsEvent = { Records: { Sns: { Message: string } }[] };
 type EventBridgeEvent = { 'detail-type': string; detail: unknown };

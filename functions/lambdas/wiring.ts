@@ -1,4 +1,7 @@
 import { createDocumentClient, createSesClient } from '../adapters/aws-clients';
+import { DynamoDripStore } from '../adapters/dynamodb/drip-store';
+import { DynamoStepStats } from '../adapters/dynamodb/step-stats';
+import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-list';
 import { SesMailer } from '../adapters/ses-mailer';
 import { type SigningKeyProvider, secretsManagerKey } from '../adapters/signing-key';
 import { type BaseEnv, ConfigurationError, type MailEnv } from '../config/env';
@@ -91,4 +94,15 @@ export function captureComposerFrom(env: MailEnv, overrides: Overrides, template
     staffAddresses: env.STAFF_EMAILS,
     links: linksFrom(env, overrides),
   });
+}
+
+/** The stores every drip function shares. */
+export function dripStores(env: BaseEnv) {
+  const table = tableFrom(env);
+  return {
+    table,
+    store: new DynamoDripStore(table),
+    suppression: new DynamoSuppressionList(table),
+    stats: new DynamoStepStats(table),
+  };
 }

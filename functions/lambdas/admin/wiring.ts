@@ -1,22 +1,22 @@
-import { compileSequenceDraft } from '../../emails/lib/compile-draft';
-import { authoringSources } from '../adapters/authoring-sources';
-import { createSesClient } from '../adapters/aws-clients';
-import { DynamoAdminLeads } from '../adapters/dynamodb/admin-leads';
-import { DynamoEnrolmentIndex, DynamoSendSlots, DynamoSequenceStore } from '../adapters/dynamodb/admin-sequences';
-import { DynamoDripStore } from '../adapters/dynamodb/drip-store';
-import { PublishedSequenceCatalog } from '../adapters/dynamodb/published-sequences';
-import { DynamoSequenceVersions } from '../adapters/dynamodb/sequence-versions';
-import { DynamoStepStats } from '../adapters/dynamodb/step-stats';
-import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-list';
-import { bundledEmails } from '../adapters/email-bundle';
-import { accountMaxSendRate } from '../adapters/ses-send-rate';
-import type { AdminEnv } from '../config/env';
-import { OPT_IN_TTL_MS } from '../consent/opt-in-token';
-import type { AdminDeps } from '../handlers/admin';
-import { logger } from '../observability/logger';
-import type { CompiledSequence } from '../render/bundle';
-import type { PlaceholderValues } from '../render/render';
-import { clockFrom, mailerFrom, type Overrides, practiceFrom, tableFrom } from './common';
+import { compileSequenceDraft } from '../../../emails/lib/compile-draft';
+import { authoringSources } from '../../adapters/authoring-sources';
+import { createSesClient } from '../../adapters/aws-clients';
+import { DynamoAdminLeads } from '../../adapters/dynamodb/admin-leads';
+import { DynamoEnrolmentIndex, DynamoSendSlots, DynamoSequenceStore } from '../../adapters/dynamodb/admin-sequences';
+import { DynamoDripStore } from '../../adapters/dynamodb/drip-store';
+import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
+import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
+import { DynamoStepStats } from '../../adapters/dynamodb/step-stats';
+import { DynamoSuppressionList } from '../../adapters/dynamodb/suppression-list';
+import { bundledEmails } from '../../adapters/email-bundle';
+import { accountMaxSendRate } from '../../adapters/ses-send-rate';
+import type { AdminEnv } from '../../config/env';
+import { OPT_IN_TTL_MS } from '../../consent/opt-in-token';
+import { logger } from '../../observability/logger';
+import type { CompiledSequence } from '../../render/bundle';
+import type { PlaceholderValues } from '../../render/render';
+import { clockFrom, mailerFrom, type Overrides, practiceFrom, tableFrom } from '../wiring';
+import type { AdminDeps } from './handler';
 
 /** Everything the admin API needs, built from the parsed environment (AWS and local alike). */
 export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type * as z from 'zod';
-import { type AdminUser, authorize } from '../admin/auth';
+import { type AdminUser, authorize } from '../../admin/auth';
 import {
   ADMIN_API_PREFIX,
   importSchema,
@@ -15,11 +15,19 @@ import {
   simulateSchema,
   stopSequenceSchema,
   testSendSchema,
-} from '../admin/contract';
-import { type ImportDeps, importContacts } from '../admin/import';
-import { bookLead, eraseLead, exportLead, type LeadsDeps, leadTimeline, listLeads, stopSequence } from '../admin/leads';
-import { type ResultsDeps, sequenceResults } from '../admin/results';
-import { ADMIN_ROUTE_ACCESS, type AdminRouteKey } from '../admin/routes';
+} from '../../admin/contract';
+import { type ImportDeps, importContacts } from '../../admin/import';
+import {
+  bookLead,
+  eraseLead,
+  exportLead,
+  type LeadsDeps,
+  leadTimeline,
+  listLeads,
+  stopSequence,
+} from '../../admin/leads';
+import { type ResultsDeps, sequenceResults } from '../../admin/results';
+import { ADMIN_ROUTE_ACCESS, type AdminRouteKey } from '../../admin/routes';
 import {
   listSequences,
   migrateVersion,
@@ -31,14 +39,14 @@ import {
   saveDraft,
   sequenceDetail,
   testSend,
-} from '../admin/sequences';
-import { type SimulateDeps, simulateJourney } from '../admin/simulate';
-import { errorResponses } from '../http/error-responses';
-import { NotFoundError, ValidationError } from '../http/http-errors';
-import { type EventWithBody, requestBody } from '../http/request-body';
-import { type HttpResponse, jsonResponse } from '../http/responses';
-import type { FieldProblem } from '../lead/lead-form';
-import type { Log } from '../observability/logger';
+} from '../../admin/sequences';
+import { type SimulateDeps, simulateJourney } from '../../admin/simulate';
+import { errorResponses } from '../../http/error-responses';
+import { NotFoundError, ValidationError } from '../../http/http-errors';
+import { type EventWithBody, requestBody } from '../../http/request-body';
+import { type HttpResponse, jsonResponse } from '../../http/responses';
+import type { FieldProblem } from '../../lead/lead-form';
+import type { Log } from '../../observability/logger';
 
 /** Everything the admin API's use cases need; each takes its own slice. */
 export type AdminDeps = LeadsDeps &

@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type WorkMessage, workId, workMessageSchema } from '../drip/messages';
-import { type RetryCaptureDeps, retryCaptureEmail } from '../drip/retry-capture-email';
-import { type SendStepDeps, sendStep } from '../drip/send-step';
-import { budgetOf, OutOfTimeError, type TimeBudget, UNLIMITED } from '../drip/time-budget';
-import type { Log } from '../observability/logger';
-import { errorFields } from '../observability/redact';
+import { type WorkMessage, workId, workMessageSchema } from '../../drip/messages';
+import { type RetryCaptureDeps, retryCaptureEmail } from '../../drip/retry-capture-email';
+import { type SendStepDeps, sendStep } from '../../drip/send-step';
+import { budgetOf, OutOfTimeError, type TimeBudget, UNLIMITED } from '../../drip/time-budget';
+import type { Log } from '../../observability/logger';
+import { errorFields } from '../../observability/redact';
 
 export type SenderDeps = SendStepDeps & RetryCaptureDeps & { log: Log; parallelism: number };
 

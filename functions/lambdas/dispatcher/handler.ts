@@ -1,6 +1,6 @@
 import middy from '@middy/core';
-import { type DispatchDeps, type DispatchResult, type DispatchSettings, dispatchDue } from '../drip/dispatch';
-import { errorFields } from '../observability/redact';
+import { type DispatchDeps, type DispatchResult, type DispatchSettings, dispatchDue } from '../../drip/dispatch';
+import { errorFields } from '../../observability/redact';
 
 /**
  * Invoked every minute by EventBridge Scheduler (the local timer calls it the same way).

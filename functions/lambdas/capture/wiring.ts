@@ -1,12 +1,12 @@
-import { renderLandingPage } from '../../web/pages/landing';
-import { captureBundle } from '../adapters/capture-bundle';
-import { DynamoLeadRepository } from '../adapters/dynamodb/lead-repository';
-import { PublishedSequenceCatalog } from '../adapters/dynamodb/published-sequences';
-import { DynamoRateLimiter } from '../adapters/dynamodb/rate-limiter';
-import type { CaptureEnv } from '../config/env';
-import type { CaptureHandlerDeps } from '../handlers/capture';
-import { logger } from '../observability/logger';
-import { captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFrom, tableFrom } from './common';
+import { renderLandingPage } from '../../../web/pages/landing';
+import { captureBundle } from '../../adapters/capture-bundle';
+import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
+import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
+import { DynamoRateLimiter } from '../../adapters/dynamodb/rate-limiter';
+import type { CaptureEnv } from '../../config/env';
+import { logger } from '../../observability/logger';
+import { captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFrom, tableFrom } from '../wiring';
+import type { CaptureHandlerDeps } from './handler';
 
 /** Everything POST /leads needs, built from the parsed environment. */
 export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): CaptureHandlerDeps {

@@ -1,17 +1,17 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import * as z from 'zod';
-import type { SigningKeyProvider } from '../adapters/signing-key';
-import { errorResponses } from '../http/error-responses';
-import { HttpClientError, NotFoundError, ValidationError } from '../http/http-errors';
-import { type EventWithBody, requestBody } from '../http/request-body';
-import { type HttpResponse, jsonResponse } from '../http/responses';
-import { SIGNATURE_HEADER, verifyWebhookSignature, WebhookSignatureError } from '../http/webhook-signature';
-import { checkEmailAddress, leadIdFor } from '../lead/email-address';
-import { fieldProblems } from '../lead/lead-form';
-import { markLeadBooked } from '../lead/mark-booked';
-import type { Clock } from '../shared/clock';
-import type { ExitDeps } from '../suppression/exit-lead';
+import type { SigningKeyProvider } from '../../adapters/signing-key';
+import { errorResponses } from '../../http/error-responses';
+import { HttpClientError, NotFoundError, ValidationError } from '../../http/http-errors';
+import { type EventWithBody, requestBody } from '../../http/request-body';
+import { type HttpResponse, jsonResponse } from '../../http/responses';
+import { SIGNATURE_HEADER, verifyWebhookSignature, WebhookSignatureError } from '../../http/webhook-signature';
+import { checkEmailAddress, leadIdFor } from '../../lead/email-address';
+import { fieldProblems } from '../../lead/lead-form';
+import { markLeadBooked } from '../../lead/mark-booked';
+import type { Clock } from '../../shared/clock';
+import type { ExitDeps } from '../../suppression/exit-lead';
 
 export interface BookedHandlerDeps extends ExitDeps {
   clock: Clock;

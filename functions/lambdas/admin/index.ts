@@ -1,6 +1,6 @@
-import { adminEnvSchema, parseEnv } from '../config/env';
-import { makeAdminHandler } from '../handlers/admin';
-import { adminDeps } from '../wiring/admin';
+import { adminEnvSchema, parseEnv } from '../../config/env';
+import { makeAdminHandler } from './handler';
+import { adminDeps } from './wiring';
 
 // Parsed once per container: a missing setting fails the cold start with its name.
 const env = parseEnv(adminEnvSchema, process.env);

@@ -1,8 +1,8 @@
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { parseEnv, senderEnvSchema } from '../config/env';
-import { makeSenderHandler } from '../handlers/sender';
-import { metrics } from '../observability/metrics';
-import { senderDeps } from '../wiring/drip';
+import { parseEnv, senderEnvSchema } from '../../config/env';
+import { metrics } from '../../observability/metrics';
+import { senderDeps } from '../sender/wiring';
+import { makeSenderHandler } from './handler';
 
 const deps = senderDeps(parseEnv(senderEnvSchema, process.env));
 

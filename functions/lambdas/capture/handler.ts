@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { addressWindows, type RateLimiter, type RateWindow } from '../abuse/rate-limit';
-import { errorResponses } from '../http/error-responses';
-import { ServiceUnavailableError, TooManyRequestsError, ValidationError } from '../http/http-errors';
-import { type EventWithBody, requestBody } from '../http/request-body';
-import { type HttpResponse, htmlResponse, jsonResponse, redirectResponse } from '../http/responses';
-import { type CaptureDeps, type CaptureOutcome, captureLead } from '../lead/capture-lead';
-import { type FieldProblem, fieldProblems, HONEYPOT_FIELD, isHoneypotFilled, leadFormSchema } from '../lead/lead-form';
-import { errorFields } from '../observability/redact';
-import { messagePage } from './link-pages';
+import { addressWindows, type RateLimiter, type RateWindow } from '../../abuse/rate-limit';
+import { messagePage } from '../../handlers/link-pages';
+import { errorResponses } from '../../http/error-responses';
+import { ServiceUnavailableError, TooManyRequestsError, ValidationError } from '../../http/http-errors';
+import { type EventWithBody, requestBody } from '../../http/request-body';
+import { type HttpResponse, htmlResponse, jsonResponse, redirectResponse } from '../../http/responses';
+import { type CaptureDeps, type CaptureOutcome, captureLead } from '../../lead/capture-lead';
+import {
+  type FieldProblem,
+  fieldProblems,
+  HONEYPOT_FIELD,
+  isHoneypotFilled,
+  leadFormSchema,
+} from '../../lead/lead-form';
+import { errorFields } from '../../observability/redact';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 

@@ -1,0 +1,16 @@
+import type { BookedEnv } from '../../config/env';
+import { logger } from '../../observability/logger';
+import { clockFrom, dripStores, type Overrides, webhookKeyFrom } from '../wiring';
+import type { BookedHandlerDeps } from './handler';
+
+export function bookedDeps(env: BookedEnv, overrides: Overrides = {}): BookedHandlerDeps {
+  const { store, suppression, stats } = dripStores(env);
+  return {
+    store,
+    suppression,
+    stats,
+    log: logger,
+    clock: clockFrom(overrides),
+    webhookKey: webhookKeyFrom(env, overrides),
+  };
+}

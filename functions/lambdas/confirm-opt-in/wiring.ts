@@ -1,0 +1,22 @@
+import { captureBundle } from '../../adapters/capture-bundle';
+import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
+import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
+import type { ConfirmEnv } from '../../config/env';
+import { logger } from '../../observability/logger';
+import { clockFrom, type Overrides, tableFrom } from '../wiring';
+import type { ConfirmHandlerDeps } from './handler';
+
+export function confirmDeps(env: ConfirmEnv, overrides: Overrides = {}): ConfirmHandlerDeps {
+  const table = tableFrom(env);
+  const clock = clockFrom(overrides);
+  return {
+    optIns: new DynamoLeadRepository(table),
+    // A confirmed lead starts on the version published now, as a single opt-in lead would.
+    sequences: new PublishedSequenceCatalog({ table, bundle: captureBundle(), clock, log: logger }),
+    clock,
+    log: logger,
+    settings: { defaultSequenceId: env.DEFAULT_SEQUENCE_ID, practiceTimeZone: env.PRACTICE_TIME_ZONE },
+    practiceName: env.PRACTICE_NAME,
+    siteUrl: env.SITE_URL,
+  };
+}

@@ -1,0 +1,36 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDueIndex } from '../../adapters/dynamodb/due-index';
+import { DynamoSequenceVersions, storeBundledVersions } from '../../adapters/dynamodb/sequence-versions';
+import { bundledEmails } from '../../adapters/email-bundle';
+import { SqsWorkQueue } from '../../adapters/sqs-work-queue';
+import type { DispatcherEnv } from '../../config/env';
+import type { DispatchDeps, DispatchSettings } from '../../drip/dispatch';
+import { logger } from '../../observability/logger';
+import { clockFrom, dripStores, type Overrides } from '../wiring';
+
+export function dispatcherDeps(
+  env: DispatcherEnv,
+  overrides: Overrides = {},
+): { deps: DispatchDeps; settings: DispatchSettings; prepare: () => Promise<void> } {
+  const { table } = dripStores(env);
+  const clock = clockFrom(overrides);
+  return {
+    deps: {
+      due: new DynamoDueIndex(table),
+      queue: overrides.queue ?? new SqsWorkQueue(new SQSClient({}), env.WORK_QUEUE_URL),
+      clock,
+      log: logger,
+    },
+    settings: {
+      shards: env.DUE_SHARDS,
+      leaseMs: env.DISPATCH_LEASE_SECONDS * 1000,
+      maxPerRun: env.DISPATCH_MAX_PER_RUN,
+    },
+    prepare: () =>
+      storeBundledVersions(
+        new DynamoSequenceVersions(table),
+        Object.values(bundledEmails().sequences),
+        clock.now().toISOString(),
+      ),
+  };
+}

@@ -1,0 +1,48 @@
+import { createSesClient } from '../../adapters/aws-clients';
+import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
+import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
+import { bundledEmails } from '../../adapters/email-bundle';
+import { accountMaxSendRate, lazyPacer } from '../../adapters/ses-send-rate';
+import type { SenderEnv } from '../../config/env';
+import { SENDER_TIME_RESERVE_MS } from '../../drip/time-budget';
+import { logger } from '../../observability/logger';
+import { metricCounters } from '../../observability/metrics';
+import {
+  captureComposerFrom,
+  clockFrom,
+  dripStores,
+  linksFrom,
+  mailerFrom,
+  type Overrides,
+  practiceFrom,
+} from '../wiring';
+import type { SenderDeps } from './handler';
+
+export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDeps {
+  const { table, store, suppression, stats } = dripStores(env);
+  const sesForRate = createSesClient({ endpoint: env.SES_ENDPOINT });
+  const rate = env.MAX_SEND_RATE;
+  return {
+    store,
+    optIns: new DynamoLeadRepository(table),
+    suppression,
+    stats,
+    versions: new DynamoSequenceVersions(table, Object.values(bundledEmails().sequences)),
+    mailer: mailerFrom(env, overrides),
+    composer: captureComposerFrom(env, overrides, bundledEmails().transactional),
+    pacer: overrides.pacer ?? lazyPacer(async () => rate ?? accountMaxSendRate(sesForRate), env.SENDER_CONCURRENCY),
+    clock: clockFrom(overrides),
+    log: logger,
+    counters: overrides.counters ?? metricCounters,
+    practice: practiceFrom(env),
+    links: linksFrom(env, overrides),
+    parallelism: 4,
+    settings: {
+      claimTimeoutMs: env.CLAIM_TIMEOUT_SECONDS * 1000,
+      maxSendAttempts: 4,
+      maxRetries: 8,
+      retryBackoffMs: 60_000,
+      timeReserveMs: SENDER_TIME_RESERVE_MS,
+    },
+  };
+}

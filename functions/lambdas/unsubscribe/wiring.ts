@@ -1,0 +1,18 @@
+import type { UnsubscribeEnv } from '../../config/env';
+import { logger } from '../../observability/logger';
+import { clockFrom, dripStores, type Overrides, signingKeyFrom } from '../wiring';
+import type { UnsubscribeHandlerDeps } from './handler';
+
+export function unsubscribeDeps(env: UnsubscribeEnv, overrides: Overrides = {}): UnsubscribeHandlerDeps {
+  const { store, suppression, stats } = dripStores(env);
+  return {
+    store,
+    suppression,
+    stats,
+    log: logger,
+    clock: clockFrom(overrides),
+    signingKey: signingKeyFrom(env, overrides),
+    practiceName: env.PRACTICE_NAME,
+    siteUrl: env.SITE_URL,
+  };
+}
