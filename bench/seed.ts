@@ -3,7 +3,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import { keys, leadListKeys } from '../functions/adapters/dynamodb/keys';
 import { leadIdFor } from '../functions/lead/email-address';
 import type { Enrolment, Lead } from '../functions/lead/lead';
-import type { CompiledSequence } from '../functions/render/bundle';
+import type { CompiledSequence } from '../functions/sequence/compiled';
 import { forEachLimited } from './stats';
 
 const BATCH = 25;

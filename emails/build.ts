@@ -11,26 +11,26 @@ import {
   emailBundleSchema,
   TRANSACTIONAL_TEMPLATES,
   type TransactionalTemplateId,
-} from '../functions/render/bundle';
+} from '../functions/sequence/compiled';
 import {
   type SequenceDefinition,
   sequenceDefinitionSchema,
   stepDefinitionSchema,
 } from '../functions/sequence/definition';
 import { AUTHORING_FILE, authoringSources, layoutSources, sequenceDraftFrom } from './lib/authoring';
-import { compileEmail } from './lib/compile-email';
-import { placeholderProblems } from './lib/compile-mjml';
-import { type BuildProblem, displayPath, EmailBuildError, formatPath } from './lib/problems';
-import { quotesNotInSources } from './lib/quotes';
-import { contentVersion } from './lib/version';
+import { compileEmail } from '../functions/sequence/compile/compile-email';
+import { placeholderProblems } from '../functions/sequence/compile/compile-mjml';
+import { type BuildProblem, displayPath, EmailBuildError, formatPath } from '../functions/sequence/compile/problems';
+import { quotesNotInSources } from '../functions/sequence/compile/quotes';
+import { contentVersion } from '../functions/sequence/compile/version';
 import { type LoadedYaml, loadYamlFile } from './lib/yaml-file';
 
-export { EmailBuildError } from './lib/problems';
+export { EmailBuildError } from '../functions/sequence/compile/problems';
 
 /** The email sources: layout/, sequences/, transactional/ and sources/ (the articles quoted). */
 export const EMAILS_DIR = __dirname;
 export const DEFAULT_BUNDLE_FILE = join(EMAILS_DIR, 'dist', 'bundle.json');
-/** Beside the bundle: what the capture function loads (functions/adapters/capture-bundle.ts). */
+/** Beside the bundle: what the capture function loads (functions/sequence/build-output/capture-bundle.ts). */
 export const CAPTURE_BUNDLE_FILE = 'capture-bundle.json';
 
 export interface BuildOptions {

@@ -1,5 +1,5 @@
 import { clinicConfig } from '../config/clinic';
-import type { PlaceholderName } from '../functions/render/bundle';
+import type { PlaceholderName } from '../functions/sequence/compiled';
 
 const site = clinicConfig.practice.siteUrl.replace(/\/$/, '');
 

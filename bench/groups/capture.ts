@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bundledEmails } from '../../functions/adapters/email-bundle';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { captureEnvSchema, parseEnv } from '../../functions/config/env';
 import { makeCaptureHandler } from '../../functions/lambdas/capture/handler';
 import { captureDeps } from '../../functions/lambdas/capture/wiring';

@@ -1,5 +1,5 @@
 import { enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
-import { bundledEmails } from '../../functions/adapters/email-bundle';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { dispatcherEnvSchema, parseEnv } from '../../functions/config/env';
 import { dispatchDue } from '../../functions/drip/dispatch';
 import type { WorkQueue } from '../../functions/drip/ports';

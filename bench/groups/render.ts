@@ -4,8 +4,8 @@ import type { Plugin } from 'esbuild';
 import mjml2html from 'mjml';
 import { loadYamlFile } from '../../emails/lib/yaml-file';
 import { SAMPLE_VALUES } from '../../emails/sample-values';
-import { bundledEmails } from '../../functions/adapters/email-bundle';
-import type { CompiledTemplate } from '../../functions/render/bundle';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
+import type { CompiledTemplate } from '../../functions/sequence/compiled';
 import { renderEmail, type UtmTags } from '../../functions/render/render';
 import { sequenceDefinitionSchema } from '../../functions/sequence/definition';
 import { bundleLambda, kb } from '../bundle';
@@ -106,7 +106,7 @@ async function emailCases(): Promise<EmailCase[]> {
 /**
  * One email, both ways, interleaved round by round; medians per email.
  * - Compiling at send time: mjml2html on the email's MJML source, with the preheader put in
- *   and the options exactly as emails/lib/compile-mjml.ts uses them, then the same
+ *   and the options exactly as functions/sequence/compile/compile-mjml.ts uses them, then the same
  *   substitution (renderEmail) on the HTML it produced. The plain-text part is taken from
  *   the bundle rather than derived again, which flatters this side slightly.
  * - From the bundle: renderEmail on the compiled template, as the sender does.
@@ -164,7 +164,7 @@ async function timeEmail(email: EmailCase, warmup: number, rounds: number) {
   return rounds === 0 ? { mjmlUs: 0, renderUs: 0 } : { mjmlUs: median(mjmlUs), renderUs: median(renderUs) };
 }
 
-/** As emails/lib/compile-mjml.ts: the preheader from the definition goes in as <mj-preview>. */
+/** As functions/sequence/compile/compile-mjml.ts: the preheader from the definition goes in as <mj-preview>. */
 function withPreview(source: string, preheader: string): string {
   const head = source.indexOf('<mj-head>');
   if (head === -1) throw new Error('MJML source without <mj-head>');

@@ -1,6 +1,6 @@
 import { createSesClient } from '../../functions/adapters/aws-clients';
 import { enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
-import { bundledEmails } from '../../functions/adapters/email-bundle';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { accountMaxSendRate } from '../../functions/adapters/ses-send-rate';
 import { dispatcherEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
 import { dispatchDue } from '../../functions/drip/dispatch';

@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SequenceDraft } from '../../functions/admin/contract';
-import { type AuthoringSources, authoringSourcesSchema } from '../../functions/admin/sources';
+import { type AuthoringSources, authoringSourcesSchema } from '../../functions/sequence/authoring';
 import type { SequenceDefinition } from '../../functions/sequence/definition';
 
-export type { AuthoringSources } from '../../functions/admin/sources';
+export type { AuthoringSources } from '../../functions/sequence/authoring';
 
 /** Written beside bundle.json: what the admin function needs to compile a draft without the emails/ folder. */
 export const AUTHORING_FILE = 'authoring.json';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isNode, LineCounter, parseDocument } from 'yaml';
 import type * as z from 'zod';
-import { type BuildProblem, displayPath, formatPath } from './problems';
+import { type BuildProblem, displayPath, formatPath } from '../../functions/sequence/compile/problems';
 
 export interface LoadedYaml<T> {
   value?: T;

@@ -1,6 +1,6 @@
 import type { SuppressionReason } from '../drip/ports';
 import type { ConsentRecord, Enrolment, Lead, Submission } from '../lead/lead';
-import type { CompiledSequence } from '../render/bundle';
+import type { CompiledSequence } from '../sequence/compiled';
 import type { SequenceDraft } from './contract';
 
 // ---------- Leads ----------

@@ -4,7 +4,7 @@ import { HttpClientError, NotFoundError, ValidationError } from '../http/http-er
 import type { Enrolment } from '../lead/lead';
 import type { Mailer } from '../mail/outgoing-email';
 import type { Log } from '../observability/logger';
-import type { CompiledSequence, CompiledStep } from '../render/bundle';
+import type { CompiledSequence, CompiledStep } from '../sequence/compiled';
 import { RenderError, TemplateError } from '../render/errors';
 import { type PlaceholderValues, renderEmail, renderLine } from '../render/render';
 import { renderStep } from '../render/render-step';

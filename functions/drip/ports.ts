@@ -1,5 +1,5 @@
 import type { CaptureEmailIntent, Enrolment, ExitReason, Lead, Submission } from '../lead/lead';
-import type { CompiledSequence } from '../render/bundle';
+import type { CompiledSequence } from '../sequence/compiled';
 import type { WorkMessage } from './messages';
 
 export interface DueEntry {

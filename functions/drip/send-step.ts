@@ -4,7 +4,7 @@ import { type Mailer, SendError } from '../mail/outgoing-email';
 import type { LinkBuilder, PracticeDetails } from '../mail/practice';
 import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
-import type { CompiledSequence } from '../render/bundle';
+import type { CompiledSequence } from '../sequence/compiled';
 import { nextSendTime } from '../schedule';
 import type { Clock } from '../shared/clock';
 import type { StepMessage } from './messages';

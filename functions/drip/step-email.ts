@@ -2,7 +2,7 @@ import { formatDate } from '../lead/capture-emails';
 import type { Enrolment, Lead } from '../lead/lead';
 import { listUnsubscribeHeaders, type OutgoingEmail } from '../mail/outgoing-email';
 import { type LinkBuilder, type PracticeDetails, practicePlaceholders } from '../mail/practice';
-import type { CompiledSequence, CompiledStep } from '../render/bundle';
+import type { CompiledSequence, CompiledStep } from '../sequence/compiled';
 import { formatInterests } from '../render/interests-text';
 import { renderEmail } from '../render/render';
 

@@ -1,7 +1,7 @@
 import { CONTACT_METHODS } from '../lead/interests';
 import { listUnsubscribeHeaders, type OutgoingEmail } from '../mail/outgoing-email';
 import { type LinkBuilder, type PracticeDetails, practicePlaceholders } from '../mail/practice';
-import type { CompiledTransactional, TransactionalTemplateId } from '../render/bundle';
+import type { CompiledTransactional, TransactionalTemplateId } from '../sequence/compiled';
 import { formatInterests } from '../render/interests-text';
 import { renderEmail } from '../render/render';
 import type { CaptureEmailIntent, Lead, Submission } from './lead';

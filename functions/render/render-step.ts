@@ -1,4 +1,4 @@
-import type { CompiledSequence, CompiledStep } from './bundle';
+import type { CompiledSequence, CompiledStep } from '../sequence/compiled';
 import { type PlaceholderValues, type RenderedEmail, renderEmail } from './render';
 
 export interface RenderStepInput {

@@ -1,4 +1,4 @@
-import type { CompiledTemplate, PlaceholderName } from './bundle';
+import type { CompiledTemplate, PlaceholderName } from '../sequence/compiled';
 import { RenderError } from './errors';
 import { cleanSubject, cleanText, encodeUrlPart, escapeHtml, safeAbsoluteUrl } from './escape';
 import { type Placeholder, parseTemplate, type Segment, type TemplateKind } from './template';

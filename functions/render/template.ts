@@ -1,4 +1,4 @@
-import { PLACEHOLDERS, type PlaceholderName } from './bundle';
+import { PLACEHOLDERS, type PlaceholderName } from '../sequence/compiled';
 import { TemplateError } from './errors';
 
 /** Where a placeholder stands, which decides how its value is escaped. */

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoSuppressionList } from '../../functions/adapters/dynamodb/suppression-list';
-import { bundledEmails } from '../../functions/adapters/email-bundle';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import type { ImportReport, LeadTimeline } from '../../functions/admin/contract';
 import { leadIdFor } from '../../functions/lead/email-address';
 import { adminStack } from '../support/admin-harness';

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, leadListKeys } from '../../functions/adapters/dynamodb/keys';
 import { DynamoLeadRepository } from '../../functions/adapters/dynamodb/lead-repository';
-import { bundledEmails } from '../../functions/adapters/email-bundle';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import type { LeadPage, LeadSummary, LeadTimeline } from '../../functions/admin/contract';
 import { leadIdFor, suppressionHashFor } from '../../functions/lead/email-address';
 import type { Interest } from '../../functions/lead/interests';

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStepStats } from '../../functions/adapters/dynamodb/step-stats';
-import { bundledEmails } from '../../functions/adapters/email-bundle';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import type { Results, SequenceDetail, SimulatedSend } from '../../functions/admin/contract';
 import type { StepCounter } from '../../functions/drip/ports';
 import { leadIdFor } from '../../functions/lead/email-address';

@@ -1,6 +1,6 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { bundledEmails } from '../../functions/adapters/email-bundle';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { signWebhook } from '../../functions/http/webhook-signature';
 import { leadIdFor } from '../../functions/lead/email-address';
 import { validLead } from '../support/capture-harness';

@@ -1,6 +1,6 @@
 import { DynamoSequenceStore } from '../../functions/adapters/dynamodb/admin-sequences';
 import { DynamoSequenceVersions } from '../../functions/adapters/dynamodb/sequence-versions';
-import { bundledEmails } from '../../functions/adapters/email-bundle';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import type { StoredReview } from '../../functions/admin/ports';
 import { freshTable } from '../support/services';
 

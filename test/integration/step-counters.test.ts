@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { clinicConfig } from '../../config/clinic';
 import { createSesClient } from '../../functions/adapters/aws-clients';
-import { bundledEmails } from '../../functions/adapters/email-bundle';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { SesMailer } from '../../functions/adapters/ses-mailer';
 import type { Results } from '../../functions/admin/contract';
 import { STEP_COUNTERS, type StepCounter } from '../../functions/drip/ports';

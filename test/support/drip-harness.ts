@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, leadListKeys } from '../../functions/adapters/dynamodb/keys';
 import { enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
-import { bundledEmails } from '../../functions/adapters/email-bundle';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { dispatcherEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
 import type { WorkQueue } from '../../functions/drip/ports';
 import { makeDispatcherHandler } from '../../functions/lambdas/dispatcher/handler';

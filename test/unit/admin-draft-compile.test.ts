@@ -1,6 +1,6 @@
-import { compileSequenceDraft } from '../../emails/lib/compile-draft';
-import { authoringSources } from '../../functions/adapters/authoring-sources';
-import { bundledEmails } from '../../functions/adapters/email-bundle';
+import { compileSequenceDraft } from '../../functions/sequence/compile/compile-sequence';
+import { authoringSources } from '../../functions/sequence/build-output/authoring-sources';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 
 jest.setTimeout(30_000);
 

@@ -2,8 +2,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEmails, EMAILS_DIR, EmailBuildError } from '../../emails/build';
-import type { BuildProblem } from '../../emails/lib/problems';
-import { emailBundleSchema } from '../../functions/render/bundle';
+import type { BuildProblem } from '../../functions/sequence/compile/problems';
+import { emailBundleSchema } from '../../functions/sequence/compiled';
 
 const SEQUENCE = 'sequences/exosome-aftercare.yaml';
 const WELCOME = 'sequences/exosome-aftercare/welcome.mjml';

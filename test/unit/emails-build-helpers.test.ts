@@ -1,8 +1,8 @@
-import { contentProblems } from '../../emails/lib/checks';
-import { htmlToPlainText } from '../../emails/lib/plain-text';
-import { normalizeQuote, quotesNotInSources } from '../../emails/lib/quotes';
-import { tagLiteralLinks } from '../../emails/lib/utm';
-import { contentVersion } from '../../emails/lib/version';
+import { contentProblems } from '../../functions/sequence/compile/checks';
+import { htmlToPlainText } from '../../functions/sequence/compile/plain-text';
+import { normalizeQuote, quotesNotInSources } from '../../functions/sequence/compile/quotes';
+import { tagLiteralLinks } from '../../functions/sequence/compile/utm';
+import { contentVersion } from '../../functions/sequence/compile/version';
 
 describe('quotesNotInSources', () => {
   const article = 'They’re about 1/1000th the size of a skin cell,\n encased in a “lipid   bilayer” membrane — small.';

@@ -5,7 +5,7 @@ import { Duration } from 'luxon';
 import mjml2html from 'mjml';
 import { buildEmails, EMAILS_DIR } from '../../emails/build';
 import { HOSTILE_VALUES, SAMPLE_VALUES } from '../../emails/sample-values';
-import type { CompiledTemplate, EmailBundle } from '../../functions/render/bundle';
+import type { CompiledTemplate, EmailBundle } from '../../functions/sequence/compiled';
 import { renderEmail } from '../../functions/render/render';
 import { renderStep } from '../../functions/render/render-step';
 

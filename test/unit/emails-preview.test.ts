@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEmails } from '../../emails/build';
 import { writePreview } from '../../emails/preview';
-import type { EmailBundle } from '../../functions/render/bundle';
+import type { EmailBundle } from '../../functions/sequence/compiled';
 
 let bundle: EmailBundle;
 let outDir: string;

@@ -1,4 +1,4 @@
-import type { CompiledStep } from '../../functions/render/bundle';
+import type { CompiledStep } from '../../functions/sequence/compiled';
 import { RenderError } from '../../functions/render/errors';
 import { formatInterests } from '../../functions/render/interests-text';
 import { type PlaceholderValues, renderEmail, segmentsOf } from '../../functions/render/render';

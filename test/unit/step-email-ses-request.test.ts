@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { clinicConfig } from '../../config/clinic';
-import { bundledEmails } from '../../functions/adapters/email-bundle';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { parseEnv, senderEnvSchema } from '../../functions/config/env';
 import { composeStepEmail } from '../../functions/drip/step-email';
 import { linksFrom, mailerFrom, practiceFrom } from '../../functions/lambdas/wiring';
 import { leadIdFor } from '../../functions/lead/email-address';
 import type { Enrolment, Lead } from '../../functions/lead/lead';
-import type { CompiledSequence } from '../../functions/render/bundle';
+import type { CompiledSequence } from '../../functions/sequence/compiled';
 import { verifyUnsubscribeToken } from '../../functions/suppression/unsubscribe-token';
 import { localEnvironment } from '../../local/local-env';
 

@@ -20,7 +20,7 @@ import type {
 } from '../../admin/ports';
 import { HttpClientError } from '../../http/http-errors';
 import type { Enrolment } from '../../lead/lead';
-import type { CompiledSequence } from '../../render/bundle';
+import type { CompiledSequence } from '../../sequence/compiled';
 import { dueShard, keys } from './keys';
 import { pointerKey, readPointer } from './published-sequences';
 import type { DynamoSequenceVersions } from './sequence-versions';

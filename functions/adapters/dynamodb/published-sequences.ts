@@ -4,7 +4,7 @@ import type { PublishedSequenceRef, SequenceCatalog } from '../../lead/ports';
 import type { Log } from '../../observability/logger';
 import { errorFields } from '../../observability/redact';
 import type { Clock } from '../../shared/clock';
-import { BundledSequenceCatalog } from '../bundled-sequence-catalog';
+import { BundledSequenceCatalog } from '../../sequence/bundled-catalog';
 
 /** The item naming the version new leads start on (written by a console publish). */
 export function pointerKey(sequenceId: string) {

@@ -1,5 +1,5 @@
 import { renderLandingPage } from '../../../web/pages/landing';
-import { captureBundle } from '../../adapters/capture-bundle';
+import { captureBundle } from '../../sequence/build-output/capture-bundle';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
 import { DynamoRateLimiter } from '../../adapters/dynamodb/rate-limiter';

@@ -1,4 +1,4 @@
-import { captureBundle } from '../../adapters/capture-bundle';
+import { captureBundle } from '../../sequence/build-output/capture-bundle';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
 import type { ConfirmEnv } from '../../config/env';

@@ -1,4 +1,4 @@
-import { captureBundle } from '../../adapters/capture-bundle';
+import { captureBundle } from '../../sequence/build-output/capture-bundle';
 import { DynamoEnrolmentIndex } from '../../adapters/dynamodb/admin-sequences';
 import { readPointer } from '../../adapters/dynamodb/published-sequences';
 import { readVersionReview } from '../../adapters/dynamodb/sequence-versions';

@@ -1,5 +1,5 @@
-import { type EmailBundle, emailBundleSchema } from '../render/bundle';
-import { readBuildOutput } from './build-output';
+import { type EmailBundle, emailBundleSchema } from '../compiled';
+import { readBuildOutput } from './read';
 
 let parsed: EmailBundle | undefined;
 
@@ -8,6 +8,6 @@ let parsed: EmailBundle | undefined;
  * Parsed once, so a stale or hand-edited bundle fails at start-up, not mid-send.
  */
 export function bundledEmails(): EmailBundle {
-  parsed ??= emailBundleSchema.parse(readBuildOutput('bundle.json', () => require('../../emails/dist/bundle.json')));
+  parsed ??= emailBundleSchema.parse(readBuildOutput('bundle.json', () => require('../../../emails/dist/bundle.json')));
   return parsed;
 }

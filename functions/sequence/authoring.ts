@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { sequenceDraftSchema } from './contract';
+import { sequenceDraftSchema } from '../admin/contract';
 
 /**
  * What a console publish compiles with, shipped beside the compiled bundle

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import mjml2html from 'mjml';
-import { TemplateError } from '../../functions/render/errors';
-import { parseTemplate, readPlaceholder } from '../../functions/render/template';
+import { TemplateError } from '../../render/errors';
+import { parseTemplate, readPlaceholder } from '../../render/template';
 import { type BuildProblem, displayPath } from './problems';
 
 export interface CompiledMjml {

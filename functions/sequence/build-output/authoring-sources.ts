@@ -1,5 +1,5 @@
-import { type AuthoringSources, authoringSourcesSchema } from '../admin/sources';
-import { readBuildOutput } from './build-output';
+import { type AuthoringSources, authoringSourcesSchema } from '../authoring';
+import { readBuildOutput } from './read';
 
 let parsed: AuthoringSources | undefined;
 
@@ -9,7 +9,7 @@ let parsed: AuthoringSources | undefined;
  */
 export function authoringSources(): AuthoringSources {
   parsed ??= authoringSourcesSchema.parse(
-    readBuildOutput('authoring.json', () => require('../../emails/dist/authoring.json')),
+    readBuildOutput('authoring.json', () => require('../../../emails/dist/authoring.json')),
   );
   return parsed;
 }

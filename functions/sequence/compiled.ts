@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { sendWindowSchema } from '../sequence/definition';
+import { sendWindowSchema } from './definition';
 
 /**
  * The compiled output of `npm run emails:build` and of a console publish: HTML and text

@@ -1,10 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import type { ContentProblem, SequenceDraft } from '../../functions/admin/contract';
-import type { AuthoringSources } from '../../functions/admin/sources';
-import type { CompiledSequence, CompiledStep } from '../../functions/render/bundle';
-import { type SequenceDefinition, sequenceDefinitionSchema } from '../../functions/sequence/definition';
+import type { ContentProblem, SequenceDraft } from '../../admin/contract';
+import type { AuthoringSources } from '../authoring';
+import type { CompiledSequence, CompiledStep } from '../compiled';
+import { type SequenceDefinition, sequenceDefinitionSchema } from '../definition';
 import { compileEmail } from './compile-email';
 import { placeholderProblems } from './compile-mjml';
 import type { BuildProblem } from './problems';
