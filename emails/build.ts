@@ -1,10 +1,12 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as z from 'zod';
-import type { SequenceDraft } from '../functions/admin/contract';
+import { compileEmail } from '../functions/sequence/compile/compile-email';
+import { placeholderProblems } from '../functions/sequence/compile/compile-mjml';
+import { compileSequence, templateFile } from '../functions/sequence/compile/compile-sequence';
+import { type BuildProblem, displayPath, EmailBuildError, formatPath } from '../functions/sequence/compile/problems';
 import {
   type CompiledSequence,
-  type CompiledStep,
   type CompiledTransactional,
   captureBundleOf,
   type EmailBundle,
@@ -12,17 +14,9 @@ import {
   TRANSACTIONAL_TEMPLATES,
   type TransactionalTemplateId,
 } from '../functions/sequence/compiled';
-import {
-  type SequenceDefinition,
-  sequenceDefinitionSchema,
-  stepDefinitionSchema,
-} from '../functions/sequence/definition';
+import { sequenceDefinitionSchema, stepDefinitionSchema } from '../functions/sequence/definition';
+import type { SequenceDraft } from '../functions/sequence/draft';
 import { AUTHORING_FILE, authoringSources, layoutSources, sequenceDraftFrom } from './lib/authoring';
-import { compileEmail } from '../functions/sequence/compile/compile-email';
-import { placeholderProblems } from '../functions/sequence/compile/compile-mjml';
-import { type BuildProblem, displayPath, EmailBuildError, formatPath } from '../functions/sequence/compile/problems';
-import { quotesNotInSources } from '../functions/sequence/compile/quotes';
-import { contentVersion } from '../functions/sequence/compile/version';
 import { type LoadedYaml, loadYamlFile } from './lib/yaml-file';
 
 export { EmailBuildError } from '../functions/sequence/compile/problems';
@@ -117,73 +111,22 @@ async function buildSequence(file: string, emailsDir: string, articles: string[]
     problems.push(at(file, loaded, ['id'], `the id must match the file name ("${expectedId}")`));
     return undefined;
   }
-  const before = problems.length;
-  const steps: CompiledStep[] = [];
-  for (const index of definition.steps.keys()) {
-    const compiled = await buildStep(definition, index, { file, loaded, emailsDir, articles, problems });
-    if (compiled) steps.push(compiled);
+  const result = await compileSequence({ definition, emailsDir, articles });
+  for (const problem of result.problems) {
+    if (!problem.path) {
+      problems.push(problem);
+      continue;
+    }
+    // In the files, name the MJML file that is missing, where an editor would create it.
+    const [, index, field] = problem.path;
+    const missing =
+      field === 'template'
+        ? ` (${displayPath(templateFile(emailsDir, definition.id, definition.steps[Number(index)]!.template))})`
+        : '';
+    problems.push(at(file, loaded, problem.path, `${problem.message}${missing}`));
   }
-  if (problems.length > before) return undefined;
-  const content = {
-    id: definition.id,
-    name: definition.name,
-    sendWindow: definition.sendWindow,
-    timeZoneFallback: definition.timeZoneFallback,
-    exitOn: definition.exitOn,
-    steps,
-  };
-  const compiled = { ...content, version: contentVersion(content) } satisfies CompiledSequence;
-  return { compiled, draft: await sequenceDraftFrom(definition, join(dirname(file), definition.id)) };
-}
-
-interface StepContext {
-  file: string;
-  loaded: LoadedYaml<SequenceDefinition>;
-  emailsDir: string;
-  articles: string[];
-  problems: BuildProblem[];
-}
-
-async function buildStep(
-  definition: SequenceDefinition,
-  index: number,
-  context: StepContext,
-): Promise<CompiledStep | undefined> {
-  const { file, loaded, emailsDir, articles, problems } = context;
-  const step = definition.steps[index]!;
-  const path = ['steps', index];
-  const before = problems.length;
-  for (const missing of quotesNotInSources(step.sources, articles)) {
-    const sourceIndex = step.sources.indexOf(missing);
-    problems.push(at(file, loaded, [...path, 'sources', sourceIndex], `quote not found in the article: "${missing}"`));
-  }
-  problems.push(...lineProblems(step.subject, file, loaded, [...path, 'subject']));
-  problems.push(...lineProblems(step.preheader, file, loaded, [...path, 'preheader']));
-  for (const [variantIndex, variant] of step.variants.entries()) {
-    problems.push(...lineProblems(variant.subject, file, loaded, [...path, 'variants', variantIndex, 'subject']));
-  }
-  const templateFile = join(dirname(file), definition.id, `${step.template}.mjml`);
-  const template = await compileEmail(templateFile, {
-    emailsDir,
-    preheader: step.preheader,
-    unsubscribe: true,
-    tags: { utm_source: 'email', utm_medium: 'nurture', utm_campaign: definition.id, utm_content: step.id },
-  });
-  if (template.problems.some((problem) => problem.message === 'file not found')) {
-    problems.push(at(file, loaded, [...path, 'template'], `no template ${displayPath(templateFile)}`));
-  } else {
-    problems.push(...template.problems);
-  }
-  if (problems.length > before || template.html === undefined) return undefined;
-  return {
-    id: step.id,
-    delay: step.delay,
-    enabled: step.enabled,
-    preheader: step.preheader,
-    variants: [{ id: 'a', subject: step.subject, weight: step.subjectWeight }, ...step.variants],
-    template: { html: template.html, text: template.text },
-    sources: step.sources,
-  };
+  if (!result.sequence) return undefined;
+  return { compiled: result.sequence, draft: await sequenceDraftFrom(definition, join(dirname(file), definition.id)) };
 }
 
 function lineProblems(value: string, file: string, loaded: LoadedYaml<unknown>, path: (string | number)[]) {

@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Duration } from 'luxon';
-import type { CompiledSequence, CompiledStep, EmailBundle } from '../functions/sequence/compiled';
 import { renderEmail, renderLine } from '../functions/render/render';
 import { renderStep } from '../functions/render/render-step';
-import { buildEmails, EMAILS_DIR } from './build';
 import { displayPath } from '../functions/sequence/compile/problems';
+import type { CompiledSequence, CompiledStep, EmailBundle } from '../functions/sequence/compiled';
+import { buildEmails, EMAILS_DIR } from './build';
 import { SAMPLE_VALUES } from './sample-values';
 
 export const DEFAULT_PREVIEW_DIR = join(EMAILS_DIR, 'dist', 'preview');

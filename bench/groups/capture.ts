@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { captureEnvSchema, parseEnv } from '../../functions/config/env';
 import { makeCaptureHandler } from '../../functions/lambdas/capture/handler';
 import { captureDeps } from '../../functions/lambdas/capture/wiring';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { apiEvent, lambdaContext } from '../../test/support/api-event';
 import { validLead } from '../../test/support/capture-harness';
 import type { BenchGroup } from '../group';

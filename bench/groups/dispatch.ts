@@ -1,9 +1,9 @@
 import { enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
-import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { dispatcherEnvSchema, parseEnv } from '../../functions/config/env';
 import { dispatchDue } from '../../functions/drip/dispatch';
 import type { WorkQueue } from '../../functions/drip/ports';
 import { dispatcherDeps } from '../../functions/lambdas/dispatcher/wiring';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { deployConfig } from '../../infra/config';
 import type { BenchGroup } from '../group';
 import { atMost, type Figure } from '../report';

@@ -1,6 +1,5 @@
 import { createSesClient } from '../../functions/adapters/aws-clients';
 import { enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
-import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { accountMaxSendRate } from '../../functions/adapters/ses-send-rate';
 import { dispatcherEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
 import { dispatchDue } from '../../functions/drip/dispatch';
@@ -11,6 +10,7 @@ import { mailerFrom } from '../../functions/lambdas/wiring';
 import { leadIdFor } from '../../functions/lead/email-address';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { memoryCounters } from '../../functions/observability/metrics';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { InProcessQueue } from '../../local/in-process-queue';
 import type { BenchGroup } from '../group';
 import { atLeast, atMost, type Figure } from '../report';

@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SequenceDraft } from '../../functions/admin/contract';
 import { type AuthoringSources, authoringSourcesSchema } from '../../functions/sequence/authoring';
 import type { SequenceDefinition } from '../../functions/sequence/definition';
+import type { SequenceDraft } from '../../functions/sequence/draft';
 
 export type { AuthoringSources } from '../../functions/sequence/authoring';
 

@@ -1,3 +1,8 @@
+import { type ContentProblem, type SequenceDraft, sequenceDraftSchema } from '../sequence/draft';
+
+// The console reads these as part of the API contract; the sequence module owns them.
+export { type ContentProblem, type SequenceDraft, sequenceDraftSchema } from '../sequence/draft';
+
 /**
  * The marketing console's API: what the browser sends (zod, validated on the server) and what
  * it gets back (types). Both the admin handlers and web/console build against this file.
@@ -9,7 +14,6 @@
  */
 import * as z from 'zod';
 import { INTEREST_IDS } from '../lead/interests';
-import { sequenceDefinitionSchema } from '../sequence/definition';
 
 export const ADMIN_API_PREFIX = '/admin/api';
 
@@ -164,26 +168,12 @@ export interface Review {
   expired: boolean;
 }
 
-/** A sequence as staff edit it: the definition (YAML's fields) and each step's MJML body. */
-export const sequenceDraftSchema = z.strictObject({
-  definition: sequenceDefinitionSchema,
-  /** template id → MJML source of that email (the layout is added on the server). */
-  templates: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/), z.string().max(200_000)),
-});
-export type SequenceDraft = z.infer<typeof sequenceDraftSchema>;
-
 /** GET /admin/api/sequences/{id} */
 export interface SequenceDetail {
   sequenceId: string;
   published: { version: string; publishedAt?: string; publishedBy?: string; draft: SequenceDraft; review?: Review };
   draft?: { savedAt: string; savedBy: string; draft: SequenceDraft; review?: Review };
   versions: { version: string; publishedAt?: string; publishedBy?: string; active: number }[];
-}
-
-export interface ContentProblem {
-  /** e.g. "steps[2].subject" or "templates.welcome line 12" */
-  where: string;
-  message: string;
 }
 
 /** PUT /admin/api/sequences/{id}/draft → 200 with problems (saved anyway) or 400 on a bad shape. */

@@ -1,14 +1,14 @@
 import { HEADER_BREAKING, isKnownTimeZone } from '../config/clinic-schema';
-import type { SequenceVersions, SuppressionReason } from '../drip/ports';
+import type { SuppressionReason } from '../drip/ports';
 import { ValidationError } from '../http/http-errors';
 import { checkEmailAddress, leadIdFor } from '../lead/email-address';
 import { INTEREST_IDS, type Interest } from '../lead/interests';
 import type { Attribution, Lead } from '../lead/lead';
 import { normalisePhone } from '../lead/phone';
-import type { SequenceCatalog } from '../lead/ports';
 import type { Log } from '../observability/logger';
 import { isInSendWindow, nextSendTime, resolveTimeZone } from '../schedule';
 import type { SendWindow } from '../sequence/definition';
+import type { SequenceCatalog, SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import type { AdminUser } from './auth';
 import { IMPORT_COLUMNS, type ImportReport } from './contract';

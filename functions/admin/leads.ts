@@ -1,7 +1,8 @@
-import type { DripStore, SendRecord, SequenceVersions, StepStats, SuppressionList } from '../drip/ports';
+import type { DripStore, SendRecord, StepStats, SuppressionList } from '../drip/ports';
 import type { CaptureEmailIntent, ConsentRecord, Enrolment, Lead, Submission } from '../lead/lead';
 import { markLeadBooked } from '../lead/mark-booked';
 import type { Log } from '../observability/logger';
+import type { SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import type {
   LEAD_STATUSES,

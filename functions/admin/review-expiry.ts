@@ -1,6 +1,7 @@
 import type { Log } from '../observability/logger';
+import type { PublishedPointer, StoredReview } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
-import type { MetricSink, PublishedPointer, StoredReview } from './ports';
+import type { MetricSink } from './ports';
 
 export interface ReviewCheckDeps {
   sequenceIds: string[];

@@ -1,38 +1,36 @@
 import { createHash } from 'node:crypto';
-import type { SequenceVersions } from '../drip/ports';
 import { HttpClientError, NotFoundError, ValidationError } from '../http/http-errors';
 import type { Enrolment } from '../lead/lead';
 import type { Mailer } from '../mail/outgoing-email';
 import type { Log } from '../observability/logger';
-import type { CompiledSequence, CompiledStep } from '../sequence/compiled';
 import { RenderError, TemplateError } from '../render/errors';
 import { type PlaceholderValues, renderEmail, renderLine } from '../render/render';
 import { renderStep } from '../render/render-step';
 import { nextSendTime } from '../schedule';
-import type { Clock } from '../shared/clock';
-import type { AdminUser } from './auth';
-import {
-  type ContentProblem,
-  type DraftSaved,
-  type MigrationPreview,
-  type PreviewResponse,
-  type Published,
-  type Review,
-  type SequenceDetail,
-  type SequenceDraft,
-  type SequenceListItem,
-  sequenceDraftSchema,
-} from './contract';
-import { ConflictError } from './errors';
+import type { CompiledSequence, CompiledStep } from '../sequence/compiled';
+import { type ContentProblem, type SequenceDraft, sequenceDraftSchema } from '../sequence/draft';
 import type {
   BundledSequence,
   DraftCompiler,
   EnrolmentIndex,
   PublishedPointer,
   SequenceStore,
+  SequenceVersions,
   StoredDraft,
   StoredReview,
-} from './ports';
+} from '../sequence/ports';
+import type { Clock } from '../shared/clock';
+import type { AdminUser } from './auth';
+import type {
+  DraftSaved,
+  MigrationPreview,
+  PreviewResponse,
+  Published,
+  Review,
+  SequenceDetail,
+  SequenceListItem,
+} from './contract';
+import { ConflictError } from './errors';
 
 export interface SequencesDeps {
   sequences: SequenceStore;

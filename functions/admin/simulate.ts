@@ -1,10 +1,10 @@
-import type { DripStore, SequenceVersions } from '../drip/ports';
+import type { DripStore } from '../drip/ports';
 import { NotFoundError, ValidationError } from '../http/http-errors';
 import { isValidTimeZone, planJourney, resolveTimeZone, ScheduleInputError } from '../schedule';
 import type { SendWindow } from '../sequence/definition';
+import type { SequenceStore, SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import type { SimulatedSend } from './contract';
-import type { SequenceStore } from './ports';
 
 export interface SimulateDeps {
   versions: SequenceVersions;

@@ -1,6 +1,6 @@
 import type { Enrolment, Lead } from '../lead/lead';
-import type { SequenceCatalog } from '../lead/ports';
 import type { Log } from '../observability/logger';
+import type { SequenceCatalog } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import { hashOptInToken, isWellFormedOptInToken, type OptInRecord } from './opt-in-token';
 

@@ -1,5 +1,4 @@
 import type { CaptureEmailIntent, Enrolment, ExitReason, Lead, Submission } from '../lead/lead';
-import type { CompiledSequence } from '../sequence/compiled';
 import type { WorkMessage } from './messages';
 
 export interface DueEntry {
@@ -129,8 +128,4 @@ export interface StepStats {
     at: { sequenceId: string; stepId: string; variant: string; day: string },
     counter: StepCounter,
   ): Promise<void>;
-}
-
-export interface SequenceVersions {
-  get(sequenceId: string, version: string): Promise<CompiledSequence | undefined>;
 }

@@ -2,9 +2,9 @@ import { formatDate } from '../lead/capture-emails';
 import type { Enrolment, Lead } from '../lead/lead';
 import { listUnsubscribeHeaders, type OutgoingEmail } from '../mail/outgoing-email';
 import { type LinkBuilder, type PracticeDetails, practicePlaceholders } from '../mail/practice';
-import type { CompiledSequence, CompiledStep } from '../sequence/compiled';
 import { formatInterests } from '../render/interests-text';
 import { renderEmail } from '../render/render';
+import type { CompiledSequence, CompiledStep } from '../sequence/compiled';
 
 export interface StepEmailInput {
   sequence: CompiledSequence;

@@ -1,9 +1,9 @@
 import { CONTACT_METHODS } from '../lead/interests';
 import { listUnsubscribeHeaders, type OutgoingEmail } from '../mail/outgoing-email';
 import { type LinkBuilder, type PracticeDetails, practicePlaceholders } from '../mail/practice';
-import type { CompiledTransactional, TransactionalTemplateId } from '../sequence/compiled';
 import { formatInterests } from '../render/interests-text';
 import { renderEmail } from '../render/render';
+import type { CompiledTransactional, TransactionalTemplateId } from '../sequence/compiled';
 import type { CaptureEmailIntent, Lead, Submission } from './lead';
 
 export interface CaptureEmailContext {

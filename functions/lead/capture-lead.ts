@@ -1,6 +1,7 @@
 import { type ConsentMode, consentText } from '../consent/consent-text';
 import { issueOptInToken } from '../consent/opt-in-token';
 import type { Log } from '../observability/logger';
+import type { SequenceCatalog } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import type { CaptureEmailComposer } from './capture-emails';
 import { type DeliveryDeps, deliverCaptureEmails } from './deliver-capture-emails';
@@ -15,7 +16,7 @@ import type {
   Submission,
 } from './lead';
 import { isHoneypotFilled, type LeadForm } from './lead-form';
-import type { LeadRepository, SequenceCatalog } from './ports';
+import type { LeadRepository } from './ports';
 
 export interface CaptureSettings {
   defaultSequenceId: string;

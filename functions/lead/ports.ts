@@ -31,14 +31,3 @@ export interface LeadRepository {
   markCaptureEmailSent(intent: CaptureEmailIntent, messageId: string, sentAt: string): Promise<void>;
   markCaptureEmailUnsent(intent: CaptureEmailIntent, reason: string): Promise<void>;
 }
-
-/** The sequence a new lead is enrolled in: the published version at the time of sign-up. */
-export interface PublishedSequenceRef {
-  sequenceId: string;
-  version: string;
-  timeZoneFallback: string;
-}
-
-export interface SequenceCatalog {
-  current(sequenceId: string): Promise<PublishedSequenceRef>;
-}

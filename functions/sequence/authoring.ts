@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { sequenceDraftSchema } from '../admin/contract';
+import { sequenceDraftSchema } from './draft';
 
 /**
  * What a console publish compiles with, shipped beside the compiled bundle

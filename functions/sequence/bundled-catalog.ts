@@ -1,4 +1,4 @@
-import type { PublishedSequenceRef, SequenceCatalog } from '../lead/ports';
+import type { PublishedSequenceRef, SequenceCatalog } from './ports';
 
 /** Either bundle will do: only each sequence's version and time-zone fallback are read. */
 type SequenceVersionsOf = { sequences: Record<string, { version: string; timeZoneFallback: string }> };

@@ -5,7 +5,6 @@ import mjml2html from 'mjml';
 import type * as z from 'zod';
 import {
   ADMIN_API_PREFIX,
-  type ContentProblem,
   type Group,
   type ImportReport,
   importSchema,
@@ -22,11 +21,9 @@ import {
   resultsQuerySchema,
   reviewSchema,
   type SequenceDetail,
-  type SequenceDraft,
   type SequenceListItem,
   type SimulatedSend,
   type StepResult,
-  sequenceDraftSchema,
   simulateSchema,
   stopSequenceSchema,
   type TimelineEvent,
@@ -34,6 +31,7 @@ import {
 } from '../../functions/admin/contract';
 import { INTEREST_IDS } from '../../functions/lead/interests';
 import { planJourney } from '../../functions/schedule';
+import { type ContentProblem, type SequenceDraft, sequenceDraftSchema } from '../../functions/sequence/draft';
 import type { ConsoleConfig } from '../../web/console/src/config';
 import { readStaticFile } from '../../web/static-files';
 import { parseCsv } from '../support/console-real';

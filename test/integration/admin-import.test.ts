@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoSuppressionList } from '../../functions/adapters/dynamodb/suppression-list';
-import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import type { ImportReport, LeadTimeline } from '../../functions/admin/contract';
 import { leadIdFor } from '../../functions/lead/email-address';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
 import { postLead } from '../support/local-stack-harness';

@@ -3,17 +3,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import { PublishedSequenceCatalog, pointerKey } from '../../functions/adapters/dynamodb/published-sequences';
-import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import type {
   DraftSaved,
   MigrationPreview,
   PreviewResponse,
   SequenceDetail,
-  SequenceDraft,
   SequenceListItem,
 } from '../../functions/admin/contract';
 import { draftHash } from '../../functions/admin/sequences';
 import { leadIdFor } from '../../functions/lead/email-address';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
+import type { SequenceDraft } from '../../functions/sequence/draft';
 import { adminStack, USERS } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
 import { control, postLead } from '../support/local-stack-harness';

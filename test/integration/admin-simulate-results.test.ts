@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStepStats } from '../../functions/adapters/dynamodb/step-stats';
-import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import type { Results, SequenceDetail, SimulatedSend } from '../../functions/admin/contract';
 import type { StepCounter } from '../../functions/drip/ports';
 import { leadIdFor } from '../../functions/lead/email-address';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
 import { control, postLead } from '../support/local-stack-harness';

@@ -1,8 +1,8 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { signWebhook } from '../../functions/http/webhook-signature';
 import { leadIdFor } from '../../functions/lead/email-address';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { validLead } from '../support/capture-harness';
 import { control, localStackForTest, postLead } from '../support/local-stack-harness';
 import { outbox, uniqueEmail } from '../support/services';

@@ -1,10 +1,10 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { pointerKey } from '../../functions/adapters/dynamodb/published-sequences';
 import { versionKey } from '../../functions/adapters/dynamodb/sequence-versions';
-import type { StoredReview } from '../../functions/admin/ports';
 import { baseEnvSchema, parseEnv } from '../../functions/config/env';
 import { makeReviewCheckHandler } from '../../functions/lambdas/review-check/handler';
 import { reviewCheckDeps } from '../../functions/lambdas/review-check/wiring';
+import type { StoredReview } from '../../functions/sequence/ports';
 import { lambdaContext } from '../support/api-event';
 import { dripHarness, TestClock } from '../support/drip-harness';
 import { uniqueEmail } from '../support/services';

@@ -1,7 +1,7 @@
 import { DynamoSequenceStore } from '../../functions/adapters/dynamodb/admin-sequences';
 import { DynamoSequenceVersions } from '../../functions/adapters/dynamodb/sequence-versions';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
-import type { StoredReview } from '../../functions/admin/ports';
+import type { StoredReview } from '../../functions/sequence/ports';
 import { freshTable } from '../support/services';
 
 const review = (validUntil: string): StoredReview => ({

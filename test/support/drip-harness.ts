@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, leadListKeys } from '../../functions/adapters/dynamodb/keys';
 import { enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
-import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { dispatcherEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
 import type { WorkQueue } from '../../functions/drip/ports';
 import { makeDispatcherHandler } from '../../functions/lambdas/dispatcher/handler';
@@ -14,6 +13,7 @@ import { checkEmailAddress, leadIdFor } from '../../functions/lead/email-address
 import type { Enrolment, Lead } from '../../functions/lead/lead';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { memoryCounters } from '../../functions/observability/metrics';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import type { Clock } from '../../functions/shared/clock';
 import { InProcessQueue } from '../../local/in-process-queue';
 import { localEnvironment } from '../../local/local-env';

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
-import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { parseCsv } from '../../functions/admin/csv';
 import { readContacts, stagger } from '../../functions/admin/import';
 import { checkReviewExpiry } from '../../functions/admin/review-expiry';
 import { describeChanges, draftHash, planMove } from '../../functions/admin/sequences';
 import { localTime } from '../../functions/admin/simulate';
 import type { Enrolment } from '../../functions/lead/lead';
-import type { CompiledSequence } from '../../functions/sequence/compiled';
 import { isInSendWindow } from '../../functions/schedule';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
+import type { CompiledSequence } from '../../functions/sequence/compiled';
 
 const sequence = bundledEmails().sequences['exosome-aftercare']!;
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

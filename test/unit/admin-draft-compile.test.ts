@@ -1,6 +1,6 @@
-import { compileSequenceDraft } from '../../functions/sequence/compile/compile-sequence';
 import { authoringSources } from '../../functions/sequence/build-output/authoring-sources';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
+import { compileSequenceDraft } from '../../functions/sequence/compile/compile-draft';
 
 jest.setTimeout(30_000);
 
@@ -39,7 +39,7 @@ describe('compiling a console draft', () => {
       expect.arrayContaining([
         { where: 'steps[1].sources[0]', message: expect.stringMatching(/^quote not found in the article/) },
         { where: 'steps[2].subject', message: expect.stringMatching(/Unknown placeholder "\{\{fristName\}\}"/) },
-        { where: 'steps[3].template', message: 'no template "no-such-template" in the draft' },
+        { where: 'steps[3].template', message: 'no template "no-such-template"' },
       ]),
     );
   });

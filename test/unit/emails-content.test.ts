@@ -5,9 +5,9 @@ import { Duration } from 'luxon';
 import mjml2html from 'mjml';
 import { buildEmails, EMAILS_DIR } from '../../emails/build';
 import { HOSTILE_VALUES, SAMPLE_VALUES } from '../../emails/sample-values';
-import type { CompiledTemplate, EmailBundle } from '../../functions/sequence/compiled';
 import { renderEmail } from '../../functions/render/render';
 import { renderStep } from '../../functions/render/render-step';
+import type { CompiledTemplate, EmailBundle } from '../../functions/sequence/compiled';
 
 const DISCLAIMER = 'This email is general information, not medical advice.';
 const ARTICLE = readFileSync(join(EMAILS_DIR, 'sources', 'exosome-article.txt'), 'utf8');

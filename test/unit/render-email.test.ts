@@ -1,8 +1,8 @@
-import type { CompiledStep } from '../../functions/sequence/compiled';
 import { RenderError } from '../../functions/render/errors';
 import { formatInterests } from '../../functions/render/interests-text';
 import { type PlaceholderValues, renderEmail, segmentsOf } from '../../functions/render/render';
 import { chooseVariant, renderStep } from '../../functions/render/render-step';
+import type { CompiledStep } from '../../functions/sequence/compiled';
 
 const template = {
   html: '<p title="{{firstName|there}}">Hi {{firstName|there}}</p><a href="{{bookingUrl}}">Book</a><a href="{{unsubscribeUrl}}">Unsubscribe</a>',

@@ -8,19 +8,19 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { SequenceDraft } from '../../admin/contract';
+import type { SendSlots } from '../../admin/ports';
+import { HttpClientError } from '../../http/http-errors';
+import type { Enrolment } from '../../lead/lead';
+import type { CompiledSequence } from '../../sequence/compiled';
+import type { SequenceDraft } from '../../sequence/draft';
 import type {
   EnrolmentIndex,
   PublishedPointer,
-  SendSlots,
   SequenceStore,
   StoredDraft,
   StoredReview,
   VersionMeta,
-} from '../../admin/ports';
-import { HttpClientError } from '../../http/http-errors';
-import type { Enrolment } from '../../lead/lead';
-import type { CompiledSequence } from '../../sequence/compiled';
+} from '../../sequence/ports';
 import { dueShard, keys } from './keys';
 import { pointerKey, readPointer } from './published-sequences';
 import type { DynamoSequenceVersions } from './sequence-versions';

@@ -1,10 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { PublishedPointer } from '../../admin/ports';
-import type { PublishedSequenceRef, SequenceCatalog } from '../../lead/ports';
 import type { Log } from '../../observability/logger';
 import { errorFields } from '../../observability/redact';
-import type { Clock } from '../../shared/clock';
 import { BundledSequenceCatalog } from '../../sequence/bundled-catalog';
+import type { PublishedPointer, PublishedSequenceRef, SequenceCatalog } from '../../sequence/ports';
+import type { Clock } from '../../shared/clock';
 
 /** The item naming the version new leads start on (written by a console publish). */
 export function pointerKey(sequenceId: string) {

@@ -1,8 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { StoredReview } from '../../admin/ports';
-import type { SequenceVersions } from '../../drip/ports';
 import { type CompiledSequence, compiledSequenceSchema } from '../../sequence/compiled';
+import type { SequenceVersions, StoredReview } from '../../sequence/ports';
 import { isConditionFailure } from './transactions';
 
 /**

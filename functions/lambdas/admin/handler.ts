@@ -11,7 +11,6 @@ import {
   previewRequestSchema,
   resultsQuerySchema,
   reviewSchema,
-  sequenceDraftSchema,
   simulateSchema,
   stopSequenceSchema,
   testSendSchema,
@@ -47,6 +46,7 @@ import { type EventWithBody, requestBody } from '../../http/request-body';
 import { type HttpResponse, jsonResponse } from '../../http/responses';
 import type { FieldProblem } from '../../lead/lead-form';
 import type { Log } from '../../observability/logger';
+import { sequenceDraftSchema } from '../../sequence/draft';
 
 /** Everything the admin API's use cases need; each takes its own slice. */
 export type AdminDeps = LeadsDeps &

@@ -1,5 +1,3 @@
-import { compileSequenceDraft } from '../../sequence/compile/compile-sequence';
-import { authoringSources } from '../../sequence/build-output/authoring-sources';
 import { createSesClient } from '../../adapters/aws-clients';
 import { DynamoAdminLeads } from '../../adapters/dynamodb/admin-leads';
 import { DynamoEnrolmentIndex, DynamoSendSlots, DynamoSequenceStore } from '../../adapters/dynamodb/admin-sequences';
@@ -8,13 +6,15 @@ import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequ
 import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
 import { DynamoStepStats } from '../../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../../adapters/dynamodb/suppression-list';
-import { bundledEmails } from '../../sequence/build-output/email-bundle';
 import { accountMaxSendRate } from '../../adapters/ses-send-rate';
 import type { AdminEnv } from '../../config/env';
 import { OPT_IN_TTL_MS } from '../../consent/opt-in-token';
 import { logger } from '../../observability/logger';
-import type { CompiledSequence } from '../../sequence/compiled';
 import type { PlaceholderValues } from '../../render/render';
+import { authoringSources } from '../../sequence/build-output/authoring-sources';
+import { bundledEmails } from '../../sequence/build-output/email-bundle';
+import { compileSequenceDraft } from '../../sequence/compile/compile-draft';
+import type { CompiledSequence } from '../../sequence/compiled';
 import { clockFrom, mailerFrom, type Overrides, practiceFrom, tableFrom } from '../wiring';
 import type { AdminDeps } from './handler';
 

@@ -1,8 +1,8 @@
-import { captureBundle } from '../../sequence/build-output/capture-bundle';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
 import type { ConfirmEnv } from '../../config/env';
 import { logger } from '../../observability/logger';
+import { captureBundle } from '../../sequence/build-output/capture-bundle';
 import { clockFrom, type Overrides, tableFrom } from '../wiring';
 import type { ConfirmHandlerDeps } from './handler';
 

@@ -1,11 +1,11 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDueIndex } from '../../adapters/dynamodb/due-index';
 import { DynamoSequenceVersions, storeBundledVersions } from '../../adapters/dynamodb/sequence-versions';
-import { bundledEmails } from '../../sequence/build-output/email-bundle';
 import { SqsWorkQueue } from '../../adapters/sqs-work-queue';
 import type { DispatcherEnv } from '../../config/env';
 import type { DispatchDeps, DispatchSettings } from '../../drip/dispatch';
 import { logger } from '../../observability/logger';
+import { bundledEmails } from '../../sequence/build-output/email-bundle';
 import { clockFrom, dripStores, type Overrides } from '../wiring';
 
 export function dispatcherDeps(

@@ -1,4 +1,3 @@
-import { captureBundle } from '../../sequence/build-output/capture-bundle';
 import { DynamoEnrolmentIndex } from '../../adapters/dynamodb/admin-sequences';
 import { readPointer } from '../../adapters/dynamodb/published-sequences';
 import { readVersionReview } from '../../adapters/dynamodb/sequence-versions';
@@ -6,6 +5,7 @@ import type { MetricSink } from '../../admin/ports';
 import type { ReviewCheckDeps } from '../../admin/review-expiry';
 import type { BaseEnv } from '../../config/env';
 import { logger } from '../../observability/logger';
+import { captureBundle } from '../../sequence/build-output/capture-bundle';
 import { clockFrom, type Overrides, tableFrom } from '../wiring';
 
 /**

@@ -1,12 +1,12 @@
 import { createSesClient } from '../../adapters/aws-clients';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
-import { bundledEmails } from '../../sequence/build-output/email-bundle';
 import { accountMaxSendRate, lazyPacer } from '../../adapters/ses-send-rate';
 import type { SenderEnv } from '../../config/env';
 import { SENDER_TIME_RESERVE_MS } from '../../drip/time-budget';
 import { logger } from '../../observability/logger';
 import { metricCounters } from '../../observability/metrics';
+import { bundledEmails } from '../../sequence/build-output/email-bundle';
 import {
   captureComposerFrom,
   clockFrom,
