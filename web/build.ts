@@ -2,10 +2,10 @@ import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promi
 import { join, resolve } from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { clinicConfig } from '../config/clinic';
+import { renderLandingPage } from '../functions/pages/landing';
+import { renderThankYouPage } from '../functions/pages/thank-you';
 import { renderConsolePage } from './console/page';
 import { type ConsoleConfig, LOCAL_CONSOLE_CONFIG, parseConsoleConfig } from './console/src/config';
-import { renderLandingPage } from './pages/landing';
-import { renderThankYouPage } from './pages/thank-you';
 
 const WEB_DIR = __dirname;
 const ASSETS_DIR = join(WEB_DIR, 'assets');

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { clinicConfig } from '../config/clinic';
 import { fieldProblems, leadFormSchema } from '../functions/lead/lead-form';
-import { renderLandingPage } from './pages/landing';
-import { THANK_YOU_PATH } from './pages/lead-form-markup';
+import { renderLandingPage } from '../functions/pages/landing';
+import { THANK_YOU_PATH } from '../functions/pages/lead-form-markup';
 import { securityHeaders } from './security-headers';
 import { serveStatic } from './static-files';
 

@@ -1,4 +1,4 @@
-import { renderLandingPage } from '../../web/pages/landing';
+import { renderLandingPage } from '../../functions/pages/landing';
 import { formFields } from './form-fields';
 
 const practice = {

@@ -1,9 +1,9 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { clinicConfig } from '../../config/clinic';
 import { CURRENT_CONSENT_VERSION, consentText } from '../../functions/consent/consent-text';
+import { renderLandingPage } from '../../functions/pages/landing';
+import { renderThankYouPage } from '../../functions/pages/thank-you';
 import type { SiteServer } from '../../web/dev-server';
-import { renderLandingPage } from '../../web/pages/landing';
-import { renderThankYouPage } from '../../web/pages/thank-you';
 import { siteWithBrowser } from '../support/browser';
 
 const { practice } = clinicConfig;

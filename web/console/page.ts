@@ -1,4 +1,4 @@
-import { html } from '../html';
+import { html } from '../../functions/pages/html';
 
 export interface ConsolePageOptions {
   /** Where the console is served, with a trailing slash (`/console/`). */

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { addressWindows, type RateLimiter, type RateWindow } from '../../abuse/rate-limit';
-import { messagePage } from '../../handlers/link-pages';
 import { errorResponses } from '../../http/error-responses';
 import { ServiceUnavailableError, TooManyRequestsError, ValidationError } from '../../http/http-errors';
 import { type EventWithBody, requestBody } from '../../http/request-body';
@@ -16,6 +15,7 @@ import {
   leadFormSchema,
 } from '../../lead/lead-form';
 import { errorFields } from '../../observability/redact';
+import { messagePage } from '../../pages/link-pages';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 

@@ -1,9 +1,9 @@
-import { renderLandingPage } from '../../../web/pages/landing';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
 import { DynamoRateLimiter } from '../../adapters/dynamodb/rate-limiter';
 import type { CaptureEnv } from '../../config/env';
 import { logger } from '../../observability/logger';
+import { renderLandingPage } from '../../pages/landing';
 import { captureBundle } from '../../sequence/build-output/capture-bundle';
 import { captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFrom, tableFrom } from '../wiring';
 import type { CaptureHandlerDeps } from './handler';

@@ -2,15 +2,15 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { SigningKeyProvider } from '../../adapters/signing-key';
+import { type HttpResponse, htmlResponse } from '../../http/responses';
+import type { Log } from '../../observability/logger';
+import { errorFields } from '../../observability/redact';
 import {
   confirmUnsubscribePage,
   invalidLinkPage,
   linkPageHeadersMiddleware,
   unsubscribedPage,
-} from '../../handlers/link-pages';
-import { type HttpResponse, htmlResponse } from '../../http/responses';
-import type { Log } from '../../observability/logger';
-import { errorFields } from '../../observability/redact';
+} from '../../pages/link-pages';
 import type { Clock } from '../../shared/clock';
 import type { ExitDeps } from '../../suppression/exit-lead';
 import { unsubscribeLead } from '../../suppression/unsubscribe';

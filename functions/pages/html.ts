@@ -1,3 +1,4 @@
+import { escapeHtml } from '../render/escape';
 /** Markup that is already escaped; only `html` and `raw` make one, so nothing slips through unescaped. */
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -6,11 +7,8 @@ export class SafeHtml {
   }
 }
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char);
-}
+// Pages and emails share one escaper: a value is escaped the same way wherever it is shown.
+export { escapeHtml };
 
 /** Trusted, already-built markup (our own constants only, never visitor input). */
 export function raw(markup: string): SafeHtml {

@@ -1,4 +1,4 @@
-import { html } from '../html';
+import { html } from './html';
 import { type Practice, renderDocument, telHref } from './layout';
 
 export interface ThankYouPageOptions {

@@ -1,5 +1,4 @@
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+import { escapeHtml } from '../render/escape';
 
 export function page(title: string, body: string, siteUrl: string): string {
   const stylesheet = new URL('/assets/styles.css', siteUrl).toString();

@@ -1,8 +1,8 @@
-import { CURRENT_CONSENT_VERSION, consentText } from '../../functions/consent/consent-text';
-import { CONTACT_METHODS, INTERESTS } from '../../functions/lead/interests';
-import type { FieldProblem } from '../../functions/lead/lead-form';
-import { HONEYPOT_FIELD } from '../../functions/lead/lead-form';
-import { html, type SafeHtml } from '../html';
+import { CURRENT_CONSENT_VERSION, consentText } from '../consent/consent-text';
+import { CONTACT_METHODS, INTERESTS } from '../lead/interests';
+import type { FieldProblem } from '../lead/lead-form';
+import { HONEYPOT_FIELD } from '../lead/lead-form';
+import { html, type SafeHtml } from './html';
 import type { Practice } from './layout';
 
 export type FormValues = Record<string, string | string[] | undefined>;

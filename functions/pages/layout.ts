@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../html';
+import { html, type SafeHtml } from './html';
 
 /** The practice details a page shows; `clinicConfig.practice` fits this shape. */
 export interface Practice {

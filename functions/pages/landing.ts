@@ -1,5 +1,5 @@
-import type { FieldProblem } from '../../functions/lead/lead-form';
-import { html } from '../html';
+import type { FieldProblem } from '../lead/lead-form';
+import { html } from './html';
 import { type Practice, renderDocument } from './layout';
 import { type FormValues, renderLeadForm } from './lead-form-markup';
 
