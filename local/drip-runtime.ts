@@ -1,4 +1,3 @@
-import type { SigningKeyProvider } from '../functions/adapters/signing-key';
 import {
   baseEnvSchema,
   bookedEnvSchema,
@@ -23,6 +22,7 @@ import { unsubscribeDeps } from '../functions/lambdas/unsubscribe/wiring';
 import { mailerFrom } from '../functions/lambdas/wiring';
 import type { Mailer } from '../functions/mail/outgoing-email';
 import { memoryCounters } from '../functions/observability/metrics';
+import type { SigningKeyProvider } from '../functions/shared/signing-key';
 import type { ControllableClock } from './controllable-clock';
 import { fastForward } from './fast-forward';
 import { InProcessQueue } from './in-process-queue';

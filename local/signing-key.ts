@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { decodeKey, rawKey, type SigningKeyProvider } from '../functions/adapters/signing-key';
+import { decodeKey, rawKey } from '../functions/adapters/signing-key';
+import type { SigningKeyProvider } from '../functions/shared/signing-key';
 
 /**
  * The local stack's HMAC key, in a git-ignored file (AWS keeps it in Secrets Manager).

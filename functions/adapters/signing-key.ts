@@ -1,6 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-
-export type SigningKeyProvider = () => Promise<Buffer>;
+import type { SigningKeyProvider } from '../shared/signing-key';
 
 /** Accepts hex, base64 or a long random string; anything shorter than 32 bytes is refused. */
 export function decodeKey(material: string): Buffer {

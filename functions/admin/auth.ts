@@ -1,5 +1,5 @@
+import { ForbiddenError, UnauthorizedError } from '../shared/errors';
 import { type ADMIN_ONLY, GROUPS, type Group, type Me } from './contract';
-import { ForbiddenError, UnauthorizedError } from './errors';
 
 /** What a route needs: one of the console groups, or `admin` alone. */
 export type Access = 'staff' | 'admin';

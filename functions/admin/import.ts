@@ -1,6 +1,5 @@
 import { HEADER_BREAKING, isKnownTimeZone } from '../config/clinic-schema';
 import type { SuppressionReason } from '../drip/ports';
-import { ValidationError } from '../http/http-errors';
 import { checkEmailAddress, leadIdFor } from '../lead/email-address';
 import { INTEREST_IDS, type Interest } from '../lead/interests';
 import type { Attribution, Lead } from '../lead/lead';
@@ -10,10 +9,10 @@ import { isInSendWindow, nextSendTime, resolveTimeZone } from '../schedule';
 import type { SendWindow } from '../sequence/definition';
 import type { SequenceCatalog, SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
+import { ConflictError, ValidationError } from '../shared/errors';
 import type { AdminUser } from './auth';
 import { IMPORT_COLUMNS, type ImportReport } from './contract';
 import { CsvError, parseCsv } from './csv';
-import { ConflictError } from './errors';
 import type { AdminLeadStore, ImportWrite, SendSlots } from './ports';
 
 export interface ImportDeps {

@@ -1,6 +1,6 @@
 import type { StepCounter } from '../drip/ports';
-import { NotFoundError, ValidationError } from '../http/http-errors';
 import type { CompiledSequence } from '../sequence/compiled';
+import { NotFoundError, ValidationError } from '../shared/errors';
 import type { Results, StepResult } from './contract';
 
 /** SES reviews an account at 5 % bounces and 0.1 % complaints; the alarms fire at half of each. */

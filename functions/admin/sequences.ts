@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { HttpClientError, NotFoundError, ValidationError } from '../http/http-errors';
 import type { Enrolment } from '../lead/lead';
 import type { Mailer } from '../mail/outgoing-email';
 import type { Log } from '../observability/logger';
@@ -9,6 +8,7 @@ import { renderStep } from '../render/render-step';
 import { nextSendTime } from '../schedule';
 import type { CompiledSequence, CompiledStep } from '../sequence/compiled';
 import { type ContentProblem, type SequenceDraft, sequenceDraftSchema } from '../sequence/draft';
+import { NotPublishableError } from '../sequence/errors';
 import type {
   BundledSequence,
   DraftCompiler,
@@ -20,6 +20,7 @@ import type {
   StoredReview,
 } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import type { AdminUser } from './auth';
 import type {
   DraftSaved,
@@ -30,7 +31,6 @@ import type {
   SequenceDetail,
   SequenceListItem,
 } from './contract';
-import { ConflictError } from './errors';
 
 export interface SequencesDeps {
   sequences: SequenceStore;
@@ -44,14 +44,6 @@ export interface SequencesDeps {
   sampleValues: PlaceholderValues;
   clock: Clock;
   log: Log;
-}
-
-/** Publishing was refused: every reason, for the console to list. */
-export class NotPublishableError extends HttpClientError {
-  override name = 'NotPublishableError';
-  constructor(readonly problems: ContentProblem[]) {
-    super(400, 'not_publishable', 'This draft cannot be published yet');
-  }
 }
 
 export function today(clock: Clock): string {

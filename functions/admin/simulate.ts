@@ -1,9 +1,9 @@
 import type { DripStore } from '../drip/ports';
-import { NotFoundError, ValidationError } from '../http/http-errors';
 import { isValidTimeZone, planJourney, resolveTimeZone, ScheduleInputError } from '../schedule';
 import type { SendWindow } from '../sequence/definition';
 import type { SequenceStore, SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
+import { NotFoundError, ValidationError } from '../shared/errors';
 import type { SimulatedSend } from './contract';
 
 export interface SimulateDeps {

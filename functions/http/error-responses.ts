@@ -1,7 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
-import { HttpClientError, ValidationError } from './http-errors';
+import { ValidationError } from '../shared/errors';
+import { type ErrorStatus, errorStatus } from './error-status';
 import type { EventWithBody } from './request-body';
 import { type HttpResponse, jsonResponse } from './responses';
 
@@ -10,38 +11,43 @@ export interface ErrorResponseOptions {
   /** For HTML form posts: the page to show again with the problems inline (no JavaScript needed). */
   renderFormErrors?: (event: EventWithBody, error: ValidationError) => HttpResponse;
   /** For HTML form posts: other client errors (429, 503...) as a page rather than JSON. */
-  renderFormMessage?: (error: HttpClientError) => HttpResponse;
+  renderFormMessage?: (status: ErrorStatus, message: string) => HttpResponse;
 }
 
 /**
- * Maps errors to responses. Client errors show their own message (and field list); anything
- * else is a generic 500 with the detail in the log only.
+ * Maps errors to responses by the one status table (./error-status.ts). Client errors show
+ * their own message (and field list); anything else is a generic 500 with the detail in the
+ * log only. middy's http-error-handler does the same for plain messages, but not for the
+ * field lists and the HTML form pages this project answers with, hence this middleware.
  */
 export function errorResponses(options: ErrorResponseOptions): MiddlewareObj<EventWithBody, HttpResponse> {
   return {
     onError: (request) => {
       const error = request.error;
-      if (error instanceof ValidationError && request.event.bodyKind === 'form' && options.renderFormErrors) {
-        request.response = options.renderFormErrors(request.event, error);
+      const status = errorStatus(error);
+      if (!status || !error) {
+        options.log.error('Unhandled error', errorFields(error));
+        request.response = jsonResponse(500, {
+          error: 'internal',
+          message: 'Something went wrong on our side. Please try again.',
+        });
         return;
       }
-      if (error instanceof ValidationError) {
-        request.response = jsonResponse(400, { error: error.code, message: error.message, fields: error.fields });
-        return;
+      if (request.event.bodyKind === 'form') {
+        if (error instanceof ValidationError && options.renderFormErrors) {
+          request.response = options.renderFormErrors(request.event, error);
+          return;
+        }
+        if (options.renderFormMessage) {
+          request.response = options.renderFormMessage(status, error.message);
+          return;
+        }
       }
-      if (error instanceof HttpClientError && request.event.bodyKind === 'form' && options.renderFormMessage) {
-        request.response = options.renderFormMessage(error);
-        return;
-      }
-      if (error instanceof HttpClientError) {
-        request.response = jsonResponse(error.statusCode, { error: error.code, message: error.message }, error.headers);
-        return;
-      }
-      options.log.error('Unhandled error', errorFields(error));
-      request.response = jsonResponse(500, {
-        error: 'internal',
-        message: 'Something went wrong on our side. Please try again.',
-      });
+      request.response = jsonResponse(
+        status.statusCode,
+        { error: status.code, message: error.message, ...status.details },
+        status.headers,
+      );
     },
   };
 }

@@ -1,8 +1,6 @@
-import type { FieldProblem } from '../lead/lead-form';
-
 /**
- * Errors a caller caused and may see. Anything else becomes a generic 500 whose detail only
- * reaches the log, the rule middy's http-error-handler follows.
+ * What is wrong with the HTTP request itself (body encoding, media type, size), found at the
+ * edge before any use case runs. Domain errors are in shared/errors.ts.
  */
 export class HttpClientError extends Error {
   override name = 'HttpClientError';
@@ -13,13 +11,6 @@ export class HttpClientError extends Error {
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
-  }
-}
-
-export class ValidationError extends HttpClientError {
-  override name = 'ValidationError';
-  constructor(readonly fields: FieldProblem[]) {
-    super(400, 'validation', 'Some fields need attention');
   }
 }
 
@@ -41,29 +32,5 @@ export class PayloadTooLargeError extends HttpClientError {
   override name = 'PayloadTooLargeError';
   constructor(maxBytes: number) {
     super(413, 'payload_too_large', `The request body can be at most ${Math.round(maxBytes / 1024)} KB`);
-  }
-}
-
-export class TooManyRequestsError extends HttpClientError {
-  override name = 'TooManyRequestsError';
-  constructor(retryAfterSeconds: number) {
-    super(429, 'too_many_requests', 'Too many requests, please try again shortly', {
-      'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-    });
-  }
-}
-
-export class NotFoundError extends HttpClientError {
-  override name = 'NotFoundError';
-  constructor(message = 'Not found') {
-    super(404, 'not_found', message);
-  }
-}
-
-/** A dependency failed before anything was stored: the caller may simply try again. */
-export class ServiceUnavailableError extends HttpClientError {
-  override name = 'ServiceUnavailableError';
-  constructor(message: string, retryAfterSeconds = 10) {
-    super(503, 'unavailable', message, { 'retry-after': String(retryAfterSeconds) });
   }
 }

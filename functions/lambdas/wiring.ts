@@ -3,7 +3,7 @@ import { DynamoDripStore } from '../adapters/dynamodb/drip-store';
 import { DynamoStepStats } from '../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-list';
 import { SesMailer } from '../adapters/ses-mailer';
-import { type SigningKeyProvider, secretsManagerKey } from '../adapters/signing-key';
+import { secretsManagerKey } from '../adapters/signing-key';
 import { type BaseEnv, ConfigurationError, type MailEnv } from '../config/env';
 import type { Pacer } from '../drip/pacing';
 import type { WorkQueue } from '../drip/ports';
@@ -14,6 +14,7 @@ import type { Mailer } from '../mail/outgoing-email';
 import type { PracticeDetails } from '../mail/practice';
 import type { CaptureBundle } from '../sequence/compiled';
 import { type Clock, systemClock } from '../shared/clock';
+import type { SigningKeyProvider } from '../shared/signing-key';
 
 /**
  * What differs between AWS, the local stack and tests. Everything else is built the same way

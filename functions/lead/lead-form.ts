@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { HEADER_BREAKING, isKnownTimeZone } from '../config/clinic-schema';
 import { CONSENT_VERSIONS } from '../consent/consent-text';
+import type { FieldProblem } from '../shared/errors';
 import { checkEmailAddress } from './email-address';
 import { CONTACT_METHOD_IDS, INTEREST_IDS } from './interests';
 import { normalisePhone } from './phone';
@@ -92,11 +93,6 @@ export const leadFormSchema = z
 
 export type LeadFormInput = z.input<typeof leadFormSchema>;
 export type LeadForm = z.output<typeof leadFormSchema>;
-
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
 
 /** Turns zod issues into one message per field, the shape the form and the API show. */
 export function fieldProblems(error: z.ZodError): FieldProblem[] {

@@ -1,4 +1,4 @@
-import type { SigningKeyProvider } from '../adapters/signing-key';
+import type { SigningKeyProvider } from '../shared/signing-key';
 import { signUnsubscribeToken } from '../suppression/unsubscribe-token';
 import type { LinkBuilder } from './practice';
 

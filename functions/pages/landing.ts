@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../lead/lead-form';
+import type { FieldProblem } from '../shared/errors';
 import { html } from './html';
 import { type Practice, renderDocument } from './layout';
 import { type FormValues, renderLeadForm } from './lead-form-markup';

@@ -1,7 +1,7 @@
 import { CURRENT_CONSENT_VERSION, consentText } from '../consent/consent-text';
 import { CONTACT_METHODS, INTERESTS } from '../lead/interests';
-import type { FieldProblem } from '../lead/lead-form';
 import { HONEYPOT_FIELD } from '../lead/lead-form';
+import type { FieldProblem } from '../shared/errors';
 import { html, type SafeHtml } from './html';
 import type { Practice } from './layout';
 

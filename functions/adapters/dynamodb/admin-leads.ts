@@ -10,11 +10,11 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { InvalidCursorError } from '../../admin/errors';
 import type { AdminLeadStore, ImportWrite, LeadListRequest, LeadListResult, LeadListRow } from '../../admin/ports';
 import type { SuppressionReason } from '../../drip/ports';
 import { checkEmailAddress, suppressionHashFor } from '../../lead/email-address';
 import type { Enrolment, Lead } from '../../lead/lead';
+import { InvalidCursorError } from '../../shared/errors';
 import { entity } from './items';
 import { keys, leadListKeys } from './keys';
 import { enrolmentItem, leadSearchText } from './lead-repository';

@@ -9,10 +9,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { SendSlots } from '../../admin/ports';
-import { HttpClientError } from '../../http/http-errors';
 import type { Enrolment } from '../../lead/lead';
 import type { CompiledSequence } from '../../sequence/compiled';
 import type { SequenceDraft } from '../../sequence/draft';
+import { DraftTooLargeError } from '../../sequence/errors';
 import type {
   EnrolmentIndex,
   PublishedPointer,
@@ -36,13 +36,6 @@ export interface SequenceTable {
 
 /** A draft item must stay well under DynamoDB's 400 KB item limit, compressed. */
 const MAX_DRAFT_BYTES = 300 * 1024;
-
-export class DraftTooLargeError extends HttpClientError {
-  override name = 'DraftTooLargeError';
-  constructor() {
-    super(413, 'payload_too_large', 'The draft is too large to store; shorten the emails');
-  }
-}
 
 function draftKey(sequenceId: string) {
   return { pk: `SEQUENCE#${sequenceId}`, sk: 'DRAFT' };

@@ -30,7 +30,6 @@ import { ADMIN_ROUTE_ACCESS, type AdminRouteKey } from '../../admin/routes';
 import {
   listSequences,
   migrateVersion,
-  NotPublishableError,
   previewStep,
   publishDraft,
   recordReview,
@@ -41,12 +40,12 @@ import {
 } from '../../admin/sequences';
 import { type SimulateDeps, simulateJourney } from '../../admin/simulate';
 import { errorResponses } from '../../http/error-responses';
-import { NotFoundError, ValidationError } from '../../http/http-errors';
 import { type EventWithBody, requestBody } from '../../http/request-body';
 import { type HttpResponse, jsonResponse } from '../../http/responses';
-import type { FieldProblem } from '../../lead/lead-form';
 import type { Log } from '../../observability/logger';
 import { sequenceDraftSchema } from '../../sequence/draft';
+import type { FieldProblem } from '../../shared/errors';
+import { NotFoundError, ValidationError } from '../../shared/errors';
 
 /** Everything the admin API's use cases need; each takes its own slice. */
 export type AdminDeps = LeadsDeps &
@@ -274,13 +273,6 @@ export function makeAdminHandler(deps: AdminDeps) {
         await requestBody({ maxBytes: route.maxBodyBytes, accept: ['json'] }).before?.({ event } as never);
       }
       const requestId = event.requestContext?.requestId ?? randomUUID();
-      try {
-        return await route.run({ event, user, deps, requestId });
-      } catch (error) {
-        if (error instanceof NotPublishableError) {
-          return jsonResponse(400, { error: error.code, message: error.message, problems: error.problems });
-        }
-        throw error;
-      }
+      return route.run({ event, user, deps, requestId });
     });
 }

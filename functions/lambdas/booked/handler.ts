@@ -1,9 +1,7 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import * as z from 'zod';
-import type { SigningKeyProvider } from '../../adapters/signing-key';
 import { errorResponses } from '../../http/error-responses';
-import { HttpClientError, NotFoundError, ValidationError } from '../../http/http-errors';
 import { type EventWithBody, requestBody } from '../../http/request-body';
 import { type HttpResponse, jsonResponse } from '../../http/responses';
 import { SIGNATURE_HEADER, verifyWebhookSignature, WebhookSignatureError } from '../../http/webhook-signature';
@@ -11,6 +9,8 @@ import { checkEmailAddress, leadIdFor } from '../../lead/email-address';
 import { fieldProblems } from '../../lead/lead-form';
 import { markLeadBooked } from '../../lead/mark-booked';
 import type { Clock } from '../../shared/clock';
+import { NotFoundError, UnauthorizedError, ValidationError } from '../../shared/errors';
+import type { SigningKeyProvider } from '../../shared/signing-key';
 import type { ExitDeps } from '../../suppression/exit-lead';
 
 export interface BookedHandlerDeps extends ExitDeps {
@@ -30,12 +30,6 @@ const bookedSchema = z
     error: 'Send exactly one of email or leadId',
     path: ['email'],
   });
-
-class UnauthorizedError extends HttpClientError {
-  constructor(message: string) {
-    super(401, 'unauthorized', message, { 'www-authenticate': 'HMAC-SHA256' });
-  }
-}
 
 /**
  * POST /webhooks/booked, for scheduling tools: marks a lead as booked, which stops their
@@ -57,7 +51,7 @@ export function makeBookedHandler(deps: BookedHandlerDeps) {
             deps.clock.now().getTime(),
           );
         } catch (error) {
-          if (error instanceof WebhookSignatureError) throw new UnauthorizedError(error.message);
+          if (error instanceof WebhookSignatureError) throw new UnauthorizedError(error.message, 'HMAC-SHA256');
           throw error;
         }
       },

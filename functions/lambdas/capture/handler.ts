@@ -3,19 +3,13 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { addressWindows, type RateLimiter, type RateWindow } from '../../abuse/rate-limit';
 import { errorResponses } from '../../http/error-responses';
-import { ServiceUnavailableError, TooManyRequestsError, ValidationError } from '../../http/http-errors';
 import { type EventWithBody, requestBody } from '../../http/request-body';
 import { type HttpResponse, htmlResponse, jsonResponse, redirectResponse } from '../../http/responses';
 import { type CaptureDeps, type CaptureOutcome, captureLead } from '../../lead/capture-lead';
-import {
-  type FieldProblem,
-  fieldProblems,
-  HONEYPOT_FIELD,
-  isHoneypotFilled,
-  leadFormSchema,
-} from '../../lead/lead-form';
+import { fieldProblems, HONEYPOT_FIELD, isHoneypotFilled, leadFormSchema } from '../../lead/lead-form';
 import { errorFields } from '../../observability/redact';
 import { messagePage } from '../../pages/link-pages';
+import { type FieldProblem, ServiceUnavailableError, TooManyRequestsError, ValidationError } from '../../shared/errors';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -44,8 +38,8 @@ export function makeCaptureHandler(deps: CaptureHandlerDeps) {
         log: deps.log,
         renderFormErrors: (event, error) =>
           htmlResponse(400, deps.renderFormPage(formValues(event.parsedBody), error.fields)),
-        renderFormMessage: (error) =>
-          htmlResponse(error.statusCode, messagePage('Please try again', error.message, deps.siteUrl), error.headers),
+        renderFormMessage: (status, message) =>
+          htmlResponse(status.statusCode, messagePage('Please try again', message, deps.siteUrl), status.headers),
       }),
     )
     .handler(async (event) => {
