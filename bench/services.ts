@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '../functions/adapters/aws-clients';
+import { documentClient } from '../functions/adapters/clients/dynamodb';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { localEnvironment } from '../local/local-env';
 import { freePort } from '../local/ports';
@@ -69,7 +69,7 @@ export async function startServices(): Promise<Services> {
 
 /** A document client built exactly as the handlers build theirs. */
 export function benchDocumentClient(services: Services) {
-  return createDocumentClient({ endpoint: services.dynamoEndpoint });
+  return documentClient({ endpoint: services.dynamoEndpoint });
 }
 
 /** utime + stime of this process's child named `command`, from /proc (Linux), in ms. */

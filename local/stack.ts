@@ -3,13 +3,13 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PREVIEW_SECURITY_HEADERS } from '../emails/preview';
+import { dynamoTable } from '../functions/adapters/clients/dynamodb';
 import { DynamoDripStore } from '../functions/adapters/dynamodb/drip-store';
 import { adminEnvSchema, baseEnvSchema, captureEnvSchema, parseEnv } from '../functions/config/env';
 import { makeAdminHandler } from '../functions/lambdas/admin/handler';
 import { adminDeps } from '../functions/lambdas/admin/wiring';
 import { makeCaptureHandler } from '../functions/lambdas/capture/handler';
 import { captureDeps } from '../functions/lambdas/capture/wiring';
-import { tableFrom } from '../functions/lambdas/wiring';
 import type { Mailer } from '../functions/mail/outgoing-email';
 import type { SigningKeyProvider } from '../functions/shared/signing-key';
 import { securityHeaders } from '../web/security-headers';
@@ -116,7 +116,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env.LOCAL_CONSOLE_USERS ?? process.env.LOCAL_CONSOLE_USERS,
       options.dataDir ? filePassword(join(options.dataDir, 'console-password')) : inMemoryConsolePassword,
     );
-    const store = new DynamoDripStore(tableFrom(parseEnv(baseEnvSchema, env)));
+    const store = new DynamoDripStore(dynamoTable(parseEnv(baseEnvSchema, env)));
     const http = (handler: unknown) => handler as LambdaHttpHandler;
 
     const gateway = createGateway({

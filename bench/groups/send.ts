@@ -1,4 +1,4 @@
-import { createSesClient } from '../../functions/adapters/aws-clients';
+import { sesClient } from '../../functions/adapters/clients/ses';
 import { enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
 import { accountMaxSendRate } from '../../functions/adapters/ses-send-rate';
 import { dispatcherEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
@@ -35,7 +35,7 @@ export const sendGroup: BenchGroup = {
     const env = services.lambdaEnv(tableName, { WORK_QUEUE_URL: 'http://localhost/bench-queue' });
     const senderEnv = parseEnv(senderEnvSchema, env);
     if (senderEnv.MAX_SEND_RATE !== undefined) throw new Error('MAX_SEND_RATE must not be set: the pacer reads SES');
-    const maxSendRate = await accountMaxSendRate(createSesClient({ endpoint: services.sesEndpoint }));
+    const maxSendRate = await accountMaxSendRate(sesClient({ endpoint: services.sesEndpoint }));
     const total = Math.ceil(maxSendRate * WINDOW_S * 1.1) + 20;
 
     progress('send', `seeding ${total} due enrolments; MaxSendRate from GetAccount: ${maxSendRate}/s`);

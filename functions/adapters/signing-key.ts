@@ -1,5 +1,6 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SigningKeyProvider } from '../shared/signing-key';
+import { secretsManagerClient } from './clients/secrets-manager';
 
 /** Accepts hex, base64 or a long random string; anything shorter than 32 bytes is refused. */
 export function decodeKey(material: string): Buffer {
@@ -19,7 +20,7 @@ export function decodeKey(material: string): Buffer {
  */
 export function secretsManagerKey(
   secretId: string,
-  client = new SecretsManagerClient({}),
+  client: SecretsManagerClient = secretsManagerClient(),
   /**
    * `decoded`: our own HMAC keys (hex or base64 become their bytes). `raw`: a secret shared
    * with another system (a scheduling tool signs with the string exactly as it was pasted).

@@ -1,4 +1,5 @@
-import { createDocumentClient, createSesClient } from '../adapters/aws-clients';
+import { dynamoTable } from '../adapters/clients/dynamodb';
+import { sesClient } from '../adapters/clients/ses';
 import { DynamoDripStore } from '../adapters/dynamodb/drip-store';
 import { DynamoStepStats } from '../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-list';
@@ -40,19 +41,11 @@ export function practiceFrom(env: MailEnv): PracticeDetails {
   };
 }
 
-export function tableFrom(env: BaseEnv) {
-  return {
-    client: createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT }),
-    tableName: env.TABLE_NAME,
-    dueShards: env.DUE_SHARDS,
-  };
-}
-
 export function mailerFrom(env: MailEnv, overrides: Overrides): Mailer {
   return (
     overrides.mailer ??
     new SesMailer({
-      client: createSesClient({ endpoint: env.SES_ENDPOINT }),
+      client: sesClient({ endpoint: env.SES_ENDPOINT }),
       fromAddress: env.MAIL_FROM_ADDRESS,
       fromName: env.PRACTICE_NAME,
       replyTo: env.MAIL_REPLY_TO,
@@ -99,7 +92,7 @@ export function captureComposerFrom(env: MailEnv, overrides: Overrides, template
 
 /** The stores every drip function shares. */
 export function dripStores(env: BaseEnv) {
-  const table = tableFrom(env);
+  const table = dynamoTable(env);
   return {
     table,
     store: new DynamoDripStore(table),

@@ -62,11 +62,11 @@ describe('contact import', () => {
 
   beforeAll(async () => {
     await postLead(admin.stack.base, validLead(existing));
-    await new DynamoSuppressionList({ client: doc, tableName: admin.stack.env.TABLE_NAME! }).suppress(
-      suppressed,
-      'unsubscribed',
-      new Date().toISOString(),
-    );
+    await new DynamoSuppressionList({
+      client: doc,
+      tableName: admin.stack.env.TABLE_NAME!,
+      dueShards: Number(admin.stack.env.DUE_SHARDS),
+    }).suppress(suppressed, 'unsubscribed', new Date().toISOString());
   });
 
   it('reports every row it would refuse and why in a dry run, and stores nothing', async () => {

@@ -340,7 +340,7 @@ describe('versions: new leads start on the published version, enrolled leads sta
 describe('the catalog new leads are enrolled from', () => {
   it('uses the bundled version until a version is published, then the pointer, re-read once a minute', async () => {
     const { tableName } = await freshTable('catalog');
-    const table = { client: doc, tableName };
+    const table = { client: doc, tableName, dueShards: 4 };
     let now = new Date('2026-03-03T12:00:00Z');
     const clock = { now: () => now };
     const catalog = new PublishedSequenceCatalog({
@@ -384,7 +384,7 @@ describe('the catalog new leads are enrolled from', () => {
       },
     } as unknown as DynamoDBDocumentClient;
     const catalog = new PublishedSequenceCatalog({
-      table: { client: denying, tableName },
+      table: { client: denying, tableName, dueShards: 4 },
       bundle: bundledEmails(),
       clock: { now: () => new Date() },
       log: {

@@ -123,7 +123,11 @@ describe('journey simulator', () => {
 
 describe('results', () => {
   it('sums the counters per step and variant over the range, with bounce and complaint rates against the alarms', async () => {
-    const stats = new DynamoStepStats({ client: doc, tableName: admin.stack.env.TABLE_NAME! });
+    const stats = new DynamoStepStats({
+      client: doc,
+      tableName: admin.stack.env.TABLE_NAME!,
+      dueShards: Number(admin.stack.env.DUE_SHARDS),
+    });
     const add = async (day: string, stepId: string, variant: string, counter: StepCounter, times: number) => {
       for (let i = 0; i < times; i++) await stats.increment({ sequenceId: ID, stepId, variant, day }, counter);
     };

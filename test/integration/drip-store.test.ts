@@ -60,7 +60,11 @@ describe('send records in DynamoDB', () => {
       queue: { send: async () => ({ failed: [] }) },
     });
     const dispatcher = makeDispatcherHandler(deps, settings, prepare);
-    const versions = new DynamoSequenceVersions({ client: harness.doc as never, tableName: harness.tableName });
+    const versions = new DynamoSequenceVersions({
+      client: harness.doc as never,
+      tableName: harness.tableName,
+      dueShards: Number(harness.env.DUE_SHARDS),
+    });
     const stored = () =>
       harness.doc.send(
         new GetCommand({

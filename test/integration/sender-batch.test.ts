@@ -1,11 +1,11 @@
 import type { Context, SQSEvent } from 'aws-lambda';
+import { dynamoTable } from '../../functions/adapters/clients/dynamodb';
 import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
 import { baseEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
 import type { WorkMessage } from '../../functions/drip/messages';
 import type { Pacer } from '../../functions/drip/pacing';
 import { makeSenderHandler } from '../../functions/lambdas/sender/handler';
 import { senderDeps } from '../../functions/lambdas/sender/wiring';
-import { tableFrom } from '../../functions/lambdas/wiring';
 import { type Mailer, SendError } from '../../functions/mail/outgoing-email';
 import { memoryCounters } from '../../functions/observability/metrics';
 import { DRIP_KEY, dripHarness, noPacing, TestClock } from '../support/drip-harness';
@@ -61,7 +61,7 @@ async function setup(options: { mailer?: Mailer; pacer?: Pacer } = {}) {
       mailer,
     }),
   );
-  const store = new DynamoDripStore(tableFrom(parseEnv(baseEnvSchema, harness.env)));
+  const store = new DynamoDripStore(dynamoTable(parseEnv(baseEnvSchema, harness.env)));
   const stepFor = async (email: string): Promise<WorkMessage> => ({
     kind: 'step',
     leadId: await harness.seedLead(email, NOW),

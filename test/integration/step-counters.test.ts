@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { clinicConfig } from '../../config/clinic';
-import { createSesClient } from '../../functions/adapters/aws-clients';
+import { sesClient } from '../../functions/adapters/clients/ses';
 import { SesMailer } from '../../functions/adapters/ses-mailer';
 import type { Results } from '../../functions/admin/contract';
 import { STEP_COUNTERS, type StepCounter } from '../../functions/drip/ports';
@@ -39,7 +39,7 @@ let day: string;
 /** The local SES, with every message it accepted kept with its real tags and message id. */
 function recordingMailer(): Mailer {
   const ses = new SesMailer({
-    client: createSesClient({ endpoint: testEndpoints().ses }),
+    client: sesClient({ endpoint: testEndpoints().ses }),
     fromAddress: clinicConfig.mail.fromAddress,
     fromName: clinicConfig.practice.name,
     configurationSet: 'local',

@@ -1,7 +1,6 @@
 import {
   BatchGetCommand,
   BatchWriteCommand,
-  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -18,14 +17,9 @@ import { InvalidCursorError } from '../../shared/errors';
 import { entity } from './items';
 import { keys, leadListKeys } from './keys';
 import { enrolmentItem, leadSearchText } from './lead-repository';
+import type { Table } from './table';
 import { LIST_INDEX } from './table-schema';
 import { cancellationCodes, isConditionFailure } from './transactions';
-
-export interface AdminTable {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-  dueShards: number;
-}
 
 /** Items one list request examines at most; the console follows the cursor for the rest. */
 const MAX_SCANNED_PER_REQUEST = 2000;
@@ -73,7 +67,7 @@ function addressKey(address: string) {
 
 /** What the console reads and changes about leads, beyond what the capture path and the drip engine do. */
 export class DynamoAdminLeads implements AdminLeadStore {
-  constructor(private readonly table: AdminTable) {}
+  constructor(private readonly table: Table) {}
 
   /**
    * Newest first, one month partition of the list index at a time, with filter expressions for

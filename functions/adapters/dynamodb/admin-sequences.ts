@@ -1,7 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   BatchGetCommand,
-  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -25,14 +24,9 @@ import { dueShard, keys } from './keys';
 import { pointerKey, readPointer } from './published-sequences';
 import type { DynamoSequenceVersions } from './sequence-versions';
 import { versionKey } from './sequence-versions';
+import type { Table } from './table';
 import { DUE_INDEX } from './table-schema';
 import { cancellationCodes, isConditionFailure } from './transactions';
-
-export interface SequenceTable {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-  dueShards: number;
-}
 
 /** A draft item must stay well under DynamoDB's 400 KB item limit, compressed. */
 const MAX_DRAFT_BYTES = 300 * 1024;
@@ -47,7 +41,7 @@ const unpack = <T>(body: unknown): T => JSON.parse(gunzipSync(body as Uint8Array
 /** Drafts, the published pointer and the version list of each sequence (partition SEQUENCE#<id>). */
 export class DynamoSequenceStore implements SequenceStore {
   constructor(
-    private readonly table: SequenceTable,
+    private readonly table: Table,
     private readonly versions: DynamoSequenceVersions,
   ) {}
 
@@ -247,7 +241,7 @@ export class DynamoSequenceStore implements SequenceStore {
  * active ones), so the cost follows how many leads are mid-sequence, not how many exist.
  */
 export class DynamoEnrolmentIndex implements EnrolmentIndex {
-  constructor(private readonly table: SequenceTable) {}
+  constructor(private readonly table: Table) {}
 
   async activeEnrolments(sequenceId: string): Promise<Enrolment[]> {
     const perShard = await Promise.all(
@@ -375,7 +369,7 @@ const SCHEDULE_KEY = { pk: 'IMPORT#SCHEDULE', sk: 'SCHEDULE' };
 
 /** The end of the first-email schedule imports have reserved, so imports never overlap their sends. */
 export class DynamoSendSlots implements SendSlots {
-  constructor(private readonly table: { client: DynamoDBDocumentClient; tableName: string }) {}
+  constructor(private readonly table: Table) {}
 
   async reservedUntil(): Promise<string | undefined> {
     const result = await this.table.client.send(

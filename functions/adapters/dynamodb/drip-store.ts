@@ -1,6 +1,5 @@
 import {
   DeleteCommand,
-  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -12,20 +11,15 @@ import type { CaptureEmailIntent, Enrolment, ExitReason, Lead, Submission } from
 import { entity } from './items';
 import { dueShard, keys } from './keys';
 import { statsIncrement } from './step-stats';
+import type { Table } from './table';
 import { cancellationCodes, isConditionFailure, withConflictRetry } from './transactions';
-
-export interface DripTable {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-  dueShards: number;
-}
 
 function entityOrUndefined<T>(item: Record<string, unknown> | undefined): T | undefined {
   return item ? entity<T>(item) : undefined;
 }
 
 export class DynamoDripStore implements DripStore {
-  constructor(private readonly table: DripTable) {}
+  constructor(private readonly table: Table) {}
 
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
     const result = await this.table.client.send(

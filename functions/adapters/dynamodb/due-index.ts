@@ -1,14 +1,15 @@
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { WorkMessage } from '../../drip/messages';
 import type { DueEntry, DueIndex } from '../../drip/ports';
 import { keys } from './keys';
+import type { Table } from './table';
 import { DUE_INDEX } from './table-schema';
 import { isConditionFailure } from './transactions';
 
 const PAGE_SIZE = 200;
 
 export class DynamoDueIndex implements DueIndex {
-  constructor(private readonly table: { client: DynamoDBDocumentClient; tableName: string }) {}
+  constructor(private readonly table: Table) {}
 
   async duePage(shard: number, upTo: string, cursor?: string): Promise<{ entries: DueEntry[]; cursor?: string }> {
     const page = await this.table.client.send(

@@ -1,24 +1,12 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OptInStore } from '../../consent/confirm-opt-in';
 import type { OptInRecord } from '../../consent/opt-in-token';
 import type { CaptureEmailIntent, Enrolment, Lead } from '../../lead/lead';
 import type { LeadRepository, RecordedSubmission, SubmissionWrite } from '../../lead/ports';
 import { dueShard, keys, leadListKeys } from './keys';
+import type { Table } from './table';
 import { TTL_ATTRIBUTE } from './table-schema';
 import { cancellationCodes, isConditionFailure, transactionToken, withConflictRetry } from './transactions';
-
-export interface TableOptions {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-  dueShards: number;
-}
 
 /**
  * Lower-case "first last email" on the lead item: the console's search matches it with one
@@ -62,7 +50,7 @@ export function optInItem(record: OptInRecord): Record<string, unknown> {
 }
 
 export class DynamoLeadRepository implements LeadRepository, OptInStore {
-  constructor(private readonly table: TableOptions) {}
+  constructor(private readonly table: Table) {}
 
   async recordSubmission(write: SubmissionWrite): Promise<RecordedSubmission> {
     return withConflictRetry(async () => {

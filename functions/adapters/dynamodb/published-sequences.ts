@@ -1,9 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Log } from '../../observability/logger';
 import { errorFields } from '../../observability/redact';
 import { BundledSequenceCatalog } from '../../sequence/bundled-catalog';
 import type { PublishedPointer, PublishedSequenceRef, SequenceCatalog } from '../../sequence/ports';
 import type { Clock } from '../../shared/clock';
+import type { Table } from './table';
 
 /** The item naming the version new leads start on (written by a console publish). */
 export function pointerKey(sequenceId: string) {
@@ -11,7 +12,7 @@ export function pointerKey(sequenceId: string) {
 }
 
 export async function readPointer(
-  table: { client: DynamoDBDocumentClient; tableName: string },
+  table: Table,
   sequenceId: string,
   consistent = false,
 ): Promise<PublishedPointer | undefined> {
@@ -31,7 +32,7 @@ export async function readPointer(
 }
 
 export interface PublishedCatalogOptions {
-  table: { client: DynamoDBDocumentClient; tableName: string };
+  table: Table;
   /** The versions this deploy ships (the capture bundle's refs will do). */
   bundle: { sequences: Record<string, { version: string; timeZoneFallback: string }> };
   clock: Clock;

@@ -1,10 +1,11 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decide, type RateDecision, type RateLimiter, type RateWindow, windowKey } from '../../abuse/rate-limit';
+import type { Table } from './table';
 import { TTL_ATTRIBUTE } from './table-schema';
 
 /** One atomic ADD per request; DynamoDB's TTL removes old windows. */
 export class DynamoRateLimiter implements RateLimiter {
-  constructor(private readonly table: { client: DynamoDBDocumentClient; tableName: string }) {}
+  constructor(private readonly table: Table) {}
 
   async hit(window: RateWindow, now: Date): Promise<RateDecision> {
     const { key, windowEnds } = windowKey(window, now);

@@ -1,7 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type CompiledSequence, compiledSequenceSchema } from '../../sequence/compiled';
 import type { SequenceVersions, StoredReview } from '../../sequence/ports';
+import type { Table } from './table';
 import { isConditionFailure } from './transactions';
 
 /**
@@ -12,7 +13,7 @@ export class DynamoSequenceVersions implements SequenceVersions {
   private readonly cache = new Map<string, CompiledSequence>();
 
   constructor(
-    private readonly table: { client: DynamoDBDocumentClient; tableName: string },
+    private readonly table: Table,
     /** Versions shipped in the function bundle: no read needed for them. */
     bundled: Iterable<CompiledSequence> = [],
   ) {
@@ -68,7 +69,7 @@ export function versionKey(sequenceId: string, version: string) {
 
 /** The clinical review a version was published with, without reading its content. */
 export async function readVersionReview(
-  table: { client: DynamoDBDocumentClient; tableName: string },
+  table: Table,
   sequenceId: string,
   version: string,
 ): Promise<StoredReview | undefined> {

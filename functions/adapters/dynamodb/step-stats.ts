@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { STEP_COUNTERS, type StepCounter, type StepStats } from '../../drip/ports';
+import type { Table } from './table';
 import { withConflictRetry } from './transactions';
 
 export interface StepCounts {
@@ -33,7 +34,7 @@ export function statsIncrement(tableName: string, at: StatsAt, counter: StepCoun
 
 /** Per step, variant and day, so the console can show a funnel for any date range. */
 export class DynamoStepStats implements StepStats {
-  constructor(private readonly table: { client: DynamoDBDocumentClient; tableName: string }) {}
+  constructor(private readonly table: Table) {}
 
   async increment(at: StatsAt, counter: StepCounter): Promise<void> {
     // A transaction noting an SES event may hold the same row for a moment (drip-store).

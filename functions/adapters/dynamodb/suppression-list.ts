@@ -1,14 +1,15 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SuppressionList, SuppressionReason } from '../../drip/ports';
 import { checkEmailAddress, suppressionHashFor } from '../../lead/email-address';
 import { keys } from './keys';
+import type { Table } from './table';
 
 /**
  * Suppressed addresses, keyed by a hash of the normalised address: the list outlives an
  * erasure without keeping the address itself.
  */
 export class DynamoSuppressionList implements SuppressionList {
-  constructor(private readonly table: { client: DynamoDBDocumentClient; tableName: string }) {}
+  constructor(private readonly table: Table) {}
 
   private key(address: string) {
     const check = checkEmailAddress(address);

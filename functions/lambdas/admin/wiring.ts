@@ -1,4 +1,5 @@
-import { createSesClient } from '../../adapters/aws-clients';
+import { dynamoTable } from '../../adapters/clients/dynamodb';
+import { sesClient } from '../../adapters/clients/ses';
 import { DynamoAdminLeads } from '../../adapters/dynamodb/admin-leads';
 import { DynamoEnrolmentIndex, DynamoSendSlots, DynamoSequenceStore } from '../../adapters/dynamodb/admin-sequences';
 import { DynamoDripStore } from '../../adapters/dynamodb/drip-store';
@@ -15,12 +16,12 @@ import { authoringSources } from '../../sequence/build-output/authoring-sources'
 import { bundledEmails } from '../../sequence/build-output/email-bundle';
 import { compileSequenceDraft } from '../../sequence/compile/compile-draft';
 import type { CompiledSequence } from '../../sequence/compiled';
-import { clockFrom, mailerFrom, type Overrides, practiceFrom, tableFrom } from '../wiring';
+import { clockFrom, mailerFrom, type Overrides, practiceFrom } from '../wiring';
 import type { AdminDeps } from './handler';
 
 /** Everything the admin API needs, built from the parsed environment (AWS and local alike). */
 export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
-  const table = tableFrom(env);
+  const table = dynamoTable(env);
   const bundle = bundledEmails();
   const sources = authoringSources();
   const clock = clockFrom(overrides);
@@ -28,7 +29,7 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
   const sequences = new DynamoSequenceStore(table, versions);
   const practice = practiceFrom(env);
   const site = env.SITE_URL.replace(/\/+$/, '');
-  const ses = createSesClient({ endpoint: env.SES_ENDPOINT });
+  const ses = sesClient({ endpoint: env.SES_ENDPOINT });
   let rate: Promise<number> | undefined;
 
   const bundled = Object.fromEntries(

@@ -1,3 +1,4 @@
+import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
 import { DynamoRateLimiter } from '../../adapters/dynamodb/rate-limiter';
@@ -5,13 +6,13 @@ import type { CaptureEnv } from '../../config/env';
 import { logger } from '../../observability/logger';
 import { renderLandingPage } from '../../pages/landing';
 import { captureBundle } from '../../sequence/build-output/capture-bundle';
-import { captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFrom, tableFrom } from '../wiring';
+import { captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFrom } from '../wiring';
 import type { CaptureHandlerDeps } from './handler';
 
 /** Everything POST /leads needs, built from the parsed environment. */
 export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): CaptureHandlerDeps {
   const practice = practiceFrom(env);
-  const table = tableFrom(env);
+  const table = dynamoTable(env);
   const clock = clockFrom(overrides);
   const bundle = captureBundle();
   return {

@@ -1,13 +1,14 @@
+import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
 import type { ConfirmEnv } from '../../config/env';
 import { logger } from '../../observability/logger';
 import { captureBundle } from '../../sequence/build-output/capture-bundle';
-import { clockFrom, type Overrides, tableFrom } from '../wiring';
+import { clockFrom, type Overrides } from '../wiring';
 import type { ConfirmHandlerDeps } from './handler';
 
 export function confirmDeps(env: ConfirmEnv, overrides: Overrides = {}): ConfirmHandlerDeps {
-  const table = tableFrom(env);
+  const table = dynamoTable(env);
   const clock = clockFrom(overrides);
   return {
     optIns: new DynamoLeadRepository(table),

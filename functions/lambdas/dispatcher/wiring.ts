@@ -1,4 +1,4 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { sqsClient } from '../../adapters/clients/sqs';
 import { DynamoDueIndex } from '../../adapters/dynamodb/due-index';
 import { DynamoSequenceVersions, storeBundledVersions } from '../../adapters/dynamodb/sequence-versions';
 import { SqsWorkQueue } from '../../adapters/sqs-work-queue';
@@ -17,7 +17,7 @@ export function dispatcherDeps(
   return {
     deps: {
       due: new DynamoDueIndex(table),
-      queue: overrides.queue ?? new SqsWorkQueue(new SQSClient({}), env.WORK_QUEUE_URL),
+      queue: overrides.queue ?? new SqsWorkQueue(sqsClient(), env.WORK_QUEUE_URL),
       clock,
       log: logger,
     },

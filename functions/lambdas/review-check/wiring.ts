@@ -1,3 +1,4 @@
+import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { DynamoEnrolmentIndex } from '../../adapters/dynamodb/admin-sequences';
 import { readPointer } from '../../adapters/dynamodb/published-sequences';
 import { readVersionReview } from '../../adapters/dynamodb/sequence-versions';
@@ -6,7 +7,7 @@ import type { ReviewCheckDeps } from '../../admin/review-expiry';
 import type { BaseEnv } from '../../config/env';
 import { logger } from '../../observability/logger';
 import { captureBundle } from '../../sequence/build-output/capture-bundle';
-import { clockFrom, type Overrides, tableFrom } from '../wiring';
+import { clockFrom, type Overrides } from '../wiring';
 
 /**
  * The daily clinical-review check. Kept apart from the admin wiring so its function does not
@@ -14,7 +15,7 @@ import { clockFrom, type Overrides, tableFrom } from '../wiring';
  * enrolments are pinned to (from the due index) and those versions' reviews.
  */
 export function reviewCheckDeps(env: BaseEnv, metrics: MetricSink, overrides: Overrides = {}): ReviewCheckDeps {
-  const table = tableFrom(env);
+  const table = dynamoTable(env);
   const enrolments = new DynamoEnrolmentIndex(table);
   return {
     sequenceIds: Object.keys(captureBundle().sequences),

@@ -1,4 +1,4 @@
-import { createSesClient } from '../../adapters/aws-clients';
+import { sesClient } from '../../adapters/clients/ses';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
 import { accountMaxSendRate, lazyPacer } from '../../adapters/ses-send-rate';
@@ -20,7 +20,7 @@ import type { SenderDeps } from './handler';
 
 export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDeps {
   const { table, store, suppression, stats } = dripStores(env);
-  const sesForRate = createSesClient({ endpoint: env.SES_ENDPOINT });
+  const sesForRate = sesClient({ endpoint: env.SES_ENDPOINT });
   const rate = env.MAX_SEND_RATE;
   return {
     store,

@@ -1,0 +1,15 @@
+/**
+ * The one place AWS clients are built (one file per service, so a function's bundle loads only
+ * the SDK packages it uses): one client of each kind per container, or per endpoint when the
+ * local stack or a test points several at DynamoDB Local and the local SES. Every adapter a
+ * container wires shares it, so connections and credentials are set up once.
+ */
+const clients = new Map<string, unknown>();
+
+export function oncePerContainer<T>(service: string, endpoint: string | undefined, build: () => T): T {
+  const key = `${service} ${endpoint ?? ''}`;
+  if (!clients.has(key)) clients.set(key, build());
+  return clients.get(key) as T;
+}
+
+export const endpointOption = (endpoint: string | undefined) => (endpoint ? { endpoint } : {});
