@@ -1,4 +1,4 @@
-import { DynamoSequenceStore } from '../../functions/adapters/dynamodb/admin-sequences';
+import { DynamoSequenceStore } from '../../functions/adapters/dynamodb/sequence-store';
 import { DynamoSequenceVersions } from '../../functions/adapters/dynamodb/sequence-versions';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import type { StoredReview } from '../../functions/sequence/ports';

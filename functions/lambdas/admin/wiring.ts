@@ -1,7 +1,7 @@
 import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { sesClient } from '../../adapters/clients/ses';
-import { DynamoAdminLeads } from '../../adapters/dynamodb/admin-leads';
-import { DynamoEnrolmentIndex, DynamoSendSlots, DynamoSequenceStore } from '../../adapters/dynamodb/admin-sequences';
+import { DynamoAdminLeads } from '../../adapters/dynamodb/lead-directory';
+import { DynamoEnrolmentIndex, DynamoSendSlots, DynamoSequenceStore } from '../../adapters/dynamodb/sequence-store';
 import { DynamoDripStore } from '../../adapters/dynamodb/drip-store';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
 import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
