@@ -13,10 +13,10 @@ import { ConflictError, ValidationError } from '../shared/errors';
 import type { AdminUser } from './auth';
 import { IMPORT_COLUMNS, type ImportReport } from './contract';
 import { CsvError, parseCsv } from './csv';
-import type { AdminLeadStore, ImportWrite, SendSlots } from './ports';
+import type { ImportWrite, LeadDirectory, SendSlots } from './ports';
 
 export interface ImportDeps {
-  leads: AdminLeadStore;
+  leads: LeadDirectory;
   catalog: SequenceCatalog;
   versions: SequenceVersions;
   slots: SendSlots;

@@ -13,10 +13,10 @@ import type {
   LeadTimeline,
   TimelineEvent,
 } from './contract';
-import type { AdminLeadStore, LeadListRow } from './ports';
+import type { LeadDirectory, LeadListRow } from './ports';
 
 export interface LeadsDeps {
-  leads: AdminLeadStore;
+  leads: LeadDirectory;
   store: Pick<DripStore, 'getLead' | 'exitEnrolments' | 'creditCompleted' | 'markLeadBooked' | 'recordEmailEvent'>;
   suppression: SuppressionList;
   stats: StepStats;

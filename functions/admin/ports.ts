@@ -48,7 +48,7 @@ export interface ImportWrite {
   enrolment: Enrolment;
 }
 
-export interface AdminLeadStore {
+export interface LeadDirectory {
   listLeads(request: LeadListRequest): Promise<LeadListResult>;
   /** Every item of the person's partition, as stored (GDPR access). */
   leadItems(leadId: string): Promise<Record<string, unknown>[]>;

@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { AdminLeadStore, ImportWrite, LeadListRequest, LeadListResult, LeadListRow } from '../../admin/ports';
+import type { ImportWrite, LeadDirectory, LeadListRequest, LeadListResult, LeadListRow } from '../../admin/ports';
 import type { SuppressionReason } from '../../drip/ports';
 import { checkEmailAddress, suppressionHashFor } from '../../lead/email-address';
 import type { Enrolment, Lead } from '../../lead/lead';
@@ -66,7 +66,7 @@ function addressKey(address: string) {
 }
 
 /** What the console reads and changes about leads, beyond what the capture path and the drip engine do. */
-export class DynamoAdminLeads implements AdminLeadStore {
+export class DynamoLeadDirectory implements LeadDirectory {
   constructor(private readonly table: Table) {}
 
   /**

@@ -1,9 +1,11 @@
 import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { sesClient } from '../../adapters/clients/ses';
-import { DynamoAdminLeads } from '../../adapters/dynamodb/lead-directory';
-import { DynamoEnrolmentIndex, DynamoSendSlots, DynamoSequenceStore } from '../../adapters/dynamodb/sequence-store';
 import { DynamoDripStore } from '../../adapters/dynamodb/drip-store';
+import { DynamoEnrolmentIndex } from '../../adapters/dynamodb/enrolment-index';
+import { DynamoLeadDirectory } from '../../adapters/dynamodb/lead-directory';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
+import { DynamoSendSlots } from '../../adapters/dynamodb/send-slots';
+import { DynamoSequenceStore } from '../../adapters/dynamodb/sequence-store';
 import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
 import { DynamoStepStats } from '../../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../../adapters/dynamodb/suppression-list';
@@ -57,7 +59,7 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
   };
 
   return {
-    leads: new DynamoAdminLeads(table),
+    leads: new DynamoLeadDirectory(table),
     store: new DynamoDripStore(table),
     suppression: new DynamoSuppressionList(table),
     stats: new DynamoStepStats(table),

@@ -1,5 +1,5 @@
 import { dynamoTable } from '../../adapters/clients/dynamodb';
-import { DynamoEnrolmentIndex } from '../../adapters/dynamodb/sequence-store';
+import { DynamoEnrolmentIndex } from '../../adapters/dynamodb/enrolment-index';
 import { readPointer } from '../../adapters/dynamodb/published-sequences';
 import { readVersionReview } from '../../adapters/dynamodb/sequence-versions';
 import type { MetricSink } from '../../admin/ports';
