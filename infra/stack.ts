@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
-import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
+import { PUBLIC_ROUTES } from '../functions/http/public-routes';
 import type { DeployConfig } from './config';
 import { AdminApi } from './constructs/admin-api';
 import { PublicApi } from './constructs/api';
@@ -15,7 +15,7 @@ import { Monitoring } from './constructs/monitoring';
 import { ReviewCheck } from './constructs/review-check';
 import { SesEvents } from './constructs/ses-events';
 import { SigningKey } from './constructs/signing-key';
-import { LandingSite, LEADS_PATH } from './constructs/site';
+import { LandingSite } from './constructs/site';
 import { Unsubscribe } from './constructs/unsubscribe';
 
 export interface LeadNurtureStackProps extends StackProps {
@@ -93,8 +93,7 @@ export class LeadNurtureStack extends Stack {
       publicApiUrl: this.api.url,
     });
     this.api.addLambdaRoute(
-      HttpMethod.POST,
-      LEADS_PATH,
+      PUBLIC_ROUTES.capture,
       this.capture.function.fn,
       'Public by design: anonymous visitors post the consultation form without an account. Abuse is ' +
         'bounded by stage throttling, per-address and per-email rate limits, strict input validation and a ' +

@@ -6,6 +6,7 @@ import { PREVIEW_SECURITY_HEADERS } from '../emails/preview';
 import { dynamoTable } from '../functions/adapters/clients/dynamodb';
 import { DynamoDripStore } from '../functions/adapters/dynamodb/drip-store';
 import { adminEnvSchema, baseEnvSchema, captureEnvSchema, parseEnv } from '../functions/config/env';
+import { PUBLIC_ROUTES, type PublicFunction } from '../functions/http/public-routes';
 import { makeAdminHandler } from '../functions/lambdas/admin/handler';
 import { adminDeps } from '../functions/lambdas/admin/wiring';
 import { makeCaptureHandler } from '../functions/lambdas/capture/handler';
@@ -121,12 +122,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const gateway = createGateway({
       routes: [
-        { method: 'POST', path: '/leads', handler: http(capture) },
-        { method: 'GET', path: '/u/{token}', handler: http(drip.unsubscribe) },
-        { method: 'POST', path: '/u/{token}', handler: http(drip.unsubscribe) },
-        { method: 'POST', path: '/webhooks/booked', handler: http(drip.booked) },
-        { method: 'GET', path: '/confirm/{token}', handler: http(drip.confirmOptIn) },
-        { method: 'POST', path: '/confirm/{token}', handler: http(drip.confirmOptIn) },
+        ...publicRoutes({
+          capture: http(capture),
+          unsubscribe: http(drip.unsubscribe),
+          booked: http(drip.booked),
+          confirmOptIn: http(drip.confirmOptIn),
+        }),
         ...controlRoutes(drip, store, env.DEFAULT_SEQUENCE_ID!, () => clock.now()),
         ...localAdminRoutes(http(admin), consoleUsers, consoleKey),
       ],
@@ -178,6 +179,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopAll(stoppers);
     throw error;
   }
+}
+
+/** The gateway's routes for the public API, from the same declaration the CDK stack reads. */
+function publicRoutes(handlers: Record<PublicFunction, LambdaHttpHandler>) {
+  return Object.entries(PUBLIC_ROUTES).flatMap(([name, route]) =>
+    route.methods.map((method) => ({ method, path: route.path, handler: handlers[name as PublicFunction] })),
+  );
 }
 
 const inMemoryKey = randomBytes(32);

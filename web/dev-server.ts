@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clinicConfig } from '../config/clinic';
+import { PUBLIC_ROUTES } from '../functions/http/public-routes';
 import { fieldProblems, leadFormSchema } from '../functions/lead/lead-form';
 import { renderLandingPage } from '../functions/pages/landing';
 import { THANK_YOU_PATH } from '../functions/pages/lead-form-markup';
@@ -87,7 +88,7 @@ export async function startSiteServer(options: { root: string; port?: number }):
   const statics = serveStatic(options.root);
   const server = createServer((request, response) => {
     const handle = async () => {
-      if (request.method === 'POST' && request.url?.split('?')[0] === '/leads') {
+      if (request.method === 'POST' && request.url?.split('?')[0] === PUBLIC_ROUTES.capture.path) {
         return standInCapture(request, response, received);
       }
       if (!(await statics(request, response))) send(response, 404, 'Not found', { 'content-type': 'text/plain' });

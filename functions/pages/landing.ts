@@ -1,3 +1,4 @@
+import { PUBLIC_ROUTES } from '../http/public-routes';
 import type { FieldProblem } from '../shared/errors';
 import { html } from './html';
 import { type Practice, renderDocument } from './layout';
@@ -23,7 +24,7 @@ export function renderLandingPage(options: LandingPageOptions): string {
     practice,
     values: options.values ?? {},
     errors,
-    formAction: options.formAction ?? '/leads',
+    formAction: options.formAction ?? PUBLIC_ROUTES.capture.path,
     landingPath: LANDING_PATH,
   });
   const main = html`<div class="hero">

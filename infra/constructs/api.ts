@@ -87,12 +87,12 @@ export class PublicApi extends Construct {
    * says what protects the route instead, and becomes its AwsSolutions-APIG4 acknowledgement.
    */
   addLambdaRoute(
-    methods: apigw.HttpMethod | readonly apigw.HttpMethod[],
-    path: string,
+    route: { methods: readonly ('GET' | 'POST')[]; path: string },
     handler: IFunction,
     whyPublic: string,
   ): apigw.HttpRoute[] {
-    const list = [methods].flat();
+    const { path } = route;
+    const list = route.methods.map((method) => apigw.HttpMethod[method]);
     const routes = this.httpApi.addRoutes({
       path,
       methods: list,

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { CfnOutput } from 'aws-cdk-lib';
-import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
+import { PUBLIC_ROUTES } from '../../functions/http/public-routes';
 import type { DeployConfig } from '../config';
 import { bookedEnvironment } from '../environment';
 import type { PublicApi } from './api';
@@ -9,7 +9,7 @@ import type { LeadData } from './data';
 import { AppFunction, PROJECT_ROOT } from './lambda';
 import { SigningKey } from './signing-key';
 
-export const BOOKED_WEBHOOK_PATH = '/webhooks/booked';
+export const BOOKED_WEBHOOK_PATH = PUBLIC_ROUTES.booked.path;
 
 export interface BookedWebhookProps {
   readonly config: DeployConfig;
@@ -57,8 +57,7 @@ export class BookedWebhook extends Construct {
     this.webhookKey.secret.grantRead(this.function);
 
     props.api.addLambdaRoute(
-      HttpMethod.POST,
-      BOOKED_WEBHOOK_PATH,
+      PUBLIC_ROUTES.booked,
       this.function.fn,
       'Called by a third-party scheduling tool, which cannot sign AWS requests or obtain a JWT from us. ' +
         'The handler authenticates every call with an HMAC-SHA256 signature over a timestamp and the raw ' +

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
+import { PUBLIC_ROUTES } from '../../functions/http/public-routes';
 import type { DeployConfig } from '../config';
 import { confirmEnvironment } from '../environment';
 import type { PublicApi } from './api';
@@ -8,7 +8,7 @@ import type { LeadData } from './data';
 import { AppFunction, PROJECT_ROOT } from './lambda';
 
 /** The link in the double opt-in email (functions/mail/links.ts). */
-export const CONFIRM_PATH = '/confirm/{token}';
+export const CONFIRM_PATH = PUBLIC_ROUTES.confirmOptIn.path;
 
 export interface ConfirmOptInProps {
   readonly config: DeployConfig;
@@ -42,8 +42,7 @@ export class ConfirmOptIn extends Construct {
     });
     data.grantItemActions(this.function, 'GetItem', 'DeleteItem', 'UpdateItem', 'PutItem');
     props.api.addLambdaRoute(
-      [HttpMethod.GET, HttpMethod.POST],
-      CONFIRM_PATH,
+      PUBLIC_ROUTES.confirmOptIn,
       this.function.fn,
       'Double opt-in confirmation from an email link: the person has no account yet, so no login can ' +
         'be asked for. The token is 32 random bytes, stored only as a hash, single use and valid for 48 ' +

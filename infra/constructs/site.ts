@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { ADMIN_API_PREFIX } from '../../functions/admin/contract';
+import { PUBLIC_ROUTES } from '../../functions/http/public-routes';
 import { CONSOLE_CONFIG_FILE, CONSOLE_PATH } from '../../web/build';
 import type { CognitoAuthConfig, ConsoleConfig } from '../../web/console/src/config';
 import { makeSecurityHeaders, securityHeaders } from '../../web/security-headers';
@@ -17,7 +18,7 @@ import { acknowledge } from '../nag';
 import { cloudFrontHeaders } from './response-headers';
 
 /** Same-origin path of the capture endpoint: the no-JavaScript form posts here. */
-export const LEADS_PATH = '/leads';
+export const LEADS_PATH = PUBLIC_ROUTES.capture.path;
 
 /** The marketing console's files (web/build.ts builds them into `<site>/console/`). */
 export const CONSOLE_PATH_PATTERN = `/${CONSOLE_PATH}/*`;

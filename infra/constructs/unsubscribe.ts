@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { PUBLIC_ROUTES } from '../../functions/http/public-routes';
 import type { DeployConfig } from '../config';
 import { unsubscribeEnvironment } from '../environment';
 import type { PublicApi } from './api';
@@ -9,7 +9,7 @@ import type { LeadData } from './data';
 import { AppFunction, PROJECT_ROOT } from './lambda';
 
 /** The link in every email's List-Unsubscribe header and footer (functions/mail/links.ts). */
-export const UNSUBSCRIBE_PATH = '/u/{token}';
+export const UNSUBSCRIBE_PATH = PUBLIC_ROUTES.unsubscribe.path;
 
 export interface UnsubscribeProps {
   readonly config: DeployConfig;
@@ -51,8 +51,7 @@ export class Unsubscribe extends Construct {
     props.signingKey.grantRead(this.function);
 
     props.api.addLambdaRoute(
-      [HttpMethod.GET, HttpMethod.POST],
-      UNSUBSCRIBE_PATH,
+      PUBLIC_ROUTES.unsubscribe,
       this.function.fn,
       'RFC 8058 one-click unsubscribe: mailbox providers POST to the List-Unsubscribe URL with no ' +
         'credentials, and recipients open it from any mail client, so no login can be asked for. The ' +

@@ -1,5 +1,7 @@
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { ADMIN_ROUTES_LIST } from '../../functions/admin/routes';
 import { bookedEnvSchema, unsubscribeEnvSchema } from '../../functions/config/env';
+import { PUBLIC_ROUTES } from '../../functions/http/public-routes';
 import { type Synthesized, synth } from './synth';
 import {
   environmentOf,
@@ -40,6 +42,19 @@ describe('public routes of the drip engine', () => {
   it('routes GET and POST /u/{token} to the unsubscribe function', () => {
     expect(functionBehind('GET /u/{token}')).toEqual(arnOf(s.stack.unsubscribe.function.fn));
     expect(functionBehind('POST /u/{token}')).toEqual(arnOf(s.stack.unsubscribe.function.fn));
+  });
+
+  it('serves exactly the declared public routes and admin routes, nothing else', () => {
+    // Single opt-in (the default) deploys no confirmation route; test/infra/confirm-opt-in.test.ts covers double.
+    const { confirmOptIn: _onlyWithDoubleOptIn, ...publicRoutes } = PUBLIC_ROUTES;
+    const declared = [
+      ...Object.values(publicRoutes).flatMap((route) => route.methods.map((method) => `${method} ${route.path}`)),
+      ...ADMIN_ROUTES_LIST.map((route) => route.routeKey),
+    ];
+    const routeKeys = Object.values(s.template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => (route as Resource).Properties.RouteKey,
+    );
+    expect([...routeKeys].sort()).toEqual([...declared].sort());
   });
 
   it('routes POST /webhooks/booked to the booked function', () => {
