@@ -1,7 +1,8 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import {
   ADMIN_API_PREFIX,
   GROUPS,
@@ -16,7 +17,7 @@ import type { LambdaHttpHandler, Route } from './gateway';
 /**
  * The local stack's stand-in for Cognito and API Gateway's JWT authorizer: `POST
  * /admin/api/login` checks a configured user and password and returns an HS256 JWT signed
- * with a local key; every other /admin/api route verifies the bearer token first, answers 401
+ * with a local key (by jose); every other /admin/api route verifies the bearer token first, answers 401
  * itself as API Gateway does, and hands the claims to the handler where API Gateway puts them
  * (`requestContext.authorizer.jwt.claims`). Never deployed.
  */
@@ -69,41 +70,39 @@ export function filePassword(path: string): string {
   return readFileSync(path, 'utf8').trim();
 }
 
-const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
-
-export function signLocalToken(claims: Record<string, unknown>, key: Buffer): string {
-  const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const payload = base64url(JSON.stringify(claims));
-  const signature = createHmac('sha256', key).update(`${header}.${payload}`).digest('base64url');
-  return `${header}.${payload}.${signature}`;
+/** An HS256 JWT signed with the local key (jose), as Cognito would issue an ID token. */
+export function signLocalToken(claims: JWTPayload, key: Buffer): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(key);
 }
 
 /** The claims of a valid, unexpired token from this stack; undefined for anything else. */
-export function verifyLocalToken(token: string, key: Buffer, nowMs = Date.now()): Record<string, unknown> | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3 || token.length > 4096) return undefined;
-  const [header, payload, signature] = parts as [string, string, string];
-  const expected = Buffer.from(createHmac('sha256', key).update(`${header}.${payload}`).digest('base64url'));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+export async function verifyLocalToken(
+  token: string,
+  key: Buffer,
+  nowMs = Date.now(),
+): Promise<Record<string, unknown> | undefined> {
+  if (token.length > 4096) return undefined;
   try {
-    const head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
-    if (head.alg !== 'HS256') return undefined;
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (claims.iss !== ISSUER || claims.aud !== AUDIENCE) return undefined;
-    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= nowMs) return undefined;
-    return claims;
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: ['exp'],
+      currentDate: new Date(nowMs),
+      clockTolerance: 0,
+    });
+    return payload;
   } catch {
     return undefined;
   }
 }
 
 /** The token a local user gets: the claims a Cognito ID token carries. */
-export function issueLocalToken(user: LocalConsoleUser, key: Buffer, nowMs = Date.now()): LoginResponse {
+export async function issueLocalToken(user: LocalConsoleUser, key: Buffer, nowMs = Date.now()): Promise<LoginResponse> {
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + LOCAL_TOKEN_TTL_SECONDS;
   const email = user.username.includes('@') ? user.username : '';
-  const token = signLocalToken(
+  const token = await signLocalToken(
     {
       sub: `local-${createHash('sha256').update(user.username).digest('hex').slice(0, 24)}`,
       'cognito:username': user.username,
@@ -144,7 +143,7 @@ export function withLocalJwtAuthorizer(handler: LambdaHttpHandler, key: Buffer):
   return async (event, context) => {
     const header = event.headers?.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const claims = match ? verifyLocalToken(match[1]!, key) : undefined;
+    const claims = match ? await verifyLocalToken(match[1]!, key) : undefined;
     if (!claims) return unauthorized();
     const authorized = {
       ...event,
@@ -184,7 +183,7 @@ function loginHandler(users: LocalConsoleUser[], key: Buffer): LambdaHttpHandler
     if (!user || !timingSafeEqual(given, expected)) {
       return jsonResponse(401, { error: 'unauthorized', message: 'Wrong username or password' });
     }
-    return jsonResponse(200, issueLocalToken(user, key));
+    return jsonResponse(200, await issueLocalToken(user, key));
   };
 }
 

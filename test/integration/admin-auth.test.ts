@@ -21,8 +21,8 @@ const SAMPLE_LEAD = 'AAAAAAAAAAAAAAAAAAAAAAAAAA';
 const pathOf = (path: string) =>
   path.replace('/admin/api', '').replace('{leadId}', SAMPLE_LEAD).replace('{sequenceId}', 'exosome-aftercare');
 
-const forged = () => {
-  const token = signLocalToken(
+const forged = async () => {
+  const token = await signLocalToken(
     {
       sub: 'forged',
       'cognito:groups': ['admin'],
@@ -42,7 +42,7 @@ describe('admin API access', () => {
       const path = pathOf(route.path);
       const noToken = await admin.call(undefined, route.method, path);
       const garbage = await admin.call('not-a-jwt', route.method, path);
-      const otherKey = await admin.call(forged(), route.method, path);
+      const otherKey = await admin.call(await forged(), route.method, path);
       const tampered = await admin.call(`${admin.tokens.admin.slice(0, -2)}xx`, route.method, path);
       const noGroup = await admin.call(admin.tokens.outsider, route.method, path);
       const asMarketing = await admin.call(admin.tokens.marketing, route.method, path);

@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 /** The claims a console token carries (local/admin-auth.ts issueLocalToken), expiring at `exp` (unix seconds). */
-function tokenExpiringAt(exp: number): string {
+async function tokenExpiringAt(exp: number): Promise<string> {
   const iat = exp - 8 * 60 * 60;
   return signLocalToken(
     {
@@ -84,9 +84,9 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 describe('an expired console token', () => {
   it('is refused with 401 on /me, while the same token with a future expiry is let in', async () => {
-    const live = await call(tokenExpiringAt(nowSeconds() + 600), 'GET', '/me');
-    const expiredAMinuteAgo = await call(tokenExpiringAt(nowSeconds() - 60), 'GET', '/me');
-    const expiredYesterday = await call(tokenExpiringAt(nowSeconds() - 24 * 60 * 60), 'GET', '/me');
+    const live = await call(await tokenExpiringAt(nowSeconds() + 600), 'GET', '/me');
+    const expiredAMinuteAgo = await call(await tokenExpiringAt(nowSeconds() - 60), 'GET', '/me');
+    const expiredYesterday = await call(await tokenExpiringAt(nowSeconds() - 24 * 60 * 60), 'GET', '/me');
 
     // The key and claims are right: only the expiry differs.
     expect(live.status).toBe(200);
@@ -101,7 +101,7 @@ describe('an expired console token', () => {
   it.each(ADMIN_ROUTES_LIST.map((route) => [route.routeKey, route]))(
     '%s: 401 for an admin token that expired a second ago',
     async (_key, route) => {
-      const response = await call(tokenExpiringAt(nowSeconds() - 1), route.method, pathOf(route.path));
+      const response = await call(await tokenExpiringAt(nowSeconds() - 1), route.method, pathOf(route.path));
 
       expect(response.status).toBe(401);
       expect(response.authenticate).toMatch(/Bearer/);
