@@ -11,7 +11,7 @@ import {
   localLoginSchema,
 } from '../functions/admin/contract';
 import { ADMIN_ROUTES_LIST } from '../functions/admin/routes';
-import { jsonResponse } from '../functions/http/responses';
+import { jsonResponse } from '../functions/lambdas/http/responses';
 import type { LambdaHttpHandler, Route } from './gateway';
 
 /**

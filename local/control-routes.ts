@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import type { DynamoDripStore } from '../functions/adapters/dynamodb/drip-store';
-import { jsonResponse } from '../functions/http/responses';
+import { jsonResponse } from '../functions/lambdas/http/responses';
 import { checkEmailAddress, leadIdFor } from '../functions/lead/email-address';
 import { parseDuration } from '../functions/schedule';
 import type { createDripRuntime } from './drip-runtime';

@@ -39,13 +39,13 @@ import {
   testSend,
 } from '../../admin/sequences';
 import { type SimulateDeps, simulateJourney } from '../../admin/simulate';
-import { errorResponses } from '../../http/error-responses';
-import { type EventWithBody, requestBody } from '../../http/request-body';
-import { type HttpResponse, jsonResponse } from '../../http/responses';
 import type { Log } from '../../observability/logger';
 import { sequenceDraftSchema } from '../../sequence/draft';
 import type { FieldProblem } from '../../shared/errors';
 import { NotFoundError, ValidationError } from '../../shared/errors';
+import { errorResponses } from '../http/error-responses';
+import { type EventWithBody, requestBody } from '../http/request-body';
+import { type HttpResponse, jsonResponse } from '../http/responses';
 
 /** Everything the admin API's use cases need; each takes its own slice. */
 export type AdminDeps = LeadsDeps &

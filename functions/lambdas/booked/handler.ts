@@ -1,9 +1,6 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import * as z from 'zod';
-import { errorResponses } from '../../http/error-responses';
-import { type EventWithBody, requestBody } from '../../http/request-body';
-import { type HttpResponse, jsonResponse } from '../../http/responses';
 import { SIGNATURE_HEADER, verifyWebhookSignature, WebhookSignatureError } from '../../http/webhook-signature';
 import { checkEmailAddress, leadIdFor } from '../../lead/email-address';
 import { fieldProblems } from '../../lead/lead-form';
@@ -12,6 +9,9 @@ import type { Clock } from '../../shared/clock';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../../shared/errors';
 import type { SigningKeyProvider } from '../../shared/signing-key';
 import type { ExitDeps } from '../../suppression/exit-lead';
+import { errorResponses } from '../http/error-responses';
+import { type EventWithBody, requestBody } from '../http/request-body';
+import { type HttpResponse, jsonResponse } from '../http/responses';
 
 export interface BookedHandlerDeps extends ExitDeps {
   clock: Clock;

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { addressWindows, type RateLimiter, type RateWindow } from '../../abuse/rate-limit';
-import { errorResponses } from '../../http/error-responses';
-import { type EventWithBody, requestBody } from '../../http/request-body';
-import { type HttpResponse, htmlResponse, jsonResponse, redirectResponse } from '../../http/responses';
 import { type CaptureDeps, type CaptureOutcome, captureLead } from '../../lead/capture-lead';
 import { fieldProblems, HONEYPOT_FIELD, isHoneypotFilled, leadFormSchema } from '../../lead/lead-form';
 import { errorFields } from '../../observability/redact';
 import { messagePage } from '../../pages/link-pages';
 import { type FieldProblem, ServiceUnavailableError, TooManyRequestsError, ValidationError } from '../../shared/errors';
+import { errorResponses } from '../http/error-responses';
+import { type EventWithBody, requestBody } from '../http/request-body';
+import { type HttpResponse, htmlResponse, jsonResponse, redirectResponse } from '../http/responses';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 

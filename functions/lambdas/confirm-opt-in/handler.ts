@@ -2,13 +2,13 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type ConfirmDeps, confirmOptIn } from '../../consent/confirm-opt-in';
-import { type HttpResponse, htmlResponse } from '../../http/responses';
 import {
   confirmOptInPage,
   invalidLinkPage,
   linkPageHeadersMiddleware,
   optInConfirmedPage,
 } from '../../pages/link-pages';
+import { type HttpResponse, htmlResponse } from '../http/responses';
 
 export interface ConfirmHandlerDeps extends ConfirmDeps {
   practiceName: string;

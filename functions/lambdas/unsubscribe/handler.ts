@@ -1,7 +1,6 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { type HttpResponse, htmlResponse } from '../../http/responses';
 import type { Log } from '../../observability/logger';
 import { errorFields } from '../../observability/redact';
 import {
@@ -15,6 +14,7 @@ import type { SigningKeyProvider } from '../../shared/signing-key';
 import type { ExitDeps } from '../../suppression/exit-lead';
 import { unsubscribeLead } from '../../suppression/unsubscribe';
 import { InvalidTokenError, type UnsubscribeLink, verifyUnsubscribeToken } from '../../suppression/unsubscribe-token';
+import { type HttpResponse, htmlResponse } from '../http/responses';
 
 export interface UnsubscribeHandlerDeps extends ExitDeps {
   clock: Clock;

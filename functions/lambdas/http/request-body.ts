@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
+import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../http/http-errors';
 
 export type BodyKind = 'json' | 'form';
 

@@ -1,8 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { Log } from '../observability/logger';
-import { errorFields } from '../observability/redact';
-import { ValidationError } from '../shared/errors';
-import { type ErrorStatus, errorStatus } from './error-status';
+import { type ErrorStatus, errorStatus } from '../../http/error-status';
+import type { Log } from '../../observability/logger';
+import { errorFields } from '../../observability/redact';
+import { ValidationError } from '../../shared/errors';
 import type { EventWithBody } from './request-body';
 import { type HttpResponse, jsonResponse } from './responses';
 
