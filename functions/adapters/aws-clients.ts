@@ -1,6 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { withCallRecorder } from './aws-call-recorder';
 
 /**
  * The one place AWS clients are built. Lambda entries call these once at module scope;
@@ -11,15 +14,24 @@ export function createDocumentClient(options: { endpoint?: string } = {}): Dynam
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     maxAttempts: 4,
   });
-  return DynamoDBDocumentClient.from(client, {
+  return DynamoDBDocumentClient.from(withCallRecorder(client, 'dynamodb'), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
 }
 
 export function createSesClient(options: { endpoint?: string } = {}): SESv2Client {
-  return new SESv2Client({
+  const client = new SESv2Client({
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     // Throttling is paced and retried by the sender itself, so the SDK does not retry blindly.
     maxAttempts: 2,
   });
+  return withCallRecorder(client, 'ses');
+}
+
+export function createSqsClient(): SQSClient {
+  return withCallRecorder(new SQSClient({}), 'sqs');
+}
+
+export function createSecretsManagerClient(): SecretsManagerClient {
+  return withCallRecorder(new SecretsManagerClient({}), 'secretsmanager');
 }

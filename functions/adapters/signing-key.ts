@@ -1,4 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createSecretsManagerClient } from './aws-clients';
 
 export type SigningKeyProvider = () => Promise<Buffer>;
 
@@ -20,7 +21,7 @@ export function decodeKey(material: string): Buffer {
  */
 export function secretsManagerKey(
   secretId: string,
-  client = new SecretsManagerClient({}),
+  client: SecretsManagerClient = createSecretsManagerClient(),
   /**
    * `decoded`: our own HMAC keys (hex or base64 become their bytes). `raw`: a secret shared
    * with another system (a scheduling tool signs with the string exactly as it was pasted).

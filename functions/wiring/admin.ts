@@ -1,5 +1,6 @@
 import { compileSequenceDraft } from '../../emails/lib/compile-draft';
 import { authoringSources } from '../adapters/authoring-sources';
+import { recordAwsCallsAs } from '../adapters/aws-call-recorder';
 import { createSesClient } from '../adapters/aws-clients';
 import { DynamoAdminLeads } from '../adapters/dynamodb/admin-leads';
 import { DynamoEnrolmentIndex, DynamoSendSlots, DynamoSequenceStore } from '../adapters/dynamodb/admin-sequences';
@@ -20,6 +21,7 @@ import { clockFrom, mailerFrom, type Overrides, practiceFrom, tableFrom } from '
 
 /** Everything the admin API needs, built from the parsed environment (AWS and local alike). */
 export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
+  recordAwsCallsAs('admin', env);
   const table = tableFrom(env);
   const bundle = bundledEmails();
   const sources = authoringSources();

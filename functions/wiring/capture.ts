@@ -1,4 +1,5 @@
 import { renderLandingPage } from '../../web/pages/landing';
+import { recordAwsCallsAs } from '../adapters/aws-call-recorder';
 import { captureBundle } from '../adapters/capture-bundle';
 import { DynamoLeadRepository } from '../adapters/dynamodb/lead-repository';
 import { PublishedSequenceCatalog } from '../adapters/dynamodb/published-sequences';
@@ -10,6 +11,7 @@ import { captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFro
 
 /** Everything POST /leads needs, built from the parsed environment. */
 export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): CaptureHandlerDeps {
+  recordAwsCallsAs('capture', env);
   const practice = practiceFrom(env);
   const table = tableFrom(env);
   const clock = clockFrom(overrides);

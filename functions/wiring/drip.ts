@@ -1,5 +1,5 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { createSesClient } from '../adapters/aws-clients';
+import { recordAwsCallsAs } from '../adapters/aws-call-recorder';
+import { createSesClient, createSqsClient } from '../adapters/aws-clients';
 import { captureBundle } from '../adapters/capture-bundle';
 import { DynamoDripStore } from '../adapters/dynamodb/drip-store';
 import { DynamoDueIndex } from '../adapters/dynamodb/due-index';
@@ -48,12 +48,13 @@ export function dispatcherDeps(
   env: DispatcherEnv,
   overrides: Overrides = {},
 ): { deps: DispatchDeps; settings: DispatchSettings; prepare: () => Promise<void> } {
+  recordAwsCallsAs('dispatcher', env);
   const { table } = dripStores(env);
   const clock = clockFrom(overrides);
   return {
     deps: {
       due: new DynamoDueIndex(table),
-      queue: overrides.queue ?? new SqsWorkQueue(new SQSClient({}), env.WORK_QUEUE_URL),
+      queue: overrides.queue ?? new SqsWorkQueue(createSqsClient(), env.WORK_QUEUE_URL),
       clock,
       log: logger,
     },
@@ -72,6 +73,7 @@ export function dispatcherDeps(
 }
 
 export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDeps {
+  recordAwsCallsAs('sender', env);
   const { table, store, suppression, stats } = dripStores(env);
   const sesForRate = createSesClient({ endpoint: env.SES_ENDPOINT });
   const rate = env.MAX_SEND_RATE;
@@ -101,6 +103,7 @@ export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDep
 }
 
 export function unsubscribeDeps(env: UnsubscribeEnv, overrides: Overrides = {}): UnsubscribeHandlerDeps {
+  recordAwsCallsAs('unsubscribe', env);
   const { store, suppression, stats } = dripStores(env);
   return {
     store,
@@ -115,11 +118,13 @@ export function unsubscribeDeps(env: UnsubscribeEnv, overrides: Overrides = {}):
 }
 
 export function sesEventsDeps(env: BaseEnv, overrides: Overrides = {}): SesEventDeps {
+  recordAwsCallsAs('ses-events', env);
   const { store, suppression, stats } = dripStores(env);
   return { store, suppression, stats, log: logger, clock: clockFrom(overrides) };
 }
 
 export function bookedDeps(env: BookedEnv, overrides: Overrides = {}): BookedHandlerDeps {
+  recordAwsCallsAs('booked', env);
   const { store, suppression, stats } = dripStores(env);
   return {
     store,
@@ -132,6 +137,7 @@ export function bookedDeps(env: BookedEnv, overrides: Overrides = {}): BookedHan
 }
 
 export function confirmDeps(env: ConfirmEnv, overrides: Overrides = {}): ConfirmHandlerDeps {
+  recordAwsCallsAs('confirm-opt-in', env);
   const table = tableFrom(env);
   const clock = clockFrom(overrides);
   return {

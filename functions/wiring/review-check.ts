@@ -1,3 +1,4 @@
+import { recordAwsCallsAs } from '../adapters/aws-call-recorder';
 import { captureBundle } from '../adapters/capture-bundle';
 import { DynamoEnrolmentIndex } from '../adapters/dynamodb/admin-sequences';
 import { readPointer } from '../adapters/dynamodb/published-sequences';
@@ -14,6 +15,7 @@ import { clockFrom, type Overrides, tableFrom } from './common';
  * enrolments are pinned to (from the due index) and those versions' reviews.
  */
 export function reviewCheckDeps(env: BaseEnv, metrics: MetricSink, overrides: Overrides = {}): ReviewCheckDeps {
+  recordAwsCallsAs('admin-review-check', env);
   const table = tableFrom(env);
   const enrolments = new DynamoEnrolmentIndex(table);
   return {
