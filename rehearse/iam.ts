@@ -70,7 +70,7 @@ export function wildcardMatch(pattern: string, value: string, ignoreCase = false
 function describeStatement(policy: PolicyDocumentRef, index: number): string {
   const statement = statementsOf(policy)[index]!;
   const sid = statement.Sid ? ` "${statement.Sid}"` : '';
-  return `${policy.id} statement ${index + 1}${sid} (${policy.path || 'no construct path'})`;
+  return `${policy.id} statement ${index + 1}${sid}${policy.path ? ` (${policy.path})` : ''}`;
 }
 
 /** `${env:NAME|transform}` and `${AWS::...}` in a recorded value, from the function's template. */
@@ -166,7 +166,7 @@ function adviseOn(fn: LambdaFunction, request: Resolved): string {
   }
   const policy = fn.policies[0];
   return policy
-    ? `no statement grants ${request.action}: add one to ${policy.id} (${policy.path})`
+    ? `no statement grants ${request.action}: add one to ${policy.id}${policy.path ? ` (${policy.path})` : ''}`
     : `the role of ${fn.label} has no policy: grant ${request.action} in the construct`;
 }
 

@@ -68,11 +68,11 @@ describe('CloudFormation intrinsics, resolved offline', () => {
         ],
       }),
     ).toBe('arn:aws:ses:us-east-1:123456789012:identity/mail.example.com');
-    expect(resolver.resolve({ 'Fn::Sub': 'cdk-assets-${AWS::AccountId}-${AWS::Region}' })).toBe(
+    expect(resolver.resolve({ 'Fn::Sub': `cdk-assets-\${AWS::AccountId}-\${AWS::Region}` })).toBe(
       'cdk-assets-123456789012-us-east-1',
     );
-    expect(resolver.resolve({ 'Fn::Sub': ['${Name}/${Named.Arn}/${!Literal}', { Name: 'x' }] })).toBe(
-      'x/arn:aws:dynamodb:us-east-1:123456789012:table/leads/${Literal}',
+    expect(resolver.resolve({ 'Fn::Sub': [`\${Name}/\${Named.Arn}/\${!Literal}`, { Name: 'x' }] })).toBe(
+      `x/arn:aws:dynamodb:us-east-1:123456789012:table/leads/\${Literal}`,
     );
     expect(resolver.resolve({ 'Fn::Select': [1, { 'Fn::Split': ['/', 'a/b/c'] }] })).toBe('b');
   });
