@@ -204,7 +204,7 @@ export function sampleEvents(
 }
 
 /** The tags the sender puts on each step email (functions/drip/step-email.ts), so events find their step. */
-export function withPipelineTags<T extends { detail: { mail: unknown } }>(event: T): T {
+export function withPipelineTags<T extends { detail: Record<string, unknown> }>(event: T): T {
   const mail = event.detail.mail as { tags: Record<string, string[]> };
   mail.tags = {
     ...mail.tags,

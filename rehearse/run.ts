@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { ROOT } from '../local/paths';
@@ -181,12 +181,21 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Rehearsa
   return { rows, iam, failed: rows.filter((row) => !row.ok).length };
 }
 
+/**
+ *   npm run rehearse [-- --no-synth] [--no-record] [--cdk-out DIR] [--recording DIR] [--out FILE]
+ */
 async function main(): Promise<number> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const args = process.argv.slice(2);
   const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined;
   const log = (line: string) => console.log(line);
   try {
+    const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+    const cdkOut = option('--cdk-out');
+    const recordingDir = option('--recording');
     const result = await rehearse({
+      ...(cdkOut ? { cdkOut: resolve(cdkOut) } : {}),
+      ...(recordingDir ? { recordingDir: resolve(recordingDir) } : {}),
       synth: !args.includes('--no-synth'),
       record: !args.includes('--no-record'),
       log,
