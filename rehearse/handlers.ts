@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNode } from '../bench/bundle';
 import { RECORDING_VARIABLE } from '../functions/adapters/aws-call-recorder';
+import { leadIdFor } from '../functions/lead/email-address';
 import { cognitoClaims, httpApiRequest, schedulerInvocation, sqsBatch } from './fixtures/lambda-events';
 import { fromConfigurationSet, SES_EVENT_FIXTURES } from './fixtures/ses-events';
 import { type LambdaFunction, lambdaFunctions, referencedId, resourcesOfType, type SynthesizedStack } from './stack';
@@ -163,15 +164,16 @@ export function sampleEvents(
   for (const [, mapping] of resourcesOfType(stack, 'AWS::Lambda::EventSourceMapping')) {
     if (referencedId(mapping.Properties?.FunctionName) !== fn.logicalId) continue;
     const queueArn = resolver.resolveString(mapping.Properties?.EventSourceArn);
+    // The first step of the lead the capture sample stored, as the dispatcher would queue it.
     const work = JSON.stringify({
       kind: 'step',
-      leadId: 'rehearsal-lead-that-does-not-exist',
+      leadId: leadIdFor(tableHint.leadEmail),
       sequenceId: env('DEFAULT_SEQUENCE_ID') ?? 'sample',
       stepIndex: 0,
-      dueAt: '2026-01-01T00:00:00.000Z',
+      dueAt: new Date().toISOString(),
     });
     samples.push({
-      name: 'SQS batch (documented body, and a work message for a lead that does not exist)',
+      name: 'SQS batch (the documented body, and the first step of the sample lead)',
       event: sqsBatch(queueArn, ['Test message.', work]),
       expect: (result) => {
         const failures = (result as { batchItemFailures?: { itemIdentifier: string }[] } | undefined)
@@ -326,7 +328,7 @@ export async function runHandler(
       }
     }
     const kinds = [...new Set(samples.map((sample) => sample.name.split(' ')[0]))].join(', ');
-    run.detail = `${samples.length} events (${kinds}) from ${fn.handler} in ${fn.assetPath.slice(0, 18)}…`;
+    run.detail = `${samples.length} events (${kinds}) to ${fn.handler}: ${summarize(output.results ?? [])}`;
     run.ok = run.problems.length === 0;
     return run;
   } finally {
@@ -337,4 +339,25 @@ export async function runHandler(
 /** Every function of the stack, the capture first (its lead gives the others something to find). */
 export function functionsToRun(stack: SynthesizedStack): LambdaFunction[] {
   return lambdaFunctions(stack).sort((a, b) => Number(b.label === 'capture') - Number(a.label === 'capture'));
+}
+
+/** "202×1" for HTTP answers, "handled×6, ignored×5" for event counts, "1 batch failure" for SQS. */
+function summarize(results: { ok: boolean; result?: unknown }[]): string {
+  const tally = new Map<string, number>();
+  for (const { ok, result } of results) {
+    const answer = result as Record<string, unknown> | undefined;
+    const key = !ok
+      ? 'error'
+      : typeof answer?.statusCode === 'number'
+        ? String(answer.statusCode)
+        : Array.isArray(answer?.batchItemFailures)
+          ? `${answer.batchItemFailures.length} of the batch failed`
+          : answer?.handled === 1
+            ? 'handled'
+            : answer?.ignored === 1
+              ? 'ignored'
+              : 'answered';
+    tally.set(key, (tally.get(key) ?? 0) + 1);
+  }
+  return [...tally].map(([key, count]) => (count > 1 ? `${key}×${count}` : key)).join(', ');
 }

@@ -110,8 +110,11 @@ export function lambdaFunctions(stack: SynthesizedStack): LambdaFunction[] {
       const environment = ((properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
         {}) as Record<string, unknown>;
       const roleLogicalId = referencedId(properties.Role);
+      // CDK's own functions have no service name: their logical id without its hash.
       const label =
-        typeof environment.POWERTOOLS_SERVICE_NAME === 'string' ? environment.POWERTOOLS_SERVICE_NAME : logicalId;
+        typeof environment.POWERTOOLS_SERVICE_NAME === 'string'
+          ? environment.POWERTOOLS_SERVICE_NAME
+          : logicalId.replace(/[0-9A-F]{8,}.*$/, '');
       return {
         logicalId,
         label,
