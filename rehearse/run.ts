@@ -149,7 +149,7 @@ export async function rehearse(options: RehearsalOptions = {}): Promise<Rehearsa
     check: 'IAM: every recorded call allowed',
     ok: iam.denied.length === 0 && iam.problems.length === 0 && iam.uncovered.length === 0,
     detail:
-      `${iam.distinctCalls} distinct calls checked (${iam.callsMade} made in the tests, ${iam.simulations} simulations), ` +
+      `${iam.distinctCalls} distinct calls checked (${iam.callsMade} made in the recorded test runs, ${iam.simulations} simulations), ` +
       `${covered} functions covered${iam.uncovered.length ? ` (none recorded for ${iam.uncovered.join(', ')})` : ''}, ` +
       `${iam.denied.length} denied${iam.problems.length ? `, ${iam.problems.length} not evaluable` : ''}`,
   });
