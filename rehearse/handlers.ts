@@ -45,16 +45,17 @@ const RUNNER = `
 const fs = require('node:fs');
 const [file, exportName, eventsFile, outFile, timeoutMs] = process.argv.slice(1);
 const write = (value) => { fs.writeFileSync(outFile, JSON.stringify(value)); process.exit(0); };
-let handler;
-try {
-  const loaded = file.endsWith('.mjs') ? null : require(file);
-  handler = loaded && loaded[exportName];
-} catch (error) {
-  write({ loadError: String((error && error.stack) || error).split('\\n').slice(0, 4).join('\\n') });
-}
-if (typeof handler !== 'function') write({ loadError: exportName + ' is not a function exported by ' + file });
-const events = JSON.parse(fs.readFileSync(eventsFile, 'utf8'));
 (async () => {
+  let handler;
+  try {
+    // CommonJS is required, an ES module imported, as the runtime does for each.
+    const loaded = file.endsWith('.mjs') ? await import(require('node:url').pathToFileURL(file).href) : require(file);
+    handler = loaded && loaded[exportName];
+  } catch (error) {
+    write({ loadError: String((error && error.stack) || error).split('\\n').slice(0, 4).join('\\n') });
+  }
+  if (typeof handler !== 'function') write({ loadError: exportName + ' is not a function exported by ' + file });
+  const events = JSON.parse(fs.readFileSync(eventsFile, 'utf8'));
   const results = [];
   for (const sample of events) {
     const started = Date.now();

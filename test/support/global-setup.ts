@@ -31,7 +31,7 @@ export default async function globalSetup(): Promise<void> {
   // Handlers log as in Lambda; test/support/log-privacy.ts captures every line and fails a
   // file whose logs contain personal data.
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-  // Every AWS call the functions make is recorded for `npm run rehearse` (rehearse/README).
+  // Every AWS call the functions make is recorded for `npm run rehearse` (README, "Before the first deploy").
   process.env[RECORDING_VARIABLE] = RECORDING_DIR;
   (globalThis as Record<string, unknown>).__LOCAL_SERVICES__ = { dynamo, ses };
 }
