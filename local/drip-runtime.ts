@@ -1,3 +1,4 @@
+import { recordAwsCallsAs } from '../functions/adapters/aws-call-recorder';
 import {
   baseEnvSchema,
   bookedEnvSchema,
@@ -49,6 +50,8 @@ export function createDripRuntime(options: DripRuntimeOptions) {
   const sesEvents = makeSesEventsHandler(sesEventsDeps(parseEnv(baseEnvSchema, env), keys));
   const sendToSesEvents = (event: unknown) => sesEvents(event, undefined as never);
   const senderEnv = parseEnv(senderEnvSchema, env);
+  // The sender's mailer is built here (to simulate delivery events), outside senderDeps.
+  recordAwsCallsAs('sender', senderEnv);
   const mailer = withSimulatedDelivery(options.mailer ?? mailerFrom(senderEnv, {}), sendToSesEvents, () => clock.now());
   const counters = memoryCounters();
   const sender = makeSenderHandler(senderDeps(senderEnv, { ...keys, mailer, counters }));

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PREVIEW_SECURITY_HEADERS } from '../emails/preview';
+import { recordAwsCallsAs } from '../functions/adapters/aws-call-recorder';
 import { dynamoTable } from '../functions/adapters/clients/dynamodb';
 import { DynamoDripStore } from '../functions/adapters/dynamodb/drip-store';
 import { adminEnvSchema, baseEnvSchema, captureEnvSchema, parseEnv } from '../functions/config/env';
@@ -117,6 +118,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env.LOCAL_CONSOLE_USERS ?? process.env.LOCAL_CONSOLE_USERS,
       options.dataDir ? filePassword(join(options.dataDir, 'console-password')) : inMemoryConsolePassword,
     );
+    // The control routes' store is a local tool, not a Lambda function: its calls are not recorded.
+    recordAwsCallsAs(undefined);
     const store = new DynamoDripStore(dynamoTable(parseEnv(baseEnvSchema, env)));
     const http = (handler: unknown) => handler as LambdaHttpHandler;
 

@@ -1,7 +1,8 @@
 // Prints the one line CI reports, taken from jest's own JSON results plus the fresh-clone check.
 import { existsSync, readFileSync } from 'node:fs';
 
-const [jestFile = 'test-results/jest.json', freshFile = 'test-results/fresh-clone.json'] = process.argv.slice(2);
+const [jestFile = 'test-results/jest.json', freshFile = 'test-results/fresh-clone.json', rehearseFile] =
+  process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 const notes = [];
@@ -24,6 +25,17 @@ if (existsSync(freshFile)) {
 } else if (process.argv.length > 3) {
   failed += 1;
   notes.push('the fresh-clone start check did not run');
+}
+
+// npm run rehearse: each row of its table counts (when CI asked for it).
+if (rehearseFile && existsSync(rehearseFile)) {
+  const rehearsal = JSON.parse(readFileSync(rehearseFile, 'utf8'));
+  passed += rehearsal.passed;
+  failed += rehearsal.failed;
+  if (rehearsal.failed) notes.push('npm run rehearse failed, see above');
+} else if (rehearseFile) {
+  failed += 1;
+  notes.push('npm run rehearse did not finish, see above');
 }
 
 console.log(`${passed} passed, ${failed} failed${notes.length ? ` (${notes.join('; ')})` : ''}`);

@@ -1,12 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { bundleLambda, runNode } from '../../bench/bundle';
 import { clinicConfig } from '../../config/clinic';
+import { RECORDING_VARIABLE } from '../../functions/adapters/aws-call-recorder';
 import { leadIdFor } from '../../functions/lead/email-address';
 import { PROJECT_ROOT } from '../../infra/constructs/lambda';
 import { localEnvironment } from '../../local/local-env';
+import { type StandIn, secretsManagerStandIn } from '../../rehearse/stand-ins';
 import { apiEvent } from '../support/api-event';
 import { validLead } from '../support/capture-harness';
 import { freshTable, itemsOfLead, outbox, testEndpoints, uniqueEmail } from '../support/services';
@@ -25,6 +25,8 @@ const ENTRIES = readdirSync(join(PROJECT_ROOT, 'functions', 'lambdas'), { withFi
 
 const PROCESS_ENV = {
   PATH: process.env.PATH ?? '',
+  // The shipped bundles record their AWS calls too (npm run rehearse reads them).
+  ...(process.env[RECORDING_VARIABLE] ? { [RECORDING_VARIABLE]: process.env[RECORDING_VARIABLE] } : {}),
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
@@ -125,26 +127,14 @@ describe('the Lambda bundles as shipped', () => {
   });
 
   describe('the capture bundle on the local services', () => {
-    let secrets: Server;
-    let secretRequests = 0;
+    let secrets: StandIn;
 
     // Stands in for Secrets Manager's GetSecretValue (the only call the bundle makes there).
     beforeAll(async () => {
-      secrets = createServer((request, response) => {
-        secretRequests++;
-        const target = request.headers['x-amz-target'];
-        response.setHeader('content-type', 'application/x-amz-json-1.1');
-        if (target !== 'secretsmanager.GetSecretValue') {
-          response.statusCode = 400;
-          response.end(JSON.stringify({ __type: 'InvalidRequestException', message: `unexpected ${target}` }));
-          return;
-        }
-        response.end(JSON.stringify({ Name: 'signing', SecretString: 'ab'.repeat(32) }));
-      });
-      await new Promise<void>((resolve) => secrets.listen(0, '127.0.0.1', resolve));
+      secrets = await secretsManagerStandIn();
     });
 
-    afterAll(() => new Promise<void>((resolve) => secrets.close(() => resolve())));
+    afterAll(() => secrets.stop());
 
     it('stores the lead and sends both emails, exactly as the shipped bundle', async () => {
       const { tableName, doc } = await freshTable('bundle');
@@ -162,14 +152,14 @@ describe('the Lambda bundles as shipped', () => {
           TABLE_NAME: tableName,
           DYNAMODB_ENDPOINT: endpoints.dynamo,
           SES_ENDPOINT: endpoints.ses,
-          AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`,
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
         },
         INVOKE,
         [JSON.stringify(event)],
       );
       expect(result.err).toBe('');
       expect(JSON.parse(result.out)).toMatchObject({ statusCode: 202 });
-      expect(secretRequests).toBeGreaterThanOrEqual(1);
+      expect(secrets.requests).toContain('secretsmanager.GetSecretValue');
 
       const items = await itemsOfLead(doc, tableName, leadIdFor(email));
       expect(items.map((item) => String(item.sk).split('#')[0])).toEqual(

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildEmails } from '../../emails/build';
+import { RECORDING_VARIABLE } from '../../functions/adapters/aws-call-recorder';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
 import { freePort } from '../../local/ports';
 import { startSesLocal } from '../../local/ses-local';
+import { RECORDING_DIR } from '../../rehearse/paths';
 import { buildSite } from '../../web/build';
 
 /**
@@ -29,5 +31,7 @@ export default async function globalSetup(): Promise<void> {
   // Handlers log as in Lambda; test/support/log-privacy.ts captures every line and fails a
   // file whose logs contain personal data.
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  // Every AWS call the functions make is recorded for `npm run rehearse` (README, "Before the first deploy").
+  process.env[RECORDING_VARIABLE] = RECORDING_DIR;
   (globalThis as Record<string, unknown>).__LOCAL_SERVICES__ = { dynamo, ses };
 }

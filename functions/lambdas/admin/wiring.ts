@@ -1,3 +1,4 @@
+import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { sesClient } from '../../adapters/clients/ses';
 import { DynamoDripStore } from '../../adapters/dynamodb/drip-store';
@@ -23,6 +24,7 @@ import type { AdminDeps } from './handler';
 
 /** Everything the admin API needs, built from the parsed environment (AWS and local alike). */
 export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
+  recordAwsCallsAs('admin', env);
   const table = dynamoTable(env);
   const bundle = bundledEmails();
   const sources = authoringSources();

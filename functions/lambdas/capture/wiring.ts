@@ -1,3 +1,4 @@
+import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
@@ -11,6 +12,8 @@ import type { CaptureHandlerDeps } from './handler';
 
 /** Everything POST /leads needs, built from the parsed environment. */
 export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): CaptureHandlerDeps {
+  recordAwsCallsAs('capture', env);
+  recordAwsCallsAs('capture', env);
   const practice = practiceFrom(env);
   const table = dynamoTable(env);
   const clock = clockFrom(overrides);

@@ -1,3 +1,4 @@
+import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
@@ -8,6 +9,7 @@ import { clockFrom, type Overrides } from '../wiring';
 import type { ConfirmHandlerDeps } from './handler';
 
 export function confirmDeps(env: ConfirmEnv, overrides: Overrides = {}): ConfirmHandlerDeps {
+  recordAwsCallsAs('confirm-opt-in', env);
   const table = dynamoTable(env);
   const clock = clockFrom(overrides);
   return {

@@ -1,3 +1,4 @@
+import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { sqsClient } from '../../adapters/clients/sqs';
 import { DynamoDueIndex } from '../../adapters/dynamodb/due-index';
 import { DynamoSequenceVersions, storeBundledVersions } from '../../adapters/dynamodb/sequence-versions';
@@ -12,6 +13,7 @@ export function dispatcherDeps(
   env: DispatcherEnv,
   overrides: Overrides = {},
 ): { deps: DispatchDeps; settings: DispatchSettings; prepare: () => Promise<void> } {
+  recordAwsCallsAs('dispatcher', env);
   const { table } = dripStores(env);
   const clock = clockFrom(overrides);
   return {

@@ -1,3 +1,4 @@
+import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { DynamoEnrolmentIndex } from '../../adapters/dynamodb/enrolment-index';
 import { readPointer } from '../../adapters/dynamodb/published-sequences';
@@ -15,6 +16,7 @@ import { clockFrom, type Overrides } from '../wiring';
  * enrolments are pinned to (from the due index) and those versions' reviews.
  */
 export function reviewCheckDeps(env: BaseEnv, metrics: MetricSink, overrides: Overrides = {}): ReviewCheckDeps {
+  recordAwsCallsAs('admin-review-check', env);
   const table = dynamoTable(env);
   const enrolments = new DynamoEnrolmentIndex(table);
   return {

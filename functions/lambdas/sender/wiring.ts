@@ -1,3 +1,4 @@
+import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { sesClient } from '../../adapters/clients/ses';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
@@ -19,6 +20,7 @@ import {
 import type { SenderDeps } from './handler';
 
 export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDeps {
+  recordAwsCallsAs('sender', env);
   const { table, store, suppression, stats } = dripStores(env);
   const sesForRate = sesClient({ endpoint: env.SES_ENDPOINT });
   const rate = env.MAX_SEND_RATE;

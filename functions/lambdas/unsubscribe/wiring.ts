@@ -1,9 +1,11 @@
+import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import type { UnsubscribeEnv } from '../../config/env';
 import { logger } from '../../observability/logger';
 import { clockFrom, dripStores, type Overrides, signingKeyFrom } from '../wiring';
 import type { UnsubscribeHandlerDeps } from './handler';
 
 export function unsubscribeDeps(env: UnsubscribeEnv, overrides: Overrides = {}): UnsubscribeHandlerDeps {
+  recordAwsCallsAs('unsubscribe', env);
   const { store, suppression, stats } = dripStores(env);
   return {
     store,
