@@ -37,7 +37,7 @@ describe('handlers as Lambda finds them', () => {
   let tableName: string;
 
   beforeAll(async () => {
-    await bundleLambda('functions/lambdas/admin-review-check.ts', ASSET);
+    await bundleLambda('functions/lambdas/review-check/index.ts', ASSET);
     [secrets, sqs, { tableName }] = await Promise.all([secretsManagerStandIn(), sqsStandIn(), freshTable('rehearse')]);
   }, 120_000);
 

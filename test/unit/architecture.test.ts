@@ -7,10 +7,10 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
  */
 
 const ROOT = resolve(__dirname, '..', '..');
-const PRODUCT_FOLDERS = ['functions', 'emails', 'web', 'local', 'infra', 'config', 'scripts'];
+const PRODUCT_FOLDERS = ['functions', 'emails', 'web', 'local', 'infra', 'config', 'scripts', 'rehearse'];
 const AWS_EDGE_IMPORT = /^(@aws-sdk\/|@middy\/|aws-lambda$)/;
 /** Where the AWS SDK, middy and aws-lambda types may be imported. */
-const EDGES = ['functions/lambdas/', 'functions/adapters/', 'local/', 'infra/', 'scripts/'];
+const EDGES = ['functions/lambdas/', 'functions/adapters/', 'local/', 'infra/', 'scripts/', 'rehearse/'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
