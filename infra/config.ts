@@ -78,11 +78,18 @@ export interface DeployConfig {
      */
     readonly domainPrefix: string;
     /**
-     * How long one sign-in lasts (access and ID token validity, 5 minutes to 1 day). The console does
-     * not refresh tokens, and API Gateway accepts a token until it expires even after the user is
-     * disabled or signed out: this is also how long a removed staff member keeps access at most.
+     * How long one sign-in lasts: the refresh token's validity (1 hour to 10 years). The console
+     * renews its tokens with it in the background, so staff sign in again only after this, or when
+     * they close the tab (the session is kept per tab).
      */
     readonly sessionLength: Duration;
+    /**
+     * How long one ID or access token works (5 minutes to 1 day, shorter than `sessionLength`).
+     * API Gateway accepts a token until it expires, even after the user was disabled, signed out or
+     * had the refresh token revoked: this is how long a removed staff member keeps access at most.
+     * The console renews a minute before it runs out.
+     */
+    readonly tokenValidity: Duration;
   };
   /**
    * The admin API behind the console: one function for every `/admin/api` route. It compiles MJML
@@ -227,8 +234,10 @@ export const deployConfig: DeployConfig = {
   booked: { memorySize: 256, timeout: Duration.seconds(10) },
   console: {
     domainPrefix: hostedUiPrefix(clinicConfig.practice.name),
-    // The AWS default. Raise it (up to a day) if staff are signed out mid-edit too often.
-    sessionLength: Duration.hours(1),
+    // A working day: staff sign in (with MFA) once a day, not every hour.
+    sessionLength: Duration.hours(12),
+    // Short, since renewal is silent: a disabled account's last token stops working within 15 minutes.
+    tokenValidity: Duration.minutes(15),
   },
   admin: {
     // mjml compiles a whole draft per save and preview; the bundle is about 4 MB.

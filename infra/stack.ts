@@ -133,6 +133,7 @@ export class LeadNurtureStack extends Stack {
     this.consoleAuth = new ConsoleAuth(this, 'Console', {
       domainPrefix: config.console.domainPrefix,
       sessionLength: config.console.sessionLength,
+      tokenValidity: config.console.tokenValidity,
       consoleUrl: this.site.consoleUrl,
       practiceName: clinic.practice.name,
     });
@@ -149,6 +150,7 @@ export class LeadNurtureStack extends Stack {
       auth: {
         mode: 'cognito',
         domain: this.consoleAuth.hostedUiUrl,
+        issuer: this.consoleAuth.issuer,
         clientId: this.consoleAuth.client.userPoolClientId,
         redirectUri: this.site.consoleUrl,
         logoutUri: this.site.consoleUrl,

@@ -8,8 +8,9 @@ export interface SecurityHeaderOptions {
   assetOrigin?: string;
   /**
    * The marketing console in Cognito mode: the Hosted UI's origin, whose `/oauth2/token` the
-   * console calls from the browser to finish the PKCE sign-in (the sign-in page itself is a
-   * top-level navigation and needs nothing here).
+   * console calls from the browser to finish the PKCE sign-in and to renew the tokens, and whose
+   * `/oauth2/revoke` it calls on sign-out (the sign-in and sign-out pages themselves are top-level
+   * navigations and need nothing here).
    */
   authOrigin?: string;
 }

@@ -24,19 +24,39 @@ const PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export interface ConsoleAuthProps {
   /** The Hosted UI's prefix (`console.domainPrefix`). */
   readonly domainPrefix: string;
-  /** Access and ID token validity (`console.sessionLength`). */
+  /** How long staff stay signed in: the refresh token's validity (`console.sessionLength`). */
   readonly sessionLength: Duration;
+  /** ID and access token validity (`console.tokenValidity`). */
+  readonly tokenValidity: Duration;
   /** The console's address (`<site>/console/`): where the Hosted UI returns after sign-in and sign-out. */
   readonly consoleUrl: string;
   readonly practiceName: string;
+}
+
+/** Cognito's limits, checked here so that the message names the setting to change. */
+function checkTokenValidity(props: ConsoleAuthProps): void {
+  const tokenMinutes = props.tokenValidity.toMinutes();
+  const sessionMinutes = props.sessionLength.toMinutes();
+  if (tokenMinutes < 5 || tokenMinutes > 24 * 60) {
+    throw new Error(`console.tokenValidity must be between 5 minutes and 1 day, not ${tokenMinutes} minutes`);
+  }
+  if (sessionMinutes < 60 || sessionMinutes > 3650 * 24 * 60) {
+    throw new Error(`console.sessionLength must be between 1 hour and 10 years, not ${sessionMinutes} minutes`);
+  }
+  if (tokenMinutes >= sessionMinutes) {
+    throw new Error(
+      'console.tokenValidity must be shorter than console.sessionLength, or the tokens could not be renewed',
+    );
+  }
 }
 
 /**
  * Who may use the marketing console: a Cognito user pool of staff accounts that only an
  * administrator creates (no self sign-up), with the email address as user name, a strong
  * password, TOTP MFA required and Cognito's threat protection enforced; the `marketing` and
- * `admin` groups; a public app client for the console (authorization code with PKCE, no secret)
- * that may only return to the console's own URL; and the Hosted UI that signs staff in.
+ * `admin` groups; a public app client for the console (authorization code with PKCE, no secret,
+ * refresh tokens that sign-out revokes) that may only return to the console's own URL; and the
+ * Hosted UI that signs staff in.
  *
  * The pool holds staff identities and is kept on stack delete, with deletion protection on.
  */
@@ -47,6 +67,8 @@ export class ConsoleAuth extends Construct {
   readonly domain: cognito.UserPoolDomain;
   /** `https://<prefix>.auth.<region>.amazoncognito.com`: the Hosted UI's origin. */
   readonly hostedUiUrl: string;
+  /** `https://cognito-idp.<region>.amazonaws.com/<pool id>`: the `iss` of the pool's tokens. */
+  readonly issuer: string;
 
   constructor(scope: Construct, id: string, props: ConsoleAuthProps) {
     super(scope, id);
@@ -56,6 +78,7 @@ export class ConsoleAuth extends Construct {
           'digits and inner hyphens, without "aws", "amazon" or "cognito"',
       );
     }
+    checkTokenValidity(props);
     // A literal console URL (custom domain) can go into the invitation; the CloudFront name cannot,
     // because the distribution already depends on this pool (its CSP names the Hosted UI).
     const where = Token.isUnresolved(props.consoleUrl) ? 'the marketing console' : props.consoleUrl;
@@ -109,8 +132,9 @@ export class ConsoleAuth extends Construct {
       userPoolClientName: 'marketing-console',
       // A browser app cannot keep a secret: the code exchange is protected by PKCE instead.
       generateSecret: false,
-      // Sign-in through the Hosted UI only: no SRP or password flows on the API (refresh stays on,
-      // Cognito always allows it).
+      // Sign-in through the Hosted UI only: no SRP or password flows on the API. Refreshing stays
+      // allowed (ALLOW_REFRESH_TOKEN_AUTH): the console renews its tokens at /oauth2/token with
+      // grant_type=refresh_token.
       authFlows: { userSrp: false },
       oAuth: {
         flows: { authorizationCodeGrant: true },
@@ -120,9 +144,11 @@ export class ConsoleAuth extends Construct {
       },
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
+      // Signing out revokes the refresh token (/oauth2/revoke), so it cannot renew anything after.
       enableTokenRevocation: true,
-      accessTokenValidity: props.sessionLength,
-      idTokenValidity: props.sessionLength,
+      // Equal on purpose: the console renews by the access token's expiry and sends the ID token.
+      accessTokenValidity: props.tokenValidity,
+      idTokenValidity: props.tokenValidity,
       refreshTokenValidity: props.sessionLength,
     });
 
@@ -130,6 +156,7 @@ export class ConsoleAuth extends Construct {
       cognitoDomain: { domainPrefix: props.domainPrefix },
     });
     this.hostedUiUrl = this.domain.baseUrl();
+    this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
 
     const region = Stack.of(this).region;
     const pool = this.userPool.userPoolId;

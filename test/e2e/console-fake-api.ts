@@ -41,8 +41,9 @@ import { parseCsv } from '../support/console-real';
  * and query is parsed with the contract's own zod schemas (so the console must send exactly what
  * the real API accepts), answers have the contract's types, and errors its `{ error, message,
  * fields? }` body. Data is canned and kept in memory; `requests` records every API call.
- * It also plays Cognito's Hosted UI (authorize, token with PKCE check, logout) for the
- * console's cognito mode, and serves the built site with the real security headers.
+ * It also plays Cognito's Hosted UI for the console's cognito mode (authorize; token with the PKCE
+ * check and the refresh grant; revoke; logout), and serves the built site with the real security
+ * headers.
  */
 
 export interface RecordedRequest {
@@ -220,12 +221,26 @@ export interface FakeApi {
   resetSequences(): void;
   /** Every token stops working: the next call gets 401. */
   revokeTokens(): void;
+  /** `expires_in` of the Hosted UI's tokens: the ID token stops working then too. */
+  tokenLifetimeSeconds: number;
+  /** Every refresh token issued so far is refused from now on (expired, revoked, user disabled). */
+  refuseRefreshTokens(): void;
+  /** The forms posted to `/oauth2/token` and `/oauth2/revoke`, in order. */
+  oauthRequests: { path: string; form: Record<string, string> }[];
+  /** The ID tokens the token endpoint issued, with the grant that got each. */
+  idTokens: { token: string; grant: 'authorization_code' | 'refresh_token' }[];
+  /** The query of every visit to `/logout`. */
+  logouts: Record<string, string>[];
   /** Requests to a path (and method) so far. */
   calls(method: string, path: string | RegExp): RecordedRequest[];
   close(): Promise<void>;
 }
 
 export const COGNITO_CLIENT_ID = 'fake-client-id';
+/** Never fetched: the console names Cognito's endpoints itself. */
+export const COGNITO_ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_fake';
+
+const base64UrlJson = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 class HttpError extends Error {
   constructor(
@@ -349,8 +364,9 @@ function json(response: ServerResponse, status: number, body: unknown): void {
 export async function startFakeApi(options: { root: string; now?: number }): Promise<FakeApi> {
   const now = options.now ?? Date.now();
   const requests: RecordedRequest[] = [];
-  const tokens = new Map<string, User>();
+  const tokens = new Map<string, { user: User; expiresAt: number }>();
   const codes = new Map<string, CodeGrant>();
+  const refreshTokens = new Map<string, { user: User; authTime: number }>();
   const leads = makeLeads(now);
   const timelines = new Map<string, LeadTimeline>();
   const testSends: FakeApi['testSends'] = [];
@@ -399,6 +415,11 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
     testSends,
     consoleConfig: { auth: { mode: 'local' } },
     revokeTokens: () => tokens.clear(),
+    tokenLifetimeSeconds: 3600,
+    refuseRefreshTokens: () => refreshTokens.clear(),
+    oauthRequests: [],
+    idTokens: [],
+    logouts: [],
     resetSequences,
     calls: (method, path) =>
       requests.filter((r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path))),
@@ -407,13 +428,40 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
 
   function issueToken(user: User): string {
     const token = `tok-${randomBytes(12).toString('hex')}`;
-    tokens.set(token, user);
+    tokens.set(token, { user, expiresAt: Date.now() + 3_600_000 });
+    return token;
+  }
+
+  /**
+   * Shaped like Cognito's ID token (the claims the console and the admin API read), but not
+   * signed: the console does not check signatures (API Gateway does), and this API knows its
+   * tokens by value.
+   */
+  function issueIdToken(user: User, authTime: number, grant: 'authorization_code' | 'refresh_token'): string {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      sub: `sub-${user.username}`,
+      aud: COGNITO_CLIENT_ID,
+      iss: COGNITO_ISSUER,
+      token_use: 'id',
+      auth_time: authTime,
+      iat: now,
+      exp: now + fake.tokenLifetimeSeconds,
+      jti: randomBytes(8).toString('hex'),
+      email: user.email,
+      'cognito:username': user.username,
+      'cognito:groups': user.groups,
+    };
+    const token = `${base64UrlJson({ alg: 'RS256', kid: 'fake' })}.${base64UrlJson(claims)}.${randomBytes(32).toString('base64url')}`;
+    tokens.set(token, { user, expiresAt: Date.now() + fake.tokenLifetimeSeconds * 1000 });
+    fake.idTokens.push({ token, grant });
     return token;
   }
 
   function authenticate(request: IncomingMessage, needs?: 'admin'): User {
     const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
-    const user = match ? tokens.get(match[1]!) : undefined;
+    const issued = match ? tokens.get(match[1]!) : undefined;
+    const user = issued && issued.expiresAt > Date.now() ? issued.user : undefined;
     if (!user) throw new HttpError(401, 'unauthorized', 'Sign in to use the console');
     if (needs === 'admin' && !user.groups.includes('admin')) {
       throw new HttpError(403, 'forbidden', 'Only admins may do this');
@@ -851,8 +899,33 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
       response.end();
       return true;
     }
-    if (request.method === 'POST' && url.pathname === '/oauth2/token') {
+    if (request.method === 'POST' && (url.pathname === '/oauth2/token' || url.pathname === '/oauth2/revoke')) {
       const form = new URLSearchParams(body);
+      fake.oauthRequests.push({ path: url.pathname, form: Object.fromEntries(form) });
+      if (form.get('client_id') !== COGNITO_CLIENT_ID) {
+        json(response, 400, { error: 'invalid_client' });
+        return true;
+      }
+      if (url.pathname === '/oauth2/revoke') {
+        refreshTokens.delete(form.get('token') ?? '');
+        json(response, 200, undefined);
+        return true;
+      }
+      if (form.get('grant_type') === 'refresh_token') {
+        const session = refreshTokens.get(form.get('refresh_token') ?? '');
+        if (!session) {
+          json(response, 400, { error: 'invalid_grant', error_description: 'Refresh Token has expired' });
+          return true;
+        }
+        // Like Cognito without rotation: new ID and access tokens, and no new refresh token.
+        json(response, 200, {
+          id_token: issueIdToken(session.user, session.authTime, 'refresh_token'),
+          access_token: `opaque-access-${randomBytes(8).toString('hex')}`,
+          token_type: 'Bearer',
+          expires_in: fake.tokenLifetimeSeconds,
+        });
+        return true;
+      }
       const grant = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
       const challenge = createHash('sha256')
@@ -868,17 +941,28 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
         json(response, 400, { error: 'invalid_grant' });
         return true;
       }
+      const refreshToken = randomBytes(24).toString('base64url');
+      const authTime = Math.floor(Date.now() / 1000);
+      refreshTokens.set(refreshToken, { user: grant.user, authTime });
       // Like Cognito: the ID token names the user (email, groups); the access token does not.
       json(response, 200, {
-        id_token: issueToken(grant.user),
-        access_token: 'opaque-access-token',
+        id_token: issueIdToken(grant.user, authTime, 'authorization_code'),
+        access_token: `opaque-access-${randomBytes(8).toString('hex')}`,
+        refresh_token: refreshToken,
         token_type: 'Bearer',
-        expires_in: 3600,
+        expires_in: fake.tokenLifetimeSeconds,
       });
       return true;
     }
     if (request.method === 'GET' && url.pathname === '/logout') {
-      response.writeHead(302, { location: url.searchParams.get('logout_uri') ?? '/' });
+      fake.logouts.push(Object.fromEntries(url.searchParams));
+      // Cognito's /logout needs the client and a logout URL registered for it (here: the console's).
+      const back = url.searchParams.get('logout_uri');
+      if (url.searchParams.get('client_id') !== COGNITO_CLIENT_ID || back !== `${fake.url}/console/`) {
+        json(response, 400, { error: 'invalid_request' });
+        return true;
+      }
+      response.writeHead(302, { location: back });
       response.end();
       return true;
     }

@@ -135,9 +135,19 @@ describe('the marketing console with the default settings', () => {
       );
     });
 
-    it('issues tokens for the configured session length', () => {
-      const minutes = deployConfig.console.sessionLength.toMinutes();
-      expect(client).toMatchObject({ AccessTokenValidity: minutes, IdTokenValidity: minutes });
+    it('lets the console renew its tokens with a refresh token for the session length, which sign-out can revoke', () => {
+      const { sessionLength, tokenValidity } = deployConfig.console;
+      expect(client.ExplicitAuthFlows).toContain('ALLOW_REFRESH_TOKEN_AUTH');
+      expect(client.EnableTokenRevocation).toBe(true);
+      expect(client).toMatchObject({
+        RefreshTokenValidity: sessionLength.toMinutes(),
+        // Equal: the console renews by the access token's expiry and sends the ID token.
+        AccessTokenValidity: tokenValidity.toMinutes(),
+        IdTokenValidity: tokenValidity.toMinutes(),
+        TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+      });
+      // Deliberate values: a working day signed in, and a disabled account's last token dead in 15 minutes.
+      expect([sessionLength.toHours(), tokenValidity.toMinutes()]).toEqual([12, 15]);
     });
   });
 
@@ -168,6 +178,10 @@ describe('the marketing console with the default settings', () => {
         },
         Name: 'ConsoleUsers',
       });
+      // The console is configured with the same issuer (console-config.json below).
+      expect(resolve(consoleAuth.issuer)).toEqual(
+        (resources[authorizerId]!.Properties.JwtConfiguration as { Issuer: unknown }).Issuer,
+      );
     });
 
     it('deploys every route of ADMIN_ROUTES_LIST and no other /admin route', () => {
@@ -428,6 +442,7 @@ describe('the marketing console with the default settings', () => {
         [JSON.stringify(resolve(consoleAuth.domain.domainName)), deployConfig.console.domainPrefix],
         [JSON.stringify({ Ref: 'AWS::Region' }), 'us-east-1'],
         [JSON.stringify(resolve(consoleAuth.client.userPoolClientId)), '4s2example0client0id0abcde'],
+        [JSON.stringify(resolve(consoleAuth.userPool.userPoolId)), 'us-east-1_example'],
         [JSON.stringify(resolve(s.stack.site.distribution.distributionDomainName)), 'd111111abcdef8.cloudfront.net'],
       ]);
       const deployed = Object.entries(markers).reduce((text, [marker, value]) => {
@@ -440,6 +455,8 @@ describe('the marketing console with the default settings', () => {
         auth: {
           mode: 'cognito',
           domain: `https://${deployConfig.console.domainPrefix}.auth.us-east-1.amazoncognito.com`,
+          // The issuer the admin API's JWT authorizer checks (see "admin routes" above).
+          issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_example',
           clientId: '4s2example0client0id0abcde',
           redirectUri: consoleUrl,
           logoutUri: consoleUrl,
@@ -486,7 +503,7 @@ describe('the marketing console with a configured send rate, a custom domain, WA
       },
       mail: { hostedZone: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABC' }, mailFromSubdomain: 'bounce' },
       observability: { ...deployConfig.observability, tracing: true, alarmEmail: 'oncall@example.com' },
-      console: { domainPrefix: 'tbps-staff', sessionLength: Duration.hours(8) },
+      console: { domainPrefix: 'tbps-staff', sessionLength: Duration.days(7), tokenValidity: Duration.hours(1) },
     });
   });
 
@@ -508,11 +525,12 @@ describe('the marketing console with a configured send rate, a custom domain, WA
     expect(invitation.InviteMessageTemplate.EmailMessage).toMatch(/\{username\}.*\{####\}/);
   });
 
-  it('uses the configured Hosted UI prefix and session length', () => {
+  it('uses the configured Hosted UI prefix, session length and token validity', () => {
     expect(resourceOf(s, s.stack.consoleAuth.domain).Properties.Domain).toBe('tbps-staff');
     expect(resourceOf(s, s.stack.consoleAuth.client).Properties).toMatchObject({
-      AccessTokenValidity: 480,
-      IdTokenValidity: 480,
+      RefreshTokenValidity: 7 * 24 * 60,
+      AccessTokenValidity: 60,
+      IdTokenValidity: 60,
     });
   });
 
@@ -522,6 +540,19 @@ describe('the marketing console with a configured send rate, a custom domain, WA
     expect(s.acknowledgements.filter((ack) => ack.path.startsWith('Test/Admin/')).map((ack) => ack.reason)).toEqual([
       expect.stringMatching(/^X-Ray PutTraceSegments/),
     ]);
+  });
+});
+
+describe('the console session settings', () => {
+  it('refuses token and session lengths Cognito would refuse, or that leave nothing to renew, naming the setting', () => {
+    const withConsole = (change: Partial<typeof deployConfig.console>) => () =>
+      synth({ console: { ...deployConfig.console, ...change } });
+    expect(withConsole({ tokenValidity: Duration.minutes(4) })).toThrow(/console\.tokenValidity/);
+    expect(withConsole({ tokenValidity: Duration.hours(25) })).toThrow(/console\.tokenValidity/);
+    expect(withConsole({ sessionLength: Duration.minutes(30) })).toThrow(/console\.sessionLength/);
+    expect(withConsole({ sessionLength: Duration.hours(2), tokenValidity: Duration.hours(2) })).toThrow(
+      /console\.tokenValidity must be shorter than console\.sessionLength/,
+    );
   });
 });
 

@@ -46,7 +46,8 @@ export class SessionEndedError extends Error {
 
 export interface ApiClientOptions {
   base: string;
-  token: () => string | undefined;
+  /** The bearer token, renewed first if it is about to run out; undefined when signed out. */
+  token: () => Promise<string | undefined>;
   /** Called once per 401: clear the session and show the login page. */
   onUnauthorized: () => void;
   fetch?: typeof fetch;
@@ -123,7 +124,7 @@ export class ApiClient {
   async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (!options.anonymous) {
-      const token = this.options.token();
+      const token = await this.options.token();
       if (!token) {
         this.options.onUnauthorized();
         throw new SessionEndedError('Not signed in');
@@ -161,7 +162,7 @@ export class ApiClient {
 
   /** With a token that is not stored yet (right after the Cognito redirect). */
   meWith(token: string): Promise<Me> {
-    return new ApiClient({ ...this.options, token: () => token, fetch: this.fetcher }).request('/me');
+    return new ApiClient({ ...this.options, token: async () => token, fetch: this.fetcher }).request('/me');
   }
 
   leads(query: Partial<LeadQuery>, signal?: AbortSignal): Promise<LeadPage> {

@@ -10,7 +10,10 @@ export interface AppContext {
   navigate(hash: string): void;
   /** A message for the next page ("Lead erased"), shown in the persistent notice region. */
   notify(text: string): void;
+  /** The local stack's login form signed in. */
   signIn(session: Session): void;
+  /** Cognito: leave for the Hosted UI, which sends the browser back signed in. */
+  startSignIn(): Promise<void>;
   /** Asks first when the page has unsaved changes. */
   signOut(): Promise<void>;
 }

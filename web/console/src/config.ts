@@ -10,6 +10,11 @@ export interface CognitoAuthConfig {
   mode: 'cognito';
   /** The Hosted UI domain, e.g. `https://clinic.auth.us-east-1.amazoncognito.com` (https:// optional). */
   domain: string;
+  /**
+   * The user pool's issuer, `https://cognito-idp.<region>.amazonaws.com/<pool id>`: the `iss` of its
+   * tokens, and the key under which the signed-in user is stored.
+   */
+  issuer: string;
   clientId: string;
   /** Where Cognito sends the browser back with `?code=`: the console's own URL. */
   redirectUri: string;
@@ -66,6 +71,7 @@ export function parseConsoleConfig(input: unknown): ConsoleConfig {
   const cognito: CognitoAuthConfig = {
     mode: 'cognito',
     domain: checkedUrl(/^https?:\/\//.test(domain) ? domain : `https://${domain}`, 'auth.domain').origin,
+    issuer: checkedUrl(text(auth, 'issuer'), 'auth.issuer').href.replace(/\/+$/, ''),
     clientId: text(auth, 'clientId'),
     redirectUri: checkedUrl(text(auth, 'redirectUri'), 'auth.redirectUri').href,
   };

@@ -1,6 +1,6 @@
-import { ApiClient } from './api';
+import { ApiClient, ApiError } from './api';
 import type { AppContext } from './app';
-import { completeCognitoSignIn, SignInError } from './cognito';
+import { type CognitoSessions, cognitoSessions, SignInError } from './cognito';
 import { ConfigError, type ConsoleConfig, parseConsoleConfig } from './config';
 import { h, replace } from './dom';
 import { importPage } from './pages/import';
@@ -11,9 +11,8 @@ import { resultsPage } from './pages/results';
 import { sequenceEditorPage } from './pages/sequence-editor';
 import { sequencesPage } from './pages/sequences';
 import { simulatorPage } from './pages/simulator';
-import { logoutUrl } from './pkce';
 import { createRouter, type Route } from './router';
-import { clearSession, isAdmin, readSession, rememberReturn, saveSession, takeReturn } from './session';
+import { isAdmin, type LocalSessions, localSessions, rememberReturn, takeReturn } from './session';
 import { confirmDialog } from './ui';
 
 const NAV: { name: string; label: string; adminOnly?: boolean }[] = [
@@ -111,27 +110,32 @@ async function start(): Promise<void> {
   let leaving = false;
   // Assigned below; the context's callbacks only run after the router exists.
   let router: ReturnType<typeof createRouter> | undefined;
+  // Which way staff sign in; replaced by the Cognito one below before anything asks for a token.
+  let sessions: LocalSessions | CognitoSessions = localSessions();
+
+  /** The session is over (the API refused its token, or Cognito its refresh token). */
+  function sessionEnded(): void {
+    const unsaved = router?.canLeave() === false;
+    router?.keepForLater();
+    void sessions.end();
+    rememberReturn(location.hash);
+    setLoginMessage(
+      unsaved
+        ? 'Your session has ended. Please sign in again; your unsaved changes are kept in this tab.'
+        : 'Your session has ended. Please sign in again.',
+    );
+    // No "leave without saving?" here: the changes are kept and come back after signing in.
+    router?.leave('#/login');
+  }
 
   const ctx: AppContext = {
     config,
     api: new ApiClient({
       base: config.apiBase ?? '',
-      token: () => readSession()?.token,
-      onUnauthorized: () => {
-        const unsaved = router?.canLeave() === false;
-        router?.keepForLater();
-        clearSession();
-        rememberReturn(location.hash);
-        setLoginMessage(
-          unsaved
-            ? 'Your session has ended. Please sign in again; your unsaved changes are kept in this tab.'
-            : 'Your session has ended. Please sign in again.',
-        );
-        // No "leave without saving?" here: the changes are kept and come back after signing in.
-        router?.leave('#/login');
-      },
+      token: () => sessions.token(),
+      onUnauthorized: sessionEnded,
     }),
-    session: () => readSession(),
+    session: () => sessions.current(),
     navigate(hash: string) {
       if (location.hash === hash) router?.refresh();
       else location.hash = hash;
@@ -141,9 +145,11 @@ async function start(): Promise<void> {
       noticeAge = 0;
     },
     signIn(session) {
-      saveSession(session);
+      if (sessions.mode === 'local') sessions.save(session);
       ctx.navigate(takeReturn());
     },
+    startSignIn: () =>
+      sessions.mode === 'cognito' ? sessions.startSignIn() : Promise.reject(new Error('Cognito is not configured')),
     async signOut() {
       if (router?.canLeave() === false) {
         const leave = await confirmDialog({
@@ -154,13 +160,18 @@ async function start(): Promise<void> {
         });
         if (!leave) return;
       }
-      clearSession();
       notice.textContent = '';
-      if (config.auth.mode === 'cognito') {
+      if (sessions.mode === 'cognito') {
         leaving = true;
-        location.assign(logoutUrl(config.auth));
-        return;
+        try {
+          // Revokes the refresh token, then leaves for Cognito's /logout.
+          await sessions.signOut();
+          return;
+        } catch {
+          leaving = false;
+        }
       }
+      await sessions.end();
       setLoginMessage('You have signed out.');
       router?.leave('#/login');
     },
@@ -179,16 +190,15 @@ async function start(): Promise<void> {
   });
 
   if (config.auth.mode === 'cognito') {
+    sessions = await cognitoSessions(config.auth, { whoAmI: (token) => ctx.api.meWith(token) });
+    sessions.onEnded(sessionEnded);
     try {
-      const tokens = await completeCognitoSignIn(config.auth);
-      if (tokens) {
-        const user = await ctx.api.meWith(tokens.token);
-        saveSession({ token: tokens.token, expiresAt: tokens.expiresAt, user });
-        history.replaceState(null, '', takeReturn());
-      }
+      if (await sessions.completeSignIn()) history.replaceState(null, '', takeReturn());
     } catch (error) {
       setLoginMessage(
-        error instanceof SignInError ? error.message : 'Sign-in could not be completed. Please try again.',
+        error instanceof SignInError || error instanceof ApiError
+          ? error.message
+          : 'Sign-in could not be completed. Please try again.',
       );
       history.replaceState(null, '', '#/login');
     }

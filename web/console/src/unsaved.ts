@@ -2,7 +2,8 @@ import type { SequenceDraft } from './types';
 
 /**
  * A sequence draft's unsaved edits, kept in this tab (sessionStorage) when the session ends
- * mid-edit (the token runs out after an hour), so signing in again brings them back. They are
+ * mid-edit (Cognito refused to renew the tokens, or a local token ran out), so signing in again
+ * brings them back. They are
  * only brought back to the same user, and only if nobody saved the draft meanwhile (a save
  * carries no version check, so restoring then would silently undo a colleague's work).
  */

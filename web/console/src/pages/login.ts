@@ -1,6 +1,5 @@
 import { ApiError } from '../api';
 import type { PageFactory } from '../app';
-import { startCognitoSignIn } from '../cognito';
 import { h } from '../dom';
 import { button, errorRegion, field, input, pageHeading, statusRegion } from '../ui';
 
@@ -29,12 +28,11 @@ export const loginPage: PageFactory = ({ ctx }) => {
   }
 
   if (ctx.config.auth.mode === 'cognito') {
-    const auth = ctx.config.auth;
     const signIn = button('Sign in with your clinic account', {
       onclick: () => {
         signIn.disabled = true;
         status.set('Opening the sign-in page…');
-        startCognitoSignIn(auth).catch(() => {
+        ctx.startSignIn().catch(() => {
           signIn.disabled = false;
           errors.show(new ApiError(0, 'sign_in', 'The sign-in page could not be opened. Please try again.'));
         });
