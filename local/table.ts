@@ -3,14 +3,28 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../functions/adapters/dynamodb/table-schema';
+import {
+  GLOBAL_INDEXES,
+  TABLE_KEYS,
+  TABLE_STREAM_VIEW,
+  TTL_ATTRIBUTE,
+} from '../functions/adapters/dynamodb/table-schema';
 
-/** Creates the table the way the CDK stack does (same keys, indexes and TTL) if it is missing. */
+const TABLE_STREAM = { StreamEnabled: true, StreamViewType: TABLE_STREAM_VIEW };
+
+/**
+ * Creates the table the way the CDK stack does (same keys, indexes, TTL and stream) if it is
+ * missing; a table kept in `.data/` from before the stream existed gets its stream turned on.
+ */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists'> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: TABLE_STREAM }));
+    }
     return 'exists';
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -24,6 +38,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: TABLE_STREAM,
       AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
       KeySchema: [
         { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },

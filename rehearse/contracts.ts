@@ -1,4 +1,4 @@
-import { matchesPattern } from './event-pattern';
+import { matchesPattern } from '../local/event-pattern';
 import { fromConfigurationSet, SES_EVENT_FIXTURES } from './fixtures/ses-events';
 import { configurationSetName } from './handlers';
 import { type LambdaFunction, lambdaFunctions, referencedId, resourcesOfType, type SynthesizedStack } from './stack';

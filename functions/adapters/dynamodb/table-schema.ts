@@ -39,4 +39,7 @@ export const LIST_INDEX = { name: 'list', partitionKey: 'listPk', sortKey: 'list
 /** Attribute DynamoDB's TTL deletes by (epoch seconds): rate-limit windows, expired opt-in tokens. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
+/** The table's stream, read by the outbox consumer: the new image of each changed item. */
+export const TABLE_STREAM_VIEW = 'NEW_AND_OLD_IMAGES' as const;
+
 export const GLOBAL_INDEXES = [DUE_INDEX, LIST_INDEX] as const;

@@ -1,7 +1,8 @@
 /**
- * EventBridge's event pattern matching, for checking the template's rules against AWS's
- * documented events offline (no maintained npm package implements it; AWS's own matcher,
- * event-ruler, is Java). It follows "Creating Amazon EventBridge event patterns" and
+ * EventBridge's event pattern matching, which Lambda's event filtering uses too: the local
+ * stream mapping filters records with it as the deployed event source mapping does, and
+ * `npm run rehearse` checks the template's rules against AWS's documented events with it
+ * (no maintained npm package implements it; AWS's own matcher, event-ruler, is Java). It follows "Creating Amazon EventBridge event patterns" and
  * "Comparison operators for use in event patterns" in the EventBridge user guide:
  *
  * - a pattern is an object whose leaves are arrays of alternatives; every field must match;

@@ -1,4 +1,4 @@
-import { matchesPattern, UnsupportedPatternError } from '../../rehearse/event-pattern';
+import { matchesPattern, UnsupportedPatternError } from '../../local/event-pattern';
 
 // Examples from "Creating Amazon EventBridge event patterns" and "Comparison operators for use
 // in event patterns" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html).
