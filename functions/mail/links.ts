@@ -1,5 +1,6 @@
 import type { SigningKeyProvider } from '../adapters/signing-key';
 import { signUnsubscribeToken } from '../suppression/unsubscribe-token';
+import { bookingUrlFor } from './booking-link';
 import type { LinkBuilder } from './practice';
 
 export function createLinkBuilder(options: {
@@ -11,7 +12,7 @@ export function createLinkBuilder(options: {
   const api = options.publicApiUrl.replace(/\/+$/, '');
   return {
     siteUrl: `${site}/`,
-    bookingUrl: `${site}/#request-consultation`,
+    bookingUrl: bookingUrlFor(site),
     unsubscribeUrl: async (leadId, from) =>
       `${api}/u/${signUnsubscribeToken(leadId, await options.signingKey(), from)}`,
     consoleUrl: (leadId) => `${site}/console/#/leads/${encodeURIComponent(leadId)}`,

@@ -13,6 +13,7 @@ import { accountMaxSendRate } from '../adapters/ses-send-rate';
 import type { AdminEnv } from '../config/env';
 import { OPT_IN_TTL_MS } from '../consent/opt-in-token';
 import type { AdminDeps } from '../handlers/admin';
+import { bookingUrlFor } from '../mail/booking-link';
 import { logger } from '../observability/logger';
 import type { CompiledSequence } from '../render/bundle';
 import type { PlaceholderValues } from '../render/render';
@@ -47,7 +48,7 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
     practicePhone: practice.phone,
     surgeonName: practice.surgeon,
     siteUrl: `${site}/`,
-    bookingUrl: `${site}/#request-consultation`,
+    bookingUrl: bookingUrlFor(site),
     // A preview's link goes nowhere real: no lead is behind it.
     unsubscribeUrl: `${env.PUBLIC_API_URL.replace(/\/+$/, '')}/u/preview`,
     signupDate: new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: practice.timeZone }).format(
