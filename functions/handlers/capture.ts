@@ -9,7 +9,7 @@ import { type HttpResponse, htmlResponse, jsonResponse, redirectResponse } from 
 import { type CaptureDeps, type CaptureOutcome, captureLead } from '../lead/capture-lead';
 import { type FieldProblem, fieldProblems, HONEYPOT_FIELD, isHoneypotFilled, leadFormSchema } from '../lead/lead-form';
 import { errorFields } from '../observability/redact';
-import { messagePage } from './link-pages';
+import { type LinkPageSite, messagePage } from './link-pages';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -22,6 +22,8 @@ export interface CaptureLimits {
 export interface CaptureHandlerDeps extends CaptureDeps {
   limits: CaptureLimits;
   siteUrl: string;
+  /** For the header and footer of the plain message page. */
+  practice: LinkPageSite['practice'];
   /** Where a successful form post lands (absolute URL of the thank-you page). */
   thankYouUrl: string;
   /** The landing page again, with the visitor's values and the problems inline (no JavaScript needed). */
@@ -39,7 +41,11 @@ export function makeCaptureHandler(deps: CaptureHandlerDeps) {
         renderFormErrors: (event, error) =>
           htmlResponse(400, deps.renderFormPage(formValues(event.parsedBody), error.fields)),
         renderFormMessage: (error) =>
-          htmlResponse(error.statusCode, messagePage('Please try again', error.message, deps.siteUrl), error.headers),
+          htmlResponse(
+            error.statusCode,
+            messagePage('Please try again', error.message, { practice: deps.practice, siteUrl: deps.siteUrl }),
+            error.headers,
+          ),
       }),
     )
     .handler(async (event) => {

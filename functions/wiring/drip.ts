@@ -27,6 +27,7 @@ import {
   linksFrom,
   mailerFrom,
   type Overrides,
+  pagePracticeFrom,
   practiceFrom,
   signingKeyFrom,
   tableFrom,
@@ -109,7 +110,7 @@ export function unsubscribeDeps(env: UnsubscribeEnv, overrides: Overrides = {}):
     log: logger,
     clock: clockFrom(overrides),
     signingKey: signingKeyFrom(env, overrides),
-    practiceName: env.PRACTICE_NAME,
+    practice: pagePracticeFrom(env),
     siteUrl: env.SITE_URL,
   };
 }
@@ -141,7 +142,7 @@ export function confirmDeps(env: ConfirmEnv, overrides: Overrides = {}): Confirm
     clock,
     log: logger,
     settings: { defaultSequenceId: env.DEFAULT_SEQUENCE_ID, practiceTimeZone: env.PRACTICE_TIME_ZONE },
-    practiceName: env.PRACTICE_NAME,
+    practice: pagePracticeFrom(env),
     siteUrl: env.SITE_URL,
   };
 }
