@@ -11,12 +11,20 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { InvalidCursorError } from '../../admin/errors';
-import type { AdminLeadStore, ImportWrite, LeadListRequest, LeadListResult, LeadListRow } from '../../admin/ports';
+import type {
+  AdminLeadStore,
+  ImportWrite,
+  LeadListRequest,
+  LeadListResult,
+  LeadListRow,
+  SuppressionState,
+} from '../../admin/ports';
 import type { SuppressionReason } from '../../drip/ports';
 import { checkEmailAddress, suppressionHashFor } from '../../lead/email-address';
 import type { Enrolment, Lead } from '../../lead/lead';
 import { entity } from './items';
 import { keys, leadListKeys } from './keys';
+import { newestMonthWithLeads } from './lead-list-months';
 import { enrolmentItem, leadSearchText } from './lead-repository';
 import { LIST_INDEX } from './table-schema';
 import { cancellationCodes, isConditionFailure } from './transactions';
@@ -78,17 +86,15 @@ export class DynamoAdminLeads implements AdminLeadStore {
   /**
    * Newest first, one month partition of the list index at a time, with filter expressions for
    * the search and the filters the lead item carries; the status filter (which needs the
-   * enrolment) is applied after. Each request examines a bounded number of items and returns a
-   * cursor naming the month and the last item it took.
+   * enrolment and the suppression) is applied after. Each request examines a bounded number of
+   * items and returns a cursor naming the month and the last item it took.
    */
   async listLeads(request: LeadListRequest): Promise<LeadListResult> {
     const cursor = request.cursor ? decodeCursor(request.cursor) : undefined;
     const floor = request.from && request.from.slice(0, 7) > EARLIEST_MONTH ? request.from.slice(0, 7) : EARLIEST_MONTH;
-    // No lead is created after now: a range reaching into the future starts at this month.
-    const thisMonth = request.now.toISOString().slice(0, 7);
-    const top = request.to && request.to.slice(0, 7) < thisMonth ? request.to.slice(0, 7) : thisMonth;
-    if (cursor && cursor.m > top) throw new InvalidCursorError();
-    let month = cursor?.m ?? top;
+    const toMonth = request.to?.slice(0, 7);
+    if (cursor && toMonth && cursor.m > toMonth) throw new InvalidCursorError();
+    let month = cursor?.m ?? (await this.topMonth(request.now.toISOString().slice(0, 7), toMonth));
     let startKey: Record<string, unknown> | undefined = cursor?.k;
     let emptyRun = cursor?.e ?? 0;
     const rows: LeadListRow[] = [];
@@ -125,14 +131,19 @@ export class DynamoAdminLeads implements AdminLeadStore {
         scanned += page.ScannedCount ?? 0;
         if ((page.ScannedCount ?? 0) > 0) monthHadItems = true;
         const items = page.Items ?? [];
-        const enrolments = await this.enrolmentsOf(
-          items.map((item) => String(item.leadId)),
-          request.sequenceId,
-        );
+        const [enrolments, suppressions] = await Promise.all([
+          this.enrolmentsOf(
+            items.map((item) => String(item.leadId)),
+            request.sequenceId,
+          ),
+          this.suppressionsOf(items.map((item) => String(item.email))),
+        ]);
         for (const item of items) {
           const row: LeadListRow = { lead: entity<Lead>(item) };
           const enrolment = enrolments.get(String(item.leadId));
           if (enrolment) row.enrolment = enrolment;
+          const suppression = suppressions.get(String(item.email));
+          if (suppression) row.suppression = suppression;
           if (request.keep && !request.keep(row)) continue;
           rows.push(row);
           if (rows.length >= request.limit) {
@@ -155,6 +166,26 @@ export class DynamoAdminLeads implements AdminLeadStore {
       }
     }
     return { rows, scanned };
+  }
+
+  /**
+   * Where a list without a cursor starts: the month of `to` when that is not after this month;
+   * otherwise the newest month holding a lead, which can be after this month when leads came
+   * in while the local clock was moved forward.
+   */
+  private async topMonth(thisMonth: string, toMonth: string | undefined): Promise<string> {
+    if (toMonth && toMonth <= thisMonth) return toMonth;
+    return newestMonthWithLeads(this.table, thisMonth, toMonth);
+  }
+
+  /** The suppression entries of these addresses, by address. */
+  private async suppressionsOf(addresses: string[]): Promise<Map<string, SuppressionState>> {
+    const byPk = new Map(addresses.map((address) => [addressKey(address).pk, address]));
+    const items = await this.batchGet(
+      [...byPk.keys()].map((pk) => ({ pk, sk: 'SUPPRESSION' })),
+      'pk, reason, suppressedAt, lastEvent, lastEventAt',
+    );
+    return new Map(items.map((item) => [byPk.get(String(item.pk))!, suppressionState(item)]));
   }
 
   private async enrolmentsOf(leadIds: string[], sequenceId: string): Promise<Map<string, Enrolment>> {
@@ -318,15 +349,11 @@ export class DynamoAdminLeads implements AdminLeadStore {
     );
   }
 
-  async suppressionOf(address: string): Promise<{ reason: SuppressionReason; suppressedAt?: string } | undefined> {
+  async suppressionOf(address: string): Promise<SuppressionState | undefined> {
     const result = await this.table.client.send(
       new GetCommand({ TableName: this.table.tableName, Key: addressKey(address), ConsistentRead: true }),
     );
-    if (!result.Item) return undefined;
-    return {
-      reason: result.Item.reason as SuppressionReason,
-      ...(result.Item.suppressedAt ? { suppressedAt: String(result.Item.suppressedAt) } : {}),
-    };
+    return result.Item ? suppressionState(result.Item) : undefined;
   }
 
   async suppressedAddresses(addresses: string[]): Promise<Map<string, SuppressionReason>> {
@@ -375,6 +402,15 @@ export class DynamoAdminLeads implements AdminLeadStore {
       throw error;
     }
   }
+}
+
+function suppressionState(item: Record<string, unknown>): SuppressionState {
+  return {
+    reason: item.reason as SuppressionReason,
+    ...(item.suppressedAt ? { suppressedAt: String(item.suppressedAt) } : {}),
+    ...(item.lastEvent ? { lastEvent: item.lastEvent as SuppressionReason } : {}),
+    ...(item.lastEventAt ? { lastEventAt: String(item.lastEventAt) } : {}),
+  };
 }
 
 function pause(attempt: number): Promise<void> {
