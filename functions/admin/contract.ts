@@ -37,6 +37,11 @@ export interface Me {
   username: string;
   email: string;
   groups: Group[];
+  /**
+   * The server's clock (ISO 8601). In AWS it is the real time; the local stack's can be moved
+   * forward (`npm run drip -- advance`), and the console's defaults ("today") follow it.
+   */
+  now: string;
 }
 
 // ---------- Leads ----------

@@ -55,7 +55,7 @@ export interface RecordedRequest {
   authorization?: string;
 }
 
-interface User extends Me {
+interface User extends Omit<Me, 'now'> {
   password: string;
 }
 
@@ -680,12 +680,17 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
         body: {
           token: issueToken(user),
           expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-          user: { username: user.username, email: user.email, groups: user.groups },
+          user: { username: user.username, email: user.email, groups: user.groups, now: new Date().toISOString() },
         },
       };
     }
     const user = authenticate(request);
-    const me: Me = { username: user.username, email: user.email, groups: user.groups as Group[] };
+    const me: Me = {
+      username: user.username,
+      email: user.email,
+      groups: user.groups as Group[],
+      now: new Date().toISOString(),
+    };
     if (route === 'GET /me') return { status: 200, body: me };
     if (route === 'POST /leads/search') return { status: 200, body: listLeads(body) };
     match = /^GET \/leads\/([^/]+)$/.exec(route);

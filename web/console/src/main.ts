@@ -14,6 +14,7 @@ import { simulatorPage } from './pages/simulator';
 import { logoutUrl } from './pkce';
 import { createRouter, type Route } from './router';
 import { clearSession, isAdmin, readSession, rememberReturn, saveSession, takeReturn } from './session';
+import { offsetFrom } from './stack-clock';
 import { confirmDialog } from './ui';
 
 const NAV: { name: string; label: string; adminOnly?: boolean }[] = [
@@ -141,7 +142,7 @@ async function start(): Promise<void> {
       noticeAge = 0;
     },
     signIn(session) {
-      saveSession(session);
+      saveSession({ ...session, clockOffsetMs: offsetFrom(session.user.now) });
       ctx.navigate(takeReturn());
     },
     async signOut() {
@@ -183,7 +184,7 @@ async function start(): Promise<void> {
       const tokens = await completeCognitoSignIn(config.auth);
       if (tokens) {
         const user = await ctx.api.meWith(tokens.token);
-        saveSession({ token: tokens.token, expiresAt: tokens.expiresAt, user });
+        saveSession({ token: tokens.token, expiresAt: tokens.expiresAt, user, clockOffsetMs: offsetFrom(user.now) });
         history.replaceState(null, '', takeReturn());
       }
     } catch (error) {

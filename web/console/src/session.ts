@@ -5,6 +5,8 @@ export interface Session {
   token: string;
   expiresAt: string;
   user: Me;
+  /** The stack's clock minus this browser's (web/console/src/stack-clock.ts). */
+  clockOffsetMs?: number;
 }
 
 const KEY = 'console.session';

@@ -3,6 +3,7 @@ import type { PageFactory } from '../app';
 import { h, replace, uid } from '../dom';
 import { formatNumber, isoDay, plural, timeElement } from '../format';
 import { isAdmin } from '../session';
+import { refreshStackClock, stackNow } from '../stack-clock';
 import { type ContentProblem, type SequenceDetail, type SequenceDraft, WEEKDAY_LIST, WEEKDAY_NAMES } from '../types';
 import {
   busy,
@@ -439,8 +440,14 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
     if (!admin) return undefined;
     // A publish refusal about the review ("where": "review") leads here.
     const reviewer = input({ maxlength: 120, autocomplete: 'name', required: true, 'data-setting': 'review' });
-    const tomorrow = new Date(Date.now() + 86_400_000);
-    const validUntil = input({ type: 'date', min: isoDay(tomorrow), required: true });
+    // Tomorrow on the stack's clock: the server refuses a review that ends before then.
+    const tomorrowAfter = (now: Date) => isoDay(new Date(now.getTime() + 86_400_000));
+    let tomorrow = tomorrowAfter(stackNow());
+    const validUntil = input({ type: 'date', min: tomorrow, required: true });
+    void refreshStackClock(ctx.api).then((now) => {
+      tomorrow = tomorrowAfter(now);
+      validUntil.min = tomorrow;
+    });
     const reviewStatus = statusRegion();
     const reviewErrors = errorRegion();
     const submit = h('button', { type: 'submit', class: 'button button--secondary' }, 'Record clinical review');
@@ -465,7 +472,7 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       reviewErrors.clear();
-      if (reviewer.value.trim().length < 3 || !validUntil.value || validUntil.value < isoDay(tomorrow)) {
+      if (reviewer.value.trim().length < 3 || !validUntil.value || validUntil.value < tomorrow) {
         reviewErrors.showText('Enter the reviewer’s name (3 characters or more) and a date after today.');
         (reviewer.value.trim().length < 3 ? reviewer : validUntil).focus();
         return;

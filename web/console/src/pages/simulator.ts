@@ -1,6 +1,7 @@
 import type { PageFactory } from '../app';
 import { h, replace, uid } from '../dom';
 import { timeElement } from '../format';
+import { refreshStackClock, stackNow } from '../stack-clock';
 import type { SequenceListItem, SimulatedSend } from '../types';
 import { busy, errorRegion, field, input, pageHeading, scrollTable, select, stackOnPhones, statusRegion } from '../ui';
 import { browserTimeZone, nowInZone, timeZones, zonedToUtc } from '../zoned-time';
@@ -17,7 +18,17 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
     timeZones().map((value) => ({ value, label: value.replace(/_/g, ' ') })),
     { name: 'timeZone', value: zone },
   );
-  const start = input({ type: 'datetime-local', name: 'start', value: nowInZone(zone), step: 60 });
+  const start = input({
+    type: 'datetime-local',
+    name: 'start',
+    value: nowInZone(zone, stackNow().getTime()),
+    step: 60,
+  });
+  // Now on the stack's clock, until the user picks a time.
+  let startChosen = false;
+  start.addEventListener('input', () => {
+    startChosen = true;
+  });
   const leadId = input({
     name: 'leadId',
     maxlength: 64,
@@ -194,9 +205,9 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
 
   sequence.addEventListener('change', () => void loadVersions());
   toggle();
-  ctx.api
-    .sequences()
-    .then(async (items: SequenceListItem[]) => {
+  Promise.all([ctx.api.sequences(), refreshStackClock(ctx.api)])
+    .then(async ([items, now]: [SequenceListItem[], Date]) => {
+      if (!startChosen) start.value = nowInZone(timeZone.value, now.getTime());
       replace(
         sequence,
         items.map((item) => h('option', { value: item.sequenceId }, item.name)),
