@@ -182,7 +182,8 @@ export interface SequenceDetail {
   sequenceId: string;
   published: { version: string; publishedAt?: string; publishedBy?: string; draft: SequenceDraft; review?: Review };
   draft?: { savedAt: string; savedBy: string; draft: SequenceDraft; review?: Review };
-  versions: { version: string; publishedAt?: string; publishedBy?: string; active: number }[];
+  /** Each version's clinical review; none for a version shipped with a deploy and never reviewed. */
+  versions: { version: string; publishedAt?: string; publishedBy?: string; active: number; review?: Review }[];
 }
 
 export interface ContentProblem {
@@ -194,8 +195,10 @@ export interface ContentProblem {
 /** PUT /admin/api/sequences/{id}/draft → 200 with problems (saved anyway) or 400 on a bad shape. */
 export interface DraftSaved {
   savedAt: string;
-  /** What would stop it being published (MJML strict errors with lines, missing unsubscribe…). */
+  /** What would stop it being published: every rule a publish checks, the clinical review included. */
   problems: ContentProblem[];
+  /** The rules a publish checks, in words. */
+  checks: string[];
 }
 
 /** POST /admin/api/sequences/{id}/preview: one email of a draft, rendered with sample data. */

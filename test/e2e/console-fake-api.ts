@@ -759,7 +759,10 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
       const savedAt = new Date().toISOString();
       // A changed draft needs its clinical review again.
       state.draft = { savedAt, savedBy: user.username, draft };
-      return { status: 200, body: { savedAt, problems: await contentProblems(draft) } };
+      return {
+        status: 200,
+        body: { savedAt, problems: await contentProblems(draft), checks: ['strict MJML', 'a current clinical review'] },
+      };
     }
     match = /^POST \/sequences\/([^/]+)\/preview$/.exec(route);
     if (match) return { status: 200, body: await preview(match[1]!, body) };

@@ -5,6 +5,7 @@ import { refreshStackClock, stackNow } from '../stack-clock';
 import type { SequenceListItem, SimulatedSend } from '../types';
 import { busy, errorRegion, field, input, pageHeading, scrollTable, select, stackOnPhones, statusRegion } from '../ui';
 import { browserTimeZone, nowInZone, timeZones, zonedToUtc } from '../zoned-time';
+import { versionLabel } from './sequences';
 
 export const simulatorPage: PageFactory = ({ ctx, query }) => {
   const status = statusRegion();
@@ -99,12 +100,15 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
       const choices = [
         ...[...detail.versions].reverse().map((v) => ({
           value: v.version,
-          label: `Version ${v.version}${v.version === detail.published.version ? ' (published)' : ''}`,
+          label: versionLabel(v.version, v.review, v.version === detail.published.version),
         })),
         ...(detail.draft ? [{ value: 'draft', label: 'Draft (not published)' }] : []),
       ];
       if (!choices.some((choice) => choice.value === detail.published.version)) {
-        choices.unshift({ value: detail.published.version, label: `Version ${detail.published.version} (published)` });
+        choices.unshift({
+          value: detail.published.version,
+          label: versionLabel(detail.published.version, detail.published.review, true),
+        });
       }
       replace(
         version,
