@@ -256,7 +256,16 @@ export const simulateSchema = z.strictObject({
 });
 export interface SimulatedSend {
   stepId: string;
+  /** Variant a's subject. */
   subject: string;
+  /** Every subject of the step, A/B variants included (variant a first). */
+  variants: { id: string; subject: string }[];
+  /**
+   * The first email goes out as soon as the lead is enrolled, not moved into the send window;
+   * `outsideWindow` says when that moment is outside it.
+   */
+  atSignUp: boolean;
+  outsideWindow: boolean;
   sendAt: string;
   /** e.g. "Tue 3 Mar 2026, 09:00 EST" in the lead's zone. */
   localTime: string;

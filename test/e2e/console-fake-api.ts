@@ -575,13 +575,19 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
       ? (timeline(input.leadId).lead.timeZone ?? 'America/New_York')
       : (input.timeZone ?? 'America/New_York');
     const start = input.start ? new Date(input.start) : new Date(now);
-    return planJourney({ start, steps: definition.steps, window: definition.sendWindow, timeZone }).map((send) => ({
-      stepId: send.stepId,
-      subject: definition.steps.find((s) => s.id === send.stepId)!.subject,
-      sendAt: send.sendAt.toISOString(),
-      localTime: localTime(send.sendAt, timeZone),
-      timeZone,
-    }));
+    return planJourney({ start, steps: definition.steps, window: definition.sendWindow, timeZone }).map((send) => {
+      const step = definition.steps.find((s) => s.id === send.stepId)!;
+      return {
+        stepId: send.stepId,
+        subject: step.subject,
+        variants: [{ id: 'a', subject: step.subject }, ...step.variants.map(({ id, subject }) => ({ id, subject }))],
+        atSignUp: false,
+        outsideWindow: false,
+        sendAt: send.sendAt.toISOString(),
+        localTime: localTime(send.sendAt, timeZone),
+        timeZone,
+      };
+    });
   }
 
   function results(query: Record<string, string>): Results {

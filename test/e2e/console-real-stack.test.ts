@@ -351,7 +351,7 @@ describe('the marketing console on the real local stack', () => {
     // by its delay, moved into Mon–Sat 09:00–18:00 New York time: 3 days after Fri 20:00 is Mon
     // 20:00, too late, so Tue 09:00 (now EDT); then 4, 5, 5, 6 and 7 days, each inside the window.
     expect(rows.map((row) => [row[1], row[3], row[4]])).toEqual([
-      ['welcome', 'Fri 6 Mar 2026, 20:00 EST', 'America/New_York'],
+      ['welcome', 'Fri 6 Mar 2026, 20:00 EST (at sign-up, outside the send window)', 'America/New_York'],
       [STEP, 'Tue 10 Mar 2026, 09:00 EDT', 'America/New_York'],
       ['why-pbme', 'Sat 14 Mar 2026, 09:00 EDT', 'America/New_York'],
       ['laser-rf-aftercare', 'Thu 19 Mar 2026, 09:00 EDT', 'America/New_York'],
@@ -359,7 +359,8 @@ describe('the marketing console on the real local stack', () => {
       ['hair-and-joints', 'Mon 30 Mar 2026, 09:00 EDT', 'America/New_York'],
       ['meet-the-surgeon', 'Mon 6 Apr 2026, 09:00 EDT', 'America/New_York'],
     ]);
-    expect(rows[1]![2]).toBe(NEW_SUBJECT_A);
+    expect(rows[1]![2]).toContain(`A: ${NEW_SUBJECT_A}`);
+    expect(rows[1]![2]).toContain(`B: ${NEW_SUBJECT_B}`);
     await expect(
       page
         .getByRole('region', { name: 'Simulated sends' })

@@ -123,15 +123,31 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
     }
   }
 
+  /** Each A/B subject on its own line, lettered; a step without variants shows its one subject. */
+  function subjects(send: SimulatedSend): Node | string {
+    if (send.variants.length <= 1) return send.subject;
+    return h(
+      'ul',
+      { class: 'plain' },
+      send.variants.map((variant) => h('li', null, `${variant.id.toUpperCase()}: ${variant.subject}`)),
+    );
+  }
+
+  function when(send: SimulatedSend): string {
+    if (!send.atSignUp) return send.localTime;
+    return `${send.localTime} (at sign-up${send.outsideWindow ? ', outside the send window' : ''})`;
+  }
+
   function render(sends: SimulatedSend[]): void {
     if (sends.length === 0) {
       replace(results, h('p', null, 'No emails would be sent.'));
       return;
     }
+    // The count is in the status line above; the caption names the table.
     const table = h(
       'table',
       { class: 'table' },
-      h('caption', null, `${sends.length} email${sends.length === 1 ? '' : 's'} would be sent`),
+      h('caption', null, 'Each email, in the order it goes out'),
       h(
         'thead',
         null,
@@ -152,19 +168,42 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
             null,
             h('td', null, String(index + 1)),
             h('th', { scope: 'row' }, send.stepId),
-            h('td', null, send.subject),
-            h('td', { class: 'nowrap' }, send.localTime),
+            h('td', null, subjects(send)),
+            h('td', { class: 'nowrap' }, when(send)),
             h('td', null, send.timeZone),
             h('td', null, timeElement(send.sendAt)),
           ),
         ),
       ),
     );
-    replace(results, scrollTable('Simulated sends', stackOnPhones(table)));
+    const early = sends.some((send) => send.outsideWindow);
+    replace(
+      results,
+      early &&
+        h(
+          'p',
+          { class: 'note' },
+          'The first email goes out as soon as the lead signs up, even outside the send window; the later ones wait for it.',
+        ),
+      scrollTable('Simulated sends', stackOnPhones(table)),
+    );
   }
 
-  form.addEventListener('submit', async (event) => {
+  /** Set once the sequences and versions are in: a click before then is kept and run then. */
+  let ready = false;
+  let runWhenReady = false;
+
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (!ready) {
+      runWhenReady = true;
+      status.set('Loading the sequences; the simulation runs as soon as they are in.');
+      return;
+    }
+    void simulate();
+  });
+
+  async function simulate(): Promise<void> {
     errors.clear();
     const lead = selectedWho() === 'lead';
     if (!sequence.value || !version.value) {
@@ -205,7 +244,7 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
       },
       results,
     );
-  });
+  }
 
   sequence.addEventListener('change', () => void loadVersions());
   toggle();
@@ -219,7 +258,10 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
       const wanted = query.get('sequenceId');
       if (wanted && items.some((item) => item.sequenceId === wanted)) sequence.value = wanted;
       await loadVersions();
+      ready = true;
       status.set('Ready.');
+      // Opened for a lead ("Simulate this lead's future emails"), or Simulate was pressed early.
+      if (runWhenReady || query.get('leadId')) await simulate();
     })
     .catch((error) => errors.show(error, 'Sequences could not be loaded.'));
 
