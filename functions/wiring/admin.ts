@@ -13,7 +13,7 @@ import { accountMaxSendRate } from '../adapters/ses-send-rate';
 import type { AdminEnv } from '../config/env';
 import { OPT_IN_TTL_MS } from '../consent/opt-in-token';
 import type { AdminDeps } from '../handlers/admin';
-import { bookingUrlFor } from '../mail/booking-link';
+import { linkShapes } from '../mail/links';
 import { logger } from '../observability/logger';
 import type { CompiledSequence } from '../render/bundle';
 import type { PlaceholderValues } from '../render/render';
@@ -28,7 +28,7 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
   const versions = new DynamoSequenceVersions(table, Object.values(bundle.sequences));
   const sequences = new DynamoSequenceStore(table, versions);
   const practice = practiceFrom(env);
-  const site = env.SITE_URL.replace(/\/+$/, '');
+  const links = linkShapes(env.SITE_URL, env.PUBLIC_API_URL);
   const ses = createSesClient({ endpoint: env.SES_ENDPOINT });
   let rate: Promise<number> | undefined;
 
@@ -47,10 +47,10 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
     practiceAddress: practice.postalAddress,
     practicePhone: practice.phone,
     surgeonName: practice.surgeon,
-    siteUrl: `${site}/`,
-    bookingUrl: bookingUrlFor(site),
-    // A preview's link goes nowhere real: no lead is behind it.
-    unsubscribeUrl: `${env.PUBLIC_API_URL.replace(/\/+$/, '')}/u/preview`,
+    siteUrl: links.siteUrl,
+    bookingUrl: links.bookingUrl,
+    // A preview's link has the real shape but goes nowhere: no lead is behind it.
+    unsubscribeUrl: links.unsubscribeUrl('preview'),
     signupDate: new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: practice.timeZone }).format(
       clock.now(),
     ),
