@@ -1,6 +1,6 @@
 import type { PageFactory } from '../app';
 import { h, replace, svg } from '../dom';
-import { formatDate, formatNumber, formatPercent, isoDay } from '../format';
+import { formatDate, formatNumber, formatPercent, isoDay, plural } from '../format';
 import { refreshStackClock, stackNow } from '../stack-clock';
 import type { Results, StepResult } from '../types';
 import { busy, errorRegion, field, input, pageHeading, scrollTable, select, statusRegion } from '../ui';
@@ -208,7 +208,7 @@ export const resultsPage: PageFactory = ({ ctx, query }) => {
           const results = await ctx.api.results({ sequenceId: sequence.value, from: from.value, to: to.value });
           const warnings = render(output, results);
           status.set(
-            `Results loaded for ${results.steps.length} step variants.${warnings.length ? ` Warning: ${warnings.join('; ')}.` : ''}`,
+            `Results loaded for ${plural(results.steps.length, 'step variant')}.${warnings.length ? ` Warning: ${warnings.join('; ')}.` : ''}`,
           );
         } catch (error) {
           status.set('');
