@@ -97,7 +97,7 @@ describe('the console on a stack whose clock was moved 35 days forward', () => {
 
   it('lets a clinical review run from the stack’s tomorrow, not the browser’s', async () => {
     await nav('Sequences');
-    await page.getByRole('link', { name: SEQUENCE_NAME }).click();
+    await page.getByRole('region', { name: 'Sequences table' }).getByRole('link', { name: SEQUENCE_NAME }).click();
     await statusText(page, 'Sequence loaded.').waitFor();
     const tomorrow = dayInBrowserZone(new Date(stack.clock.now().getTime() + DAY));
     await expect(page.getByLabel('Valid until').getAttribute('min')).resolves.toBe(tomorrow);
