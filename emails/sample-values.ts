@@ -1,7 +1,9 @@
 import { clinicConfig } from '../config/clinic';
+import { linkShapes } from '../functions/mail/links';
 import type { PlaceholderName } from '../functions/sequence/compiled';
 
-const site = clinicConfig.practice.siteUrl.replace(/\/$/, '');
+// The links real emails carry, with sample tokens; the site stands in for the API, as locally.
+const links = linkShapes(clinicConfig.practice.siteUrl, clinicConfig.practice.siteUrl);
 
 /**
  * A value for every placeholder, for the preview gallery and the tests. Typed as a full
@@ -14,11 +16,11 @@ export const SAMPLE_VALUES: Readonly<Record<PlaceholderName, string>> = {
   practiceAddress: clinicConfig.practice.postalAddress,
   practicePhone: clinicConfig.practice.phone,
   surgeonName: clinicConfig.practice.surgeon,
-  siteUrl: `${site}/`,
-  bookingUrl: `${site}/#book`,
-  unsubscribeUrl: 'https://api.example.com/u/sample-signed-token',
+  siteUrl: links.siteUrl,
+  bookingUrl: links.bookingUrl,
+  unsubscribeUrl: links.unsubscribeUrl('sample-signed-token'),
   signupDate: 'March 3, 2025',
-  optInUrl: 'https://api.example.com/opt-in/sample-token',
+  optInUrl: links.optInUrl('sample-token'),
   leadKind: 'New lead',
   leadName: 'Maria Lopez',
   leadEmail: 'maria@example.com',
@@ -30,7 +32,7 @@ export const SAMPLE_VALUES: Readonly<Record<PlaceholderName, string>> = {
   leadSource: 'google / cpc / exosome-spring',
   leadLandingPath: '/exosomes',
   submittedAt: 'Mar 3, 2025, 10:42 AM EST',
-  consoleUrl: 'https://console.example.com/leads/sample-lead',
+  consoleUrl: links.consoleUrl('sample-lead'),
 };
 
 /** Values an attacker could type into the form, for the escaping tests. */

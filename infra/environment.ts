@@ -123,6 +123,8 @@ export function confirmEnvironment(
     ...baseEnvironment(config, tableName),
     DEFAULT_SEQUENCE_ID: config.clinic.sending.defaultSequenceId,
     PRACTICE_NAME: config.clinic.practice.name,
+    PRACTICE_POSTAL_ADDRESS: config.clinic.practice.postalAddress,
+    PRACTICE_PHONE: config.clinic.practice.phone,
     PRACTICE_TIME_ZONE: config.clinic.practice.timeZone,
     SITE_URL: inputs.siteUrl,
   };
@@ -136,6 +138,8 @@ export function unsubscribeEnvironment(
   return {
     ...baseEnvironment(config, tableName),
     PRACTICE_NAME: config.clinic.practice.name,
+    PRACTICE_POSTAL_ADDRESS: config.clinic.practice.postalAddress,
+    PRACTICE_PHONE: config.clinic.practice.phone,
     SITE_URL: inputs.siteUrl,
     SIGNING_KEY_SECRET_ARN: inputs.signingKeySecretArn,
   };

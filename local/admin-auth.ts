@@ -97,8 +97,16 @@ export async function verifyLocalToken(
   }
 }
 
-/** The token a local user gets: the claims a Cognito ID token carries. */
-export async function issueLocalToken(user: LocalConsoleUser, key: Buffer, nowMs = Date.now()): Promise<LoginResponse> {
+/**
+ * The token a local user gets: the claims a Cognito ID token carries. Tokens live on this
+ * machine's time; `stackNow` is the stack's (possibly advanced) clock, which the console reads.
+ */
+export async function issueLocalToken(
+  user: LocalConsoleUser,
+  key: Buffer,
+  nowMs = Date.now(),
+  stackNow = new Date(nowMs),
+): Promise<LoginResponse> {
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + LOCAL_TOKEN_TTL_SECONDS;
   const email = user.username.includes('@') ? user.username : '';
@@ -119,7 +127,7 @@ export async function issueLocalToken(user: LocalConsoleUser, key: Buffer, nowMs
   return {
     token,
     expiresAt: new Date(exp * 1000).toISOString(),
-    user: { username: user.username, email, groups: user.groups },
+    user: { username: user.username, email, groups: user.groups, now: stackNow.toISOString() },
   };
 }
 
@@ -156,7 +164,7 @@ export function withLocalJwtAuthorizer(handler: LambdaHttpHandler, key: Buffer):
   };
 }
 
-function loginHandler(users: LocalConsoleUser[], key: Buffer): LambdaHttpHandler {
+function loginHandler(users: LocalConsoleUser[], key: Buffer, clock: () => Date): LambdaHttpHandler {
   return async (event) => {
     let body: unknown;
     try {
@@ -183,15 +191,20 @@ function loginHandler(users: LocalConsoleUser[], key: Buffer): LambdaHttpHandler
     if (!user || !timingSafeEqual(given, expected)) {
       return jsonResponse(401, { error: 'unauthorized', message: 'Wrong username or password' });
     }
-    return jsonResponse(200, await issueLocalToken(user, key));
+    return jsonResponse(200, await issueLocalToken(user, key, Date.now(), clock()));
   };
 }
 
-/** The local login route plus every admin route behind the local JWT check. */
-export function localAdminRoutes(admin: LambdaHttpHandler, users: LocalConsoleUser[], key: Buffer): Route[] {
+/** The local login route plus every admin route behind the local JWT check; `clock` is the stack's. */
+export function localAdminRoutes(
+  admin: LambdaHttpHandler,
+  users: LocalConsoleUser[],
+  key: Buffer,
+  clock: () => Date = () => new Date(),
+): Route[] {
   const protectedHandler = withLocalJwtAuthorizer(admin, key);
   return [
-    { method: 'POST', path: `${ADMIN_API_PREFIX}/login`, handler: loginHandler(users, key) },
+    { method: 'POST', path: `${ADMIN_API_PREFIX}/login`, handler: loginHandler(users, key, clock) },
     ...ADMIN_ROUTES_LIST.map(({ method, path }) => ({ method, path, handler: protectedHandler })),
   ];
 }

@@ -28,7 +28,7 @@ async function call(path: string, init: RequestInit = {}): Promise<unknown> {
   }
   const text = await response.text();
   const body = text ? JSON.parse(text) : {};
-  if (!response.ok) fail(`${response.status}: ${body.error ?? body.message ?? text}`);
+  if (!response.ok) fail(`${response.status}: ${body.message ?? body.error ?? text}`);
   return body;
 }
 
@@ -79,9 +79,13 @@ async function main(): Promise<void> {
       if (!argument) fail('Say which address, e.g. "npm run drip -- booked someone@example.com".');
       const body = JSON.stringify({ email: argument });
       const key = await fileSigningKey(join(process.env.DATA_DIR ?? join(ROOT, '.data'), 'webhook.key'), 'raw')();
+      // Signed at the stack's time: after `advance` the server checks the timestamp against
+      // its own clock, days ahead of this machine's.
+      const { now } = (await call('/__local/status')) as { now: string };
+      const signature = signWebhook(body, key, Date.parse(now));
       console.log(
         JSON.stringify(
-          await call('/webhooks/booked', { method: 'POST', body, headers: { 'x-signature': signWebhook(body, key) } }),
+          await call('/webhooks/booked', { method: 'POST', body, headers: { 'x-signature': signature } }),
           null,
           2,
         ),

@@ -3,6 +3,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { FAVICON_PATH, sendFavicon } from './favicon';
 
 export type LambdaHttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -69,6 +70,7 @@ export function createGateway(options: GatewayOptions): Server {
         serveStatic(options.staticMounts, url.pathname, res, options.headers)
       )
         return;
+      if (method === 'GET' && url.pathname === FAVICON_PATH) return sendFavicon(res);
       send(res, 404, 'Not found');
     } catch (error) {
       // A handler that throws past its own error handling is a bug: show it as API Gateway would.

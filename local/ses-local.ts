@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import startSesServer from 'aws-ses-v2-local';
+import { serveFavicon } from './favicon';
 
 export interface RunningSes {
   endpoint: string;
@@ -38,6 +39,7 @@ export async function startSesLocal(options: {
 }): Promise<RunningSes> {
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify(localSesAccount(options.maxSendRate ?? 14));
   const server: Server = await startSesServer({ port: options.port, host: options.host ?? '127.0.0.1' });
+  serveFavicon(server);
   return {
     endpoint: `http://127.0.0.1:${options.port}`,
     server,

@@ -132,7 +132,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           confirmOptIn: http(drip.confirmOptIn),
         }),
         ...controlRoutes(drip, store, env.DEFAULT_SEQUENCE_ID!, () => clock.now()),
-        ...localAdminRoutes(http(admin), consoleUsers, consoleKey),
+        ...localAdminRoutes(http(admin), consoleUsers, consoleKey, () => clock.now()),
       ],
       staticMounts: [
         { prefix: '/preview', dir: join(ROOT, 'emails/dist/preview'), headers: PREVIEW_SECURITY_HEADERS },

@@ -1,7 +1,8 @@
-// Prints the one line CI reports, taken from jest's own JSON results plus the fresh-clone check.
+// Prints the one line CI reports, taken from jest's own JSON results plus the fresh-clone check
+// and, when named, the unit and integration suites' second run on Node 24.
 import { existsSync, readFileSync } from 'node:fs';
 
-const [jestFile = 'test-results/jest.json', freshFile = 'test-results/fresh-clone.json', rehearseFile] =
+const [jestFile = 'test-results/jest.json', freshFile = 'test-results/fresh-clone.json', rehearseFile, node24File] =
   process.argv.slice(2);
 let passed = 0;
 let failed = 0;
@@ -36,6 +37,16 @@ if (rehearseFile && existsSync(rehearseFile)) {
 } else if (rehearseFile) {
   failed += 1;
   notes.push('npm run rehearse did not finish, see above');
+}
+if (node24File && existsSync(node24File)) {
+  const results = JSON.parse(readFileSync(node24File, 'utf8'));
+  passed += results.numPassedTests;
+  const node24Failed = results.numFailedTests + (results.numRuntimeErrorTestSuites ?? 0);
+  failed += node24Failed;
+  if (node24Failed) notes.push('the unit and integration suites failed on Node 24, see above');
+} else if (node24File) {
+  failed += 1;
+  notes.push('the Node 24 run did not run');
 }
 
 console.log(`${passed} passed, ${failed} failed${notes.length ? ` (${notes.join('; ')})` : ''}`);

@@ -7,7 +7,7 @@ export type Access = 'staff' | 'admin';
 export type AdminOnlyAction = (typeof ADMIN_ONLY)[number];
 
 /** The signed-in user, as the JWT (Cognito's, or the local stack's) describes them. */
-export interface AdminUser extends Me {
+export interface AdminUser extends Omit<Me, 'now'> {
   /** Stable subject id, for audit fields ("savedBy"); never logged with the email. */
   subject: string;
 }

@@ -41,6 +41,11 @@ export interface Me {
   username: string;
   email: string;
   groups: Group[];
+  /**
+   * The server's clock (ISO 8601). In AWS it is the real time; the local stack's can be moved
+   * forward (`npm run drip -- advance`), and the console's defaults ("today") follow it.
+   */
+  now: string;
 }
 
 // ---------- Leads ----------
@@ -173,14 +178,17 @@ export interface SequenceDetail {
   sequenceId: string;
   published: { version: string; publishedAt?: string; publishedBy?: string; draft: SequenceDraft; review?: Review };
   draft?: { savedAt: string; savedBy: string; draft: SequenceDraft; review?: Review };
-  versions: { version: string; publishedAt?: string; publishedBy?: string; active: number }[];
+  /** Each version's clinical review; none for a version shipped with a deploy and never reviewed. */
+  versions: { version: string; publishedAt?: string; publishedBy?: string; active: number; review?: Review }[];
 }
 
 /** PUT /admin/api/sequences/{id}/draft → 200 with problems (saved anyway) or 400 on a bad shape. */
 export interface DraftSaved {
   savedAt: string;
-  /** What would stop it being published (MJML strict errors with lines, missing unsubscribe…). */
+  /** What would stop it being published: every rule a publish checks, the clinical review included. */
   problems: ContentProblem[];
+  /** The rules a publish checks, in words. */
+  checks: string[];
 }
 
 /** POST /admin/api/sequences/{id}/preview: one email of a draft, rendered with sample data. */
@@ -238,7 +246,16 @@ export const simulateSchema = z.strictObject({
 });
 export interface SimulatedSend {
   stepId: string;
+  /** Variant a's subject. */
   subject: string;
+  /** Every subject of the step, A/B variants included (variant a first). */
+  variants: { id: string; subject: string }[];
+  /**
+   * The first email goes out as soon as the lead is enrolled, not moved into the send window;
+   * `outsideWindow` says when that moment is outside it.
+   */
+  atSignUp: boolean;
+  outsideWindow: boolean;
   sendAt: string;
   /** e.g. "Tue 3 Mar 2026, 09:00 EST" in the lead's zone. */
   localTime: string;

@@ -13,7 +13,7 @@ import type {
   LeadTimeline,
   TimelineEvent,
 } from './contract';
-import type { LeadDirectory, LeadListRow } from './ports';
+import type { LeadDirectory, LeadListRow, SuppressionState } from './ports';
 
 export interface LeadsDeps {
   leads: LeadDirectory;
@@ -29,12 +29,30 @@ export interface LeadsDeps {
 type Status = (typeof LEAD_STATUSES)[number];
 const EXIT_STATUSES = new Set<string>(['unsubscribed', 'bounced', 'complained']);
 
-/** What the console shows as a lead's status: booked, or how their sequence ended, or where it stands. */
-export function leadStatus(lead: Lead, enrolment: Enrolment | undefined): Status {
-  if (lead.status === 'booked') return 'booked';
-  if (enrolment?.status === 'exited' && enrolment.exitReason && EXIT_STATUSES.has(enrolment.exitReason)) {
-    return enrolment.exitReason as Status;
+/**
+ * What the console shows as a lead's status: the latest of what the timeline records as an
+ * end (a booking, an unsubscribe, a bounce, a complaint), whatever order they came in and
+ * whether the sequence was still running, finished or stopped by staff; otherwise where the
+ * lead stands. A tie goes to the booking, as the timeline orders it.
+ */
+export function leadStatus(lead: Lead, enrolment: Enrolment | undefined, suppression?: SuppressionState): Status {
+  const ends: { status: Status; at: string }[] = [];
+  if (lead.status === 'booked' || lead.bookedAt) ends.push({ status: 'booked', at: lead.bookedAt ?? lead.updatedAt });
+  const suppressedBy = suppression?.lastEvent ?? suppression?.reason;
+  if (suppression && suppressedBy && EXIT_STATUSES.has(suppressedBy)) {
+    ends.push({
+      status: suppressedBy as Status,
+      at: suppression.lastEventAt ?? suppression.suppressedAt ?? lead.updatedAt,
+    });
   }
+  if (enrolment?.status === 'exited' && enrolment.exitReason && EXIT_STATUSES.has(enrolment.exitReason)) {
+    ends.push({ status: enrolment.exitReason as Status, at: enrolment.exitedAt ?? lead.updatedAt });
+  }
+  let last: { status: Status; at: string } | undefined;
+  for (const end of ends) {
+    if (!last || end.at > last.at || (end.at === last.at && end.status === 'booked')) last = end;
+  }
+  if (last) return last.status;
   return lead.status === 'pending-confirmation' ? 'pending-confirmation' : 'active';
 }
 
@@ -51,20 +69,20 @@ export async function listLeads(query: LeadQuery, deps: LeadsDeps): Promise<Lead
     limit: query.limit,
     sequenceId: deps.settings.defaultSequenceId,
     now: deps.clock.now(),
-    ...(status ? { keep: (row: LeadListRow) => leadStatus(row.lead, row.enrolment) === status } : {}),
+    ...(status ? { keep: (row: LeadListRow) => leadStatus(row.lead, row.enrolment, row.suppression) === status } : {}),
   });
   const items = await Promise.all(result.rows.map((row) => summarise(row, deps)));
   return { items, scanned: result.scanned, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
 }
 
-async function summarise({ lead, enrolment }: LeadListRow, deps: LeadsDeps): Promise<LeadSummary> {
+async function summarise({ lead, enrolment, suppression }: LeadListRow, deps: LeadsDeps): Promise<LeadSummary> {
   return {
     leadId: lead.leadId,
     firstName: lead.firstName,
     ...(lead.lastName ? { lastName: lead.lastName } : {}),
     email: lead.email,
     ...(lead.phone ? { phone: lead.phone } : {}),
-    status: leadStatus(lead, enrolment),
+    status: leadStatus(lead, enrolment, suppression),
     interests: lead.interests ?? [],
     source: lead.firstTouch?.utmSource ?? 'direct',
     createdAt: lead.createdAt,
@@ -210,13 +228,25 @@ export async function leadTimeline(leadId: string, deps: LeadsDeps): Promise<Lea
       kind: suppression.reason,
       title: SUPPRESSION_TITLES[suppression.reason],
     });
+    // Suppressed again later (a complaint after an unsubscribe, the link used twice): the
+    // status follows that, so the timeline shows it, unless a step's event already does.
+    const { lastEvent, lastEventAt } = suppression;
+    if (
+      lastEvent &&
+      lastEventAt &&
+      lastEvent !== 'erased' &&
+      lastEventAt !== suppression.suppressedAt &&
+      !events.some((event) => event.kind === lastEvent && event.at === lastEventAt)
+    ) {
+      events.push({ at: lastEventAt, kind: lastEvent, title: SUPPRESSION_TITLES[lastEvent] });
+    }
   }
   if (lead.bookedAt) events.push({ at: lead.bookedAt, kind: 'booked', title: 'Marked as booked' });
   events.sort((a, b) => a.at.localeCompare(b.at) || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
 
   return {
     lead: {
-      ...(await summarise({ lead, enrolment: defaultEnrolment }, deps)),
+      ...(await summarise({ lead, enrolment: defaultEnrolment, ...(suppression ? { suppression } : {}) }, deps)),
       ...(lead.timeZone ? { timeZone: lead.timeZone } : {}),
       preferredContact: lead.preferredContact,
     },

@@ -3,10 +3,22 @@ import type { ConsentRecord, Enrolment, Lead, Submission } from '../lead/lead';
 
 // ---------- Leads ----------
 
-/** A lead as the console lists it: the profile and its enrolment in the default sequence. */
+/**
+ * An address's suppression entry: the first reason (kept), and the latest event that
+ * suppressed it again (a complaint after an unsubscribe, a second unsubscribe).
+ */
+export interface SuppressionState {
+  reason: SuppressionReason;
+  suppressedAt?: string;
+  lastEvent?: SuppressionReason;
+  lastEventAt?: string;
+}
+
+/** A lead as the console lists it: the profile, its enrolment in the default sequence, its suppression. */
 export interface LeadListRow {
   lead: Lead;
   enrolment?: Enrolment;
+  suppression?: SuppressionState;
 }
 
 export interface LeadListRequest {
@@ -23,7 +35,7 @@ export interface LeadListRequest {
   /** Whose enrolment comes with each lead (the default sequence). */
   sequenceId: string;
   now: Date;
-  /** Filters that need the enrolment (derived status); rows it refuses are skipped. */
+  /** Filters that need the enrolment or the suppression (derived status); rows it refuses are skipped. */
   keep?: (row: LeadListRow) => boolean;
 }
 
@@ -66,7 +78,7 @@ export interface LeadDirectory {
    */
   suppressErased(address: string, at: string): Promise<void>;
   /** The suppression entry of one address (kept by hash), if any. */
-  suppressionOf(address: string): Promise<{ reason: SuppressionReason; suppressedAt?: string } | undefined>;
+  suppressionOf(address: string): Promise<SuppressionState | undefined>;
   /** Which of these normalised addresses are suppressed, and why. */
   suppressedAddresses(addresses: string[]): Promise<Map<string, SuppressionReason>>;
   /** Creates an imported lead with its consent and enrolment; "exists" if the lead appeared meanwhile. */

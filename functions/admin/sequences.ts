@@ -184,6 +184,7 @@ export async function sequenceDetail(sequenceId: string, deps: SequencesDeps): P
       ...(version.publishedAt ? { publishedAt: version.publishedAt } : {}),
       ...(version.publishedBy ? { publishedBy: version.publishedBy } : {}),
       active: counts.get(version.version) ?? 0,
+      ...(version.review ? { review: reviewOf(version.review, deps.clock)! } : {}),
     })),
   };
 }
@@ -219,8 +220,14 @@ export async function saveDraft(
     contentHash,
     ...(review ? { review } : {}),
   });
-  deps.log.info('Sequence draft saved', { sequenceId, problems: compiled.problems.length, reviewKept: !!review });
-  return { savedAt, problems: compiled.problems };
+  // Every rule a publish checks, so that "nothing stops this draft" means a publish would go through.
+  const problems = [
+    ...compiled.problems,
+    ...(compiled.sequence ? trialRender(compiled.sequence, deps.sampleValues) : []),
+    ...reviewProblems(review, contentHash, deps.clock),
+  ];
+  deps.log.info('Sequence draft saved', { sequenceId, problems: problems.length, reviewKept: !!review });
+  return { savedAt, problems, checks: PUBLISH_CHECKS };
 }
 
 function stepOf(draft: SequenceDraft, stepId: string) {
@@ -393,6 +400,32 @@ export async function recordReview(
   return reviewOf(review, deps.clock)!;
 }
 
+/** The rules a publish checks, as the console lists them beside the problems. */
+export const PUBLISH_CHECKS = [
+  'strict MJML',
+  'the unsubscribe link',
+  'the postal address',
+  'the “not medical advice” line',
+  'subjects of at most 60 characters that say nothing about the reader’s health',
+  'every quoted source found in the article',
+  'every email filled in with sample values',
+  'a current clinical review of exactly this content',
+];
+
+/** What the clinical review of a draft with this content lacks, if anything. */
+function reviewProblems(review: StoredReview | undefined, contentHash: string, clock: Clock): ContentProblem[] {
+  if (!review) {
+    return [{ where: 'review', message: 'A clinical review of this draft is needed before it can be published' }];
+  }
+  if (review.contentHash !== contentHash) {
+    return [{ where: 'review', message: 'The draft changed after its clinical review; it needs a new review' }];
+  }
+  if (review.validUntil < today(clock)) {
+    return [{ where: 'review', message: `The clinical review expired on ${review.validUntil}` }];
+  }
+  return [];
+}
+
 /** Everything the server checks before a version may go out, in the words the console shows. */
 async function publishProblems(
   stored: StoredDraft,
@@ -408,14 +441,7 @@ async function publishProblems(
   const compiled = reparsed.success ? await deps.compiler.compile(reparsed.data) : undefined;
   problems.push(...(compiled?.problems ?? []));
   if (compiled?.sequence) problems.push(...trialRender(compiled.sequence, deps.sampleValues));
-  const review = stored.review;
-  if (!review) {
-    problems.push({ where: 'review', message: 'A clinical review of this draft is needed before it can be published' });
-  } else if (review.contentHash !== stored.contentHash) {
-    problems.push({ where: 'review', message: 'The draft changed after its clinical review; it needs a new review' });
-  } else if (review.validUntil < today(deps.clock)) {
-    problems.push({ where: 'review', message: `The clinical review expired on ${review.validUntil}` });
-  }
+  problems.push(...reviewProblems(stored.review, stored.contentHash, deps.clock));
   return { problems, ...(compiled?.sequence ? { sequence: compiled.sequence } : {}) };
 }
 

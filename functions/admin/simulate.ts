@@ -1,5 +1,5 @@
 import type { DripStore } from '../drip/ports';
-import { isValidTimeZone, planJourney, resolveTimeZone, ScheduleInputError } from '../schedule';
+import { isInSendWindow, isValidTimeZone, planJourney, resolveTimeZone, ScheduleInputError } from '../schedule';
 import type { SendWindow } from '../sequence/definition';
 import type { SequenceStore, SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
@@ -30,7 +30,7 @@ interface Plan {
   version?: string;
   sendWindow: SendWindow;
   timeZoneFallback: string;
-  steps: { id: string; delay: string; enabled: boolean; subject: string }[];
+  steps: { id: string; delay: string; enabled: boolean; variants: { id: string; subject: string }[] }[];
 }
 
 async function planOf(request: SimulateRequest, deps: SimulateDeps): Promise<Plan> {
@@ -45,7 +45,10 @@ async function planOf(request: SimulateRequest, deps: SimulateDeps): Promise<Pla
         id: step.id,
         delay: step.delay,
         enabled: step.enabled ?? true,
-        subject: step.subject,
+        variants: [
+          { id: 'a', subject: step.subject },
+          ...(step.variants ?? []).map((variant) => ({ id: variant.id, subject: variant.subject })),
+        ],
       })),
     };
   }
@@ -63,7 +66,7 @@ async function planOf(request: SimulateRequest, deps: SimulateDeps): Promise<Pla
       id: step.id,
       delay: step.delay,
       enabled: step.enabled,
-      subject: step.variants[0]!.subject,
+      variants: step.variants.map((variant) => ({ id: variant.id, subject: variant.subject })),
     })),
   };
 }
@@ -101,9 +104,13 @@ export async function simulateJourney(request: SimulateRequest, deps: SimulateDe
   const remaining = plan.steps.slice(fromIndex);
   const [first, ...later] = remaining;
   if (!first) return [];
-  const subjects = new Map(plan.steps.map((step) => [step.id, step.subject]));
+  const variants = new Map(plan.steps.map((step) => [step.id, step.variants]));
+  // The first step of a new enrolment is due at once: it goes out at sign-up, window or not.
+  const atSignUp = fromIndex === 0 && first.enabled;
   const sends: { stepId: string; sendAt: Date }[] = first.enabled ? [{ stepId: first.id, sendAt: start }] : [];
+  let outsideWindow = false;
   try {
+    outsideWindow = atSignUp && !isInSendWindow(start, plan.sendWindow, zone);
     // A disabled first step is skipped at `start`, and the next step counts from then, as in the sender.
     for (const planned of planJourney({ start, steps: later, window: plan.sendWindow, timeZone: zone })) {
       sends.push({ stepId: planned.stepId, sendAt: planned.sendAt });
@@ -113,9 +120,12 @@ export async function simulateJourney(request: SimulateRequest, deps: SimulateDe
       throw new ValidationError([{ field: error.field, message: error.message }]);
     throw error;
   }
-  return sends.map(({ stepId, sendAt }) => ({
+  return sends.map(({ stepId, sendAt }, index) => ({
     stepId,
-    subject: subjects.get(stepId) ?? stepId,
+    subject: variants.get(stepId)?.[0]?.subject ?? stepId,
+    variants: variants.get(stepId) ?? [],
+    atSignUp: atSignUp && index === 0,
+    outsideWindow: outsideWindow && index === 0,
     sendAt: sendAt.toISOString(),
     localTime: localTime(sendAt, zone),
     timeZone: zone,

@@ -56,9 +56,16 @@ export type ClinicConfig = z.infer<typeof clinicConfigSchema>;
 
 const knownZones = new Map<string, boolean>();
 
+/**
+ * An IANA zone name starts with a letter (`America/New_York`, `UTC`, `Etc/GMT+5`). Node 24's
+ * Intl also takes offsets such as `+05:30` as zones, which have no daylight-saving rules; they
+ * are refused on every Node, so Node 20 and Lambda's Node 24 accept the same zones.
+ */
+export const IANA_ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+
 /** Cached: building an Intl.DateTimeFormat per request was a measurable share of capture's CPU. */
 export function isKnownTimeZone(zone: string): boolean {
-  if (zone.length === 0 || zone.length > 64) return false;
+  if (zone.length === 0 || zone.length > 64 || !IANA_ZONE_NAME.test(zone)) return false;
   const cached = knownZones.get(zone);
   if (cached !== undefined) return cached;
   let known: boolean;

@@ -71,6 +71,8 @@ export const senderEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend(
 
 export const unsubscribeEnvSchema = baseEnvSchema.extend({
   PRACTICE_NAME: line,
+  PRACTICE_POSTAL_ADDRESS: line,
+  PRACTICE_PHONE: line,
   SITE_URL: publicUrl,
   SIGNING_KEY_SECRET_ARN: line.optional(),
 });
@@ -83,6 +85,8 @@ export const bookedEnvSchema = baseEnvSchema.extend({
 export const confirmEnvSchema = baseEnvSchema.extend({
   DEFAULT_SEQUENCE_ID: line,
   PRACTICE_NAME: line,
+  PRACTICE_POSTAL_ADDRESS: line,
+  PRACTICE_PHONE: line,
   PRACTICE_TIME_ZONE: line.refine(isKnownTimeZone, { error: 'must be an IANA time zone' }),
   SITE_URL: publicUrl,
 });

@@ -41,6 +41,11 @@ export function practiceFrom(env: MailEnv): PracticeDetails {
   };
 }
 
+/** What the pages behind emailed links show of the practice (header and footer). */
+export function pagePracticeFrom(env: Pick<MailEnv, 'PRACTICE_NAME' | 'PRACTICE_POSTAL_ADDRESS' | 'PRACTICE_PHONE'>) {
+  return { name: env.PRACTICE_NAME, postalAddress: env.PRACTICE_POSTAL_ADDRESS, phone: env.PRACTICE_PHONE };
+}
+
 export function mailerFrom(env: MailEnv, overrides: Overrides): Mailer {
   return (
     overrides.mailer ??

@@ -1,4 +1,5 @@
 import { PUBLIC_ROUTES } from '../http/public-routes';
+import { CONSULTATION_ANCHOR } from '../mail/booking-link';
 import type { FieldProblem } from '../shared/errors';
 import { html } from './html';
 import { type Practice, renderDocument } from './layout';
@@ -30,7 +31,7 @@ export function renderLandingPage(options: LandingPageOptions): string {
   const main = html`<div class="hero">
 <h1>Exosome aftercare after your skin or hair treatment</h1>
 <p class="lead">Thinking about PBME Topical™ exosomes after Fraxel, RF microneedling or hair restoration? Here is what they are, in plain words, and how to ask ${practice.surgeon} whether they suit you.</p>
-<p><a class="button" href="#consultation">Request a consultation</a></p>
+<p><a class="button" href="#${CONSULTATION_ANCHOR}">Request a consultation</a></p>
 </div>
 <div class="layout">
 <div class="copy">
@@ -70,7 +71,7 @@ export function renderLandingPage(options: LandingPageOptions): string {
 </section>
 <p class="note">This page is general information, not medical advice. It does not promise any result; what suits you is decided with your surgeon.</p>
 </div>
-<section id="consultation" class="consultation" aria-labelledby="consultation-title">
+<section id="${CONSULTATION_ANCHOR}" class="consultation" aria-labelledby="consultation-title">
 <h2 id="consultation-title">Request a consultation</h2>
 <p>Fields are required unless marked optional.</p>
 ${form}

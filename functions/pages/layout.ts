@@ -10,15 +10,21 @@ export interface Practice {
 
 export const DEFAULT_ASSET_BASE = '/assets';
 
+/** What the header and footer show of the practice. */
+export type PracticeContact = Pick<Practice, 'name' | 'postalAddress' | 'phone'>;
+
 export interface DocumentOptions {
   title: string;
-  description: string;
-  practice: Practice;
+  /** For search results; pages kept out of search (noIndex) may leave it out. */
+  description?: string;
+  practice: PracticeContact;
   main: SafeHtml;
   assetBase?: string;
   /** Pages that only confirm something have no script, so nothing runs there at all. */
   withScript?: boolean;
   noIndex?: boolean;
+  /** Where the practice's name in the header leads: the site's own root unless the page is served elsewhere. */
+  homeUrl?: string;
 }
 
 /** `tel:` links only accept digits and a leading +; display formats like "(813) 555-0142" do not. */
@@ -35,7 +41,7 @@ export function renderDocument(options: DocumentOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title}</title>
-<meta name="description" content="${options.description}">
+${options.description ? html`<meta name="description" content="${options.description}">` : ''}
 ${options.noIndex ? html`<meta name="robots" content="noindex">` : ''}
 <link rel="icon" href="${assets}/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="${assets}/styles.css">
@@ -44,7 +50,7 @@ ${options.withScript ? html`<script src="${assets}/app.js" defer></script>` : ''
 <body>
 <a class="skip-link" href="#main">Skip to main content</a>
 <header class="site-header">
-<div class="wrap"><a class="site-name" href="/">${practice.name}</a></div>
+<div class="wrap"><a class="site-name" href="${options.homeUrl ?? '/'}">${practice.name}</a></div>
 </header>
 <main id="main" class="wrap" tabindex="-1">
 ${options.main}

@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { IANA_ZONE_NAME } from '../config/clinic-schema';
 import { ScheduleInputError } from './errors';
 import { Zone } from './local-time';
 
@@ -10,7 +11,14 @@ export interface ResolvedTimeZone {
 
 /** Whether `zone` is an IANA time zone name this runtime knows, such as `America/New_York`. */
 export function isValidTimeZone(zone: unknown): zone is string {
-  return typeof zone === 'string' && zone.length > 0 && zone.length <= 64 && IANAZone.isValidZone(zone);
+  return (
+    typeof zone === 'string' &&
+    zone.length > 0 &&
+    zone.length <= 64 &&
+    // Offsets such as +05:30 are zones to Node 24's Intl, not to us (see IANA_ZONE_NAME).
+    IANA_ZONE_NAME.test(zone) &&
+    IANAZone.isValidZone(zone)
+  );
 }
 
 /**

@@ -5,6 +5,20 @@ import type { UnsubscribeLink } from './unsubscribe-token';
 export type UnsubscribeResult = 'unsubscribed' | 'already-unsubscribed';
 
 /**
+ * Whether the link still has something to do: an address that is suppressed already (this
+ * link or another was used, or it bounced or complained) gets no more marketing email anyway.
+ */
+export async function unsubscribeState(
+  link: UnsubscribeLink,
+  deps: Pick<ExitDeps, 'store' | 'suppression'>,
+): Promise<'subscribed' | 'already-unsubscribed'> {
+  const lead = await deps.store.getLead(link.leadId);
+  // An erased lead is suppressed already, as for the one-click POST.
+  if (!lead) return 'already-unsubscribed';
+  return (await deps.suppression.reasonFor(lead.email)) ? 'already-unsubscribed' : 'subscribed';
+}
+
+/**
  * One-click unsubscribe: no login, no questions, and the same answer however often it is used.
  * A link from a sequence email is counted on that email's step, once; an older link (the lead
  * only) on the step that last reached the person.

@@ -54,7 +54,7 @@ export interface RecordedRequest {
   authorization?: string;
 }
 
-interface User extends Me {
+interface User extends Omit<Me, 'now'> {
   password: string;
 }
 
@@ -621,13 +621,19 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
       ? (timeline(input.leadId).lead.timeZone ?? 'America/New_York')
       : (input.timeZone ?? 'America/New_York');
     const start = input.start ? new Date(input.start) : new Date(now);
-    return planJourney({ start, steps: definition.steps, window: definition.sendWindow, timeZone }).map((send) => ({
-      stepId: send.stepId,
-      subject: definition.steps.find((s) => s.id === send.stepId)!.subject,
-      sendAt: send.sendAt.toISOString(),
-      localTime: localTime(send.sendAt, timeZone),
-      timeZone,
-    }));
+    return planJourney({ start, steps: definition.steps, window: definition.sendWindow, timeZone }).map((send) => {
+      const step = definition.steps.find((s) => s.id === send.stepId)!;
+      return {
+        stepId: send.stepId,
+        subject: step.subject,
+        variants: [{ id: 'a', subject: step.subject }, ...step.variants.map(({ id, subject }) => ({ id, subject }))],
+        atSignUp: false,
+        outsideWindow: false,
+        sendAt: send.sendAt.toISOString(),
+        localTime: localTime(send.sendAt, timeZone),
+        timeZone,
+      };
+    });
   }
 
   function results(query: Record<string, string>): Results {
@@ -726,12 +732,17 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
         body: {
           token: issueToken(user),
           expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-          user: { username: user.username, email: user.email, groups: user.groups },
+          user: { username: user.username, email: user.email, groups: user.groups, now: new Date().toISOString() },
         },
       };
     }
     const user = authenticate(request);
-    const me: Me = { username: user.username, email: user.email, groups: user.groups as Group[] };
+    const me: Me = {
+      username: user.username,
+      email: user.email,
+      groups: user.groups as Group[],
+      now: new Date().toISOString(),
+    };
     if (route === 'GET /me') return { status: 200, body: me };
     if (route === 'POST /leads/search') return { status: 200, body: listLeads(body) };
     match = /^GET \/leads\/([^/]+)$/.exec(route);
@@ -800,7 +811,10 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
       const savedAt = new Date().toISOString();
       // A changed draft needs its clinical review again.
       state.draft = { savedAt, savedBy: user.username, draft };
-      return { status: 200, body: { savedAt, problems: await contentProblems(draft) } };
+      return {
+        status: 200,
+        body: { savedAt, problems: await contentProblems(draft), checks: ['strict MJML', 'a current clinical review'] },
+      };
     }
     match = /^POST \/sequences\/([^/]+)\/preview$/.exec(route);
     if (match) return { status: 200, body: await preview(match[1]!, body) };

@@ -229,7 +229,7 @@ describe('the marketing console on the real local stack', () => {
     expect(listed![4]).toBe(`v${seen.oldVersion}: 3 active`);
     await expectNoAxeViolations();
 
-    await page.getByRole('link', { name: SEQUENCE_NAME }).click();
+    await page.getByRole('region', { name: 'Sequences table' }).getByRole('link', { name: SEQUENCE_NAME }).click();
     await page.getByRole('heading', { level: 1, name: `Sequence: ${SEQUENCE_NAME}` }).waitFor();
     await statusText(page, 'Sequence loaded.').waitFor();
     await page.getByRole('button', { name: `Edit step ${STEP}` }).click();
@@ -247,9 +247,11 @@ describe('the marketing console on the real local stack', () => {
     await page.locator('.preview-subject').filter({ hasText: NEW_SUBJECT_A }).waitFor();
 
     await page.getByRole('button', { name: 'Save draft' }).click();
-    await statusText(page, 'Draft saved.').waitFor();
-    await expect(page.getByRole('region', { name: 'Problems that stop publishing' }).textContent()).resolves.toContain(
-      'Nothing stops this draft from being published.',
+    await statusText(page, 'Draft saved with 1 problem that stops publishing.').waitFor();
+    // The reworded draft has not been reviewed: that alone stops it, until the review is recorded.
+    const problems = page.getByRole('region', { name: 'Problems that stop publishing' });
+    await expect(problems.textContent()).resolves.toContain(
+      'A clinical review of this draft is needed before it can be published',
     );
 
     const validUntil = `${new Date().getFullYear() + 1}-01-31`;
@@ -257,6 +259,7 @@ describe('the marketing console on the real local stack', () => {
     await page.getByLabel('Valid until').fill(validUntil);
     await page.getByRole('button', { name: 'Record clinical review' }).click();
     await statusText(page, `Review by ${REVIEWER} recorded, valid until ${validUntil}.`).waitFor();
+    await expect(problems.textContent()).resolves.toContain('Nothing stops this draft from being published.');
 
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await page.getByRole('dialog', { name: 'Publish the draft?' }).getByRole('button', { name: 'Publish' }).click();
@@ -269,8 +272,9 @@ describe('the marketing console on the real local stack', () => {
     await page.getByRole('region', { name: 'Versions table' }).getByText(seen.newVersion).waitFor();
     const versions = await bodyRows(page.getByRole('region', { name: 'Versions table' }));
     const version = (id: string) => versions.find((row) => row[0] === id);
-    expect(version(seen.oldVersion)?.[3]).toBe('3');
-    expect(version(seen.newVersion)?.slice(2)).toEqual([admin.username, '0']);
+    expect(version(seen.oldVersion)?.slice(3)).toEqual(['3', 'Warning: no clinical review recorded']);
+    expect(version(seen.newVersion)?.slice(2, 4)).toEqual([admin.username, '0']);
+    expect(version(seen.newVersion)?.[4]).toBe(`Valid until Jan 31, ${validUntil.slice(0, 4)} (${REVIEWER})`);
     await previewSettled();
     await expectNoAxeViolations();
   });
@@ -347,7 +351,7 @@ describe('the marketing console on the real local stack', () => {
     // by its delay, moved into Mon–Sat 09:00–18:00 New York time: 3 days after Fri 20:00 is Mon
     // 20:00, too late, so Tue 09:00 (now EDT); then 4, 5, 5, 6 and 7 days, each inside the window.
     expect(rows.map((row) => [row[1], row[3], row[4]])).toEqual([
-      ['welcome', 'Fri 6 Mar 2026, 20:00 EST', 'America/New_York'],
+      ['welcome', 'Fri 6 Mar 2026, 20:00 EST (at sign-up, outside the send window)', 'America/New_York'],
       [STEP, 'Tue 10 Mar 2026, 09:00 EDT', 'America/New_York'],
       ['why-pbme', 'Sat 14 Mar 2026, 09:00 EDT', 'America/New_York'],
       ['laser-rf-aftercare', 'Thu 19 Mar 2026, 09:00 EDT', 'America/New_York'],
@@ -355,7 +359,8 @@ describe('the marketing console on the real local stack', () => {
       ['hair-and-joints', 'Mon 30 Mar 2026, 09:00 EDT', 'America/New_York'],
       ['meet-the-surgeon', 'Mon 6 Apr 2026, 09:00 EDT', 'America/New_York'],
     ]);
-    expect(rows[1]![2]).toBe(NEW_SUBJECT_A);
+    expect(rows[1]![2]).toContain(`A: ${NEW_SUBJECT_A}`);
+    expect(rows[1]![2]).toContain(`B: ${NEW_SUBJECT_B}`);
     await expect(
       page
         .getByRole('region', { name: 'Simulated sends' })

@@ -123,6 +123,35 @@ describe('landing form in Chromium', () => {
     await page.context().close();
   });
 
+  it('clears each field’s error as soon as the field is valid, and the summary with the last one', async () => {
+    const page = await openPage();
+    await page.goto(`${site.url}/`);
+    await page.click('button[type=submit]');
+    await page.locator('#error-summary').waitFor({ state: 'visible' });
+    const summaryItems = () => page.locator('#error-summary li').count();
+    const before = await summaryItems();
+    await expect(page.locator('#email-error').count()).resolves.toBe(1);
+
+    // Not yet an address: the error stays.
+    await page.fill('#email', 'ann@');
+    await expect(page.locator('#email-error').count()).resolves.toBe(1);
+    await page.fill('#email', 'ann@example.com');
+    await expect(page.locator('#email-error').count()).resolves.toBe(0);
+    await expect(page.getAttribute('#email', 'aria-invalid')).resolves.toBeNull();
+    await expect(page.getAttribute('#email', 'aria-describedby')).resolves.toBe('email-hint');
+    await expect(page.locator('[data-field=email].field--error').count()).resolves.toBe(0);
+    expect(await summaryItems()).toBe(before - 1);
+
+    await page.check('#interests-hair-restoration');
+    await expect(page.locator('#interests-error').count()).resolves.toBe(0);
+    await page.fill('#firstName', 'Ann');
+    await page.check('#consent');
+    await expect(page.locator('.field-error').count()).resolves.toBe(0);
+    await expect(page.locator('#error-summary').isHidden()).resolves.toBe(true);
+    expect(await page.title()).not.toMatch(/^Error: /);
+    await page.context().close();
+  });
+
   it.each([
     ['429', { status: 429, body: '{"error":"rate_limited"}' }, /wait a minute/],
     ['503', { status: 503, body: '' }, /try again/],

@@ -7,6 +7,7 @@ import { signLocalToken } from '../../local/admin-auth';
 import { localEnvironment } from '../../local/local-env';
 import { adminStack, CONSOLE_PASSWORD, USERS } from '../support/admin-harness';
 import { apiEvent, lambdaContext } from '../support/api-event';
+import { control } from '../support/local-stack-harness';
 import { freshTable, testEndpoints } from '../support/services';
 
 jest.setTimeout(60_000);
@@ -69,7 +70,16 @@ describe('admin API access', () => {
 
     const me = await admin.call(signedIn.body.token, 'GET', '/me');
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ username: USERS.admin, email: USERS.admin, groups: ['marketing', 'admin'] });
+    expect(me.body).toEqual({
+      username: USERS.admin,
+      email: USERS.admin,
+      groups: ['marketing', 'admin'],
+      now: expect.any(String),
+    });
+    // The stack's clock, which the console's defaults follow: moved forward, it says so.
+    await control(admin.stack.base, '/__local/drip/advance', { duration: 'P2D' });
+    const later = await admin.call(signedIn.body.token, 'GET', '/me');
+    expect(Date.parse(later.body.now) - Date.now()).toBeGreaterThan(2 * 86_400_000 - 60_000);
   });
 
   it('answers a malformed login with 400, not 5xx', async () => {

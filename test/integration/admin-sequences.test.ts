@@ -40,6 +40,11 @@ async function publishedSource(): Promise<SequenceDraft> {
   return structuredClone(detail.body.published.draft);
 }
 
+/** What a save lists until the draft's content has a current review: publishing checks that too. */
+const REVIEW_NEEDED = {
+  where: 'review',
+  message: 'A clinical review of this draft is needed before it can be published',
+};
 const saveDraft = (draft: SequenceDraft) => admin.asMarketing<DraftSaved>('PUT', `/sequences/${ID}/draft`, draft);
 const review = () =>
   admin.asAdmin('POST', `/sequences/${ID}/review`, { reviewer: 'Dr. Reviewer', validUntil: inAYear() });
@@ -59,7 +64,8 @@ describe('sequence drafts and publishing', () => {
     ]);
     const saved = await saveDraft(await publishedSource());
     expect(saved.status).toBe(200);
-    expect(saved.body.problems).toEqual([]);
+    expect(saved.body.problems).toEqual([REVIEW_NEEDED]);
+    expect(saved.body.checks).toContain('a current clinical review of exactly this content');
   });
 
   it('shows strict MJML errors with their line, saves the draft anyway, previews it, and refuses to publish it', async () => {
@@ -75,14 +81,16 @@ describe('sequence drafts and publishing', () => {
     const refused = await publish();
 
     expect(saved.status).toBe(200);
-    expect(saved.body.problems).toEqual([
-      { where: expect.stringMatching(/^templates\.welcome line \d+$/), message: expect.stringMatching(/foo/) },
-    ]);
+    const strictMjml = {
+      where: expect.stringMatching(/^templates\.welcome line \d+$/),
+      message: expect.stringMatching(/foo/),
+    };
+    expect(saved.body.problems).toEqual([strictMjml, REVIEW_NEEDED]);
     expect(preview.status).toBe(200);
-    expect(preview.body.problems).toEqual(saved.body.problems);
+    expect(preview.body.problems).toEqual([strictMjml]);
     expect(preview.body.html).toContain('Maria');
     expect(refused.status).toBe(400);
-    expect(refused.body.problems).toEqual(expect.arrayContaining(saved.body.problems));
+    expect(refused.body.problems).toEqual(expect.arrayContaining([strictMjml]));
     const detail = await admin.asMarketing<SequenceDetail>('GET', `/sequences/${ID}`);
     expect(detail.body.draft?.draft.templates.welcome).toContain('foo="x"');
     expect(detail.body.published.version).toBe(bundled.version);
@@ -95,11 +103,14 @@ describe('sequence drafts and publishing', () => {
     await review();
     const refused = await publish();
 
-    expect(saved.body.problems).toEqual([
-      { where: 'templates.welcome', message: 'missing a visible unsubscribe link to {{unsubscribeUrl}}' },
-    ]);
+    const noUnsubscribe = {
+      where: 'templates.welcome',
+      message: 'missing a visible unsubscribe link to {{unsubscribeUrl}}',
+    };
+    expect(saved.body.problems).toEqual([noUnsubscribe, REVIEW_NEEDED]);
     expect(refused.status).toBe(400);
-    expect(refused.body.problems).toEqual(saved.body.problems);
+    // Reviewed since: the rest of what the save listed is what the publish refuses.
+    expect(refused.body.problems).toEqual([noUnsubscribe]);
   });
 
   it('refuses to publish an email that compiles but could never be filled in for a lead', async () => {
@@ -166,11 +177,12 @@ describe('sequence drafts and publishing', () => {
   it('refuses to publish without a current clinical review of exactly this content', async () => {
     const draft = await publishedSource();
     draft.definition.steps[2]!.subject = 'Where exosomes come from matters: PBME';
-    await saveDraft(draft);
+    const saved = await saveDraft(draft);
     const noReview = await publish();
 
     expect(noReview.status).toBe(400);
-    expect(noReview.body.problems).toEqual([{ where: 'review', message: expect.stringMatching(/clinical review/) }]);
+    expect(noReview.body.problems).toEqual([REVIEW_NEEDED]);
+    expect(saved.body.problems).toEqual(noReview.body.problems);
     expect(
       (await admin.asMarketing('POST', `/sequences/${ID}/review`, { reviewer: 'Dr. X', validUntil: inAYear() })).status,
     ).toBe(403);
@@ -224,7 +236,7 @@ describe('versions: new leads start on the published version, enrolled leads sta
     const draft = await publishedSource();
     draft.definition.steps[2]!.subject = 'Version two: why the source of exosomes matters';
     draft.definition.steps[4]!.subject = 'Version two: what exosomes do not replace';
-    expect((await saveDraft(draft)).body.problems).toEqual([]);
+    expect((await saveDraft(draft)).body.problems).toEqual([REVIEW_NEEDED]);
     await review();
     const published = await publish();
     expect(published.status).toBe(201);

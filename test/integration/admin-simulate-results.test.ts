@@ -41,6 +41,10 @@ describe('journey simulator', () => {
     expect(result.body[0]).toEqual({
       stepId: 'welcome',
       subject: sequence.steps[0]!.variants[0]!.subject,
+      variants: sequence.steps[0]!.variants.map(({ id, subject }) => ({ id, subject })),
+      atSignUp: true,
+      // Friday 15:00 is inside the Mon–Sat 09:00–18:00 window.
+      outsideWindow: false,
       sendAt: '2026-03-06T20:00:00.000Z',
       localTime: 'Fri 6 Mar 2026, 15:00 EST',
       timeZone: 'America/New_York',
@@ -59,7 +63,12 @@ describe('journey simulator', () => {
     expect(result.body[0]).toMatchObject({
       sendAt: '2026-03-28T03:00:00.000Z',
       localTime: 'Sat 28 Mar 2026, 03:00 GMT',
+      atSignUp: true,
+      outsideWindow: true,
     });
+    expect(result.body[1]).toMatchObject({ atSignUp: false, outsideWindow: false });
+    // Every A/B subject of a step, variant a first.
+    expect(result.body[1]!.variants.map((variant) => variant.id)).toEqual(['a', 'b']);
     // 3 days later is Tuesday 31 March 03:00 BST, before the window: moved to 09:00 BST (08:00 UTC).
     expect(result.body[1]).toMatchObject({ sendAt: '2026-03-31T08:00:00.000Z' });
     expect(result.body[1]!.localTime).toMatch(/^Tue 31 Mar 2026, 09:00 (BST|GMT\+1)$/);

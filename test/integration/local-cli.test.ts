@@ -1,20 +1,28 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNode } from '../../bench/bundle';
+import { dynamoTable } from '../../functions/adapters/clients/dynamodb';
+import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import { baseEnvSchema, parseEnv } from '../../functions/config/env';
+import { leadIdFor } from '../../functions/lead/email-address';
 import { ROOT } from '../../local/paths';
 import { freePort, PortInUseError } from '../../local/ports';
 import { startLocalStack } from '../../local/stack';
-import { localStackForTest } from '../support/local-stack-harness';
+import { validLead } from '../support/capture-harness';
+import { localStackForTest, postLead } from '../support/local-stack-harness';
 import { testEndpoints, uniqueEmail } from '../support/services';
 
 /** What a newcomer sees when `npm start` or `npm run drip` cannot do what was asked. */
 
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const drip = (args: string[], port: number) =>
+const drip = (args: string[], port: number, env: Record<string, string> = {}) =>
   runNode([TSX, join(ROOT, 'local', 'drip-cli.ts'), ...args], {
     PATH: process.env.PATH ?? '',
     PORT: String(port),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...env,
   });
 
 async function occupied(): Promise<{ port: number; server: Server }> {
@@ -100,6 +108,29 @@ describe('npm run drip', () => {
       expect(unknown.err).toMatch(/^404: /);
     } finally {
       await stack.stop();
+    }
+  });
+
+  it('books a lead after the clock was moved forward: the webhook is signed on the stack’s clock', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'drip-booked-'));
+    const stack = await localStackForTest({ CONSENT_MODE: 'single' }, { dataDir });
+    try {
+      const port = Number(new URL(stack.base).port);
+      const email = uniqueEmail('booked');
+      expect((await postLead(stack.base, validLead(email))).status).toBe(202);
+      expect((await drip(['advance', 'P3D'], port, { DATA_DIR: dataDir })).code).toBe(0);
+
+      const booked = await drip(['booked', email], port, { DATA_DIR: dataDir });
+      expect({ code: booked.code, err: booked.err }).toEqual({ code: 0, err: '' });
+      expect(JSON.parse(booked.out)).toMatchObject({ status: 'booked' });
+      const enrolment = await new DynamoDripStore(dynamoTable(parseEnv(baseEnvSchema, stack.env))).getEnrolment(
+        leadIdFor(email),
+        stack.env.DEFAULT_SEQUENCE_ID!,
+      );
+      expect(enrolment).toMatchObject({ status: 'exited', exitReason: 'booked' });
+    } finally {
+      await stack.stop();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -21,7 +21,10 @@ export interface ApiResult<T = Json> {
  * The local stack with three console users (marketing, admin, and one in no console group),
  * signed in through POST /admin/api/login, and a small client for the admin API.
  */
-export async function adminStack(extraEnv: Record<string, string> = {}, options: { mailer?: Mailer } = {}) {
+export async function adminStack(
+  extraEnv: Record<string, string> = {},
+  options: { mailer?: Mailer; tableName?: string } = {},
+) {
   const stack = await localStackForTest(
     {
       LOCAL_CONSOLE_USERS: [

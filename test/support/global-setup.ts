@@ -26,7 +26,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.AWS_ACCESS_KEY_ID = 'local';
   process.env.AWS_SECRET_ACCESS_KEY = 'local';
   process.env.AWS_REGION = 'us-east-1';
-  // Node 20 runs the tests; Lambda runs Node 22. The SDK's reminder would repeat in every file.
+  // The tests run on whatever Node the machine has (20 still works; CI runs them on 24 too).
+  // The SDK's reminder about Node 20 would repeat in every file.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   // Handlers log as in Lambda; test/support/log-privacy.ts captures every line and fails a
   // file whose logs contain personal data.

@@ -4,10 +4,14 @@ import { freePort } from '../../local/ports';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { testEndpoints } from './services';
 
-/** The local stack as `npm start` runs it, on a free port, sharing the test run's DynamoDB and SES. */
+/**
+ * The local stack as `npm start` runs it, on a free port, sharing the test run's DynamoDB and SES.
+ * With `dataDir`, its keys are files there, as `npm start` keeps them (for `npm run drip`); with
+ * `tableName`, it starts on a table an earlier stack used, as a restart does.
+ */
 export async function localStackForTest(
   extraEnv: Record<string, string> = {},
-  options: { mailer?: Mailer; openToNetwork?: boolean } = {},
+  options: { mailer?: Mailer; openToNetwork?: boolean; dataDir?: string; tableName?: string } = {},
 ): Promise<LocalStack & { base: string }> {
   const { dynamo, ses } = testEndpoints();
   const port = await freePort();

@@ -90,6 +90,17 @@ describe('lead form schema', () => {
     }
   });
 
+  it('takes IANA time zones only, on every Node: an offset is a zone to Node 24 but has no daylight saving', () => {
+    expect(leadFormSchema.safeParse({ ...valid, timeZone: 'Asia/Kolkata' }).success).toBe(true);
+    expect(leadFormSchema.safeParse({ ...valid, timeZone: 'Etc/GMT+5' }).success).toBe(true);
+    for (const timeZone of ['+05:30', '-0800', 'Mars/Olympus_Mons']) {
+      expect({ timeZone, accepted: leadFormSchema.safeParse({ ...valid, timeZone }).success }).toEqual({
+        timeZone,
+        accepted: false,
+      });
+    }
+  });
+
   it('reports a non-object body as a problem with the form as a whole', () => {
     const result = leadFormSchema.safeParse('hello');
 

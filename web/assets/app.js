@@ -109,6 +109,50 @@
     summary.focus();
   }
 
+  // What the server accepts, as far as a browser can tell; the server checks again on submit.
+  const PHONE = /^\+?[0-9 ().\-/]+$/;
+  const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+  function isValid(wrapper) {
+    const inputs = Array.from(wrapper.querySelectorAll('input, textarea'));
+    if (wrapper.tagName === 'FIELDSET') return inputs.some((input) => input.checked);
+    const input = inputs[0];
+    if (!input) return false;
+    if (input.type === 'checkbox') return input.checked;
+    const value = input.value.trim();
+    if (!input.checkValidity() || (input.required && !value)) return false;
+    if (input.type === 'email') return EMAIL.test(value);
+    if (input.type === 'tel') {
+      const digits = value.replace(/\D/g, '').length;
+      return PHONE.test(value) && digits >= 10 && digits <= 15;
+    }
+    return true;
+  }
+
+  // The error of a field the visitor has just fixed goes at once, from the field and the summary.
+  function clearFixed(event) {
+    const wrapper = event.target instanceof Element ? event.target.closest('[data-field]') : null;
+    if (!wrapper?.classList.contains('field--error') || !isValid(wrapper)) return;
+    const message = wrapper.querySelector('.field-error');
+    if (message) {
+      for (const element of form.querySelectorAll(`[aria-describedby~="${message.id}"]`)) {
+        removeToken(element, 'aria-describedby', message.id);
+      }
+      message.remove();
+    }
+    wrapper.classList.remove('field--error');
+    for (const input of wrapper.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+    for (const link of summary.querySelectorAll('a[href^="#"]')) {
+      const target = document.getElementById(link.getAttribute('href').slice(1));
+      if (target && wrapper.contains(target)) link.closest('li')?.remove();
+    }
+    if (!summary.querySelector('li')) {
+      summary.hidden = true;
+      summary.removeAttribute('autofocus');
+      document.title = baseTitle;
+    }
+  }
+
   async function readJson(response) {
     try {
       return await response.json();
@@ -163,4 +207,6 @@
 
   fillContext();
   form.addEventListener('submit', submit);
+  form.addEventListener('input', clearFixed);
+  form.addEventListener('change', clearFixed);
 })();

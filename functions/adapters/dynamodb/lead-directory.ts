@@ -9,13 +9,21 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { ImportWrite, LeadDirectory, LeadListRequest, LeadListResult, LeadListRow } from '../../admin/ports';
+import type {
+  ImportWrite,
+  LeadDirectory,
+  LeadListRequest,
+  LeadListResult,
+  LeadListRow,
+  SuppressionState,
+} from '../../admin/ports';
 import type { SuppressionReason } from '../../drip/ports';
 import { checkEmailAddress, suppressionHashFor } from '../../lead/email-address';
 import type { Enrolment, Lead } from '../../lead/lead';
 import { InvalidCursorError } from '../../shared/errors';
 import { entity } from './items';
 import { keys, leadListKeys } from './keys';
+import { newestMonthWithLeads } from './lead-list-months';
 import { enrolmentItem, leadSearchText } from './lead-repository';
 import type { Table } from './table';
 import { LIST_INDEX } from './table-schema';
@@ -72,17 +80,15 @@ export class DynamoLeadDirectory implements LeadDirectory {
   /**
    * Newest first, one month partition of the list index at a time, with filter expressions for
    * the search and the filters the lead item carries; the status filter (which needs the
-   * enrolment) is applied after. Each request examines a bounded number of items and returns a
-   * cursor naming the month and the last item it took.
+   * enrolment and the suppression) is applied after. Each request examines a bounded number of
+   * items and returns a cursor naming the month and the last item it took.
    */
   async listLeads(request: LeadListRequest): Promise<LeadListResult> {
     const cursor = request.cursor ? decodeCursor(request.cursor) : undefined;
     const floor = request.from && request.from.slice(0, 7) > EARLIEST_MONTH ? request.from.slice(0, 7) : EARLIEST_MONTH;
-    // No lead is created after now: a range reaching into the future starts at this month.
-    const thisMonth = request.now.toISOString().slice(0, 7);
-    const top = request.to && request.to.slice(0, 7) < thisMonth ? request.to.slice(0, 7) : thisMonth;
-    if (cursor && cursor.m > top) throw new InvalidCursorError();
-    let month = cursor?.m ?? top;
+    const toMonth = request.to?.slice(0, 7);
+    if (cursor && toMonth && cursor.m > toMonth) throw new InvalidCursorError();
+    let month = cursor?.m ?? (await this.topMonth(request.now.toISOString().slice(0, 7), toMonth));
     let startKey: Record<string, unknown> | undefined = cursor?.k;
     let emptyRun = cursor?.e ?? 0;
     const rows: LeadListRow[] = [];
@@ -119,14 +125,19 @@ export class DynamoLeadDirectory implements LeadDirectory {
         scanned += page.ScannedCount ?? 0;
         if ((page.ScannedCount ?? 0) > 0) monthHadItems = true;
         const items = page.Items ?? [];
-        const enrolments = await this.enrolmentsOf(
-          items.map((item) => String(item.leadId)),
-          request.sequenceId,
-        );
+        const [enrolments, suppressions] = await Promise.all([
+          this.enrolmentsOf(
+            items.map((item) => String(item.leadId)),
+            request.sequenceId,
+          ),
+          this.suppressionsOf(items.map((item) => String(item.email))),
+        ]);
         for (const item of items) {
           const row: LeadListRow = { lead: entity<Lead>(item) };
           const enrolment = enrolments.get(String(item.leadId));
           if (enrolment) row.enrolment = enrolment;
+          const suppression = suppressions.get(String(item.email));
+          if (suppression) row.suppression = suppression;
           if (request.keep && !request.keep(row)) continue;
           rows.push(row);
           if (rows.length >= request.limit) {
@@ -149,6 +160,26 @@ export class DynamoLeadDirectory implements LeadDirectory {
       }
     }
     return { rows, scanned };
+  }
+
+  /**
+   * Where a list without a cursor starts: the month of `to` when that is not after this month;
+   * otherwise the newest month holding a lead, which can be after this month when leads came
+   * in while the local clock was moved forward.
+   */
+  private async topMonth(thisMonth: string, toMonth: string | undefined): Promise<string> {
+    if (toMonth && toMonth <= thisMonth) return toMonth;
+    return newestMonthWithLeads(this.table, thisMonth, toMonth);
+  }
+
+  /** The suppression entries of these addresses, by address. */
+  private async suppressionsOf(addresses: string[]): Promise<Map<string, SuppressionState>> {
+    const byPk = new Map(addresses.map((address) => [addressKey(address).pk, address]));
+    const items = await this.batchGet(
+      [...byPk.keys()].map((pk) => ({ pk, sk: 'SUPPRESSION' })),
+      'pk, reason, suppressedAt, lastEvent, lastEventAt',
+    );
+    return new Map(items.map((item) => [byPk.get(String(item.pk))!, suppressionState(item)]));
   }
 
   private async enrolmentsOf(leadIds: string[], sequenceId: string): Promise<Map<string, Enrolment>> {
@@ -312,15 +343,11 @@ export class DynamoLeadDirectory implements LeadDirectory {
     );
   }
 
-  async suppressionOf(address: string): Promise<{ reason: SuppressionReason; suppressedAt?: string } | undefined> {
+  async suppressionOf(address: string): Promise<SuppressionState | undefined> {
     const result = await this.table.client.send(
       new GetCommand({ TableName: this.table.tableName, Key: addressKey(address), ConsistentRead: true }),
     );
-    if (!result.Item) return undefined;
-    return {
-      reason: result.Item.reason as SuppressionReason,
-      ...(result.Item.suppressedAt ? { suppressedAt: String(result.Item.suppressedAt) } : {}),
-    };
+    return result.Item ? suppressionState(result.Item) : undefined;
   }
 
   async suppressedAddresses(addresses: string[]): Promise<Map<string, SuppressionReason>> {
@@ -369,6 +396,15 @@ export class DynamoLeadDirectory implements LeadDirectory {
       throw error;
     }
   }
+}
+
+function suppressionState(item: Record<string, unknown>): SuppressionState {
+  return {
+    reason: item.reason as SuppressionReason,
+    ...(item.suppressedAt ? { suppressedAt: String(item.suppressedAt) } : {}),
+    ...(item.lastEvent ? { lastEvent: item.lastEvent as SuppressionReason } : {}),
+    ...(item.lastEventAt ? { lastEventAt: String(item.lastEventAt) } : {}),
+  };
 }
 
 function pause(attempt: number): Promise<void> {

@@ -126,7 +126,8 @@ const ok = (body: unknown, status = 200) => jsonResponse(status, body);
 /** The admin API, by API Gateway route key (who may call each: functions/admin/routes.ts). */
 const ROUTES: Record<AdminRouteKey, AdminRoute> = {
   [`GET ${ADMIN_API_PREFIX}/me`]: {
-    run: async ({ user }) => ok({ username: user.username, email: user.email, groups: user.groups }),
+    run: async ({ user, deps }) =>
+      ok({ username: user.username, email: user.email, groups: user.groups, now: deps.clock.now().toISOString() }),
   },
   // POST, not GET: a search holds names and email addresses, and query strings end up in
   // CloudFront's and browsers' logs and histories; a body does not.

@@ -13,6 +13,7 @@ import { DynamoSuppressionList } from '../../adapters/dynamodb/suppression-list'
 import { accountMaxSendRate } from '../../adapters/ses-send-rate';
 import type { AdminEnv } from '../../config/env';
 import { OPT_IN_TTL_MS } from '../../consent/opt-in-token';
+import { linkShapes } from '../../mail/links';
 import { logger } from '../../observability/logger';
 import type { PlaceholderValues } from '../../render/render';
 import { authoringSources } from '../../sequence/build-output/authoring-sources';
@@ -32,7 +33,7 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
   const versions = new DynamoSequenceVersions(table, Object.values(bundle.sequences));
   const sequences = new DynamoSequenceStore(table, versions);
   const practice = practiceFrom(env);
-  const site = env.SITE_URL.replace(/\/+$/, '');
+  const links = linkShapes(env.SITE_URL, env.PUBLIC_API_URL);
   const ses = sesClient({ endpoint: env.SES_ENDPOINT });
   let rate: Promise<number> | undefined;
 
@@ -51,10 +52,10 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
     practiceAddress: practice.postalAddress,
     practicePhone: practice.phone,
     surgeonName: practice.surgeon,
-    siteUrl: `${site}/`,
-    bookingUrl: `${site}/#request-consultation`,
-    // A preview's link goes nowhere real: no lead is behind it.
-    unsubscribeUrl: `${env.PUBLIC_API_URL.replace(/\/+$/, '')}/u/preview`,
+    siteUrl: links.siteUrl,
+    bookingUrl: links.bookingUrl,
+    // A preview's link has the real shape but goes nowhere: no lead is behind it.
+    unsubscribeUrl: links.unsubscribeUrl('preview'),
     signupDate: new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: practice.timeZone }).format(
       clock.now(),
     ),

@@ -5,7 +5,7 @@ import { addressWindows, type RateLimiter, type RateWindow } from '../../abuse/r
 import { type CaptureDeps, type CaptureOutcome, captureLead } from '../../lead/capture-lead';
 import { fieldProblems, HONEYPOT_FIELD, isHoneypotFilled, leadFormSchema } from '../../lead/lead-form';
 import { errorFields } from '../../observability/redact';
-import { messagePage } from '../../pages/link-pages';
+import { type LinkPageSite, messagePage } from '../../pages/link-pages';
 import { type FieldProblem, ServiceUnavailableError, TooManyRequestsError, ValidationError } from '../../shared/errors';
 import { errorResponses } from '../http/error-responses';
 import { type EventWithBody, requestBody } from '../http/request-body';
@@ -22,6 +22,8 @@ export interface CaptureLimits {
 export interface CaptureHandlerDeps extends CaptureDeps {
   limits: CaptureLimits;
   siteUrl: string;
+  /** For the header and footer of the plain message page. */
+  practice: LinkPageSite['practice'];
   /** Where a successful form post lands (absolute URL of the thank-you page). */
   thankYouUrl: string;
   /** The landing page again, with the visitor's values and the problems inline (no JavaScript needed). */
@@ -39,7 +41,11 @@ export function makeCaptureHandler(deps: CaptureHandlerDeps) {
         renderFormErrors: (event, error) =>
           htmlResponse(400, deps.renderFormPage(formValues(event.parsedBody), error.fields)),
         renderFormMessage: (status, message) =>
-          htmlResponse(status.statusCode, messagePage('Please try again', message, deps.siteUrl), status.headers),
+          htmlResponse(
+            status.statusCode,
+            messagePage('Please try again', message, { practice: deps.practice, siteUrl: deps.siteUrl }),
+            status.headers,
+          ),
       }),
     )
     .handler(async (event) => {

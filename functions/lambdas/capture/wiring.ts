@@ -25,6 +25,7 @@ export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): Capture
       perAddressPerMinute: env.RATE_LIMIT_PER_ADDRESS,
     },
     siteUrl: env.SITE_URL,
+    practice,
     // New leads start on the version published in the console (or the bundled one before any publish).
     sequences: new PublishedSequenceCatalog({ table, bundle, clock, log: logger }),
     composer: captureComposerFrom(env, overrides, bundle.transactional),

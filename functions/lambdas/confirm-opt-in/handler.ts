@@ -5,13 +5,14 @@ import { type ConfirmDeps, confirmOptIn } from '../../consent/confirm-opt-in';
 import {
   confirmOptInPage,
   invalidLinkPage,
+  type LinkPageSite,
   linkPageHeadersMiddleware,
   optInConfirmedPage,
 } from '../../pages/link-pages';
 import { type HttpResponse, htmlResponse } from '../http/responses';
 
 export interface ConfirmHandlerDeps extends ConfirmDeps {
-  practiceName: string;
+  practice: LinkPageSite['practice'];
   siteUrl: string;
 }
 
@@ -25,12 +26,13 @@ export function makeConfirmOptInHandler(deps: ConfirmHandlerDeps) {
     .use(linkPageHeadersMiddleware(deps.siteUrl))
     .handler(async (event) => {
       const token = event.pathParameters?.token ?? '';
+      const site: LinkPageSite = { practice: deps.practice, siteUrl: deps.siteUrl };
       if (event.requestContext.http.method !== 'POST') {
-        return htmlResponse(200, confirmOptInPage(deps.practiceName, deps.siteUrl));
+        return htmlResponse(200, confirmOptInPage(site));
       }
       const result = await confirmOptIn(token, deps);
       return result === 'confirmed'
-        ? htmlResponse(200, optInConfirmedPage(deps.practiceName, deps.siteUrl))
-        : htmlResponse(400, invalidLinkPage(EXPIRED, deps.siteUrl));
+        ? htmlResponse(200, optInConfirmedPage(site))
+        : htmlResponse(400, invalidLinkPage(EXPIRED, site));
     });
 }

@@ -5,7 +5,7 @@ import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequ
 import type { ConfirmEnv } from '../../config/env';
 import { logger } from '../../observability/logger';
 import { captureBundle } from '../../sequence/build-output/capture-bundle';
-import { clockFrom, type Overrides } from '../wiring';
+import { clockFrom, type Overrides, pagePracticeFrom } from '../wiring';
 import type { ConfirmHandlerDeps } from './handler';
 
 export function confirmDeps(env: ConfirmEnv, overrides: Overrides = {}): ConfirmHandlerDeps {
@@ -19,7 +19,7 @@ export function confirmDeps(env: ConfirmEnv, overrides: Overrides = {}): Confirm
     clock,
     log: logger,
     settings: { defaultSequenceId: env.DEFAULT_SEQUENCE_ID, practiceTimeZone: env.PRACTICE_TIME_ZONE },
-    practiceName: env.PRACTICE_NAME,
+    practice: pagePracticeFrom(env),
     siteUrl: env.SITE_URL,
   };
 }

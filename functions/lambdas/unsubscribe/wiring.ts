@@ -1,7 +1,7 @@
 import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import type { UnsubscribeEnv } from '../../config/env';
 import { logger } from '../../observability/logger';
-import { clockFrom, dripStores, type Overrides, signingKeyFrom } from '../wiring';
+import { clockFrom, dripStores, type Overrides, pagePracticeFrom, signingKeyFrom } from '../wiring';
 import type { UnsubscribeHandlerDeps } from './handler';
 
 export function unsubscribeDeps(env: UnsubscribeEnv, overrides: Overrides = {}): UnsubscribeHandlerDeps {
@@ -14,7 +14,7 @@ export function unsubscribeDeps(env: UnsubscribeEnv, overrides: Overrides = {}):
     log: logger,
     clock: clockFrom(overrides),
     signingKey: signingKeyFrom(env, overrides),
-    practiceName: env.PRACTICE_NAME,
+    practice: pagePracticeFrom(env),
     siteUrl: env.SITE_URL,
   };
 }

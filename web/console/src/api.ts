@@ -160,6 +160,11 @@ export class ApiClient {
     return this.request('/login', { method: 'POST', body: { username, password }, anonymous: true });
   }
 
+  /** Who is signed in, and the server's clock. */
+  me(): Promise<Me> {
+    return this.request('/me');
+  }
+
   /** With a token that is not stored yet (right after the Cognito redirect). */
   meWith(token: string): Promise<Me> {
     return new ApiClient({ ...this.options, token: async () => token, fetch: this.fetcher }).request('/me');

@@ -13,6 +13,7 @@ import { sequencesPage } from './pages/sequences';
 import { simulatorPage } from './pages/simulator';
 import { createRouter, type Route } from './router';
 import { isAdmin, type LocalSessions, localSessions, rememberReturn, takeReturn } from './session';
+import { rememberStackClock } from './stack-clock';
 import { confirmDialog } from './ui';
 
 const NAV: { name: string; label: string; adminOnly?: boolean }[] = [
@@ -145,6 +146,7 @@ async function start(): Promise<void> {
       noticeAge = 0;
     },
     signIn(session) {
+      rememberStackClock(session.user.now);
       if (sessions.mode === 'local') sessions.save(session);
       ctx.navigate(takeReturn());
     },
@@ -193,7 +195,10 @@ async function start(): Promise<void> {
     sessions = await cognitoSessions(config.auth, { whoAmI: (token) => ctx.api.meWith(token) });
     sessions.onEnded(sessionEnded);
     try {
-      if (await sessions.completeSignIn()) history.replaceState(null, '', takeReturn());
+      if (await sessions.completeSignIn()) {
+        rememberStackClock(sessions.current()?.user.now);
+        history.replaceState(null, '', takeReturn());
+      }
     } catch (error) {
       setLoginMessage(
         error instanceof SignInError || error instanceof ApiError

@@ -193,7 +193,12 @@ export const leadPage: PageFactory = ({ ctx, params }) => {
         h('th', { scope: 'row' }, enrolment.sequenceId),
         h('td', null, enrolment.sequenceVersion),
         h('td', null, enrolment.status, enrolment.exitReason ? ` (${enrolment.exitReason})` : ''),
-        h('td', null, String(enrolment.stepIndex + 1)),
+        // A finished or stopped sequence has no next step.
+        h(
+          'td',
+          null,
+          enrolment.status === 'active' || enrolment.status === 'pending' ? String(enrolment.stepIndex + 1) : '–',
+        ),
         h('td', null, timeElement(enrolment.nextSendAt)),
         h('td', null, enrolment.status === 'active' ? stop : ''),
       );

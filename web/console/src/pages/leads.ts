@@ -200,7 +200,8 @@ export const leadsPage: PageFactory = ({ ctx, query }) => {
 
   function renderTable(page: LeadPage): void {
     if (page.items.length === 0) {
-      replace(results, h('p', { class: 'empty' }, 'No leads match these filters.'));
+      // The status line above says so; saying it again here would read it twice.
+      replace(results);
       return;
     }
     const rows = page.items.map((lead) =>

@@ -1,6 +1,7 @@
 import type { PageFactory } from '../app';
 import { h, replace, svg } from '../dom';
-import { formatDate, formatNumber, formatPercent, isoDay } from '../format';
+import { formatDate, formatNumber, formatPercent, isoDay, plural } from '../format';
+import { refreshStackClock, stackNow } from '../stack-clock';
 import type { Results, StepResult } from '../types';
 import { busy, errorRegion, field, input, pageHeading, scrollTable, select, statusRegion } from '../ui';
 
@@ -162,13 +163,21 @@ export const resultsPage: PageFactory = ({ ctx, query }) => {
   const errors = errorRegion();
   const output = h('div', { class: 'results' });
   const sequence = select([], { name: 'sequenceId' });
-  const today = new Date();
-  const from = input({
-    type: 'date',
-    name: 'from',
-    value: query.get('from') ?? isoDay(new Date(today.getTime() - 29 * 86_400_000)),
+  const from = input({ type: 'date', name: 'from', value: query.get('from') ?? '' });
+  const to = input({ type: 'date', name: 'to', value: query.get('to') ?? '' });
+  /** The last 30 days on the stack's clock, unless the address or the user chose the range. */
+  const chosen = { from: query.has('from'), to: query.has('to') };
+  from.addEventListener('input', () => {
+    chosen.from = true;
   });
-  const to = input({ type: 'date', name: 'to', value: query.get('to') ?? isoDay(today) });
+  to.addEventListener('input', () => {
+    chosen.to = true;
+  });
+  const defaultRange = (today: Date) => {
+    if (!chosen.from) from.value = isoDay(new Date(today.getTime() - 29 * 86_400_000));
+    if (!chosen.to) to.value = isoDay(today);
+  };
+  defaultRange(stackNow());
   const submit = h('button', { type: 'submit', class: 'button' }, 'Show results');
   const form = h(
     'form',
@@ -199,7 +208,7 @@ export const resultsPage: PageFactory = ({ ctx, query }) => {
           const results = await ctx.api.results({ sequenceId: sequence.value, from: from.value, to: to.value });
           const warnings = render(output, results);
           status.set(
-            `Results loaded for ${results.steps.length} step variants.${warnings.length ? ` Warning: ${warnings.join('; ')}.` : ''}`,
+            `Results loaded for ${plural(results.steps.length, 'step variant')}.${warnings.length ? ` Warning: ${warnings.join('; ')}.` : ''}`,
           );
         } catch (error) {
           status.set('');
@@ -215,9 +224,9 @@ export const resultsPage: PageFactory = ({ ctx, query }) => {
     void load();
   });
 
-  ctx.api
-    .sequences()
-    .then((items) => {
+  Promise.all([ctx.api.sequences(), refreshStackClock(ctx.api)])
+    .then(([items, today]) => {
+      defaultRange(today);
       replace(
         sequence,
         items.map((item) => h('option', { value: item.sequenceId }, item.name)),

@@ -3,6 +3,7 @@ import type { PageFactory } from '../app';
 import { h, replace, uid } from '../dom';
 import { formatNumber, isoDay, plural, timeElement } from '../format';
 import { isAdmin } from '../session';
+import { refreshStackClock, stackNow } from '../stack-clock';
 import { type ContentProblem, type SequenceDetail, type SequenceDraft, WEEKDAY_LIST, WEEKDAY_NAMES } from '../types';
 import {
   busy,
@@ -40,6 +41,8 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
   let restoreNote: string | undefined;
   let dirty = false;
   let savedProblems: ContentProblem[] = [];
+  /** The rules the server checks before publishing, from the last save. */
+  let publishChecks: string[] = [];
   /** Whether the server has checked the draft yet (a save or a publish). */
   let checked = false;
   let previewProblems: ContentProblem[] = [];
@@ -137,6 +140,8 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
 
   function renderProblems(title: string, list: ContentProblem[], emphasise = false): void {
     problemsPanel.className = `problems-panel${list.length && emphasise ? ' problems-panel--refused' : ''}`;
+    const rules =
+      publishChecks.length > 0 && h('p', { class: 'hint' }, `Publishing checks ${publishChecks.join(', ')}.`);
     if (list.length === 0) {
       replace(
         problemsPanel,
@@ -146,6 +151,7 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
           null,
           checked ? 'Nothing stops this draft from being published.' : 'Not checked yet: saving the draft checks it.',
         ),
+        rules,
       );
       return;
     }
@@ -158,6 +164,7 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
         { class: 'problems' },
         list.map((problem) => problemItem(problem, canShow(problem) ? () => showProblem(problem) : undefined)),
       ),
+      rules,
     );
   }
 
@@ -167,15 +174,21 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
     replace(
       summary,
       h('h2', { id: 'summary-title' }, 'Versions'),
-      expired &&
+      (expired || !published.review) &&
         h(
           'div',
           { class: 'warning' },
           h(
             'p',
             null,
-            h('strong', null, 'The clinical review of the published version has expired.'),
-            ' Its emails keep going out. Record a new review and publish.',
+            h(
+              'strong',
+              null,
+              expired
+                ? 'The clinical review of the published version has expired.'
+                : 'Nobody has recorded a clinical review of the published version.',
+            ),
+            ' Its emails keep going out. Record a review of the draft and publish.',
           ),
         ),
       h(
@@ -221,7 +234,9 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
               h(
                 'tr',
                 null,
-                ['Version', 'Published', 'By', 'Active leads'].map((text) => h('th', { scope: 'col' }, text)),
+                ['Version', 'Published', 'By', 'Active leads', 'Clinical review'].map((text) =>
+                  h('th', { scope: 'col' }, text),
+                ),
               ),
             ),
             h(
@@ -235,6 +250,7 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
                   h('td', null, timeElement(version.publishedAt)),
                   h('td', null, version.publishedBy ?? ''),
                   h('td', null, formatNumber(version.active)),
+                  h('td', null, reviewText(version.review)),
                 ),
               ),
             ),
@@ -327,6 +343,7 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
       const saved = await ctx.api.saveDraft(sequenceId, getDraft());
       baseSavedAt = saved.savedAt;
       savedProblems = saved.problems;
+      publishChecks = saved.checks ?? [];
       checked = true;
       markClean();
       renderProblems('Problems that stop publishing', savedProblems);
@@ -439,8 +456,14 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
     if (!admin) return undefined;
     // A publish refusal about the review ("where": "review") leads here.
     const reviewer = input({ maxlength: 120, autocomplete: 'name', required: true, 'data-setting': 'review' });
-    const tomorrow = new Date(Date.now() + 86_400_000);
-    const validUntil = input({ type: 'date', min: isoDay(tomorrow), required: true });
+    // Tomorrow on the stack's clock: the server refuses a review that ends before then.
+    const tomorrowAfter = (now: Date) => isoDay(new Date(now.getTime() + 86_400_000));
+    let tomorrow = tomorrowAfter(stackNow());
+    const validUntil = input({ type: 'date', min: tomorrow, required: true });
+    void refreshStackClock(ctx.api).then((now) => {
+      tomorrow = tomorrowAfter(now);
+      validUntil.min = tomorrow;
+    });
     const reviewStatus = statusRegion();
     const reviewErrors = errorRegion();
     const submit = h('button', { type: 'submit', class: 'button button--secondary' }, 'Record clinical review');
@@ -465,7 +488,7 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       reviewErrors.clear();
-      if (reviewer.value.trim().length < 3 || !validUntil.value || validUntil.value < isoDay(tomorrow)) {
+      if (reviewer.value.trim().length < 3 || !validUntil.value || validUntil.value < tomorrow) {
         reviewErrors.showText('Enter the reviewer’s name (3 characters or more) and a date after today.');
         (reviewer.value.trim().length < 3 ? reviewer : validUntil).focus();
         return;
@@ -474,6 +497,12 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
         if (dirty && !(await save())) return;
         try {
           await ctx.api.recordReview(sequenceId, { reviewer: reviewer.value.trim(), validUntil: validUntil.value });
+          // The saved draft now has a current review: that problem is gone, the others stay.
+          if (checked) {
+            savedProblems = savedProblems.filter((problem) => problem.where !== 'review');
+            renderProblems('Problems that stop publishing', savedProblems);
+            editor.setProblems([...savedProblems, ...previewProblems]);
+          }
           await reload(true);
           reviewStatus.set(`Review by ${reviewer.value.trim()} recorded, valid until ${validUntil.value}.`);
         } catch (error) {

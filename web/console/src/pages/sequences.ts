@@ -4,8 +4,9 @@ import { formatDate, formatNumber, timeElement } from '../format';
 import type { Review, SequenceListItem } from '../types';
 import { errorRegion, pageHeading, scrollTable, statusRegion } from '../ui';
 
+/** A version's clinical review; a missing or expired one reads as a warning wherever it is shown. */
 export function reviewText(review: Review | undefined): Node | string {
-  if (!review) return 'No clinical review recorded';
+  if (!review) return h('span', { class: 'review review--missing' }, 'Warning: no clinical review recorded');
   return h(
     'span',
     { class: review.expired ? 'review review--expired' : 'review' },
@@ -15,22 +16,37 @@ export function reviewText(review: Review | undefined): Node | string {
   );
 }
 
+/** How a version is named where versions are listed: with a warning when nobody (currently) reviewed it. */
+export function versionLabel(version: string, review: Review | undefined, published = false): string {
+  const warning = !review
+    ? ', warning: no clinical review'
+    : review.expired
+      ? ', warning: clinical review expired'
+      : '';
+  const notes = `${published ? 'published' : ''}${warning}`.replace(/^, /, '');
+  return `Version ${version}${notes ? ` (${notes})` : ''}`;
+}
+
 function expiredBanner(items: SequenceListItem[]): HTMLElement | undefined {
   const expired = items.filter((item) => item.review?.expired);
+  const unreviewed = items.filter((item) => !item.review);
   const pinned = items.flatMap((item) => (item.unreviewedPinned ?? []).map((version) => ({ item, ...version })));
-  if (expired.length === 0 && pinned.length === 0) return undefined;
+  if (expired.length === 0 && unreviewed.length === 0 && pinned.length === 0) return undefined;
   const link = (item: SequenceListItem) =>
     h('a', { href: `#/sequences/${encodeURIComponent(item.sequenceId)}` }, item.name);
   return h(
     'section',
     { class: 'warning', 'aria-labelledby': 'expired-title' },
-    h('h2', { id: 'expired-title' }, 'Clinical review expired'),
+    h('h2', { id: 'expired-title' }, 'Clinical review expired or missing'),
     h(
       'p',
       null,
-      'These sequences are still sending medical content whose review has run out. Ask the clinical reviewer to check them and record a new review; move leads off versions nobody has reviewed.',
+      'These sequences are sending medical content that nobody has reviewed, or whose review has run out. Ask the clinical reviewer to check them and record a review, then publish; move leads off versions nobody has reviewed.',
     ),
     h('ul', null, [
+      ...unreviewed.map((item) =>
+        h('li', null, link(item), ` – new leads get version ${item.publishedVersion}, which has no clinical review`),
+      ),
       ...expired.map((item) =>
         h(
           'li',

@@ -1,9 +1,11 @@
 import type { PageFactory } from '../app';
 import { h, replace, uid } from '../dom';
 import { timeElement } from '../format';
+import { refreshStackClock, stackNow } from '../stack-clock';
 import type { SequenceListItem, SimulatedSend } from '../types';
 import { busy, errorRegion, field, input, pageHeading, scrollTable, select, stackOnPhones, statusRegion } from '../ui';
 import { browserTimeZone, nowInZone, timeZones, zonedToUtc } from '../zoned-time';
+import { versionLabel } from './sequences';
 
 export const simulatorPage: PageFactory = ({ ctx, query }) => {
   const status = statusRegion();
@@ -17,7 +19,17 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
     timeZones().map((value) => ({ value, label: value.replace(/_/g, ' ') })),
     { name: 'timeZone', value: zone },
   );
-  const start = input({ type: 'datetime-local', name: 'start', value: nowInZone(zone), step: 60 });
+  const start = input({
+    type: 'datetime-local',
+    name: 'start',
+    value: nowInZone(zone, stackNow().getTime()),
+    step: 60,
+  });
+  // Now on the stack's clock, until the user picks a time.
+  let startChosen = false;
+  start.addEventListener('input', () => {
+    startChosen = true;
+  });
   const leadId = input({
     name: 'leadId',
     maxlength: 64,
@@ -88,12 +100,15 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
       const choices = [
         ...[...detail.versions].reverse().map((v) => ({
           value: v.version,
-          label: `Version ${v.version}${v.version === detail.published.version ? ' (published)' : ''}`,
+          label: versionLabel(v.version, v.review, v.version === detail.published.version),
         })),
         ...(detail.draft ? [{ value: 'draft', label: 'Draft (not published)' }] : []),
       ];
       if (!choices.some((choice) => choice.value === detail.published.version)) {
-        choices.unshift({ value: detail.published.version, label: `Version ${detail.published.version} (published)` });
+        choices.unshift({
+          value: detail.published.version,
+          label: versionLabel(detail.published.version, detail.published.review, true),
+        });
       }
       replace(
         version,
@@ -108,15 +123,31 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
     }
   }
 
+  /** Each A/B subject on its own line, lettered; a step without variants shows its one subject. */
+  function subjects(send: SimulatedSend): Node | string {
+    if (send.variants.length <= 1) return send.subject;
+    return h(
+      'ul',
+      { class: 'plain' },
+      send.variants.map((variant) => h('li', null, `${variant.id.toUpperCase()}: ${variant.subject}`)),
+    );
+  }
+
+  function when(send: SimulatedSend): string {
+    if (!send.atSignUp) return send.localTime;
+    return `${send.localTime} (at sign-up${send.outsideWindow ? ', outside the send window' : ''})`;
+  }
+
   function render(sends: SimulatedSend[]): void {
     if (sends.length === 0) {
       replace(results, h('p', null, 'No emails would be sent.'));
       return;
     }
+    // The count is in the status line above; the caption names the table.
     const table = h(
       'table',
       { class: 'table' },
-      h('caption', null, `${sends.length} email${sends.length === 1 ? '' : 's'} would be sent`),
+      h('caption', null, 'Each email, in the order it goes out'),
       h(
         'thead',
         null,
@@ -137,19 +168,42 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
             null,
             h('td', null, String(index + 1)),
             h('th', { scope: 'row' }, send.stepId),
-            h('td', null, send.subject),
-            h('td', { class: 'nowrap' }, send.localTime),
+            h('td', null, subjects(send)),
+            h('td', { class: 'nowrap' }, when(send)),
             h('td', null, send.timeZone),
             h('td', null, timeElement(send.sendAt)),
           ),
         ),
       ),
     );
-    replace(results, scrollTable('Simulated sends', stackOnPhones(table)));
+    const early = sends.some((send) => send.outsideWindow);
+    replace(
+      results,
+      early &&
+        h(
+          'p',
+          { class: 'note' },
+          'The first email goes out as soon as the lead signs up, even outside the send window; the later ones wait for it.',
+        ),
+      scrollTable('Simulated sends', stackOnPhones(table)),
+    );
   }
 
-  form.addEventListener('submit', async (event) => {
+  /** Set once the sequences and versions are in: a click before then is kept and run then. */
+  let ready = false;
+  let runWhenReady = false;
+
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (!ready) {
+      runWhenReady = true;
+      status.set('Loading the sequences; the simulation runs as soon as they are in.');
+      return;
+    }
+    void simulate();
+  });
+
+  async function simulate(): Promise<void> {
     errors.clear();
     const lead = selectedWho() === 'lead';
     if (!sequence.value || !version.value) {
@@ -190,13 +244,13 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
       },
       results,
     );
-  });
+  }
 
   sequence.addEventListener('change', () => void loadVersions());
   toggle();
-  ctx.api
-    .sequences()
-    .then(async (items: SequenceListItem[]) => {
+  Promise.all([ctx.api.sequences(), refreshStackClock(ctx.api)])
+    .then(async ([items, now]: [SequenceListItem[], Date]) => {
+      if (!startChosen) start.value = nowInZone(timeZone.value, now.getTime());
       replace(
         sequence,
         items.map((item) => h('option', { value: item.sequenceId }, item.name)),
@@ -204,7 +258,10 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
       const wanted = query.get('sequenceId');
       if (wanted && items.some((item) => item.sequenceId === wanted)) sequence.value = wanted;
       await loadVersions();
+      ready = true;
       status.set('Ready.');
+      // Opened for a lead ("Simulate this lead's future emails"), or Simulate was pressed early.
+      if (runWhenReady || query.get('leadId')) await simulate();
     })
     .catch((error) => errors.show(error, 'Sequences could not be loaded.'));
 
