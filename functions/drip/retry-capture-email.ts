@@ -8,6 +8,7 @@ import type { Clock } from '../shared/clock';
 import type { CaptureEmailMessage } from './messages';
 import type { Pacer } from './pacing';
 import type { DripStore, SuppressionList } from './ports';
+import type { Counters } from './send-step';
 import { sendWithRetry } from './send-with-retry';
 import { OutOfTimeError, type TimeBudget, UNLIMITED } from './time-budget';
 
@@ -20,6 +21,7 @@ export interface RetryCaptureDeps {
   pacer: Pacer;
   clock: Clock;
   log: Log;
+  counters: Counters;
   settings: {
     maxSendAttempts: number;
     maxRetries: number;
@@ -105,6 +107,7 @@ export async function retryCaptureEmail(
       await store.finishCaptureEmail(intent, { status: 'pending', at, retryAt, reason: fields.errorName });
       return 'rescheduled';
     }
+    if (error instanceof SendError && error.outcome === 'unknown') deps.counters.add('SendUnknown');
     deps.log.warn('Capture email failed for good', { leadId: intent.leadId, emailKind: intent.kind, ...fields });
     const reason = error instanceof SendError ? `${error.outcome}: ${error.code}` : fields.errorName;
     await store.finishCaptureEmail(intent, { status: 'failed', at, reason });

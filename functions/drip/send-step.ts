@@ -15,8 +15,16 @@ import { composeStepEmail } from './step-email';
 import { OutOfTimeError, type TimeBudget, UNLIMITED } from './time-budget';
 import { chooseVariant } from './variant';
 
+export type CounterName =
+  | 'StepSent'
+  | 'StepSkipped'
+  | 'StepFailed'
+  | 'StepInterrupted'
+  /** A send whose fate SES left open (timeout, reset, 5xx after the request): never resent, alarmed. */
+  | 'SendUnknown';
+
 export interface Counters {
-  add(name: 'StepSent' | 'StepSkipped' | 'StepFailed' | 'StepInterrupted', value?: number): void;
+  add(name: CounterName, value?: number): void;
 }
 
 export interface SendStepDeps {
@@ -134,6 +142,7 @@ export async function sendStep(
     }
     const reason =
       error instanceof SendError ? `${error.outcome}: ${error.code}` : `error: ${errorFields(error).errorName}`;
+    if (error instanceof SendError && error.outcome === 'unknown') deps.counters.add('SendUnknown');
     deps.log.warn('Step not sent', {
       leadId: record.leadId,
       sequenceId: record.sequenceId,

@@ -71,10 +71,14 @@ describe('sender with SES or DynamoDB failing', () => {
     };
   }
 
-  it('keeps a step whose SES calls answer 5xx, dead-letters the message visibly, and sends it once when SES recovers', async () => {
+  it('keeps a step SES keeps throttling, dead-letters the message visibly, and sends it once when SES recovers', async () => {
     const clock = new TestClock(start);
     const ses = sesFault(() =>
-      Object.assign(new Error('Internal failure'), { name: 'InternalFailure', $fault: 'server' }),
+      Object.assign(new Error('Maximum sending rate exceeded'), {
+        name: 'TooManyRequestsException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 429 },
+      }),
     );
     try {
       const { worker, record, store, leadId, harness } = await oneDueStep(clock, 2);
@@ -97,22 +101,38 @@ describe('sender with SES or DynamoDB failing', () => {
     }
   });
 
-  it('records a step as failed, and never retries it, when SES times out (it may have sent it)', async () => {
-    const clock = new TestClock(start);
-    const ses = sesFault(timedOut);
-    try {
-      const { worker, record, store, leadId, harness } = await oneDueStep(clock);
-      await worker.dispatch();
-      await worker.queue.drain();
+  it.each([
+    ['times out', timedOut, 'unknown: TimeoutError'],
+    [
+      'answers 5xx',
+      () =>
+        Object.assign(new Error('Internal failure'), {
+          name: 'InternalFailure',
+          $fault: 'server',
+          $metadata: { httpStatusCode: 500 },
+        }),
+      'unknown: InternalFailure (HTTP 500)',
+    ],
+  ])(
+    'records a step as failed, counts it as unknown, and never retries it, when SES %s (it may have sent it)',
+    async (_label, fault, reason) => {
+      const clock = new TestClock(start);
+      const ses = sesFault(fault);
+      try {
+        const { worker, record, store, leadId, harness } = await oneDueStep(clock);
+        await worker.dispatch();
+        await worker.queue.drain();
 
-      expect(ses.calls()).toBe(1);
-      expect(await record()).toMatchObject({ status: 'failed', reason: 'unknown: TimeoutError' });
-      expect(worker.counters.totals.StepFailed).toBe(1);
-      expect((await store.getEnrolment(leadId, harness.sequence.id))?.stepIndex).toBe(1);
-    } finally {
-      ses.restore();
-    }
-  });
+        expect(ses.calls()).toBe(1);
+        expect(await record()).toMatchObject({ status: 'failed', reason });
+        expect(worker.counters.totals.StepFailed).toBe(1);
+        expect(worker.counters.totals.SendUnknown).toBe(1);
+        expect((await store.getEnrolment(leadId, harness.sequence.id))?.stepIndex).toBe(1);
+      } finally {
+        ses.restore();
+      }
+    },
+  );
 
   it('records a sent step as sent when DynamoDB throttles the first attempt to finish it, sending it once', async () => {
     const clock = new TestClock(start);
