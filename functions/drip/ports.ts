@@ -89,8 +89,8 @@ export interface DripStore {
   markLeadBooked(leadId: string, at: string): Promise<boolean>;
   getCaptureEmail(leadId: string, submissionId: string, kind: string): Promise<CaptureEmailIntent | undefined>;
   getSubmission(leadId: string, submissionId: string): Promise<Submission | undefined>;
-  /** Conditional: pending → sending; false if another worker has it or it is done. */
-  claimCaptureEmail(intent: CaptureEmailIntent, at: string): Promise<boolean>;
+  /** Conditional: pending → sending, under `claimId`; false if it was not pending. */
+  claimCaptureEmail(intent: CaptureEmailIntent, at: string, claimId: string): Promise<boolean>;
   finishCaptureEmail(
     intent: CaptureEmailIntent,
     result: {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { OptInStore } from '../consent/confirm-opt-in';
 import { issueOptInToken } from '../consent/opt-in-token';
 import type { CaptureEmailComposer } from '../lead/capture-emails';
@@ -57,21 +58,27 @@ export async function retryCaptureEmail(
   if (intent.status !== 'pending') return 'stale';
   const reserveMs = deps.settings.timeReserveMs ?? 0;
   if (budget.remainingMs() < reserveMs) throw new OutOfTimeError();
-  if (!(await store.claimCaptureEmail(intent, at))) return 'stale';
+  const claimId = randomUUID();
+  if (!(await store.claimCaptureEmail(intent, at, claimId))) {
+    // Our own claim, stored although its answer was lost and the SDK's retry met the condition?
+    const current = await store.getCaptureEmail(intent.leadId, intent.submissionId, intent.kind);
+    if (current?.claimId !== claimId) return 'stale';
+  }
 
-  const [lead, submission] = await Promise.all([
-    store.getLead(intent.leadId),
-    store.getSubmission(intent.leadId, intent.submissionId),
-  ]);
-  if (!lead || !submission) {
-    await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'lead no longer exists' });
-    return 'failed';
-  }
-  if (intent.kind !== 'staff-notification' && (await deps.suppression.reasonFor(lead.email))) {
-    await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'address suppressed' });
-    return 'failed';
-  }
+  let sendStarted = false;
   try {
+    const [lead, submission] = await Promise.all([
+      store.getLead(intent.leadId),
+      store.getSubmission(intent.leadId, intent.submissionId),
+    ]);
+    if (!lead || !submission) {
+      await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'lead no longer exists' });
+      return 'failed';
+    }
+    if (intent.kind !== 'staff-notification' && (await deps.suppression.reasonFor(lead.email))) {
+      await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'address suppressed' });
+      return 'failed';
+    }
     // The first opt-in link's token was never stored in the clear, so a retry carries a fresh one.
     const optIn = intent.kind === 'opt-in' ? issueOptInToken(intent.leadId, intent.submissionId, now) : undefined;
     if (optIn) await deps.optIns.saveOptInToken(optIn.record);
@@ -81,6 +88,7 @@ export async function retryCaptureEmail(
       isNewLead: lead.createdAt === submission.receivedAt,
       optInToken: optIn?.token,
     });
+    sendStarted = true;
     const { messageId } = await sendWithRetry(() => deps.mailer.send(email), deps.pacer, {
       maxAttempts: deps.settings.maxSendAttempts,
       budget,
@@ -101,8 +109,10 @@ export async function retryCaptureEmail(
       });
       return 'rescheduled';
     }
-    const retryable = error instanceof SendError && error.outcome === 'retryable';
-    if (retryable && intent.attempts < deps.settings.maxRetries) {
+    // A failed read, key fetch or render before the send, or a certain refusal: nothing went out,
+    // so the intent goes back to pending (a stranded claim would end as "interrupted", unsent).
+    const notSent = !sendStarted || (error instanceof SendError && error.outcome === 'retryable');
+    if (notSent && intent.attempts < deps.settings.maxRetries) {
       const retryAt = new Date(now.getTime() + deps.settings.retryBackoffMs * 2 ** intent.attempts).toISOString();
       await store.finishCaptureEmail(intent, { status: 'pending', at, retryAt, reason: fields.errorName });
       return 'rescheduled';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Enrolment, ExitReason } from '../lead/lead';
-import { type Mailer, SendError } from '../mail/outgoing-email';
+import { type Mailer, type OutgoingEmail, SendError } from '../mail/outgoing-email';
 import type { LinkBuilder, PracticeDetails } from '../mail/practice';
 import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
@@ -100,32 +100,43 @@ export async function sendStep(
 
   const reserveMs = deps.settings.timeReserveMs ?? 0;
   if (budget.remainingMs() < reserveMs) throw new OutOfTimeError();
-  if (!(await store.claimStep(record))) return settleExistingClaim(record, enrolment, sequence, deps);
-
-  const suppressed: ExitReason | undefined = lead ? await deps.suppression.reasonFor(lead.email) : 'erased';
-  if (!lead || suppressed) {
-    const reason = suppressed ?? 'erased';
-    return finish(record, enrolment, { kind: 'exit', reason, at: now.toISOString() }, deps, {
-      status: 'skipped',
-      reason: `suppressed: ${reason}`,
-    });
-  }
-  if (!step.enabled) {
-    return finish(record, enrolment, advanceAfter(sequence, enrolment, now), deps, {
-      status: 'skipped',
-      reason: 'step disabled',
-    });
+  if (!(await store.claimStep(record))) {
+    const existing = await store.getSendRecord(record.leadId, record.sequenceId, record.stepId);
+    // Our own put, stored although its answer was lost, then met by the SDK's retry of it: ours.
+    if (existing?.claimId !== record.claimId) return settleExistingClaim(existing, enrolment, sequence, deps);
   }
 
-  const email = await composeStepEmail({
-    sequence,
-    step,
-    variantId: variant.id,
-    lead,
-    enrolment,
-    practice: deps.practice,
-    links: deps.links,
-  });
+  // Until the send starts, nothing has gone out: any failure gives the claim back, so the queue's
+  // redelivery tries again instead of finding a stranded claim and calling the step interrupted.
+  let email: OutgoingEmail;
+  try {
+    const suppressed: ExitReason | undefined = lead ? await deps.suppression.reasonFor(lead.email) : 'erased';
+    if (!lead || suppressed) {
+      const reason = suppressed ?? 'erased';
+      return await finish(record, enrolment, { kind: 'exit', reason, at: now.toISOString() }, deps, {
+        status: 'skipped',
+        reason: `suppressed: ${reason}`,
+      });
+    }
+    if (!step.enabled) {
+      return await finish(record, enrolment, advanceAfter(sequence, enrolment, now), deps, {
+        status: 'skipped',
+        reason: 'step disabled',
+      });
+    }
+    email = await composeStepEmail({
+      sequence,
+      step,
+      variantId: variant.id,
+      lead,
+      enrolment,
+      practice: deps.practice,
+      links: deps.links,
+    });
+  } catch (error) {
+    await store.releaseClaim(record);
+    throw error;
+  }
   let messageId: string;
   try {
     ({ messageId } = await sendWithRetry(() => deps.mailer.send(email), deps.pacer, {
@@ -169,12 +180,11 @@ export async function sendStep(
 }
 
 async function settleExistingClaim(
-  attempt: SendRecord,
+  existing: SendRecord | undefined,
   enrolment: Enrolment,
   sequence: CompiledSequence,
   deps: SendStepDeps,
 ): Promise<StepOutcome> {
-  const existing = await deps.store.getSendRecord(attempt.leadId, attempt.sequenceId, attempt.stepId);
   if (existing?.status !== 'claimed') return { status: 'stale' };
   const age = deps.clock.now().getTime() - Date.parse(existing.claimedAt);
   if (age < deps.settings.claimTimeoutMs) return { status: 'in-progress' };

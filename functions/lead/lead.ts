@@ -93,6 +93,8 @@ export interface CaptureEmailIntent {
   createdAt: string;
   /** Set while a worker is sending it; a stale claim means that worker stopped. */
   claimedAt?: string;
+  /** Which worker's claim it is: a worker whose own claim write was retried recognises it. */
+  claimId?: string;
   /** When the drip engine should retry it if the capture path could not send it. */
   retryAt: string;
   attempts: number;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
 import { jsonPost, lambdaContext } from '../support/api-event';
 import { captureHarness, validLead } from '../support/capture-harness';
 import { dripHarness, TestClock } from '../support/drip-harness';
-import { dynamoFaults, throttled, timedOut } from '../support/fault-injection';
+import { dynamoFaults, onPartition, onSortKey, throttled, timedOut } from '../support/fault-injection';
 import { allItems, uniqueEmail } from '../support/services';
 
 jest.setTimeout(60_000);
@@ -169,6 +169,138 @@ describe('sender with SES or DynamoDB failing', () => {
       expect(ses.calls()).toBe(1);
       expect(await record()).toMatchObject({ status: 'sent' });
       expect(worker.queue.deadLetters).toEqual([]);
+    } finally {
+      faults.restore();
+      ses.restore();
+    }
+  });
+  it('sends a step once when the suppression read after its claim fails once (the claim is given back, not stranded)', async () => {
+    const clock = new TestClock(start);
+    const ses = sesFault(() => new Error('unused'));
+    ses.recover();
+    const faults = dynamoFaults();
+    try {
+      const { worker, record } = await oneDueStep(clock);
+      let failures = 0;
+      faults.intercept(GetCommand, async (input, forward) => {
+        if (onPartition(input, 'SUPPRESSION#') && failures === 0) {
+          failures++;
+          throw throttled();
+        }
+        return forward();
+      });
+      await worker.dispatch();
+      await worker.queue.drain();
+
+      expect(failures).toBe(1);
+      expect(await record()).toMatchObject({ status: 'sent' });
+      expect(ses.calls()).toBe(1);
+      expect(worker.counters.totals.StepInterrupted).toBeUndefined();
+    } finally {
+      faults.restore();
+      ses.restore();
+    }
+  });
+
+  it('sends a step once when its claim was stored but the answer was lost and the retried put found it', async () => {
+    const clock = new TestClock(start);
+    const ses = sesFault(() => new Error('unused'));
+    ses.recover();
+    const faults = dynamoFaults();
+    try {
+      const { worker, record } = await oneDueStep(clock);
+      let lostAnswers = 0;
+      faults.intercept(PutCommand, async (input, forward) => {
+        if (!onSortKey(input, 'SEND#') || lostAnswers > 0) return forward();
+        lostAnswers++;
+        // The first attempt is stored, its answer lost; the SDK's retry then meets the condition.
+        await forward();
+        return forward();
+      });
+      await worker.dispatch();
+      await worker.queue.drain();
+
+      expect(lostAnswers).toBe(1);
+      expect(await record()).toMatchObject({ status: 'sent' });
+      expect(ses.calls()).toBe(1);
+    } finally {
+      faults.restore();
+      ses.restore();
+    }
+  });
+});
+
+describe('capture email retries with DynamoDB failing', () => {
+  async function oneDueCaptureEmail(clock: TestClock) {
+    const harness = await dripHarness({ clock });
+    // Its sequence is over, so the only due work is the capture email.
+    const leadId = await harness.seedLead(uniqueEmail('capture-retry'), clock.now(), { status: 'completed' });
+    const { submissionId, kind } = await harness.seedCaptureEmail(leadId, clock.now());
+    const store = new DynamoDripStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
+    const worker = harness.worker({ mailer: undefined as never });
+    worker.attach();
+    return { worker, intent: () => store.getCaptureEmail(leadId, submissionId, kind) };
+  }
+
+  it('sends the email once when the suppression read after its claim fails once', async () => {
+    const clock = new TestClock(start);
+    const ses = mockClient(SESv2Client);
+    let calls = 0;
+    ses.on(SendEmailCommand).callsFake(async () => {
+      calls++;
+      return { MessageId: randomUUID() };
+    });
+    const faults = dynamoFaults();
+    try {
+      const { worker, intent } = await oneDueCaptureEmail(clock);
+      let failures = 0;
+      faults.intercept(GetCommand, async (input, forward) => {
+        if (onPartition(input, 'SUPPRESSION#') && failures === 0) {
+          failures++;
+          throw throttled();
+        }
+        return forward();
+      });
+      await worker.dispatch();
+      await worker.queue.drain();
+      clock.advance(60 * 60 * 1000); // past the retry backoff and the dispatcher's lease
+      await worker.dispatch();
+      await worker.queue.drain();
+
+      expect(failures).toBe(1);
+      expect(await intent()).toMatchObject({ status: 'sent' });
+      expect(calls).toBe(1);
+    } finally {
+      faults.restore();
+      ses.restore();
+    }
+  });
+
+  it('sends the email once when its claim was stored but the answer was lost and the retried update found it', async () => {
+    const clock = new TestClock(start);
+    const ses = mockClient(SESv2Client);
+    let calls = 0;
+    ses.on(SendEmailCommand).callsFake(async () => {
+      calls++;
+      return { MessageId: randomUUID() };
+    });
+    const faults = dynamoFaults();
+    try {
+      const { worker, intent } = await oneDueCaptureEmail(clock);
+      let lostAnswers = 0;
+      faults.intercept(UpdateCommand, async (input, forward) => {
+        const claiming = String(input.UpdateExpression).includes(':sending');
+        if (!claiming || lostAnswers > 0) return forward();
+        lostAnswers++;
+        await forward();
+        return forward();
+      });
+      await worker.dispatch();
+      await worker.queue.drain();
+
+      expect(lostAnswers).toBe(1);
+      expect(await intent()).toMatchObject({ status: 'sent' });
+      expect(calls).toBe(1);
     } finally {
       faults.restore();
       ses.restore();

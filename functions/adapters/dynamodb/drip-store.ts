@@ -314,16 +314,16 @@ export class DynamoDripStore implements DripStore {
     }
   }
 
-  async claimCaptureEmail(intent: CaptureEmailIntent, at: string): Promise<boolean> {
+  async claimCaptureEmail(intent: CaptureEmailIntent, at: string, claimId: string): Promise<boolean> {
     try {
       await this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.captureEmail(intent.leadId, intent.submissionId, intent.kind),
-          UpdateExpression: 'SET #status = :sending, claimedAt = :at',
+          UpdateExpression: 'SET #status = :sending, claimedAt = :at, claimId = :claimId',
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
+          ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at, ':claimId': claimId },
         }),
       );
       return true;
