@@ -1,5 +1,4 @@
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -49,7 +48,7 @@ export function captureEmailItem(intent: CaptureEmailIntent, dueShards: number):
   };
 }
 
-/** Expired tokens are refused by the check in consumeOptInToken; TTL only tidies them away. */
+/** Expired tokens are refused by the checks in findOptInToken and confirmLead; TTL only tidies them away. */
 export function optInItem(record: OptInRecord): Record<string, unknown> {
   return {
     ...keys.optIn(record.tokenHash),
@@ -223,30 +222,18 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
     await this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: optInItem(record) }));
   }
 
-  async consumeOptInToken(tokenHash: string, now: Date): Promise<OptInRecord | undefined> {
-    try {
-      const result = await this.table.client.send(
-        new DeleteCommand({
-          TableName: this.table.tableName,
-          Key: keys.optIn(tokenHash),
-          ConditionExpression: 'attribute_exists(pk) AND validUntil > :now',
-          ExpressionAttributeValues: { ':now': now.toISOString() },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      const item = result.Attributes;
-      return item
-        ? {
-            tokenHash,
-            leadId: String(item.leadId),
-            submissionId: String(item.submissionId),
-            expiresAt: String(item.expiresAt),
-          }
-        : undefined;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+  async findOptInToken(tokenHash: string, now: Date): Promise<OptInRecord | undefined> {
+    const result = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: keys.optIn(tokenHash), ConsistentRead: true }),
+    );
+    const item = result.Item;
+    if (!item || String(item.validUntil) <= now.toISOString()) return undefined;
+    return {
+      tokenHash,
+      leadId: String(item.leadId),
+      submissionId: String(item.submissionId),
+      expiresAt: String(item.validUntil),
+    };
   }
 
   async getLead(leadId: string): Promise<Lead | undefined> {
@@ -256,38 +243,90 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
     return result.Item as Lead | undefined;
   }
 
-  async confirmLead(record: OptInRecord, enrolment: Enrolment, at: string): Promise<'confirmed' | 'unknown-lead'> {
-    try {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: keys.lead(record.leadId),
-          UpdateExpression: 'SET #status = :active, confirmedAt = :at, updatedAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND #status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending-confirmation', ':at': at },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Already active (or booked) from an earlier link: confirming again changes nothing but is fine.
-      if (!(await this.getLead(record.leadId))) return 'unknown-lead';
+  /**
+   * Uses up the token and confirms in one transaction: the lead becomes active (a lead already
+   * active or booked stays as it is), the consent record is stamped, the enrolment is created if
+   * there is none. A failure changes nothing, so the same link works again.
+   */
+  async confirmLead(
+    record: OptInRecord,
+    enrolment: Enrolment,
+    at: string,
+  ): Promise<'confirmed' | 'unknown-lead' | 'token-used'> {
+    const { tableName } = this.table;
+    for (let attempt = 1; ; attempt++) {
+      const [lead, enrolled] = await Promise.all([
+        this.getLead(record.leadId),
+        this.table.client.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: keys.enrolment(enrolment.leadId, enrolment.sequenceId),
+            ConsistentRead: true,
+          }),
+        ),
+      ]);
+      if (!lead) return 'unknown-lead';
+      const pending = lead.status === 'pending-confirmation';
+      const items = [
+        {
+          Delete: {
+            TableName: tableName,
+            Key: keys.optIn(record.tokenHash),
+            ConditionExpression: 'attribute_exists(pk) AND validUntil > :at',
+            ExpressionAttributeValues: { ':at': at },
+          },
+        },
+        pending
+          ? {
+              Update: {
+                TableName: tableName,
+                Key: keys.lead(record.leadId),
+                UpdateExpression: 'SET #status = :active, confirmedAt = :at, updatedAt = :at',
+                ConditionExpression: 'attribute_exists(pk) AND #status = :pending',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending-confirmation', ':at': at },
+              },
+            }
+          : // Already active (or booked) from an earlier link: confirming again changes nothing but is fine.
+            {
+              ConditionCheck: {
+                TableName: tableName,
+                Key: keys.lead(record.leadId),
+                ConditionExpression: 'attribute_exists(pk) AND #status = :status',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':status': lead.status },
+              },
+            },
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.consent(record.leadId, record.submissionId),
+            UpdateExpression: 'SET confirmedAt = if_not_exists(confirmedAt, :at)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': at },
+          },
+        },
+        // A returning lead keeps the one enrolment it has, whatever its status.
+        enrolled.Item
+          ? {
+              ConditionCheck: {
+                TableName: tableName,
+                Key: keys.enrolment(enrolment.leadId, enrolment.sequenceId),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            }
+          : this.put(enrolmentItem(enrolment, this.table.dueShards), true),
+      ];
+      try {
+        await withConflictRetry(() => this.table.client.send(new TransactWriteCommand({ TransactItems: items })));
+        return 'confirmed';
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes?.[0] === 'ConditionalCheckFailed') return 'token-used';
+        // The lead or its enrolment changed between the reads and the write: read them again.
+        if (!codes?.includes('ConditionalCheckFailed') || attempt >= 3) throw error;
+      }
     }
-    await this.table.client
-      .send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: keys.consent(record.leadId, record.submissionId),
-          UpdateExpression: 'SET confirmedAt = if_not_exists(confirmedAt, :at)',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      )
-      .catch((error) => {
-        if (!isConditionFailure(error)) throw error;
-      });
-    await this.ensureEnrolment(enrolment);
-    return 'confirmed';
   }
 }
 
