@@ -23,6 +23,7 @@ import { localEnvironment } from './local-env';
 import { acceptLoopbackOnly } from './loopback';
 import { ROOT } from './paths';
 import { assertPortFree } from './ports';
+import { foreignRequestReason, refuseForeignRequests, thisMachineHosts } from './request-guard';
 import { type RunningSes, startSesLocal } from './ses-local';
 import { fileSigningKey } from './signing-key';
 import { ensureTable } from './table';
@@ -74,6 +75,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 
   const stoppers: (() => Promise<void>)[] = [];
+  const hosts = thisMachineHosts(options.openToNetwork);
   try {
     let dynamo: RunningDynamoDb | undefined;
     let ses: RunningSes | undefined;
@@ -88,6 +90,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Listen on all interfaces like the package's own CLI, so the outbox opens from a browser.
       ses = await startSesLocal({ port: options.sesPort, host: '::' });
       if (!options.openToNetwork) acceptLoopbackOnly(ses.server);
+      refuseForeignRequests(ses.server, hosts);
       stoppers.push(() => ses!.stop());
     }
     const dynamoEndpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
@@ -135,6 +138,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         { prefix: '/', dir: join(ROOT, 'web/dist') },
       ],
       headers: securityHeaders,
+      refusal: (req) => foreignRequestReason(req, hosts),
     });
     if (!options.openToNetwork) acceptLoopbackOnly(gateway);
     await listen(gateway, options.port);
