@@ -12,10 +12,11 @@ import type {
   LeadTimeline,
   TimelineEvent,
 } from './contract';
-import type { AdminLeadStore, LeadListRow } from './ports';
+import type { AccountSuppressionList, AdminLeadStore, LeadListRow } from './ports';
 
 export interface LeadsDeps {
   leads: AdminLeadStore;
+  accountSuppression: AccountSuppressionList;
   store: Pick<DripStore, 'getLead' | 'exitEnrolments' | 'creditCompleted' | 'markLeadBooked' | 'recordEmailEvent'>;
   suppression: SuppressionList;
   stats: StepStats;
@@ -305,9 +306,12 @@ export type EraseResult = { status: 'erased'; deleted: number } | { status: 'unk
 
 /**
  * GDPR erasure: the address is suppressed first (an anonymous hash, reason "erased", nothing
- * else: any earlier reason or event history of that entry goes too), so that
- * whatever happens next the person is never emailed again; then their sequences stop and every
- * item of their partition goes, with any double opt-in token still waiting.
+ * else: any earlier reason or event history of that entry goes too), so that whatever happens
+ * next the person is never emailed again, and taken off SES's account-level suppression list
+ * (which keeps it in the clear). Then their sequences stop, the lead item goes (the sender's
+ * claims need it, so nothing new can be written for them after this), and every other item of
+ * their partition goes, with any double opt-in token still waiting. A failure on the way leaves
+ * the lead in place, so the erasure can simply be run again.
  */
 export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: number }): Promise<EraseResult> {
   const lead = await deps.store.getLead(leadId);
@@ -315,6 +319,7 @@ export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: 
   const now = deps.clock.now();
   const at = now.toISOString();
   await deps.leads.suppressErased(lead.email, at);
+  await deps.accountSuppression.forget(lead.email);
   await deps.store.exitEnrolments(leadId, 'erased', at);
   // Opt-in tokens are keyed by their hash, outside the partition; only a recent submission can
   // have one that has not expired, so the (table-wide) search runs only then.
@@ -322,8 +327,9 @@ export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: 
   const recent = items.some(
     (item) => item.type === 'submission' && now.getTime() - Date.parse(String(item.receivedAt)) < deps.optInTtlMs,
   );
+  await deps.leads.deleteLeadProfile(leadId);
   const tokens = recent ? await deps.leads.deleteOptInTokens(leadId) : 0;
-  const deleted = await deps.leads.deleteLeadPartition(leadId);
+  const deleted = 1 + (await deps.leads.deleteLeadPartition(leadId));
   deps.log.info('Lead erased', { leadId, deleted, optInTokens: tokens });
   return { status: 'erased', deleted: deleted + tokens };
 }

@@ -58,7 +58,7 @@ export interface DripStore {
   getEnrolment(leadId: string, sequenceId: string): Promise<Enrolment | undefined>;
   getLead(leadId: string): Promise<Lead | undefined>;
   getSendRecord(leadId: string, sequenceId: string, stepId: string): Promise<SendRecord | undefined>;
-  /** Conditional put: true if this caller now owns the step. */
+  /** Conditional put, only while the lead exists: true if this caller now owns the step. */
   claimStep(record: SendRecord): Promise<boolean>;
   /** Gives a claimed step back (the send certainly did not happen), so a redelivery can retry it. */
   releaseClaim(record: SendRecord): Promise<void>;
@@ -91,6 +91,7 @@ export interface DripStore {
   getSubmission(leadId: string, submissionId: string): Promise<Submission | undefined>;
   /** Conditional: pending → sending, under `claimId`; false if it was not pending. */
   claimCaptureEmail(intent: CaptureEmailIntent, at: string, claimId: string): Promise<boolean>;
+  /** Records the outcome of a claimed (sending) intent; nothing if it was erased or is no longer claimed. */
   finishCaptureEmail(
     intent: CaptureEmailIntent,
     result: {

@@ -9,6 +9,7 @@ import { DynamoSequenceVersions } from '../adapters/dynamodb/sequence-versions';
 import { DynamoStepStats } from '../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-list';
 import { bundledEmails } from '../adapters/email-bundle';
+import { SesAccountSuppressionList } from '../adapters/ses-account-suppression';
 import { accountMaxSendRate } from '../adapters/ses-send-rate';
 import type { AdminEnv } from '../config/env';
 import { OPT_IN_TTL_MS } from '../consent/opt-in-token';
@@ -57,6 +58,7 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
 
   return {
     leads: new DynamoAdminLeads(table),
+    accountSuppression: new SesAccountSuppressionList(ses),
     store: new DynamoDripStore(table),
     suppression: new DynamoSuppressionList(table),
     stats: new DynamoStepStats(table),

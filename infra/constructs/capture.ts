@@ -49,7 +49,8 @@ export class LeadCapture extends Construct {
 
     // The lead, submission, consent, enrolment and capture-email items (transactions of puts and
     // updates), the rate-limit windows (updates), and nothing read back.
-    props.data.grantItemActions(this.function, 'PutItem', 'UpdateItem');
+    // A returning lead's enrolment is created only while the lead exists (a condition check).
+    props.data.grantItemActions(this.function, 'PutItem', 'UpdateItem', 'ConditionCheckItem');
     // The version a new lead starts on: the published pointer (SEQUENCE#<id>/PUBLISHED).
     props.data.grantSequenceItemActions(this.function, 'GetItem');
     props.email.grantSendEmail(this.function);

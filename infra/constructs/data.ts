@@ -27,6 +27,9 @@ export const SEQUENCE_PARTITION_PREFIX = 'SEQUENCE#';
  * sequences. Its keys and indexes come from the schema module the adapters and the local
  * runtime use, so the three cannot drift.
  */
+/** How far back point-in-time recovery reaches (DynamoDB's most, 35 days). */
+export const PITR_RECOVERY_DAYS = 35;
+
 export class LeadData extends Construct {
   readonly table: dynamodb.Table;
 
@@ -38,7 +41,8 @@ export class LeadData extends Construct {
       sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
       // Traffic is small and bursty (campaigns): on-demand costs nothing while idle.
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Continuous backups keep every item, an erased person's too, for this long (README).
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: PITR_RECOVERY_DAYS },
       // AWS-managed key (aws/dynamodb) rather than the default AWS-owned one, so every use of
       // the key shows in CloudTrail. A customer-managed key would add key-policy control and
       // crypto-shredding, at a monthly key cost plus kms:* grants on every function; nothing

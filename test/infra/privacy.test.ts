@@ -1,6 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { deployConfig } from '../../infra/config';
 import { CONFIRM_PATH } from '../../infra/constructs/confirm-opt-in';
+import { PITR_RECOVERY_DAYS } from '../../infra/constructs/data';
+import { DEAD_LETTER_RETENTION } from '../../infra/constructs/drip';
 import { ADMIN_API_PATH_PATTERN, CONSOLE_PATH_PATTERN, LEADS_PATH } from '../../infra/constructs/site';
 import { UNSUBSCRIBE_PATH } from '../../infra/constructs/unsubscribe';
 import { type Checked, type Synthesized, synth, synthEdge } from './synth';
@@ -215,5 +217,25 @@ describe('access logs and token-carrying paths', () => {
       expect(environmentOf(s, fn.fn).PUBLIC_API_URL).toEqual(apiUrl);
     }
     expect(JSON.stringify(apiUrl)).toContain('.execute-api.');
+  });
+});
+
+describe('copies of personal data that outlive an erasure (as the README states)', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synth();
+  });
+
+  it('keeps the ses-events dead-letter queue’s messages (SES events name the address) 14 days', () => {
+    expect(DEAD_LETTER_RETENTION.toDays()).toBe(14);
+    expect(resourceOf(s, s.stack.sesEvents.deadLetters).Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+  });
+
+  it('keeps point-in-time recovery copies of the table 35 days', () => {
+    expect(PITR_RECOVERY_DAYS).toBe(35);
+    expect(resourceOf(s, s.stack.data.table).Properties.PointInTimeRecoverySpecification).toEqual({
+      PointInTimeRecoveryEnabled: true,
+      RecoveryPeriodInDays: 35,
+    });
   });
 });

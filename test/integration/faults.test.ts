@@ -210,12 +210,19 @@ describe('sender with SES or DynamoDB failing', () => {
     try {
       const { worker, record } = await oneDueStep(clock);
       let lostAnswers = 0;
-      faults.intercept(PutCommand, async (input, forward) => {
-        if (!onSortKey(input, 'SEND#') || lostAnswers > 0) return forward();
+      // The first attempt is stored, its answer lost; the SDK then sends the same request again.
+      const loseFirstAnswer = async (forward: () => Promise<unknown>) => {
         lostAnswers++;
-        // The first attempt is stored, its answer lost; the SDK's retry then meets the condition.
         await forward();
         return forward();
+      };
+      faults.intercept(PutCommand, (input, forward) =>
+        onSortKey(input, 'SEND#') && lostAnswers === 0 ? loseFirstAnswer(forward) : forward(),
+      );
+      faults.intercept(TransactWriteCommand, (input, forward) => {
+        const items = (input.TransactItems ?? []) as { Put?: Record<string, unknown> }[];
+        const claim = items.some((item) => item.Put && onSortKey(item.Put, 'SEND#'));
+        return claim && lostAnswers === 0 ? loseFirstAnswer(forward) : forward();
       });
       await worker.dispatch();
       await worker.queue.drain();

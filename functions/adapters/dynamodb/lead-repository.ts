@@ -153,12 +153,28 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
     return { rateLimited: true };
   }
 
-  /** A returning lead keeps the one enrolment it has, whatever its status; it gets one only if it has none. */
+  /**
+   * A returning lead keeps the one enrolment it has, whatever its status; it gets one only if it
+   * has none, and only while the lead exists (an erasure in between must not leave one behind).
+   */
   private async ensureEnrolment(enrolment: Enrolment): Promise<void> {
     try {
-      await this.table.client.send(new PutCommand(this.put(enrolmentItem(enrolment, this.table.dueShards), true).Put));
+      await this.table.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            this.put(enrolmentItem(enrolment, this.table.dueShards), true),
+            {
+              ConditionCheck: {
+                TableName: this.table.tableName,
+                Key: keys.lead(enrolment.leadId),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!cancellationCodes(error)?.includes('ConditionalCheckFailed')) throw error;
     }
   }
 
