@@ -67,6 +67,11 @@ export interface DripStore {
    * only if the enrolment is still at this step.
    */
   finishStep(record: SendRecord, enrolment: Enrolment, advance: EnrolmentAdvance): Promise<void>;
+  /**
+   * Moves an enrolment on from its current step without recording a send, only if it is still
+   * active at that step; true if it moved.
+   */
+  advanceEnrolment(enrolment: Enrolment, advance: EnrolmentAdvance): Promise<boolean>;
   exitEnrolments(leadId: string, reason: ExitReason, at: string): Promise<Enrolment[]>;
   /**
    * Credits an unsubscribe or a booking that came after a sequence was completed to the step

@@ -21,7 +21,9 @@ export type CounterName =
   | 'StepFailed'
   | 'StepInterrupted'
   /** A send whose fate SES left open (timeout, reset, 5xx after the request): never resent, alarmed. */
-  | 'SendUnknown';
+  | 'SendUnknown'
+  /** An enrolment waiting at a step that was already done (or past the last step): moved on, alarmed. */
+  | 'StepStale';
 
 export interface Counters {
   add(name: CounterName, value?: number): void;
@@ -78,11 +80,8 @@ export async function sendStep(
   const step = sequence.steps[enrolment.stepIndex];
   const now = deps.clock.now();
   if (!step) {
-    deps.log.error('Enrolment points past the last step', {
-      leadId: enrolment.leadId,
-      sequenceId: enrolment.sequenceId,
-    });
-    return { status: 'stale' };
+    // It would wait here for ever (the dispatcher leasing it again and again): end it, visibly.
+    return moveOnFromStale(enrolment, { kind: 'complete', at: now.toISOString() }, deps, 'past the last step');
   }
   const lead = await store.getLead(enrolment.leadId);
   const variant = chooseVariant(step.variants, `${enrolment.leadId}:${sequence.id}:${step.id}`);
@@ -103,7 +102,10 @@ export async function sendStep(
   if (!(await store.claimStep(record))) {
     const existing = await store.getSendRecord(record.leadId, record.sequenceId, record.stepId);
     // Our own put, stored although its answer was lost, then met by the SDK's retry of it: ours.
-    if (existing?.claimId !== record.claimId) return settleExistingClaim(existing, enrolment, sequence, deps);
+    if (existing?.claimId !== record.claimId) {
+      if (existing && existing.status !== 'claimed') return settleFinishedStep(enrolment, sequence, deps);
+      return settleExistingClaim(existing, enrolment, sequence, deps);
+    }
   }
 
   // Until the send starts, nothing has gone out: any failure gives the claim back, so the queue's
@@ -179,6 +181,44 @@ export async function sendStep(
   return { status: 'sent', messageId };
 }
 
+/**
+ * The step is already done (sent, skipped or failed), yet this message found the enrolment at it.
+ * Usually another sender finished it a moment ago and moved the enrolment on; if the enrolment is
+ * still waiting here, nothing ever will move it (e.g. a version that reorders steps it already
+ * had): it moves on to the next step, without sending, and is counted for the alarm.
+ */
+async function settleFinishedStep(
+  enrolment: Enrolment,
+  sequence: CompiledSequence,
+  deps: SendStepDeps,
+): Promise<StepOutcome> {
+  const current = await deps.store.getEnrolment(enrolment.leadId, enrolment.sequenceId);
+  const stuck =
+    current?.status === 'active' &&
+    current.stepIndex === enrolment.stepIndex &&
+    current.sequenceVersion === enrolment.sequenceVersion;
+  if (!stuck) return { status: 'stale' };
+  return moveOnFromStale(current, advanceAfter(sequence, current, deps.clock.now()), deps, 'step already done');
+}
+
+async function moveOnFromStale(
+  enrolment: Enrolment,
+  advance: EnrolmentAdvance,
+  deps: SendStepDeps,
+  why: string,
+): Promise<StepOutcome> {
+  if (await deps.store.advanceEnrolment(enrolment, advance)) {
+    deps.counters.add('StepStale');
+    deps.log.error('Enrolment was stuck at a step it could not send; moved on', {
+      leadId: enrolment.leadId,
+      sequenceId: enrolment.sequenceId,
+      stepIndex: enrolment.stepIndex,
+      why,
+    });
+  }
+  return { status: 'stale' };
+}
+
 async function settleExistingClaim(
   existing: SendRecord | undefined,
   enrolment: Enrolment,
@@ -239,9 +279,15 @@ async function finish(
   return outcome;
 }
 
-/** Where the enrolment goes after this step: the next enabled step, timed by its send window, or done. */
+/**
+ * Where the enrolment goes after this step: the next enabled step the lead has not received yet,
+ * timed by its send window, or done.
+ */
 export function advanceAfter(sequence: CompiledSequence, enrolment: Enrolment, after: Date): EnrolmentAdvance {
-  const nextIndex = sequence.steps.findIndex((step, index) => index > enrolment.stepIndex && step.enabled);
+  const received = new Set(enrolment.receivedStepIds ?? []);
+  const nextIndex = sequence.steps.findIndex(
+    (step, index) => index > enrolment.stepIndex && step.enabled && !received.has(step.id),
+  );
   const next = sequence.steps[nextIndex];
   if (!next) return { kind: 'complete', at: after.toISOString() };
   const due = nextSendTime({ after, delay: next.delay, window: sequence.sendWindow, timeZone: enrolment.timeZone });

@@ -78,6 +78,11 @@ export interface Enrolment {
   /** The last step that went out and its subject variant: what an unsubscribe or booking is credited to. */
   lastStepId?: string;
   lastVariant?: string;
+  /**
+   * Steps of the pinned version the lead already received under an earlier version (set when
+   * staff move the enrolment): the sender skips them instead of sending them again.
+   */
+  receivedStepIds?: string[];
   exitReason?: ExitReason;
   exitedAt?: string;
 }

@@ -23,8 +23,8 @@ const SES_BOUNCE_RATE_REVIEW = 0.05;
 const SES_COMPLAINT_RATE_REVIEW = 0.001;
 
 /** Sender EMF metrics (functions/drip/send-step.ts) that mean a step did not go out. */
-export const STEP_FAILURE_METRICS = ['StepFailed', 'StepInterrupted', 'SendUnknown'] as const;
-const STEP_METRICS = ['StepSent', 'StepSkipped', 'StepFailed', 'StepInterrupted', 'SendUnknown'] as const;
+export const STEP_FAILURE_METRICS = ['StepFailed', 'StepInterrupted', 'SendUnknown', 'StepStale'] as const;
+const STEP_METRICS = ['StepSent', 'StepSkipped', 'StepFailed', 'StepInterrupted', 'SendUnknown', 'StepStale'] as const;
 
 /** Counted from the admin function's log: every line it logs at ERROR (an unhandled error answered 500). */
 export const ADMIN_LOGGED_ERRORS_METRIC = 'AdminLoggedErrors';
@@ -163,6 +163,12 @@ export class Monitoring extends Construct {
         'SES timed out, dropped the connection or answered 5xx after receiving an email (a sequence step or a ' +
         'capture email retry): SES may or may not have sent it, so it was recorded as failed and not resent. ' +
         'Check the SES service health; the sender log names the lead and step.',
+    });
+    this.alarm('StepStale', stepMetric('StepStale'), 0, {
+      description:
+        'An enrolment was waiting at a step it could not send (already done, e.g. after a move to a version ' +
+        'that reorders steps, or past the last step); the sender moved it on without sending. The sender log ' +
+        'names the lead; check the last move between versions.',
     });
 
     const dispatchFailed = new cloudwatch.Metric({

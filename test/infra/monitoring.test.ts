@@ -95,9 +95,9 @@ describe('monitoring with the default settings', () => {
     }
   });
 
-  it('alarms on failed and interrupted steps and on sends of unknown outcome, from the sender’s EMF metrics', () => {
+  it('alarms on failed, interrupted and stale steps and on sends of unknown outcome, from the sender’s EMF metrics', () => {
     const sender = environmentOf(s, s.stack.drip.sender.fn);
-    for (const metricName of ['StepFailed', 'StepInterrupted', 'SendUnknown']) {
+    for (const metricName of ['StepFailed', 'StepInterrupted', 'SendUnknown', 'StepStale']) {
       expect(alarmsOn(sender.POWERTOOLS_METRICS_NAMESPACE as string, metricName)).toEqual([
         expect.objectContaining({
           Namespace: deployConfig.observability.metricsNamespace,
@@ -172,9 +172,9 @@ describe('monitoring with the default settings', () => {
   });
 
   it('sends every alarm, and its recovery, to the one alarm topic, and treats no data as fine', () => {
-    // SES reputation, dead-letter queues, function errors, steps (failed, interrupted, unknown), dispatch,
-    // API 5xx, admin logged errors, reviews
-    expect(alarms).toHaveLength(2 + 4 + 8 + 3 + 1 + 1 + 1 + 2);
+    // SES reputation, dead-letter queues, function errors, steps (failed, interrupted, unknown, stale),
+    // dispatch, API 5xx, admin logged errors, reviews
+    expect(alarms).toHaveLength(2 + 4 + 8 + 4 + 1 + 1 + 1 + 2);
     const topic = resolve(s.stack.monitoring.alarmTopic.topicArn);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ AlarmActions: [topic], OKActions: [topic], TreatMissingData: 'notBreaching' });

@@ -197,6 +197,17 @@ export class DynamoDripStore implements DripStore {
     };
   }
 
+  async advanceEnrolment(enrolment: Enrolment, advance: EnrolmentAdvance): Promise<boolean> {
+    const nothingSent = { stepId: '', status: 'skipped' } as SendRecord;
+    try {
+      await this.table.client.send(new UpdateCommand(this.advanceUpdate(nothingSent, enrolment, advance)));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async exitEnrolments(leadId: string, reason: ExitReason, at: string): Promise<Enrolment[]> {
     const result = await this.table.client.send(
       new QueryCommand({
