@@ -127,6 +127,7 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
     enrolment,
     emails,
     optIn: optIn?.record,
+    returningProfile: settings.consentMode === 'single' ? 'fill-empty' : 'none',
     requestToken: request.requestId,
     rateLimit: { limit: settings.perEmailPerMinute, windowStart, windowMs: RATE_WINDOW_MS },
   });
@@ -138,9 +139,11 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
   const { isNewLead } = recorded;
   deps.log.info('Lead captured', { leadId, isNewLead, requestId: request.requestId });
 
+  // The lead's own emails are written from the stored profile, never from what an anonymous
+  // post just typed; staff see the submission as it came.
   await deliverCaptureEmails(
     emails,
-    { lead, submission, isNewLead, optInToken: optIn?.token },
+    { lead: recorded.lead, submission, isNewLead, optInToken: optIn?.token },
     { ...deps, now: () => deps.clock.now() },
   );
   return { kind: 'accepted', leadId, isNewLead };

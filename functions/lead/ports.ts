@@ -2,8 +2,17 @@ import type { OptInRecord } from '../consent/opt-in-token';
 import type { CaptureEmailIntent, ConsentRecord, Enrolment, Lead, Submission } from './lead';
 
 export interface SubmissionWrite {
-  /** The lead as this submission describes it; a returning lead is updated with these values. */
+  /**
+   * The lead as this submission describes it. It creates a new lead; a returning lead's profile
+   * is never overwritten by an anonymous post (see `returningProfile`).
+   */
   lead: Lead;
+  /**
+   * What a returning submission may do to the stored profile: `fill-empty` sets only fields that
+   * are still empty (single opt-in); `none` leaves it as it is until the person confirms this
+   * submission from their mailbox (double opt-in).
+   */
+  returningProfile: 'fill-empty' | 'none';
   submission: Submission;
   consent: ConsentRecord;
   /** Present when the lead should be enrolled now; at most one enrolment per lead and sequence. */
@@ -20,7 +29,14 @@ export interface SubmissionWrite {
   rateLimit?: { limit: number; windowStart: number; windowMs: number };
 }
 
-export type RecordedSubmission = { isNewLead: boolean; rateLimited?: false } | { rateLimited: true };
+export type RecordedSubmission =
+  | {
+      isNewLead: boolean;
+      /** The lead as stored after this submission: what the lead's own emails are written from. */
+      lead: Lead;
+      rateLimited?: false;
+    }
+  | { rateLimited: true };
 
 export interface LeadRepository {
   /**

@@ -48,11 +48,12 @@ export class LeadCapture extends Construct {
     });
 
     // The lead, submission, consent, enrolment and capture-email items (transactions of puts and
-    // updates), the rate-limit windows (updates), and nothing read back.
-    // A returning lead's enrolment is created only while the lead exists (a condition check).
+    // updates) and the rate-limit windows (updates); a returning lead's enrolment is created only
+    // while the lead exists (a condition check).
     props.data.grantItemActions(this.function, 'PutItem', 'UpdateItem', 'ConditionCheckItem');
-    // The version a new lead starts on: the published pointer (SEQUENCE#<id>/PUBLISHED).
-    props.data.grantSequenceItemActions(this.function, 'GetItem');
+    // Reads: the version a new lead starts on (SEQUENCE#<id>/PUBLISHED), and a returning lead's
+    // stored profile, which its emails are written from (LEAD#<id>/PROFILE).
+    props.data.grantPartitionItemActions(this.function, ['SEQUENCE#', 'LEAD#'], 'GetItem');
     props.email.grantSendEmail(this.function);
     props.signingKey.grantRead(this.function);
   }

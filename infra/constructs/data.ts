@@ -89,11 +89,19 @@ export class LeadData extends Construct {
    * lead's items with them.
    */
   grantSequenceItemActions(grantee: iam.IGrantable, ...actions: ItemAction[]): iam.Grant {
+    return this.grantPartitionItemActions(grantee, [SEQUENCE_PARTITION_PREFIX], ...actions);
+  }
+
+  /**
+   * The listed actions on the items of the partitions whose key starts with one of `prefixes`
+   * (e.g. `LEAD#`, `SEQUENCE#`), through the `dynamodb:LeadingKeys` condition.
+   */
+  grantPartitionItemActions(grantee: iam.IGrantable, prefixes: string[], ...actions: ItemAction[]): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: actions.map((action) => `dynamodb:${action}`),
       resourceArns: [this.table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${SEQUENCE_PARTITION_PREFIX}*`] } },
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`) } },
     });
   }
 

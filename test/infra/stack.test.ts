@@ -93,13 +93,13 @@ describe('the stack with the default settings', () => {
           Action: ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
           Resource: resolve(data.table.tableArn),
         },
-        // The version new leads start on (functions/wiring/capture.ts: PublishedSequenceCatalog),
-        // and only in the sequence partitions: a GetItem on a lead's items is refused.
+        // The version new leads start on (functions/wiring/capture.ts: PublishedSequenceCatalog)
+        // and a returning lead's stored profile: reads only in those partitions.
         {
           Effect: 'Allow',
           Action: 'dynamodb:GetItem',
           Resource: resolve(data.table.tableArn),
-          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SEQUENCE#*'] } },
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SEQUENCE#*', 'LEAD#*'] } },
         },
         {
           Effect: 'Allow',

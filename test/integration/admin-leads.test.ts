@@ -70,6 +70,7 @@ async function seedLead(options: {
   const submissionId = `${createdAt}#${randomUUID()}`;
   await new DynamoLeadRepository({ client: doc, tableName: table(), dueShards: 4 }).recordSubmission({
     lead,
+    returningProfile: 'fill-empty',
     submission: { ...lead, submissionId, receivedAt: createdAt, attribution },
     consent: {
       leadId,

@@ -109,4 +109,21 @@ describe('double opt-in (CONSENT_MODE=double)', () => {
     expect(await byType(email, 'enrolment')).toHaveLength(1);
     expect((await fetch(link, { method: 'POST' })).status).toBe(400); // and then it is used
   });
+  it('applies what a returning submission changes only once that submission is confirmed', async () => {
+    const email = uniqueEmail('optin-change');
+    await postLead(stack.base, validLead(email));
+    expect((await fetch(await confirmLinkFor(email), { method: 'POST' })).status).toBe(200);
+    const profile = (await byType(email, 'lead'))[0]!;
+    await control(stack.base, '/__local/drip/advance', { duration: 'P1D' });
+
+    await postLead(stack.base, validLead(email, { firstName: 'Zebulonia', phone: '(727) 555-0123' }));
+    expect((await byType(email, 'lead'))[0]).toMatchObject({ firstName: profile.firstName, phone: profile.phone });
+
+    const links = (await outbox(email))
+      .map((mail) => /\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail.body.text ?? '')?.[1])
+      .filter((token): token is string => token !== undefined);
+    expect(links).toHaveLength(2);
+    expect((await fetch(`${stack.base}/confirm/${links[1]}`, { method: 'POST' })).status).toBe(200);
+    expect((await byType(email, 'lead'))[0]).toMatchObject({ firstName: 'Zebulonia', phone: '+17275550123' });
+  });
 });

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { OptInStore } from '../../consent/confirm-opt-in';
 import type { OptInRecord } from '../../consent/opt-in-token';
-import type { CaptureEmailIntent, Enrolment, Lead } from '../../lead/lead';
+import type { CaptureEmailIntent, Enrolment, Lead, Submission } from '../../lead/lead';
 import type { LeadRepository, RecordedSubmission, SubmissionWrite } from '../../lead/ports';
 import { dueShard, keys, leadListKeys } from './keys';
 import { TTL_ATTRIBUTE } from './table-schema';
@@ -67,7 +67,7 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
     return withConflictRetry(async () => {
       try {
         await this.writeNewLead(write);
-        return { isNewLead: true };
+        return { isNewLead: true, lead: write.lead };
       } catch (error) {
         if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
       }
@@ -123,7 +123,7 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
         ]
       : [{ phase: 'returning', condition: 'attribute_exists(pk)', rate: '', values: {} }];
     for (const attempt of attempts) {
-      const update = returningLeadUpdate(lead, attempt.rate);
+      const update = returningLeadUpdate(lead, attempt.rate, write.returningProfile);
       try {
         await this.table.client.send(
           new TransactWriteCommand({
@@ -143,7 +143,10 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
           }),
         );
         if (enrolment) await this.ensureEnrolment(enrolment);
-        return { isNewLead: false };
+        if (write.returningProfile === 'fill-empty') await this.completeSearchText(lead);
+        const stored = await this.getLead(lead.leadId);
+        if (!stored) throw new Error('The lead disappeared while its submission was stored');
+        return { isNewLead: false, lead: stored };
       } catch (error) {
         if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
       }
@@ -151,6 +154,31 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
     if (!rateLimit) throw new Error('The lead disappeared while its submission was stored');
     // Same window, limit reached (or the lead was erased a moment ago: refusing is harmless).
     return { rateLimited: true };
+  }
+
+  /**
+   * searchText is set when the lead is created. A last name filled in later belongs in it too,
+   * but only if the stored names are the ones this submission gave (it filled them).
+   */
+  private async completeSearchText(lead: Lead): Promise<void> {
+    if (!lead.lastName) return;
+    await this.table.client
+      .send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: keys.lead(lead.leadId),
+          UpdateExpression: 'SET searchText = :search',
+          ConditionExpression: 'firstName = :first AND lastName = :last AND searchText <> :search',
+          ExpressionAttributeValues: {
+            ':search': leadSearchText(lead),
+            ':first': lead.firstName,
+            ':last': lead.lastName,
+          },
+        }),
+      )
+      .catch((error) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   /**
@@ -271,7 +299,7 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
   ): Promise<'confirmed' | 'unknown-lead' | 'token-used'> {
     const { tableName } = this.table;
     for (let attempt = 1; ; attempt++) {
-      const [lead, enrolled] = await Promise.all([
+      const [lead, enrolled, submitted] = await Promise.all([
         this.getLead(record.leadId),
         this.table.client.send(
           new GetCommand({
@@ -280,9 +308,18 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
             ConsistentRead: true,
           }),
         ),
+        this.table.client.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: keys.submission(record.leadId, record.submissionId),
+            ConsistentRead: true,
+          }),
+        ),
       ]);
       if (!lead) return 'unknown-lead';
       const pending = lead.status === 'pending-confirmation';
+      // The person confirmed this submission from their mailbox: what it says about them now holds.
+      const profile = confirmedProfile(lead, submitted.Item as Submission | undefined);
       const items = [
         {
           Delete: {
@@ -292,27 +329,22 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
             ExpressionAttributeValues: { ':at': at },
           },
         },
-        pending
-          ? {
-              Update: {
-                TableName: tableName,
-                Key: keys.lead(record.leadId),
-                UpdateExpression: 'SET #status = :active, confirmedAt = :at, updatedAt = :at',
-                ConditionExpression: 'attribute_exists(pk) AND #status = :pending',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending-confirmation', ':at': at },
-              },
-            }
-          : // Already active (or booked) from an earlier link: confirming again changes nothing but is fine.
-            {
-              ConditionCheck: {
-                TableName: tableName,
-                Key: keys.lead(record.leadId),
-                ConditionExpression: 'attribute_exists(pk) AND #status = :status',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':status': lead.status },
-              },
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.lead(record.leadId),
+            // A pending lead becomes active; an active or booked one keeps its status.
+            UpdateExpression: `SET ${pending ? '#status = :active, confirmedAt = :at, ' : ''}updatedAt = :at${profile.assignments}`,
+            ConditionExpression: 'attribute_exists(pk) AND #status = :status',
+            ExpressionAttributeNames: { '#status': 'status', ...profile.names },
+            ExpressionAttributeValues: {
+              ...(pending ? { ':active': 'active' } : {}),
+              ':status': lead.status,
+              ':at': at,
+              ...profile.values,
             },
+          },
+        },
         {
           Update: {
             TableName: tableName,
@@ -346,29 +378,68 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
   }
 }
 
-/** The latest submission describes the person now; fields left empty keep what we had. */
-function returningLeadUpdate(lead: Lead, rateAssignment: string) {
-  const set: Record<string, unknown> = {
-    firstName: lead.firstName,
-    lastName: lead.lastName,
-    phone: lead.phone,
-    preferredContact: lead.preferredContact,
-    interests: lead.interests,
-    timeZone: lead.timeZone,
-    updatedAt: lead.updatedAt,
-    lastTouch: lead.lastTouch,
-    searchText: leadSearchText(lead),
+/** The confirmed submission's profile fields over the stored ones (fields it left empty stay). */
+function confirmedProfile(lead: Lead, submission: Submission | undefined) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (!submission) return { assignments: '', names, values };
+  const fields: Record<string, unknown> = {
+    firstName: submission.firstName,
+    lastName: submission.lastName,
+    phone: submission.phone,
+    preferredContact: submission.preferredContact,
+    interests: submission.interests,
+    timeZone: submission.timeZone,
   };
-  const present = Object.entries(set).filter(([, value]) => value !== undefined);
+  const merged = { ...lead, ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) };
+  fields.searchText = leadSearchText(merged);
+  const assignments = Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value], index) => {
+      names[`#p${index}`] = name;
+      values[`:p${index}`] = value;
+      return `, #p${index} = :p${index}`;
+    })
+    .join('');
+  return { assignments, names, values };
+}
+
+/**
+ * A returning submission: counted and noted (when, where from), but an anonymous post never
+ * rewrites who the person is. With `fill-empty` it sets only fields still empty; with `none`
+ * the profile waits for this submission's confirmation (double opt-in).
+ */
+function returningLeadUpdate(lead: Lead, rateAssignment: string, profile: 'fill-empty' | 'none') {
+  const fillable: Record<string, unknown> =
+    profile === 'fill-empty'
+      ? {
+          lastName: lead.lastName,
+          phone: lead.phone,
+          preferredContact: lead.preferredContact,
+          interests: lead.interests,
+          timeZone: lead.timeZone,
+        }
+      : {};
+  const always: Record<string, unknown> = { updatedAt: lead.updatedAt, lastTouch: lead.lastTouch };
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':one': 1 };
-  const assignments = present.map(([name, value], index) => {
-    names[`#f${index}`] = name;
-    values[`:v${index}`] = value;
-    return `#f${index} = :v${index}`;
-  });
+  const assign = (entries: [string, unknown][], fill: boolean, prefix: string) =>
+    entries
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value], index) => {
+        names[`#${prefix}${index}`] = name;
+        values[`:${prefix}${index}`] = value;
+        return fill
+          ? `#${prefix}${index} = if_not_exists(#${prefix}${index}, :${prefix}${index})`
+          : `#${prefix}${index} = :${prefix}${index}`;
+      });
+  const assignments = [
+    ...assign(Object.entries(always), false, 'a'),
+    ...assign(Object.entries(fillable), true, 'f'),
+    ...(rateAssignment ? [rateAssignment] : []),
+  ];
   return {
-    UpdateExpression: `SET ${[...assignments, ...(rateAssignment ? [rateAssignment] : [])].join(', ')} ADD submissionCount :one`,
+    UpdateExpression: `SET ${assignments.join(', ')} ADD submissionCount :one`,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
