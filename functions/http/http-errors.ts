@@ -53,6 +53,13 @@ export class TooManyRequestsError extends HttpClientError {
   }
 }
 
+export class ForbiddenError extends HttpClientError {
+  override name = 'ForbiddenError';
+  constructor(message = 'Forbidden') {
+    super(403, 'forbidden', message);
+  }
+}
+
 export class NotFoundError extends HttpClientError {
   override name = 'NotFoundError';
   constructor(message = 'Not found') {

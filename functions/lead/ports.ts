@@ -18,7 +18,13 @@ export interface SubmissionWrite {
   /** Present when the lead should be enrolled now; at most one enrolment per lead and sequence. */
   enrolment?: Enrolment;
   emails: CaptureEmailIntent[];
-  /** Double opt-in: the hashed token the emailed link carries. */
+  /**
+   * How often one lead may be written to: the visitor's own email (confirmation or opt-in) at
+   * most once per `visitorEveryMs`, the staff notification once per `staffEveryMs`. A returning
+   * submission past its limit stores no such email (the form is public: anyone can post it).
+   */
+  emailSpacing: { visitorEveryMs: number; staffEveryMs: number };
+  /** Double opt-in: the hashed token the emailed link carries (stored with the opt-in email). */
   optIn?: OptInRecord;
   /** Idempotency token for the storage call (the request id). */
   requestToken: string;
@@ -34,6 +40,8 @@ export type RecordedSubmission =
       isNewLead: boolean;
       /** The lead as stored after this submission: what the lead's own emails are written from. */
       lead: Lead;
+      /** The capture emails stored for sending (those within the lead's email spacing). */
+      emails: CaptureEmailIntent[];
       rateLimited?: false;
     }
   | { rateLimited: true };

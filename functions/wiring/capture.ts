@@ -3,6 +3,8 @@ import { captureBundle } from '../adapters/capture-bundle';
 import { DynamoLeadRepository } from '../adapters/dynamodb/lead-repository';
 import { PublishedSequenceCatalog } from '../adapters/dynamodb/published-sequences';
 import { DynamoRateLimiter } from '../adapters/dynamodb/rate-limiter';
+import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-list';
+import { secretsManagerKey } from '../adapters/signing-key';
 import type { CaptureEnv } from '../config/env';
 import type { CaptureHandlerDeps } from '../handlers/capture';
 import { logger } from '../observability/logger';
@@ -16,11 +18,17 @@ export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): Capture
   const bundle = captureBundle();
   return {
     leads: new DynamoLeadRepository(table),
+    suppression: new DynamoSuppressionList(table),
     limits: {
       limiter: new DynamoRateLimiter(table),
       perAddressPerMinute: env.RATE_LIMIT_PER_ADDRESS,
     },
     siteUrl: env.SITE_URL,
+    originVerify: env.ORIGIN_VERIFY_SECRET_ARN
+      ? {
+          secret: overrides.originVerifyKey ?? secretsManagerKey(env.ORIGIN_VERIFY_SECRET_ARN, undefined, 'raw'),
+        }
+      : undefined,
     // New leads start on the version published in the console (or the bundled one before any publish).
     sequences: new PublishedSequenceCatalog({ table, bundle, clock, log: logger }),
     composer: captureComposerFrom(env, overrides, bundle.transactional),

@@ -77,7 +77,7 @@ describe('the stack with the default settings', () => {
       });
     });
 
-    it('may write its log group, put and update table items, read the published sequence pointer, send as the practice and read the signing key, nothing more', () => {
+    it('may write its log group, put and update table items, read the published sequence pointer, a lead and a suppression, send as the practice and read the signing key and the origin-verify secret, nothing more', () => {
       const { capture, data, email, signingKey } = s.stack;
       const resolve = (value: unknown) => s.stack.resolve(value);
       const statements = policyStatementsOf(s, capture.function.fn.role!);
@@ -93,13 +93,15 @@ describe('the stack with the default settings', () => {
           Action: ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
           Resource: resolve(data.table.tableArn),
         },
-        // The version new leads start on (functions/wiring/capture.ts: PublishedSequenceCatalog)
-        // and a returning lead's stored profile: reads only in those partitions.
+        // The version new leads start on (functions/wiring/capture.ts: PublishedSequenceCatalog),
+        // a returning lead's stored profile and the address's suppression: reads only there.
         {
           Effect: 'Allow',
           Action: 'dynamodb:GetItem',
           Resource: resolve(data.table.tableArn),
-          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SEQUENCE#*', 'LEAD#*'] } },
+          Condition: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SEQUENCE#*', 'LEAD#*', 'SUPPRESSION#*'] },
+          },
         },
         {
           Effect: 'Allow',
@@ -113,7 +115,10 @@ describe('the stack with the default settings', () => {
         {
           Effect: 'Allow',
           Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-          Resource: resolve(signingKey.secret.secretArn),
+          Resource: expect.arrayContaining([
+            resolve(signingKey.secret.secretArn),
+            resolve(s.stack.originVerify.secret.secretArn),
+          ]),
         },
       ]);
     });

@@ -16,6 +16,8 @@ export async function captureHarness(
     extraEnv?: Record<string, string>;
     clock?: Clock;
     mailer?: Mailer;
+    /** The origin-verify secret CloudFront sends (with ORIGIN_VERIFY_SECRET_ARN in extraEnv). */
+    originVerifyKey?: () => Promise<Buffer>;
     /** `deployed`: the rate limits a deployment gets by default, instead of limits set out of the way. */
     limits?: 'relaxed' | 'deployed';
   } = {},
@@ -38,6 +40,7 @@ export async function captureHarness(
       signingKey: async () => TEST_SIGNING_KEY,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.mailer ? { mailer: options.mailer } : {}),
+      ...(options.originVerifyKey ? { originVerifyKey: options.originVerifyKey } : {}),
     }),
   );
   return { handler, tableName, doc, env };

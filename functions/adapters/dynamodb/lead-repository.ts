@@ -67,7 +67,7 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
     return withConflictRetry(async () => {
       try {
         await this.writeNewLead(write);
-        return { isNewLead: true, lead: write.lead };
+        return { isNewLead: true, lead: write.lead, emails: write.emails };
       } catch (error) {
         if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
       }
@@ -86,10 +86,13 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
           searchText: leadSearchText(lead),
           ...leadListKeys(lead.createdAt, lead.leadId),
           ...(write.rateLimit ? { rateWindow: write.rateLimit.windowStart, rateCount: 1 } : {}),
+          ...emailSlotsTaken(write.emails, lead.createdAt),
         },
         true,
       ),
       ...this.historyPuts(write),
+      ...write.emails.map((intent) => this.put(captureEmailItem(intent, this.table.dueShards))),
+      ...(write.optIn ? [this.put(optInItem(write.optIn))] : []),
       ...(enrolment ? [this.put(enrolmentItem(enrolment, this.table.dueShards), true)] : []),
     ];
     await this.table.client.send(
@@ -142,14 +145,19 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
             ClientRequestToken: transactionToken(attempt.phase, write.requestToken),
           }),
         );
-        if (enrolment) await this.ensureEnrolment(enrolment);
-        if (write.returningProfile === 'fill-empty') await this.completeSearchText(lead);
-        const stored = await this.getLead(lead.leadId);
-        if (!stored) throw new Error('The lead disappeared while its submission was stored');
-        return { isNewLead: false, lead: stored };
       } catch (error) {
         if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
+        continue;
       }
+      if (enrolment) await this.ensureEnrolment(enrolment);
+      if (write.returningProfile === 'fill-empty') await this.completeSearchText(lead);
+      const emails: CaptureEmailIntent[] = [];
+      for (const intent of write.emails) {
+        if (await this.storeIfDue(intent, write)) emails.push(intent);
+      }
+      const stored = await this.getLead(lead.leadId);
+      if (!stored) throw new Error('The lead disappeared while its submission was stored');
+      return { isNewLead: false, lead: stored, emails };
     }
     if (!rateLimit) throw new Error('The lead disappeared while its submission was stored');
     // Same window, limit reached (or the lead was erased a moment ago: refusing is harmless).
@@ -211,9 +219,44 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
     return [
       this.put({ ...keys.submission(submission.leadId, submission.submissionId), type: 'submission', ...submission }),
       this.put({ ...keys.consent(consent.leadId, consent.submissionId), type: 'consent', ...consent }),
-      ...write.emails.map((intent) => this.put(captureEmailItem(intent, this.table.dueShards))),
-      ...(write.optIn ? [this.put(optInItem(write.optIn))] : []),
     ];
+  }
+
+  /**
+   * A returning lead's capture email is stored only if the lead's last one of that kind is old
+   * enough: the slot on the lead item and the email go in one transaction, so however many
+   * submissions race, one of them gets the slot. The opt-in token goes with the opt-in email.
+   */
+  private async storeIfDue(intent: CaptureEmailIntent, write: SubmissionWrite): Promise<boolean> {
+    const { attribute, everyMs } = emailSlot(intent.kind, write.emailSpacing);
+    const since = new Date(Date.parse(intent.createdAt) - everyMs).toISOString();
+    try {
+      await withConflictRetry(() =>
+        this.table.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.table.tableName,
+                  Key: keys.lead(intent.leadId),
+                  UpdateExpression: 'SET #slot = :at',
+                  ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#slot) OR #slot <= :since)',
+                  ExpressionAttributeNames: { '#slot': attribute },
+                  ExpressionAttributeValues: { ':at': intent.createdAt, ':since': since },
+                },
+              },
+              this.put(captureEmailItem(intent, this.table.dueShards)),
+              ...(intent.kind === 'opt-in' && write.optIn ? [this.put(optInItem(write.optIn))] : []),
+            ],
+            ClientRequestToken: transactionToken('email', intent.kind, write.requestToken),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
   }
 
   private put(item: Record<string, unknown>, onlyIfNew = false): Put {
@@ -376,6 +419,21 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
       }
     }
   }
+}
+
+/** Where a lead item notes when it was last written to, per kind of capture email. */
+function slotAttribute(kind: CaptureEmailIntent['kind']): string {
+  return kind === 'staff-notification' ? 'lastStaffEmailAt' : 'lastVisitorEmailAt';
+}
+
+function emailSlot(kind: CaptureEmailIntent['kind'], spacing: SubmissionWrite['emailSpacing']) {
+  const everyMs = kind === 'staff-notification' ? spacing.staffEveryMs : spacing.visitorEveryMs;
+  return { attribute: slotAttribute(kind), everyMs };
+}
+
+/** A new lead's emails take their slots with it. */
+function emailSlotsTaken(emails: CaptureEmailIntent[], at: string): Record<string, string> {
+  return Object.fromEntries(emails.map((intent) => [slotAttribute(intent.kind), at]));
 }
 
 /** The confirmed submission's profile fields over the stored ones (fields it left empty stay). */
