@@ -4,6 +4,7 @@ import {
   type Mailer,
   type OutgoingEmail,
   SendError,
+  type SendOptions,
   type SentEmail,
 } from '../mail/outgoing-email';
 
@@ -24,7 +25,7 @@ export class SesMailer implements Mailer {
     this.from = formatMailbox(options.fromName, options.fromAddress);
   }
 
-  async send(email: OutgoingEmail): Promise<SentEmail> {
+  async send(email: OutgoingEmail, options: SendOptions = {}): Promise<SentEmail> {
     assertSafeForHeaders(email);
     const result = await this.options.client
       .send(
@@ -44,6 +45,7 @@ export class SesMailer implements Mailer {
           ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
           EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })),
         }),
+        options.abortSignal ? { abortSignal: options.abortSignal } : {},
       )
       .catch((error: unknown) => {
         throw classifySesError(error);

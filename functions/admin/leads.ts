@@ -132,7 +132,14 @@ export async function leadTimeline(leadId: string, deps: LeadsDeps): Promise<Lea
   for (const email of ofType<CaptureEmailIntent & { sentAt?: string; finishedAt?: string }>('capture-email')) {
     const name = CAPTURE_EMAIL_NAMES[email.kind] ?? email.kind;
     const at = email.sentAt ?? email.finishedAt ?? email.createdAt;
-    const state = email.status === 'sent' ? 'sent' : email.status === 'failed' ? 'not sent' : 'waiting to be sent';
+    const state =
+      email.status === 'sent'
+        ? 'sent'
+        : email.status === 'failed'
+          ? email.lastError?.startsWith('unknown') === true
+            ? 'may or may not have been sent (not resent)'
+            : 'not sent'
+          : 'waiting to be sent';
     events.push({
       at,
       kind: 'capture-email',

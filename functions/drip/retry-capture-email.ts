@@ -52,7 +52,14 @@ export async function retryCaptureEmail(
   if (intent.status === 'sending') {
     const claimedAt = Date.parse(intent.claimedAt ?? at);
     if (now.getTime() - claimedAt < deps.settings.claimTimeoutMs) return 'stale';
-    await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'interrupted after claim' });
+    // Whoever claimed it (the capture request or a sender) stopped before recording the send:
+    // SES may or may not have it, so it is not sent again, and it is counted for the alarm.
+    deps.counters.add('SendUnknown');
+    deps.log.error('Capture email claim abandoned; recorded as failed, not resent', {
+      leadId: intent.leadId,
+      emailKind: intent.kind,
+    });
+    await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'unknown: interrupted after claim' });
     return 'failed';
   }
   if (intent.status !== 'pending') return 'stale';

@@ -1,6 +1,7 @@
 import { type ConsentMode, consentText } from '../consent/consent-text';
 import { issueOptInToken } from '../consent/opt-in-token';
 import type { SuppressionList } from '../drip/ports';
+import type { Counters } from '../drip/send-step';
 import type { Log } from '../observability/logger';
 import type { Clock } from '../shared/clock';
 import type { CaptureEmailComposer } from './capture-emails';
@@ -27,6 +28,8 @@ export interface CaptureSettings {
   perEmailPerMinute: number;
   /** How long the capture path's own send attempt has before the drip engine retries it. */
   captureEmailRetryAfterMs: number;
+  /** How long the request waits for its emails (default CAPTURE_SEND_BUDGET_MS). */
+  captureSendBudgetMs?: number;
 }
 
 /**
@@ -38,6 +41,8 @@ export const CAPTURE_EMAIL_SPACING = { visitorEveryMs: 24 * 60 * 60 * 1000, staf
 
 export interface CaptureDeps {
   leads: LeadRepository;
+  /** SendUnknown: a capture email whose fate SES left open (alarmed). */
+  counters: Counters;
   /** Who must not be emailed: unsubscribed, bounced, complained or erased. */
   suppression: Pick<SuppressionList, 'reasonFor'>;
   sequences: SequenceCatalog;
@@ -121,11 +126,14 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
   const visitorEmail: CaptureEmailKind = settings.consentMode === 'single' ? 'confirmation' : 'opt-in';
   const kinds: CaptureEmailKind[] = suppressed ? ['staff-notification'] : [visitorEmail, 'staff-notification'];
   const emails = kinds.map(
+    // Claimed by this request, which sends them next: the sender leaves a claimed email alone,
+    // and if this request dies mid-send, records it as interrupted rather than send it twice.
     (kind): CaptureEmailIntent => ({
       leadId,
       submissionId,
       kind,
-      status: 'pending',
+      status: 'sending',
+      claimedAt: now,
       createdAt: now,
       retryAt,
       attempts: 0,
@@ -168,7 +176,7 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
   await deliverCaptureEmails(
     recorded.emails,
     { lead: recorded.lead, submission, isNewLead, optInToken: optIn?.token },
-    { ...deps, now: () => deps.clock.now() },
+    { ...deps, now: () => deps.clock.now(), budgetMs: settings.captureSendBudgetMs },
   );
   return { kind: 'accepted', leadId, isNewLead };
 }

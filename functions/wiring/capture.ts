@@ -8,6 +8,7 @@ import { secretsManagerKey } from '../adapters/signing-key';
 import type { CaptureEnv } from '../config/env';
 import type { CaptureHandlerDeps } from '../handlers/capture';
 import { logger } from '../observability/logger';
+import { immediateCounters } from '../observability/metrics';
 import { captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFrom, tableFrom } from './common';
 
 /** Everything POST /leads needs, built from the parsed environment. */
@@ -18,6 +19,7 @@ export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): Capture
   const bundle = captureBundle();
   return {
     leads: new DynamoLeadRepository(table),
+    counters: overrides.counters ?? immediateCounters,
     suppression: new DynamoSuppressionList(table),
     limits: {
       limiter: new DynamoRateLimiter(table),

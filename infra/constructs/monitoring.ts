@@ -164,6 +164,19 @@ export class Monitoring extends Construct {
         'capture email retry): SES may or may not have sent it, so it was recorded as failed and not resent. ' +
         'Check the SES service health; the sender log names the lead and step.',
     });
+    const captureUnknown = new cloudwatch.Metric({
+      namespace: props.metricsNamespace,
+      metricName: 'SendUnknown',
+      dimensionsMap: { service: functions.capture.serviceName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+    });
+    this.alarm('CaptureSendUnknown', captureUnknown, 0, {
+      description:
+        'SES timed out, dropped the connection or answered 5xx while the capture function sent a confirmation ' +
+        'or staff notification (or the send ran past its 3 s budget): SES may or may not have sent it, so it was ' +
+        'recorded as failed and not resent. The capture log names the lead.',
+    });
     this.alarm('StepStale', stepMetric('StepStale'), 0, {
       description:
         'An enrolment was waiting at a step it could not send (already done, e.g. after a move to a version ' +

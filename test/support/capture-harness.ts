@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { captureEnvSchema, parseEnv } from '../../functions/config/env';
+import type { Counters } from '../../functions/drip/send-step';
 import { makeCaptureHandler } from '../../functions/handlers/capture';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import type { Clock } from '../../functions/shared/clock';
@@ -16,6 +17,8 @@ export async function captureHarness(
     extraEnv?: Record<string, string>;
     clock?: Clock;
     mailer?: Mailer;
+    /** Counts the capture function's metrics (SendUnknown) in memory. */
+    counters?: Counters;
     /** The origin-verify secret CloudFront sends (with ORIGIN_VERIFY_SECRET_ARN in extraEnv). */
     originVerifyKey?: () => Promise<Buffer>;
     /** `deployed`: the rate limits a deployment gets by default, instead of limits set out of the way. */
@@ -41,6 +44,7 @@ export async function captureHarness(
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.mailer ? { mailer: options.mailer } : {}),
       ...(options.originVerifyKey ? { originVerifyKey: options.originVerifyKey } : {}),
+      ...(options.counters ? { counters: options.counters } : {}),
     }),
   );
   return { handler, tableName, doc, env };

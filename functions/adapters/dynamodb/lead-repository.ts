@@ -269,40 +269,52 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
     };
   }
 
+  /**
+   * The capture path claims its emails in the capture transaction (status `sending`), so the
+   * sender leaves them alone while it sends; each mark below ends that claim.
+   */
   async markCaptureEmailSent(intent: CaptureEmailIntent, messageId: string, sentAt: string): Promise<void> {
+    await this.endCaptureClaim(intent, {
+      UpdateExpression:
+        'SET #status = :sent, messageId = :messageId, sentAt = :sentAt ADD attempts :one REMOVE duePk, dueAt',
+      ExpressionAttributeValues: { ':sent': 'sent', ':messageId': messageId, ':sentAt': sentAt, ':one': 1 },
+    });
+  }
+
+  async markCaptureEmailUnsent(intent: CaptureEmailIntent, reason: string): Promise<void> {
+    await this.endCaptureClaim(intent, {
+      UpdateExpression: 'SET #status = :pending, lastError = :reason ADD attempts :one',
+      ExpressionAttributeValues: { ':pending': 'pending', ':reason': reason.slice(0, 200), ':one': 1 },
+    });
+  }
+
+  async markCaptureEmailUnknown(intent: CaptureEmailIntent, reason: string, at: string): Promise<void> {
+    await this.endCaptureClaim(intent, {
+      UpdateExpression:
+        'SET #status = :failed, lastError = :reason, finishedAt = :at ADD attempts :one REMOVE duePk, dueAt',
+      ExpressionAttributeValues: { ':failed': 'failed', ':reason': reason.slice(0, 200), ':at': at, ':one': 1 },
+    });
+  }
+
+  private async endCaptureClaim(
+    intent: CaptureEmailIntent,
+    update: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+  ): Promise<void> {
     try {
       await this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.captureEmail(intent.leadId, intent.submissionId, intent.kind),
-          UpdateExpression:
-            'SET #status = :sent, messageId = :messageId, sentAt = :sentAt ADD attempts :one REMOVE duePk, dueAt',
-          ConditionExpression: 'attribute_exists(pk) AND #status = :pending',
+          ...update,
+          ConditionExpression: 'attribute_exists(pk) AND #status = :sending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':sent': 'sent',
-            ':pending': 'pending',
-            ':messageId': messageId,
-            ':sentAt': sentAt,
-            ':one': 1,
-          },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':sending': 'sending' },
         }),
       );
     } catch (error) {
+      // Erased meanwhile, or the claim timed out and the sender recorded it: nothing to add.
       if (!isConditionFailure(error)) throw error;
     }
-  }
-
-  async markCaptureEmailUnsent(intent: CaptureEmailIntent, reason: string): Promise<void> {
-    await this.table.client.send(
-      new UpdateCommand({
-        TableName: this.table.tableName,
-        Key: keys.captureEmail(intent.leadId, intent.submissionId, intent.kind),
-        UpdateExpression: 'SET lastError = :reason ADD attempts :one',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':reason': reason.slice(0, 200), ':one': 1 },
-      }),
-    );
   }
 
   async saveOptInToken(record: OptInRecord): Promise<void> {
