@@ -69,11 +69,12 @@ export function signedMailEnvironment(
 export function captureEnvironment(
   config: DeployConfig,
   tableName: string,
-  mail: MailEnvironmentInputs,
+  mail: MailEnvironmentInputs & { originVerifySecretArn: string },
 ): WithOptional<EnvironmentFor<CaptureEnv>, 'MAIL_REPLY_TO'> {
   return {
     ...baseEnvironment(config, tableName),
     ...signedMailEnvironment(config, mail),
+    ORIGIN_VERIFY_SECRET_ARN: mail.originVerifySecretArn,
     DEFAULT_SEQUENCE_ID: config.clinic.sending.defaultSequenceId,
     CONSENT_MODE: config.consentMode,
     RATE_LIMIT_PER_ADDRESS: String(config.capture.rateLimits.perAddressPerMinute),

@@ -14,7 +14,7 @@ import { EmailSending } from './constructs/email';
 import { Monitoring } from './constructs/monitoring';
 import { ReviewCheck } from './constructs/review-check';
 import { SesEvents } from './constructs/ses-events';
-import { SigningKey } from './constructs/signing-key';
+import { ORIGIN_VERIFY_KEY, SigningKey } from './constructs/signing-key';
 import { LandingSite } from './constructs/site';
 import { Unsubscribe } from './constructs/unsubscribe';
 
@@ -34,6 +34,8 @@ export class LeadNurtureStack extends Stack {
   readonly data: LeadData;
   readonly email: EmailSending;
   readonly signingKey: SigningKey;
+  /** What CloudFront sends to the API as x-origin-verify, so POST /leads knows it came through CloudFront. */
+  readonly originVerify: SigningKey;
   readonly api: PublicApi;
   readonly site: LandingSite;
   readonly capture: LeadCapture;
@@ -64,6 +66,7 @@ export class LeadNurtureStack extends Stack {
     });
 
     this.signingKey = new SigningKey(this, 'SigningKey');
+    this.originVerify = new SigningKey(this, 'OriginVerify', ORIGIN_VERIFY_KEY);
 
     this.api = new PublicApi(this, 'Api', {
       allowedOrigins: clinic.site.allowedOrigins,
@@ -82,6 +85,7 @@ export class LeadNurtureStack extends Stack {
       accessLogExpiration: config.site.accessLogExpiration,
       logRetention: config.observability.logRetention,
       webAclArn: config.site.webAclArn,
+      originVerifySecret: this.originVerify.secret,
     });
 
     this.capture = new LeadCapture(this, 'Leads', {
@@ -89,6 +93,7 @@ export class LeadNurtureStack extends Stack {
       data: this.data,
       email: this.email,
       signingKey: this.signingKey.secret,
+      originVerifySecret: this.originVerify.secret,
       siteUrl: this.site.url,
       publicApiUrl: this.api.url,
     });

@@ -7,6 +7,7 @@ import { parseDuration } from '../functions/schedule';
 import type { createDripRuntime } from './drip-runtime';
 import { delayToMs } from './duration-ms';
 import type { Route } from './gateway';
+import { LOCAL_CONTROL_HEADER } from './request-guard';
 import { sesEvent } from './simulated-ses-events';
 
 type DripRuntime = ReturnType<typeof createDripRuntime>;
@@ -23,11 +24,33 @@ function body(event: APIGatewayProxyEventV2): unknown {
 }
 
 /**
+ * Every control request carries LOCAL_CONTROL_HEADER, and a POST a JSON body: a web page can send
+ * neither to another origin without a CORS preflight, which the local gateway never grants.
+ */
+function guarded(route: Route): Route {
+  return {
+    ...route,
+    handler: async (event, context) => {
+      if (!event.headers[LOCAL_CONTROL_HEADER]) {
+        return jsonResponse(403, {
+          error: `Local controls need the ${LOCAL_CONTROL_HEADER} header (npm run drip sends it)`,
+        });
+      }
+      const json = /^application\/json\s*(;|$)/i.test(event.headers['content-type'] ?? '');
+      if (route.method !== 'GET' && !json) {
+        return jsonResponse(403, { error: 'Local controls take a JSON body (content-type: application/json)' });
+      }
+      return route.handler(event, context);
+    },
+  };
+}
+
+/**
  * Local-only controls behind `npm run drip`: move the clock, run the dispatcher, simulate SES
  * bounces and complaints. These routes exist only in the local gateway, never in the stack.
  */
 export function controlRoutes(drip: DripRuntime, store: DynamoDripStore, sequenceId: string, now: () => Date): Route[] {
-  return [
+  const routes: Route[] = [
     {
       method: 'POST',
       path: '/__local/drip/advance',
@@ -100,4 +123,5 @@ export function controlRoutes(drip: DripRuntime, store: DynamoDripStore, sequenc
       },
     },
   ];
+  return routes.map(guarded);
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { signWebhook } from '../functions/http/webhook-signature';
 import { parseDuration } from '../functions/schedule';
 import { ROOT } from './paths';
+import { LOCAL_CONTROL_HEADER } from './request-guard';
 import { fileSigningKey } from './signing-key';
 
 const USAGE = `Usage: npm run drip -- <command>
@@ -21,7 +22,7 @@ async function call(path: string, init: RequestInit = {}): Promise<unknown> {
   try {
     response = await fetch(`${base}${path}`, {
       ...init,
-      headers: { 'content-type': 'application/json', ...init.headers },
+      headers: { 'content-type': 'application/json', [LOCAL_CONTROL_HEADER]: '1', ...init.headers },
     });
   } catch {
     fail(`No local stack answers on ${base}. Start it with "npm start" (or set PORT to the port it uses).`);
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'tick':
-      console.log(JSON.stringify(await call('/__local/drip/tick', { method: 'POST' }), null, 2));
+      console.log(JSON.stringify(await call('/__local/drip/tick', { method: 'POST', body: '{}' }), null, 2));
       return;
     case 'status':
       console.log(JSON.stringify(await call('/__local/status'), null, 2));

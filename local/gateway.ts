@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { FAVICON_PATH, sendFavicon } from './favicon';
+import { refuse } from './request-guard';
 
 export type LambdaHttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   staticMounts: StaticMount[];
   /** Headers on every response (security headers, as CloudFront adds them in AWS). */
   headers?: Record<string, string>;
+  /** Why a request must be refused with 403 before it reaches a route (a foreign Host or Origin). */
+  refusal?: (req: IncomingMessage) => string | undefined;
 }
 
 /** API Gateway's own ceiling is 10 MB; functions apply their smaller limits themselves. */
@@ -54,6 +57,8 @@ export function createGateway(options: GatewayOptions): Server {
   return createServer(async (req, res) => {
     try {
       for (const [name, value] of Object.entries(options.headers ?? {})) res.setHeader(name, value);
+      const refused = options.refusal?.(req);
+      if (refused) return refuse(res, refused);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = req.method ?? 'GET';
       for (const route of routes) {

@@ -25,6 +25,7 @@ import { localEnvironment } from './local-env';
 import { acceptLoopbackOnly } from './loopback';
 import { ROOT } from './paths';
 import { assertPortFree } from './ports';
+import { foreignRequestReason, refuseForeignRequests, thisMachineHosts } from './request-guard';
 import { type RunningSes, startSesLocal } from './ses-local';
 import { fileSigningKey } from './signing-key';
 import { ensureTable } from './table';
@@ -76,6 +77,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 
   const stoppers: (() => Promise<void>)[] = [];
+  const hosts = thisMachineHosts(options.openToNetwork);
   try {
     let dynamo: RunningDynamoDb | undefined;
     let ses: RunningSes | undefined;
@@ -90,6 +92,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Listen on all interfaces like the package's own CLI, so the outbox opens from a browser.
       ses = await startSesLocal({ port: options.sesPort, host: '::' });
       if (!options.openToNetwork) acceptLoopbackOnly(ses.server);
+      refuseForeignRequests(ses.server, hosts);
       stoppers.push(() => ses!.stop());
     }
     const dynamoEndpoint = options.dynamoEndpoint ?? dynamo!.endpoint;
@@ -139,6 +142,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         { prefix: '/', dir: join(ROOT, 'web/dist') },
       ],
       headers: securityHeaders,
+      refusal: (req) => foreignRequestReason(req, hosts),
     });
     if (!options.openToNetwork) acceptLoopbackOnly(gateway);
     await listen(gateway, options.port);

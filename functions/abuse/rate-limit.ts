@@ -35,18 +35,21 @@ export function decide(count: number, window: RateWindow, windowEnds: Date, now:
 
 /**
  * Which addresses a request is counted against. Behind CloudFront the connection comes from an
- * edge, and CloudFront names the visitor in `cloudfront-viewer-address`; but anyone calling the
- * API directly can send that header too. So the named viewer gets the normal limit, and the
- * connecting address a looser one: a forger who rotates the header is still capped by the
- * address they really connect from, while real visitors sharing an edge are not.
+ * edge, and CloudFront names the visitor in `cloudfront-viewer-address`. When the request is known
+ * to come through CloudFront (its origin-verify header checked), that name is the visitor's.
+ * Otherwise anyone calling the API directly can send that header too: the named viewer gets the
+ * normal limit, and the connecting address a looser one, so a forger who rotates the header is
+ * still capped by the address they really connect from, while real visitors sharing an edge are not.
  */
 export function addressWindows(
   headers: Record<string, string | undefined> | undefined,
   sourceIp: string,
   perMinute: number,
+  viewerVerified = false,
 ): RateWindow[] {
   const viewer = headers?.['cloudfront-viewer-address']?.replace(/:\d+$/, '').slice(0, 64);
   if (!viewer) return [{ kind: 'ip', subject: sourceIp, limit: perMinute, windowSeconds: 60 }];
+  if (viewerVerified) return [{ kind: 'ip', subject: viewer, limit: perMinute, windowSeconds: 60 }];
   return [
     { kind: 'ip', subject: viewer, limit: perMinute, windowSeconds: 60 },
     { kind: 'edge', subject: sourceIp, limit: perMinute * EDGE_FACTOR, windowSeconds: 60 },

@@ -4,6 +4,7 @@ import {
   type Mailer,
   type OutgoingEmail,
   SendError,
+  type SendOptions,
   type SentEmail,
 } from '../mail/outgoing-email';
 
@@ -24,7 +25,7 @@ export class SesMailer implements Mailer {
     this.from = formatMailbox(options.fromName, options.fromAddress);
   }
 
-  async send(email: OutgoingEmail): Promise<SentEmail> {
+  async send(email: OutgoingEmail, options: SendOptions = {}): Promise<SentEmail> {
     assertSafeForHeaders(email);
     const result = await this.options.client
       .send(
@@ -44,6 +45,7 @@ export class SesMailer implements Mailer {
           ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
           EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })),
         }),
+        options.abortSignal ? { abortSignal: options.abortSignal } : {},
       )
       .catch((error: unknown) => {
         throw classifySesError(error);
@@ -69,32 +71,53 @@ const THROTTLED = new Set([
   'LimitExceededException',
   'SendingPausedException',
 ]);
-const CONFIGURATION = new Set(['MailFromDomainNotVerifiedException', 'NotFoundException', 'AccessDeniedException']);
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-const UNKNOWN_OUTCOME = new Set(['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'AbortError']);
+const CONFIGURATION = new Set([
+  'MailFromDomainNotVerifiedException',
+  'NotFoundException',
+  'AccessDeniedException',
+  // No credentials: the request was never signed, let alone written.
+  'CredentialsProviderError',
+]);
+const SOCKET_ERROR_CODE = /\b(ECONN[A-Z]+|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN)\b/;
+/** SendEmail's own refusals of a message, an address or the account. */
+const REFUSED = new Set(['MessageRejected', 'BadRequestException', 'AccountSuspendedException']);
+/**
+ * A connection that never opened: refused, a name that did not resolve, or the SDK's connection
+ * timeout. Matched on the message too: the SDK wraps an error from another realm (jest's VM)
+ * into a plain Error that keeps only the message.
+ */
+const NEVER_CONNECTED = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\b|did not establish a connection/;
 
 /**
- * SES errors as the sender must treat them. Throttling, 5xx, a connection that never opened,
- * or a configuration problem an operator can fix: certainly not sent, so retried. A timeout or
- * a dropped connection after the request left: SES may have accepted it, so never retried blindly.
- * A rejected message or address: permanent.
+ * SES errors as the sender must treat them.
+ * - retryable, certainly not sent: throttling, a configuration problem an operator can fix (both
+ *   answered with a 4xx before anything is accepted), or a connection that never opened.
+ * - unknown, SES may have accepted it: anything after the request was written without a clear
+ *   refusal: a timeout, a reset or dropped connection, a 5xx (SES can fail after accepting),
+ *   an unreadable answer. Never resent; the sender records it and counts it for the alarm.
+ * - permanent: SES refused the message or the address (any other 4xx).
  */
 export function classifySesError(error: unknown): SendError {
   const {
     name = 'Error',
     code,
+    message = '',
     $fault,
     $metadata,
   } = (error ?? {}) as {
     name?: string;
     code?: string;
+    message?: string;
     $fault?: string;
     $metadata?: { httpStatusCode?: number };
   };
-  const id = code ?? name;
-  if (THROTTLED.has(name) || CONFIGURATION.has(name) || NOT_CONNECTED.has(id))
+  const id = code ?? SOCKET_ERROR_CODE.exec(message)?.[0] ?? name;
+  const status = $metadata?.httpStatusCode;
+  if (THROTTLED.has(name) || CONFIGURATION.has(name)) return new SendError(name, 'retryable', id);
+  if (status === undefined && (NEVER_CONNECTED.test(id) || NEVER_CONNECTED.test(message))) {
     return new SendError(name, 'retryable', id);
-  if (UNKNOWN_OUTCOME.has(name) || UNKNOWN_OUTCOME.has(id)) return new SendError(name, 'unknown', id);
-  if ($fault === 'server' || ($metadata?.httpStatusCode ?? 0) >= 500) return new SendError(name, 'retryable', id);
-  return new SendError(name, 'permanent', id);
+  }
+  const refused = REFUSED.has(name) || (status === undefined ? $fault === 'client' : status >= 400 && status < 500);
+  if (refused) return new SendError(name, 'permanent', id);
+  return new SendError(name, 'unknown', status === undefined ? id : `${id} (HTTP ${status})`);
 }

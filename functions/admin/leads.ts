@@ -13,10 +13,11 @@ import type {
   LeadTimeline,
   TimelineEvent,
 } from './contract';
-import type { LeadDirectory, LeadListRow, SuppressionState } from './ports';
+import type { AccountSuppressionList, LeadDirectory, LeadListRow, SuppressionState } from './ports';
 
 export interface LeadsDeps {
   leads: LeadDirectory;
+  accountSuppression: AccountSuppressionList;
   store: Pick<DripStore, 'getLead' | 'exitEnrolments' | 'creditCompleted' | 'markLeadBooked' | 'recordEmailEvent'>;
   suppression: SuppressionList;
   stats: StepStats;
@@ -150,7 +151,14 @@ export async function leadTimeline(leadId: string, deps: LeadsDeps): Promise<Lea
   for (const email of ofType<CaptureEmailIntent & { sentAt?: string; finishedAt?: string }>('capture-email')) {
     const name = CAPTURE_EMAIL_NAMES[email.kind] ?? email.kind;
     const at = email.sentAt ?? email.finishedAt ?? email.createdAt;
-    const state = email.status === 'sent' ? 'sent' : email.status === 'failed' ? 'not sent' : 'waiting to be sent';
+    const state =
+      email.status === 'sent'
+        ? 'sent'
+        : email.status === 'failed'
+          ? email.lastError?.startsWith('unknown') === true
+            ? 'may or may not have been sent (not resent)'
+            : 'not sent'
+          : 'waiting to be sent';
     events.push({
       at,
       kind: 'capture-email',
@@ -336,9 +344,12 @@ export type EraseResult = { status: 'erased'; deleted: number } | { status: 'unk
 
 /**
  * GDPR erasure: the address is suppressed first (an anonymous hash, reason "erased", nothing
- * else: any earlier reason or event history of that entry goes too), so that
- * whatever happens next the person is never emailed again; then their sequences stop and every
- * item of their partition goes, with any double opt-in token still waiting.
+ * else: any earlier reason or event history of that entry goes too), so that whatever happens
+ * next the person is never emailed again, and taken off SES's account-level suppression list
+ * (which keeps it in the clear). Then their sequences stop, the lead item goes (the sender's
+ * claims need it, so nothing new can be written for them after this), and every other item of
+ * their partition goes, with any double opt-in token still waiting. A failure on the way leaves
+ * the lead in place, so the erasure can simply be run again.
  */
 export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: number }): Promise<EraseResult> {
   const lead = await deps.store.getLead(leadId);
@@ -346,6 +357,7 @@ export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: 
   const now = deps.clock.now();
   const at = now.toISOString();
   await deps.leads.suppressErased(lead.email, at);
+  await deps.accountSuppression.forget(lead.email);
   await deps.store.exitEnrolments(leadId, 'erased', at);
   // Opt-in tokens are keyed by their hash, outside the partition; only a recent submission can
   // have one that has not expired, so the (table-wide) search runs only then.
@@ -353,8 +365,9 @@ export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: 
   const recent = items.some(
     (item) => item.type === 'submission' && now.getTime() - Date.parse(String(item.receivedAt)) < deps.optInTtlMs,
   );
+  await deps.leads.deleteLeadProfile(leadId);
   const tokens = recent ? await deps.leads.deleteOptInTokens(leadId) : 0;
-  const deleted = await deps.leads.deleteLeadPartition(leadId);
+  const deleted = 1 + (await deps.leads.deleteLeadPartition(leadId));
   deps.log.info('Lead erased', { leadId, deleted, optInTokens: tokens });
   return { status: 'erased', deleted: deleted + tokens };
 }

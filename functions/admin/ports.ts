@@ -60,12 +60,23 @@ export interface ImportWrite {
   enrolment: Enrolment;
 }
 
+/** SES's own, account-level list of suppressed addresses (kept in the clear). */
+export interface AccountSuppressionList {
+  /** Takes the address off the list; nothing happens if it is not on it. */
+  forget(address: string): Promise<void>;
+}
+
 export interface LeadDirectory {
   listLeads(request: LeadListRequest): Promise<LeadListResult>;
   /** Every item of the person's partition, as stored (GDPR access). */
   leadItems(leadId: string): Promise<Record<string, unknown>[]>;
   /** Deletes every item of the person's partition; returns how many went. */
   deleteLeadPartition(leadId: string): Promise<number>;
+  /**
+   * Deletes the lead item itself. Writes that must not outlive an erasure (a step's claim, the
+   * enrolment of a returning lead) are conditional on it, so once it is gone they fail.
+   */
+  deleteLeadProfile(leadId: string): Promise<void>;
   /** Deletes the person's unexpired double opt-in tokens (they live outside the partition). */
   deleteOptInTokens(leadId: string): Promise<number>;
   /** Exits one enrolment with reason "stopped". */

@@ -499,17 +499,36 @@ export async function publishDraft(sequenceId: string, user: AdminUser, deps: Se
 interface MovePlan {
   enrolment: Enrolment;
   /** Undefined when nothing of the new version is left for this lead. */
-  to?: { stepIndex: number; nextSendAt: string };
+  to?: { stepIndex: number; nextSendAt: string; receivedStepIds: string[] };
+  /** Steps after the landing one, in the new order, that the lead already received: skipped. */
+  skipped: string[];
 }
 
-/** Where an enrolment lands in another version: the same step by id, or the next one that still exists. */
+/**
+ * Where an enrolment lands in another version: the same step by id, or the next one that still
+ * exists. Steps the lead already received (everything before its current step, and what an
+ * earlier move noted) are never sent again: the landing is past them, and the sender skips
+ * those the new order puts later.
+ */
 export function planMove(enrolment: Enrolment, from: CompiledSequence, to: CompiledSequence): MovePlan {
   const fromStep = from.steps[enrolment.stepIndex];
+  const inTo = new Set(to.steps.map((step) => step.id));
+  const received = [
+    ...new Set([
+      ...(enrolment.receivedStepIds ?? []),
+      ...from.steps.slice(0, enrolment.stepIndex).map((step) => step.id),
+    ]),
+  ].filter((id) => inTo.has(id));
   const landing = from.steps
     .slice(enrolment.stepIndex)
+    .filter((step) => !received.includes(step.id))
     .map((step) => to.steps.findIndex((candidate) => candidate.id === step.id))
     .find((index) => index >= 0);
-  if (landing === undefined || !enrolment.nextSendAt) return { enrolment };
+  if (landing === undefined || !enrolment.nextSendAt) return { enrolment, skipped: [] };
+  const skipped = to.steps
+    .slice(landing + 1)
+    .map((step) => step.id)
+    .filter((id) => received.includes(id));
   const toStep = to.steps[landing]!;
   const retimed =
     fromStep?.id !== toStep.id ||
@@ -525,7 +544,7 @@ export function planMove(enrolment: Enrolment, from: CompiledSequence, to: Compi
           timeZone: enrolment.timeZone,
         }).toISOString()
       : enrolment.nextSendAt;
-  return { enrolment, to: { stepIndex: landing, nextSendAt } };
+  return { enrolment, to: { stepIndex: landing, nextSendAt, receivedStepIds: received }, skipped };
 }
 
 /** What differs between two versions, step by step, in words staff can check. */
@@ -613,6 +632,15 @@ export async function migrateVersion(
     changes.push(
       `${count} lead(s) waiting for "${stepId}" ${target === stepId ? 'keep that step' : `continue with "${target}"`}`,
     );
+  }
+  const skippedGroups = new Map<string, number>();
+  for (const plan of movable) {
+    if (plan.skipped.length === 0) continue;
+    const key = plan.skipped.map((id) => `"${id}"`).join(', ');
+    skippedGroups.set(key, (skippedGroups.get(key) ?? 0) + 1);
+  }
+  for (const [steps, count] of skippedGroups) {
+    changes.push(`${count} lead(s) already received ${steps}: those steps are skipped for them, not sent again`);
   }
   const stranded = plans.length - movable.length;
   if (stranded > 0) {

@@ -53,6 +53,11 @@ export const captureEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend
   /** Per client address, per minute; 0 turns it off (WAF's rate rule also applies in AWS). */
   RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000).default(20),
   RATE_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).max(1000).default(5),
+  /**
+   * Secrets Manager secret CloudFront sends as the x-origin-verify header: requests without it
+   * did not come through CloudFront and are refused. Unset locally, where there is no CloudFront.
+   */
+  ORIGIN_VERIFY_SECRET_ARN: line.optional(),
 });
 
 export const dispatcherEnvSchema = baseEnvSchema.extend({

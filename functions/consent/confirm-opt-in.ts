@@ -6,10 +6,18 @@ import { hashOptInToken, isWellFormedOptInToken, type OptInRecord } from './opt-
 
 export interface OptInStore {
   saveOptInToken(record: OptInRecord): Promise<void>;
-  /** Deletes the token if it exists and has not expired; single use by construction. */
-  consumeOptInToken(tokenHash: string, now: Date): Promise<OptInRecord | undefined>;
-  /** Activates a pending lead, stamps the consent record and creates the enrolment if missing. */
-  confirmLead(record: OptInRecord, enrolment: Enrolment, at: string): Promise<'confirmed' | 'unknown-lead'>;
+  /** The token if it exists and has not expired; reading it uses nothing up. */
+  findOptInToken(tokenHash: string, now: Date): Promise<OptInRecord | undefined>;
+  /**
+   * In one transaction: deletes the token (single use, still unexpired), activates a pending
+   * lead, stamps the consent record and creates the enrolment if missing. All or nothing, so a
+   * failure leaves the link working.
+   */
+  confirmLead(
+    record: OptInRecord,
+    enrolment: Enrolment,
+    at: string,
+  ): Promise<'confirmed' | 'unknown-lead' | 'token-used'>;
   getLead(leadId: string): Promise<Lead | undefined>;
 }
 
@@ -27,7 +35,7 @@ export type ConfirmResult = 'confirmed' | 'invalid';
 export async function confirmOptIn(token: string, deps: ConfirmDeps): Promise<ConfirmResult> {
   if (!isWellFormedOptInToken(token)) return 'invalid';
   const now = deps.clock.now();
-  const record = await deps.optIns.consumeOptInToken(hashOptInToken(token), now);
+  const record = await deps.optIns.findOptInToken(hashOptInToken(token), now);
   if (!record) return 'invalid';
   const lead = await deps.optIns.getLead(record.leadId);
   if (!lead) return 'invalid';

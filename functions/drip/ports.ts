@@ -57,7 +57,7 @@ export interface DripStore {
   getEnrolment(leadId: string, sequenceId: string): Promise<Enrolment | undefined>;
   getLead(leadId: string): Promise<Lead | undefined>;
   getSendRecord(leadId: string, sequenceId: string, stepId: string): Promise<SendRecord | undefined>;
-  /** Conditional put: true if this caller now owns the step. */
+  /** Conditional put, only while the lead exists: true if this caller now owns the step. */
   claimStep(record: SendRecord): Promise<boolean>;
   /** Gives a claimed step back (the send certainly did not happen), so a redelivery can retry it. */
   releaseClaim(record: SendRecord): Promise<void>;
@@ -66,6 +66,11 @@ export interface DripStore {
    * only if the enrolment is still at this step.
    */
   finishStep(record: SendRecord, enrolment: Enrolment, advance: EnrolmentAdvance): Promise<void>;
+  /**
+   * Moves an enrolment on from its current step without recording a send, only if it is still
+   * active at that step; true if it moved.
+   */
+  advanceEnrolment(enrolment: Enrolment, advance: EnrolmentAdvance): Promise<boolean>;
   exitEnrolments(leadId: string, reason: ExitReason, at: string): Promise<Enrolment[]>;
   /**
    * Credits an unsubscribe or a booking that came after a sequence was completed to the step
@@ -88,8 +93,9 @@ export interface DripStore {
   markLeadBooked(leadId: string, at: string): Promise<boolean>;
   getCaptureEmail(leadId: string, submissionId: string, kind: string): Promise<CaptureEmailIntent | undefined>;
   getSubmission(leadId: string, submissionId: string): Promise<Submission | undefined>;
-  /** Conditional: pending → sending; false if another worker has it or it is done. */
-  claimCaptureEmail(intent: CaptureEmailIntent, at: string): Promise<boolean>;
+  /** Conditional: pending → sending, under `claimId`; false if it was not pending. */
+  claimCaptureEmail(intent: CaptureEmailIntent, at: string, claimId: string): Promise<boolean>;
+  /** Records the outcome of a claimed (sending) intent; nothing if it was erased or is no longer claimed. */
   finishCaptureEmail(
     intent: CaptureEmailIntent,
     result: {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { OptInStore } from '../consent/confirm-opt-in';
 import { issueOptInToken } from '../consent/opt-in-token';
 import type { CaptureEmailComposer } from '../lead/capture-emails';
@@ -8,6 +9,7 @@ import type { Clock } from '../shared/clock';
 import type { CaptureEmailMessage } from './messages';
 import type { Pacer } from './pacing';
 import type { DripStore, SuppressionList } from './ports';
+import type { Counters } from './send-step';
 import { sendWithRetry } from './send-with-retry';
 import { OutOfTimeError, type TimeBudget, UNLIMITED } from './time-budget';
 
@@ -20,6 +22,7 @@ export interface RetryCaptureDeps {
   pacer: Pacer;
   clock: Clock;
   log: Log;
+  counters: Counters;
   settings: {
     maxSendAttempts: number;
     maxRetries: number;
@@ -49,27 +52,40 @@ export async function retryCaptureEmail(
   if (intent.status === 'sending') {
     const claimedAt = Date.parse(intent.claimedAt ?? at);
     if (now.getTime() - claimedAt < deps.settings.claimTimeoutMs) return 'stale';
-    await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'interrupted after claim' });
+    // Whoever claimed it (the capture request or a sender) stopped before recording the send:
+    // SES may or may not have it, so it is not sent again, and it is counted for the alarm.
+    deps.counters.add('SendUnknown');
+    deps.log.error('Capture email claim abandoned; recorded as failed, not resent', {
+      leadId: intent.leadId,
+      emailKind: intent.kind,
+    });
+    await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'unknown: interrupted after claim' });
     return 'failed';
   }
   if (intent.status !== 'pending') return 'stale';
   const reserveMs = deps.settings.timeReserveMs ?? 0;
   if (budget.remainingMs() < reserveMs) throw new OutOfTimeError();
-  if (!(await store.claimCaptureEmail(intent, at))) return 'stale';
+  const claimId = randomUUID();
+  if (!(await store.claimCaptureEmail(intent, at, claimId))) {
+    // Our own claim, stored although its answer was lost and the SDK's retry met the condition?
+    const current = await store.getCaptureEmail(intent.leadId, intent.submissionId, intent.kind);
+    if (current?.claimId !== claimId) return 'stale';
+  }
 
-  const [lead, submission] = await Promise.all([
-    store.getLead(intent.leadId),
-    store.getSubmission(intent.leadId, intent.submissionId),
-  ]);
-  if (!lead || !submission) {
-    await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'lead no longer exists' });
-    return 'failed';
-  }
-  if (intent.kind !== 'staff-notification' && (await deps.suppression.reasonFor(lead.email))) {
-    await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'address suppressed' });
-    return 'failed';
-  }
+  let sendStarted = false;
   try {
+    const [lead, submission] = await Promise.all([
+      store.getLead(intent.leadId),
+      store.getSubmission(intent.leadId, intent.submissionId),
+    ]);
+    if (!lead || !submission) {
+      await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'lead no longer exists' });
+      return 'failed';
+    }
+    if (intent.kind !== 'staff-notification' && (await deps.suppression.reasonFor(lead.email))) {
+      await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'address suppressed' });
+      return 'failed';
+    }
     // The first opt-in link's token was never stored in the clear, so a retry carries a fresh one.
     const optIn = intent.kind === 'opt-in' ? issueOptInToken(intent.leadId, intent.submissionId, now) : undefined;
     if (optIn) await deps.optIns.saveOptInToken(optIn.record);
@@ -79,6 +95,7 @@ export async function retryCaptureEmail(
       isNewLead: lead.createdAt === submission.receivedAt,
       optInToken: optIn?.token,
     });
+    sendStarted = true;
     const { messageId } = await sendWithRetry(() => deps.mailer.send(email), deps.pacer, {
       maxAttempts: deps.settings.maxSendAttempts,
       budget,
@@ -99,12 +116,15 @@ export async function retryCaptureEmail(
       });
       return 'rescheduled';
     }
-    const retryable = error instanceof SendError && error.outcome === 'retryable';
-    if (retryable && intent.attempts < deps.settings.maxRetries) {
+    // A failed read, key fetch or render before the send, or a certain refusal: nothing went out,
+    // so the intent goes back to pending (a stranded claim would end as "interrupted", unsent).
+    const notSent = !sendStarted || (error instanceof SendError && error.outcome === 'retryable');
+    if (notSent && intent.attempts < deps.settings.maxRetries) {
       const retryAt = new Date(now.getTime() + deps.settings.retryBackoffMs * 2 ** intent.attempts).toISOString();
       await store.finishCaptureEmail(intent, { status: 'pending', at, retryAt, reason: fields.errorName });
       return 'rescheduled';
     }
+    if (error instanceof SendError && error.outcome === 'unknown') deps.counters.add('SendUnknown');
     deps.log.warn('Capture email failed for good', { leadId: intent.leadId, emailKind: intent.kind, ...fields });
     const reason = error instanceof SendError ? `${error.outcome}: ${error.code}` : fields.errorName;
     await store.finishCaptureEmail(intent, { status: 'failed', at, reason });

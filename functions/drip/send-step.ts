@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Enrolment, ExitReason } from '../lead/lead';
-import { type Mailer, SendError } from '../mail/outgoing-email';
+import { type Mailer, type OutgoingEmail, SendError } from '../mail/outgoing-email';
 import type { LinkBuilder, PracticeDetails } from '../mail/practice';
 import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
@@ -16,8 +16,18 @@ import { composeStepEmail } from './step-email';
 import { OutOfTimeError, type TimeBudget, UNLIMITED } from './time-budget';
 import { chooseVariant } from './variant';
 
+export type CounterName =
+  | 'StepSent'
+  | 'StepSkipped'
+  | 'StepFailed'
+  | 'StepInterrupted'
+  /** A send whose fate SES left open (timeout, reset, 5xx after the request): never resent, alarmed. */
+  | 'SendUnknown'
+  /** An enrolment waiting at a step that was already done (or past the last step): moved on, alarmed. */
+  | 'StepStale';
+
 export interface Counters {
-  add(name: 'StepSent' | 'StepSkipped' | 'StepFailed' | 'StepInterrupted', value?: number): void;
+  add(name: CounterName, value?: number): void;
 }
 
 export interface SendStepDeps {
@@ -71,11 +81,8 @@ export async function sendStep(
   const step = sequence.steps[enrolment.stepIndex];
   const now = deps.clock.now();
   if (!step) {
-    deps.log.error('Enrolment points past the last step', {
-      leadId: enrolment.leadId,
-      sequenceId: enrolment.sequenceId,
-    });
-    return { status: 'stale' };
+    // It would wait here for ever (the dispatcher leasing it again and again): end it, visibly.
+    return moveOnFromStale(enrolment, { kind: 'complete', at: now.toISOString() }, deps, 'past the last step');
   }
   const lead = await store.getLead(enrolment.leadId);
   const variant = chooseVariant(step.variants, `${enrolment.leadId}:${sequence.id}:${step.id}`);
@@ -93,32 +100,46 @@ export async function sendStep(
 
   const reserveMs = deps.settings.timeReserveMs ?? 0;
   if (budget.remainingMs() < reserveMs) throw new OutOfTimeError();
-  if (!(await store.claimStep(record))) return settleExistingClaim(record, enrolment, sequence, deps);
-
-  const suppressed: ExitReason | undefined = lead ? await deps.suppression.reasonFor(lead.email) : 'erased';
-  if (!lead || suppressed) {
-    const reason = suppressed ?? 'erased';
-    return finish(record, enrolment, { kind: 'exit', reason, at: now.toISOString() }, deps, {
-      status: 'skipped',
-      reason: `suppressed: ${reason}`,
-    });
-  }
-  if (!step.enabled) {
-    return finish(record, enrolment, advanceAfter(sequence, enrolment, now), deps, {
-      status: 'skipped',
-      reason: 'step disabled',
-    });
+  if (!(await store.claimStep(record))) {
+    const existing = await store.getSendRecord(record.leadId, record.sequenceId, record.stepId);
+    // Our own put, stored although its answer was lost, then met by the SDK's retry of it: ours.
+    if (existing?.claimId !== record.claimId) {
+      if (existing && existing.status !== 'claimed') return settleFinishedStep(enrolment, sequence, deps);
+      return settleExistingClaim(existing, enrolment, sequence, deps);
+    }
   }
 
-  const email = await composeStepEmail({
-    sequence,
-    step,
-    variantId: variant.id,
-    lead,
-    enrolment,
-    practice: deps.practice,
-    links: deps.links,
-  });
+  // Until the send starts, nothing has gone out: any failure gives the claim back, so the queue's
+  // redelivery tries again instead of finding a stranded claim and calling the step interrupted.
+  let email: OutgoingEmail;
+  try {
+    const suppressed: ExitReason | undefined = lead ? await deps.suppression.reasonFor(lead.email) : 'erased';
+    if (!lead || suppressed) {
+      const reason = suppressed ?? 'erased';
+      return await finish(record, enrolment, { kind: 'exit', reason, at: now.toISOString() }, deps, {
+        status: 'skipped',
+        reason: `suppressed: ${reason}`,
+      });
+    }
+    if (!step.enabled) {
+      return await finish(record, enrolment, advanceAfter(sequence, enrolment, now), deps, {
+        status: 'skipped',
+        reason: 'step disabled',
+      });
+    }
+    email = await composeStepEmail({
+      sequence,
+      step,
+      variantId: variant.id,
+      lead,
+      enrolment,
+      practice: deps.practice,
+      links: deps.links,
+    });
+  } catch (error) {
+    await store.releaseClaim(record);
+    throw error;
+  }
   let messageId: string;
   try {
     ({ messageId } = await sendWithRetry(() => deps.mailer.send(email), deps.pacer, {
@@ -135,6 +156,7 @@ export async function sendStep(
     }
     const reason =
       error instanceof SendError ? `${error.outcome}: ${error.code}` : `error: ${errorFields(error).errorName}`;
+    if (error instanceof SendError && error.outcome === 'unknown') deps.counters.add('SendUnknown');
     deps.log.warn('Step not sent', {
       leadId: record.leadId,
       sequenceId: record.sequenceId,
@@ -160,13 +182,50 @@ export async function sendStep(
   return { status: 'sent', messageId };
 }
 
-async function settleExistingClaim(
-  attempt: SendRecord,
+/**
+ * The step is already done (sent, skipped or failed), yet this message found the enrolment at it.
+ * Usually another sender finished it a moment ago and moved the enrolment on; if the enrolment is
+ * still waiting here, nothing ever will move it (e.g. a version that reorders steps it already
+ * had): it moves on to the next step, without sending, and is counted for the alarm.
+ */
+async function settleFinishedStep(
   enrolment: Enrolment,
   sequence: CompiledSequence,
   deps: SendStepDeps,
 ): Promise<StepOutcome> {
-  const existing = await deps.store.getSendRecord(attempt.leadId, attempt.sequenceId, attempt.stepId);
+  const current = await deps.store.getEnrolment(enrolment.leadId, enrolment.sequenceId);
+  const stuck =
+    current?.status === 'active' &&
+    current.stepIndex === enrolment.stepIndex &&
+    current.sequenceVersion === enrolment.sequenceVersion;
+  if (!stuck) return { status: 'stale' };
+  return moveOnFromStale(current, advanceAfter(sequence, current, deps.clock.now()), deps, 'step already done');
+}
+
+async function moveOnFromStale(
+  enrolment: Enrolment,
+  advance: EnrolmentAdvance,
+  deps: SendStepDeps,
+  why: string,
+): Promise<StepOutcome> {
+  if (await deps.store.advanceEnrolment(enrolment, advance)) {
+    deps.counters.add('StepStale');
+    deps.log.error('Enrolment was stuck at a step it could not send; moved on', {
+      leadId: enrolment.leadId,
+      sequenceId: enrolment.sequenceId,
+      stepIndex: enrolment.stepIndex,
+      why,
+    });
+  }
+  return { status: 'stale' };
+}
+
+async function settleExistingClaim(
+  existing: SendRecord | undefined,
+  enrolment: Enrolment,
+  sequence: CompiledSequence,
+  deps: SendStepDeps,
+): Promise<StepOutcome> {
   if (existing?.status !== 'claimed') return { status: 'stale' };
   const age = deps.clock.now().getTime() - Date.parse(existing.claimedAt);
   if (age < deps.settings.claimTimeoutMs) return { status: 'in-progress' };
@@ -221,9 +280,15 @@ async function finish(
   return outcome;
 }
 
-/** Where the enrolment goes after this step: the next enabled step, timed by its send window, or done. */
+/**
+ * Where the enrolment goes after this step: the next enabled step the lead has not received yet,
+ * timed by its send window, or done.
+ */
 export function advanceAfter(sequence: CompiledSequence, enrolment: Enrolment, after: Date): EnrolmentAdvance {
-  const nextIndex = sequence.steps.findIndex((step, index) => index > enrolment.stepIndex && step.enabled);
+  const received = new Set(enrolment.receivedStepIds ?? []);
+  const nextIndex = sequence.steps.findIndex(
+    (step, index) => index > enrolment.stepIndex && step.enabled && !received.has(step.id),
+  );
   const next = sequence.steps[nextIndex];
   if (!next) return { kind: 'complete', at: after.toISOString() };
   const due = nextSendTime({ after, delay: next.delay, window: sequence.sendWindow, timeZone: enrolment.timeZone });

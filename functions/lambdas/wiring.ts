@@ -29,6 +29,8 @@ export interface Overrides {
   queue?: WorkQueue;
   pacer?: Pacer;
   counters?: Counters;
+  /** The secret CloudFront sends in x-origin-verify (instead of reading it from Secrets Manager). */
+  originVerifyKey?: SigningKeyProvider;
 }
 
 export function practiceFrom(env: MailEnv): PracticeDetails {

@@ -49,10 +49,11 @@ export function createCaptureEmailComposer(options: ComposerOptions): CaptureEma
         return { to: options.staffAddresses, ...rendered, headers: [], tags };
       }
       const unsubscribeUrl = await links.unsubscribeUrl(lead.leadId);
+      // The person's own profile: a submission by someone else who knows the address is not theirs.
       const values = {
         ...practiceValues,
-        firstName: submission.firstName,
-        interests: formatInterests(submission.interests),
+        firstName: lead.firstName,
+        interests: formatInterests(lead.interests),
         unsubscribeUrl,
         signupDate: formatDate(submission.receivedAt, practice.timeZone),
         ...(intent.kind === 'opt-in' && optInToken ? { optInUrl: links.optInUrl(optInToken) } : {}),

@@ -1,5 +1,7 @@
 import { type ConsentMode, consentText } from '../consent/consent-text';
 import { issueOptInToken } from '../consent/opt-in-token';
+import type { SuppressionList } from '../drip/ports';
+import type { Counters } from '../drip/send-step';
 import type { Log } from '../observability/logger';
 import type { SequenceCatalog } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
@@ -27,10 +29,23 @@ export interface CaptureSettings {
   perEmailPerMinute: number;
   /** How long the capture path's own send attempt has before the drip engine retries it. */
   captureEmailRetryAfterMs: number;
+  /** How long the request waits for its emails (default CAPTURE_SEND_BUDGET_MS). */
+  captureSendBudgetMs?: number;
 }
+
+/**
+ * The form is public: whoever posts it with an address makes us write to that address. So the
+ * visitor gets at most one confirmation (or opt-in email) a day, and staff hear about the same
+ * lead at most once an hour; every submission is stored all the same.
+ */
+export const CAPTURE_EMAIL_SPACING = { visitorEveryMs: 24 * 60 * 60 * 1000, staffEveryMs: 60 * 60 * 1000 };
 
 export interface CaptureDeps {
   leads: LeadRepository;
+  /** SendUnknown: a capture email whose fate SES left open (alarmed). */
+  counters: Counters;
+  /** Who must not be emailed: unsubscribed, bounced, complained or erased. */
+  suppression: Pick<SuppressionList, 'reasonFor'>;
   sequences: SequenceCatalog;
   composer: CaptureEmailComposer;
   mailer: DeliveryDeps['mailer'];
@@ -103,15 +118,23 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
     sourcePage: attribution.landingPath,
     attribution,
   };
-  const enrolment = settings.consentMode === 'single' ? await newEnrolment(lead, request.receivedAt, deps) : undefined;
+  // Someone who unsubscribed, bounced, complained or was erased gets nothing from a form post
+  // (anyone can post it with their address): no confirmation, no sequence. Staff still hear.
+  const suppressed = await deps.suppression.reasonFor(form.email);
+  const enrolment =
+    settings.consentMode === 'single' && !suppressed ? await newEnrolment(lead, request.receivedAt, deps) : undefined;
   const retryAt = new Date(request.receivedAt.getTime() + settings.captureEmailRetryAfterMs).toISOString();
   const visitorEmail: CaptureEmailKind = settings.consentMode === 'single' ? 'confirmation' : 'opt-in';
-  const emails = ([visitorEmail, 'staff-notification'] as const).map(
+  const kinds: CaptureEmailKind[] = suppressed ? ['staff-notification'] : [visitorEmail, 'staff-notification'];
+  const emails = kinds.map(
+    // Claimed by this request, which sends them next: the sender leaves a claimed email alone,
+    // and if this request dies mid-send, records it as interrupted rather than send it twice.
     (kind): CaptureEmailIntent => ({
       leadId,
       submissionId,
       kind,
-      status: 'pending',
+      status: 'sending',
+      claimedAt: now,
       createdAt: now,
       retryAt,
       attempts: 0,
@@ -119,7 +142,9 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
   );
 
   const optIn =
-    settings.consentMode === 'double' ? issueOptInToken(leadId, submissionId, request.receivedAt) : undefined;
+    settings.consentMode === 'double' && !suppressed
+      ? issueOptInToken(leadId, submissionId, request.receivedAt)
+      : undefined;
   const windowStart = Math.floor(request.receivedAt.getTime() / RATE_WINDOW_MS) * RATE_WINDOW_MS;
   const recorded = await deps.leads.recordSubmission({
     lead,
@@ -128,6 +153,8 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
     enrolment,
     emails,
     optIn: optIn?.record,
+    returningProfile: settings.consentMode === 'single' ? 'fill-empty' : 'none',
+    emailSpacing: CAPTURE_EMAIL_SPACING,
     requestToken: request.requestId,
     rateLimit: { limit: settings.perEmailPerMinute, windowStart, windowMs: RATE_WINDOW_MS },
   });
@@ -137,12 +164,20 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
     return { kind: 'rate-limited', retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
   }
   const { isNewLead } = recorded;
-  deps.log.info('Lead captured', { leadId, isNewLead, requestId: request.requestId });
+  deps.log.info('Lead captured', {
+    leadId,
+    isNewLead,
+    requestId: request.requestId,
+    emails: recorded.emails.map((intent) => intent.kind),
+    ...(suppressed ? { suppressed } : {}),
+  });
 
+  // The lead's own emails are written from the stored profile, never from what an anonymous
+  // post just typed; staff see the submission as it came.
   await deliverCaptureEmails(
-    emails,
-    { lead, submission, isNewLead, optInToken: optIn?.token },
-    { ...deps, now: () => deps.clock.now() },
+    recorded.emails,
+    { lead: recorded.lead, submission, isNewLead, optInToken: optIn?.token },
+    { ...deps, now: () => deps.clock.now(), budgetMs: settings.captureSendBudgetMs },
   );
   return { kind: 'accepted', leadId, isNewLead };
 }

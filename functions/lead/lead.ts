@@ -78,6 +78,11 @@ export interface Enrolment {
   /** The last step that went out and its subject variant: what an unsubscribe or booking is credited to. */
   lastStepId?: string;
   lastVariant?: string;
+  /**
+   * Steps of the pinned version the lead already received under an earlier version (set when
+   * staff move the enrolment): the sender skips them instead of sending them again.
+   */
+  receivedStepIds?: string[];
   exitReason?: ExitReason;
   exitedAt?: string;
 }
@@ -93,6 +98,8 @@ export interface CaptureEmailIntent {
   createdAt: string;
   /** Set while a worker is sending it; a stale claim means that worker stopped. */
   claimedAt?: string;
+  /** Which worker's claim it is: a worker whose own claim write was retried recognises it. */
+  claimId?: string;
   /** When the drip engine should retry it if the capture path could not send it. */
   retryAt: string;
   attempts: number;

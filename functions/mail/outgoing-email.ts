@@ -20,8 +20,13 @@ export interface SentEmail {
   messageId: string;
 }
 
+export interface SendOptions {
+  /** Stops the send: if it fires after the request left, the outcome is `unknown`. */
+  abortSignal?: AbortSignal;
+}
+
 export interface Mailer {
-  send(email: OutgoingEmail): Promise<SentEmail>;
+  send(email: OutgoingEmail, options?: SendOptions): Promise<SentEmail>;
 }
 
 export class HeaderInjectionError extends Error {

@@ -11,6 +11,18 @@ export const metricCounters: Counters = {
   add: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
 };
 
+/**
+ * For a function that counts something only now and then (the capture function's SendUnknown):
+ * each count is flushed at once, so no middleware flushes (and warns about) an empty set on
+ * every other request.
+ */
+export const immediateCounters: Counters = {
+  add: (name, value = 1) => {
+    metrics.addMetric(name, MetricUnit.Count, value);
+    metrics.publishStoredMetrics();
+  },
+};
+
 /** For the local stack and tests: counts in memory instead of printing EMF. */
 export function memoryCounters(): Counters & { totals: Record<string, number> } {
   const totals: Record<string, number> = {};

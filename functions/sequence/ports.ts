@@ -70,7 +70,7 @@ export interface EnrolmentIndex {
   /** Re-pins one enrolment, if it is still where it was read and not being sent right now. */
   moveEnrolment(
     enrolment: Enrolment,
-    to: { version: string; stepIndex: number; nextSendAt: string },
+    to: { version: string; stepIndex: number; nextSendAt: string; receivedStepIds: string[] },
     at: string,
   ): Promise<boolean>;
 }

@@ -96,8 +96,12 @@ export class AdminApi extends Construct {
     data.grantIndexQuery(this.function, LIST_INDEX.name, DUE_INDEX.name);
     // Test sends of a draft to the signed-in user's own address, from the practice's address.
     email.grantSendEmail(this.function);
-    // Imports stagger first emails under the account's send rate, unless it is configured.
-    if (config.sender.maxSendRate === undefined) email.grantReadSendQuota(this.function.fn);
+    // Imports stagger first emails under the account's send rate, unless it is configured; an
+    // erasure takes the address off SES's account-level suppression list.
+    email.grantAccountActions(this.function.fn, [
+      ...(config.sender.maxSendRate === undefined ? (['ses:GetAccount'] as const) : []),
+      'ses:DeleteSuppressedDestination',
+    ]);
 
     this.authorizer = new HttpUserPoolAuthorizer('ConsoleUsers', auth.userPool, {
       userPoolClients: [auth.client],

@@ -13,6 +13,8 @@ export interface LeadCaptureProps {
   readonly email: EmailSending;
   /** HMAC key for the unsubscribe link in the confirmation email. */
   readonly signingKey: ISecret;
+  /** What CloudFront sends as x-origin-verify: requests without it are refused. */
+  readonly originVerifySecret: ISecret;
   readonly siteUrl: string;
   readonly publicApiUrl: string;
 }
@@ -44,15 +46,20 @@ export class LeadCapture extends Construct {
         siteUrl: props.siteUrl,
         publicApiUrl: props.publicApiUrl,
         signingKeySecretArn: props.signingKey.secretArn,
+        originVerifySecretArn: props.originVerifySecret.secretArn,
       }),
     });
 
     // The lead, submission, consent, enrolment and capture-email items (transactions of puts and
-    // updates), the rate-limit windows (updates), and nothing read back.
-    props.data.grantItemActions(this.function, 'PutItem', 'UpdateItem');
-    // The version a new lead starts on: the published pointer (SEQUENCE#<id>/PUBLISHED).
-    props.data.grantSequenceItemActions(this.function, 'GetItem');
+    // updates) and the rate-limit windows (updates); a returning lead's enrolment is created only
+    // while the lead exists (a condition check).
+    props.data.grantItemActions(this.function, 'PutItem', 'UpdateItem', 'ConditionCheckItem');
+    // Reads: the version a new lead starts on (SEQUENCE#<id>/PUBLISHED), a returning lead's stored
+    // profile, which its emails are written from (LEAD#<id>/PROFILE), and whether the address is
+    // suppressed (SUPPRESSION#<hash>).
+    props.data.grantPartitionItemActions(this.function, ['SEQUENCE#', 'LEAD#', 'SUPPRESSION#'], 'GetItem');
     props.email.grantSendEmail(this.function);
     props.signingKey.grantRead(this.function);
+    props.originVerifySecret.grantRead(this.function);
   }
 }

@@ -40,7 +40,7 @@ export class ConfirmOptIn extends Construct {
       tracing: observability.tracing,
       environment: confirmEnvironment(config, data.table.tableName, { siteUrl: props.siteUrl }),
     });
-    data.grantItemActions(this.function, 'GetItem', 'DeleteItem', 'UpdateItem', 'PutItem');
+    data.grantItemActions(this.function, 'GetItem', 'DeleteItem', 'UpdateItem', 'PutItem', 'ConditionCheckItem');
     props.api.addLambdaRoute(
       PUBLIC_ROUTES.confirmOptIn,
       this.function.fn,

@@ -5,12 +5,12 @@ import { Construct } from 'constructs';
 import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
 
 /** Item-level DynamoDB actions the functions' adapters call (see functions/adapters/dynamodb). */
-export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
+export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'Query';
 
 /**
  * Actions over many items at once, which only the console's adapters call: batch reads of
  * enrolments and suppressions, batch deletes of an erased lead's items, and the scan for their
- * opt-in tokens (functions/adapters/dynamodb/admin-leads.ts, admin-sequences.ts).
+ * opt-in tokens (functions/adapters/dynamodb/lead-directory.ts, enrolment-index.ts).
  */
 export type BulkAction = 'BatchGetItem' | 'BatchWriteItem' | 'Scan';
 
@@ -27,6 +27,9 @@ export const SEQUENCE_PARTITION_PREFIX = 'SEQUENCE#';
  * sequences. Its keys and indexes come from the schema module the adapters and the local
  * runtime use, so the three cannot drift.
  */
+/** How far back point-in-time recovery reaches (DynamoDB's most, 35 days). */
+export const PITR_RECOVERY_DAYS = 35;
+
 export class LeadData extends Construct {
   readonly table: dynamodb.Table;
 
@@ -38,7 +41,8 @@ export class LeadData extends Construct {
       sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
       // Traffic is small and bursty (campaigns): on-demand costs nothing while idle.
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Continuous backups keep every item, an erased person's too, for this long (README).
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: PITR_RECOVERY_DAYS },
       // AWS-managed key (aws/dynamodb) rather than the default AWS-owned one, so every use of
       // the key shows in CloudTrail. A customer-managed key would add key-policy control and
       // crypto-shredding, at a monthly key cost plus kms:* grants on every function; nothing
@@ -85,11 +89,19 @@ export class LeadData extends Construct {
    * lead's items with them.
    */
   grantSequenceItemActions(grantee: iam.IGrantable, ...actions: ItemAction[]): iam.Grant {
+    return this.grantPartitionItemActions(grantee, [SEQUENCE_PARTITION_PREFIX], ...actions);
+  }
+
+  /**
+   * The listed actions on the items of the partitions whose key starts with one of `prefixes`
+   * (e.g. `LEAD#`, `SEQUENCE#`), through the `dynamodb:LeadingKeys` condition.
+   */
+  grantPartitionItemActions(grantee: iam.IGrantable, prefixes: string[], ...actions: ItemAction[]): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: actions.map((action) => `dynamodb:${action}`),
       resourceArns: [this.table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${SEQUENCE_PARTITION_PREFIX}*`] } },
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`) } },
     });
   }
 

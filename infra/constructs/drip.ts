@@ -34,12 +34,18 @@ export interface DripEngineProps {
   readonly publicApiUrl: string;
 }
 
+/**
+ * How long a dead-letter queue keeps a message (SQS's most). The ses-events one holds SES events,
+ * which name the recipient's address: an erased person's address can stay there this long (README).
+ */
+export const DEAD_LETTER_RETENTION = Duration.days(14);
+
 /** An SQS queue that only ever holds what failed elsewhere: encrypted, TLS only, kept 14 days. */
 export function deadLetterQueue(scope: Construct, id: string): sqs.Queue {
   return new sqs.Queue(scope, id, {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
-    retentionPeriod: Duration.days(14),
+    retentionPeriod: DEAD_LETTER_RETENTION,
   });
 }
 
@@ -144,7 +150,8 @@ export class DripEngine extends Construct {
     // Reads (enrolment, lead, send record, suppression, sequence version, capture email), the
     // claim (conditional put), its release (conditional delete), and the finish transaction
     // (put of the send record and update of the enrolment). No query, no index.
-    data.grantItemActions(this.sender, 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem');
+    // A step's claim checks, in its transaction, that the lead still exists (erasure).
+    data.grantItemActions(this.sender, 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem');
     email.grantSendEmail(this.sender);
     email.grantReadSendQuota(this.sender.fn);
     props.signingKey.grantRead(this.sender);

@@ -135,15 +135,38 @@ export class EmailSending extends Construct {
    * it returns quotas and account status, no message or recipient data.
    */
   grantReadSendQuota(fn: IFunction): iam.Grant {
-    const grant = iam.Grant.addToPrincipal({ grantee: fn, actions: ['ses:GetAccount'], resourceArns: ['*'] });
-    if (!fn.role) throw new Error('grantReadSendQuota needs a function with a role');
+    return this.grantAccountActions(fn, ['ses:GetAccount']);
+  }
+
+  /**
+   * SES actions on the account itself, which IAM accepts only with `*` as the resource:
+   * GetAccount (the send quota, for pacing) and DeleteSuppressedDestination (an erasure takes
+   * the person's address off the account-level suppression list). One statement and one
+   * acknowledgement per role, naming why each action is there.
+   */
+  grantAccountActions(fn: IFunction, actions: AccountAction[]): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({ grantee: fn, actions, resourceArns: ['*'] });
+    if (!fn.role) throw new Error('grantAccountActions needs a function with a role');
     acknowledge(
       fn.role,
-      'ses:GetAccount has no resource-level permission (IAM accepts only "*" for it). It reads the ' +
-        "account's send quota and status, nothing about messages or recipients; the sender needs its " +
-        'MaxSendRate to pace itself. Every other statement of this role names its resources.',
+      [
+        `${actions.join(' and ')} ${actions.length > 1 ? 'have' : 'has'} no resource-level permission (IAM accepts only "*").`,
+        ...actions.map((action) => ACCOUNT_ACTION_REASONS[action]),
+        'Every other statement of this role names its resources.',
+      ].join(' '),
       'AwsSolutions-IAM5[Resource::*]',
     );
     return grant;
   }
 }
+
+export type AccountAction = 'ses:GetAccount' | 'ses:DeleteSuppressedDestination';
+
+const ACCOUNT_ACTION_REASONS: Record<AccountAction, string> = {
+  'ses:GetAccount':
+    "GetAccount reads the account's send quota and status, nothing about messages or recipients; " +
+    'the function needs its MaxSendRate to pace itself.',
+  'ses:DeleteSuppressedDestination':
+    "DeleteSuppressedDestination takes one erased person's address off SES's account-level " +
+    'suppression list (GDPR erasure); our own keyed suppression hash still keeps them from being emailed.',
+};

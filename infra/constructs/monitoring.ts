@@ -23,8 +23,8 @@ const SES_BOUNCE_RATE_REVIEW = 0.05;
 const SES_COMPLAINT_RATE_REVIEW = 0.001;
 
 /** Sender EMF metrics (functions/drip/send-step.ts) that mean a step did not go out. */
-export const STEP_FAILURE_METRICS = ['StepFailed', 'StepInterrupted'] as const;
-const STEP_METRICS = ['StepSent', 'StepSkipped', 'StepFailed', 'StepInterrupted'] as const;
+export const STEP_FAILURE_METRICS = ['StepFailed', 'StepInterrupted', 'SendUnknown', 'StepStale'] as const;
+const STEP_METRICS = ['StepSent', 'StepSkipped', 'StepFailed', 'StepInterrupted', 'SendUnknown', 'StepStale'] as const;
 
 /** Counted from the admin function's log: every line it logs at ERROR (an unhandled error answered 500). */
 export const ADMIN_LOGGED_ERRORS_METRIC = 'AdminLoggedErrors';
@@ -157,6 +157,31 @@ export class Monitoring extends Construct {
     this.alarm('StepInterrupted', stepMetric('StepInterrupted'), 0, {
       description:
         'A sender stopped between claiming a step and finishing it; the step was recorded as failed rather than risk sending it twice.',
+    });
+    this.alarm('SendUnknown', stepMetric('SendUnknown'), 0, {
+      description:
+        'SES timed out, dropped the connection or answered 5xx after receiving an email (a sequence step or a ' +
+        'capture email retry): SES may or may not have sent it, so it was recorded as failed and not resent. ' +
+        'Check the SES service health; the sender log names the lead and step.',
+    });
+    const captureUnknown = new cloudwatch.Metric({
+      namespace: props.metricsNamespace,
+      metricName: 'SendUnknown',
+      dimensionsMap: { service: functions.capture.serviceName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+    });
+    this.alarm('CaptureSendUnknown', captureUnknown, 0, {
+      description:
+        'SES timed out, dropped the connection or answered 5xx while the capture function sent a confirmation ' +
+        'or staff notification (or the send ran past its 3 s budget): SES may or may not have sent it, so it was ' +
+        'recorded as failed and not resent. The capture log names the lead.',
+    });
+    this.alarm('StepStale', stepMetric('StepStale'), 0, {
+      description:
+        'An enrolment was waiting at a step it could not send (already done, e.g. after a move to a version ' +
+        'that reorders steps, or past the last step); the sender moved it on without sending. The sender log ' +
+        'names the lead; check the last move between versions.',
     });
 
     const dispatchFailed = new cloudwatch.Metric({

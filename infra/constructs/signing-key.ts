@@ -19,6 +19,18 @@ export const LINK_SIGNING_KEY: SigningKeyProps = {
 };
 
 /**
+ * The value CloudFront adds as `x-origin-verify` to every request it forwards to the API, so the
+ * capture function can refuse requests that did not come through CloudFront.
+ */
+export const ORIGIN_VERIFY_KEY: SigningKeyProps = {
+  description: 'Header value CloudFront sends to the API (x-origin-verify); POST /leads refuses requests without it',
+  whyNotRotated:
+    'CloudFront takes the header value from this secret when the stack is deployed (a CloudFormation ' +
+    'dynamic reference): a rotated value reaches CloudFront only with the next deploy, so automatic ' +
+    'rotation would refuse every form post until then. Rotate by updating the secret and deploying.',
+};
+
+/**
  * An HMAC key in Secrets Manager. Secrets Manager generates it at deploy, so it is never in the
  * template, the repository or a function's environment (functions get only the secret's ARN
  * and read it at cold start). Kept on stack delete: what it signed must keep verifying.

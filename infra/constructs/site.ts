@@ -8,8 +8,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ADMIN_API_PREFIX } from '../../functions/admin/contract';
+import { ORIGIN_VERIFY_HEADER } from '../../functions/http/origin-verify';
 import { PUBLIC_ROUTES } from '../../functions/http/public-routes';
 import { CONSOLE_CONFIG_FILE, CONSOLE_PATH } from '../../web/build';
 import type { CognitoAuthConfig, ConsoleConfig } from '../../web/console/src/config';
@@ -88,6 +90,13 @@ export interface LandingSiteProps {
   readonly logRetention: logs.RetentionDays;
   /** ARN of the CLOUDFRONT-scope WAF WebACL to attach (the `…Edge` stack's output); none when unset. */
   readonly webAclArn?: string;
+  /**
+   * The secret CloudFront sends to the API as `x-origin-verify`. CloudFront origin headers are
+   * plain values in the distribution's configuration, so the value comes from a dynamic reference
+   * (`{{resolve:secretsmanager:…}}`) that CloudFormation resolves at deploy: it is never in the
+   * template, though anyone allowed cloudfront:GetDistributionConfig can read it.
+   */
+  readonly originVerifySecret: ISecret;
 }
 
 /**
@@ -164,6 +173,8 @@ export class LandingSite extends Construct {
       origin: new HttpOrigin(props.api.domainName, {
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+        // CloudFront replaces a viewer's own header of this name with this value.
+        customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifySecret.secretValue.unsafeUnwrap() },
       }),
       // A form post must not be redirected: a 301 would turn it into a GET and lose the body.
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,

@@ -31,12 +31,18 @@ describe('double opt-in route', () => {
       expect(ack?.reason).toMatch(/single use/);
     });
 
-    it('may delete the token, read, update and create items, nothing more, and gets the environment its schema needs', () => {
+    it('may delete the token, read, update, create and check items (one transaction), nothing more, and gets the environment its schema needs', () => {
       const { confirmOptIn, data } = s.stack;
       const statements = policyStatementsOf(s, confirmOptIn!.function.fn.role!);
       expect(statements).toContainEqual({
         Effect: 'Allow',
-        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Action: [
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ],
         Resource: resolve(data.table.tableArn),
       });
       expect(JSON.stringify(statements)).not.toMatch(/ses:|secretsmanager:/);

@@ -246,7 +246,7 @@ describe('the marketing console with the default settings', () => {
       expect(resourceOf(s, admin.function.logGroup).Properties.RetentionInDays).toBe(30);
     });
 
-    it('may use exactly the DynamoDB calls of its adapters, send a test email as the practice and read the send quota, nothing more', () => {
+    it('may use exactly the DynamoDB calls of its adapters, send a test email as the practice, read the send quota and take an erased address off SES’s suppression list, nothing more', () => {
       const { admin, data, email } = s.stack;
       const statements = policyStatementsOf(s, admin.function.fn.role!);
       expect(statements).toEqual([
@@ -276,19 +276,20 @@ describe('the marketing console with the default settings', () => {
           Resource: [resolve(email.configurationSetArn), resolve(email.identity.emailIdentityArn)],
           Condition: { StringEqualsIgnoreCase: { 'ses:FromAddress': deployConfig.clinic.mail.fromAddress } },
         },
-        { Effect: 'Allow', Action: 'ses:GetAccount', Resource: '*' },
+        { Effect: 'Allow', Action: ['ses:DeleteSuppressedDestination', 'ses:GetAccount'], Resource: '*' },
       ]);
     });
 
-    it('names its resources: no table or index wildcard, and "*" only for ses:GetAccount', () => {
+    it('names its resources: no table or index wildcard, and "*" only for the account-level SES actions', () => {
       const statements = policyStatementsOf(s, s.stack.admin.function.fn.role!);
       const resources = (statement: Statement) =>
         [statement.Resource].flat().map((resource) => JSON.stringify(resource));
-      for (const statement of statements.filter((candidate) => candidate.Action !== 'ses:GetAccount')) {
+      const accountLevel = (statement: Statement) => [statement.Resource].flat().includes('*');
+      for (const statement of statements.filter((candidate) => !accountLevel(candidate))) {
         for (const resource of resources(statement)) expect(resource).not.toContain('*');
       }
-      expect(statements.filter((statement) => [statement.Resource].flat().includes('*'))).toEqual([
-        { Effect: 'Allow', Action: 'ses:GetAccount', Resource: '*' },
+      expect(statements.filter(accountLevel)).toEqual([
+        { Effect: 'Allow', Action: ['ses:DeleteSuppressedDestination', 'ses:GetAccount'], Resource: '*' },
       ]);
       expect(JSON.stringify(statements)).not.toMatch(/secretsmanager:|sqs:|dynamodb:\*|ses:\*|ses:SendRawEmail/);
     });
@@ -482,10 +483,13 @@ describe('the marketing console with the default settings', () => {
       expect(console).toEqual([]);
     });
 
-    it('acknowledges on the admin role only the "*" of ses:GetAccount, with its reason', () => {
+    it('acknowledges on the admin role only the "*" of the account-level SES actions, with their reasons', () => {
       const admin = s.acknowledgements.filter((ack) => ack.path.startsWith('Test/Admin/'));
       expect(admin.map((ack) => ack.id)).toEqual([expect.stringMatching(/AwsSolutions-IAM5\[Resource::\*\]$/)]);
-      expect(admin[0]!.reason).toMatch(/ses:GetAccount has no resource-level permission/);
+      expect(admin[0]!.reason).toMatch(
+        /ses:GetAccount and ses:DeleteSuppressedDestination have no resource-level permission/,
+      );
+      expect(admin[0]!.reason).toMatch(/erasure/);
     });
   });
 });
@@ -507,9 +511,13 @@ describe('the marketing console with a configured send rate, a custom domain, WA
     });
   });
 
-  it('paces imports to the configured rate and so needs no ses:GetAccount', () => {
+  it('paces imports to the configured rate and so needs no ses:GetAccount (erasure still needs its SES action)', () => {
     const statements = policyStatementsOf(s, s.stack.admin.function.fn.role!);
     expect(JSON.stringify(statements)).not.toContain('ses:GetAccount');
+    const erasure = statements.find((statement) =>
+      [statement.Action].flat().includes('ses:DeleteSuppressedDestination'),
+    );
+    expect(erasure?.Resource).toBe('*');
     expect(environmentOf(s, s.stack.admin.function.fn).MAX_SEND_RATE).toBe('5');
   });
 
@@ -536,10 +544,14 @@ describe('the marketing console with a configured send rate, a custom domain, WA
 
   it('still leaves no AwsSolutions finding unacknowledged', () => {
     expect(s.nagFindings).toEqual([]);
-    // With tracing on, the X-Ray "*" is the admin role's only acknowledgement: no ses:GetAccount.
-    expect(s.acknowledgements.filter((ack) => ack.path.startsWith('Test/Admin/')).map((ack) => ack.reason)).toEqual([
-      expect.stringMatching(/^X-Ray PutTraceSegments/),
-    ]);
+    // With tracing on, the X-Ray "*" joins the erasure's ses:DeleteSuppressedDestination; no ses:GetAccount.
+    const reasons = s.acknowledgements.filter((ack) => ack.path.startsWith('Test/Admin/')).map((ack) => ack.reason);
+    expect(reasons.sort()).toEqual(
+      [
+        expect.stringMatching(/^X-Ray PutTraceSegments/),
+        expect.stringMatching(/^ses:DeleteSuppressedDestination has no resource-level permission/),
+      ].sort(),
+    );
   });
 });
 

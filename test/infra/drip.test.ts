@@ -162,7 +162,13 @@ describe('the drip engine with the default settings', () => {
         { Effect: 'Allow', Action: LOGS, Resource: resolve(drip.sender.logGroup.logGroupArn) },
         {
           Effect: 'Allow',
-          Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          Action: [
+            'dynamodb:ConditionCheckItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+          ],
           Resource: resolve(data.table.tableArn),
         },
         {

@@ -95,10 +95,24 @@ describe('monitoring with the default settings', () => {
     }
   });
 
-  it('alarms on failed and interrupted steps, from the sender’s EMF metrics', () => {
+  it('alarms on capture emails of unknown outcome, from the capture function’s EMF metrics', () => {
+    const capture = environmentOf(s, s.stack.capture.function.fn);
+    expect(alarmsOn(capture.POWERTOOLS_METRICS_NAMESPACE as string, 'SendUnknown')).toContainEqual(
+      expect.objectContaining({
+        Namespace: deployConfig.observability.metricsNamespace,
+        Dimensions: [{ Name: 'service', Value: capture.POWERTOOLS_SERVICE_NAME }],
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+  });
+
+  it('alarms on failed, interrupted and stale steps and on sends of unknown outcome, from the sender’s EMF metrics', () => {
     const sender = environmentOf(s, s.stack.drip.sender.fn);
-    for (const metricName of ['StepFailed', 'StepInterrupted']) {
-      expect(alarmsOn(sender.POWERTOOLS_METRICS_NAMESPACE as string, metricName)).toEqual([
+    const ofSender = (alarm: Alarm) => alarm.Dimensions?.[0]?.Value === sender.POWERTOOLS_SERVICE_NAME;
+    for (const metricName of ['StepFailed', 'StepInterrupted', 'SendUnknown', 'StepStale']) {
+      expect(alarmsOn(sender.POWERTOOLS_METRICS_NAMESPACE as string, metricName).filter(ofSender)).toEqual([
         expect.objectContaining({
           Namespace: deployConfig.observability.metricsNamespace,
           Dimensions: [{ Name: 'service', Value: sender.POWERTOOLS_SERVICE_NAME }],
@@ -172,8 +186,9 @@ describe('monitoring with the default settings', () => {
   });
 
   it('sends every alarm, and its recovery, to the one alarm topic, and treats no data as fine', () => {
-    // SES reputation, dead-letter queues, function errors, steps, dispatch, API 5xx, admin logged errors, reviews
-    expect(alarms).toHaveLength(2 + 4 + 8 + 2 + 1 + 1 + 1 + 2);
+    // SES reputation, dead-letter queues, function errors, steps (failed, interrupted, unknown, stale),
+    // capture sends of unknown outcome, dispatch, API 5xx, admin logged errors, reviews
+    expect(alarms).toHaveLength(2 + 4 + 8 + 4 + 1 + 1 + 1 + 1 + 2);
     const topic = resolve(s.stack.monitoring.alarmTopic.topicArn);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ AlarmActions: [topic], OKActions: [topic], TreatMissingData: 'notBreaching' });

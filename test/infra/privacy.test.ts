@@ -1,6 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { deployConfig } from '../../infra/config';
 import { CONFIRM_PATH } from '../../infra/constructs/confirm-opt-in';
+import { PITR_RECOVERY_DAYS } from '../../infra/constructs/data';
+import { DEAD_LETTER_RETENTION } from '../../infra/constructs/drip';
 import { ADMIN_API_PATH_PATTERN, CONSOLE_PATH_PATTERN, LEADS_PATH } from '../../infra/constructs/site';
 import { UNSUBSCRIBE_PATH } from '../../infra/constructs/unsubscribe';
 import { type Checked, type Synthesized, synth, synthEdge } from './synth';
@@ -124,11 +126,15 @@ describe('secrets in the synthesized templates', () => {
     }
   });
 
-  it('generates both HMAC keys (link signing, booked webhook) at deploy with GenerateSecretString', () => {
+  it('generates every secret (link signing, booked webhook, CloudFront origin verify) at deploy with GenerateSecretString', () => {
     for (const s of [plain, everything]) {
       const secrets = s.template.findResources('AWS::SecretsManager::Secret') as Record<string, Resource>;
       expect(Object.keys(secrets).sort()).toEqual(
-        [logicalId(s, s.stack.signingKey.secret), logicalId(s, s.stack.booked.webhookKey.secret)].sort(),
+        [
+          logicalId(s, s.stack.signingKey.secret),
+          logicalId(s, s.stack.booked.webhookKey.secret),
+          logicalId(s, s.stack.originVerify.secret),
+        ].sort(),
       );
       for (const secret of Object.values(secrets)) {
         expect(secret.Properties.SecretString).toBeUndefined();
@@ -154,6 +160,38 @@ describe('secrets in the synthesized templates', () => {
         });
       }
     }
+  });
+});
+
+describe('the origin-verify header CloudFront adds to POST /leads', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synth();
+  });
+
+  it('takes its value from the secret by a dynamic reference, resolved by CloudFormation, never a literal', () => {
+    const [distribution] = Object.values(s.template.findResources('AWS::CloudFront::Distribution')) as Resource[];
+    const origins = (distribution!.Properties.DistributionConfig as { Origins: Record<string, unknown>[] }).Origins;
+    const headers = origins.flatMap(
+      (origin) => (origin.OriginCustomHeaders as { HeaderName: string; HeaderValue: unknown }[] | undefined) ?? [],
+    );
+    expect(headers.map((header) => header.HeaderName)).toEqual(['x-origin-verify']);
+    // Only the reference: CloudFormation resolves it at deploy; the template's text holds no value.
+    expect(headers[0]!.HeaderValue).toEqual({
+      'Fn::Join': [
+        '',
+        ['{{resolve:secretsmanager:', { Ref: logicalId(s, s.stack.originVerify.secret) }, ':SecretString:::}}'],
+      ],
+    });
+  });
+
+  it('lets the capture function read that secret, by the ARN in its environment', () => {
+    const environment = environmentOf(s, s.stack.capture.function.fn);
+    expect(environment.ORIGIN_VERIFY_SECRET_ARN).toEqual({ Ref: logicalId(s, s.stack.originVerify.secret) });
+    const statements = JSON.stringify(
+      Object.values(s.template.findResources('AWS::IAM::Policy')).map((policy) => (policy as Resource).Properties),
+    );
+    expect(statements).toContain('secretsmanager:GetSecretValue');
   });
 });
 
@@ -215,5 +253,25 @@ describe('access logs and token-carrying paths', () => {
       expect(environmentOf(s, fn.fn).PUBLIC_API_URL).toEqual(apiUrl);
     }
     expect(JSON.stringify(apiUrl)).toContain('.execute-api.');
+  });
+});
+
+describe('copies of personal data that outlive an erasure (as the README states)', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synth();
+  });
+
+  it('keeps the ses-events dead-letter queue’s messages (SES events name the address) 14 days', () => {
+    expect(DEAD_LETTER_RETENTION.toDays()).toBe(14);
+    expect(resourceOf(s, s.stack.sesEvents.deadLetters).Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+  });
+
+  it('keeps point-in-time recovery copies of the table 35 days', () => {
+    expect(PITR_RECOVERY_DAYS).toBe(35);
+    expect(resourceOf(s, s.stack.data.table).Properties.PointInTimeRecoverySpecification).toEqual({
+      PointInTimeRecoveryEnabled: true,
+      RecoveryPeriodInDays: 35,
+    });
   });
 });

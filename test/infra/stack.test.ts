@@ -77,7 +77,7 @@ describe('the stack with the default settings', () => {
       });
     });
 
-    it('may write its log group, put and update table items, read the published sequence pointer, send as the practice and read the signing key, nothing more', () => {
+    it('may write its log group, put and update table items, read the published sequence pointer, a lead and a suppression, send as the practice and read the signing key and the origin-verify secret, nothing more', () => {
       const { capture, data, email, signingKey } = s.stack;
       const resolve = (value: unknown) => s.stack.resolve(value);
       const statements = policyStatementsOf(s, capture.function.fn.role!);
@@ -90,16 +90,18 @@ describe('the stack with the default settings', () => {
         },
         {
           Effect: 'Allow',
-          Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          Action: ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
           Resource: resolve(data.table.tableArn),
         },
         // The version new leads start on (functions/lambdas/capture/wiring.ts: PublishedSequenceCatalog),
-        // and only in the sequence partitions: a GetItem on a lead's items is refused.
+        // a returning lead's stored profile and the address's suppression: reads only there.
         {
           Effect: 'Allow',
           Action: 'dynamodb:GetItem',
           Resource: resolve(data.table.tableArn),
-          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SEQUENCE#*'] } },
+          Condition: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SEQUENCE#*', 'LEAD#*', 'SUPPRESSION#*'] },
+          },
         },
         {
           Effect: 'Allow',
@@ -113,7 +115,10 @@ describe('the stack with the default settings', () => {
         {
           Effect: 'Allow',
           Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-          Resource: resolve(signingKey.secret.secretArn),
+          Resource: expect.arrayContaining([
+            resolve(signingKey.secret.secretArn),
+            resolve(s.stack.originVerify.secret.secretArn),
+          ]),
         },
       ]);
     });
@@ -146,14 +151,17 @@ describe('the stack with the default settings', () => {
     for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('grants no SES action on a wildcard resource anywhere in the stack, except GetAccount, which has no resource type', () => {
+  it('grants no SES action on a wildcard resource anywhere in the stack, except the account-level ones, which have no resource type', () => {
     const sesStatements = allPolicyStatements(s).filter((st) =>
       [st.Action].flat().some((action) => action.startsWith('ses:')),
     );
     expect(sesStatements.length).toBeGreaterThan(0);
     for (const statement of sesStatements) {
-      if ([statement.Resource].flat().includes('*')) expect(statement.Action).toBe('ses:GetAccount');
-      else expect([statement.Resource].flat().length).toBeGreaterThan(0);
+      if ([statement.Resource].flat().includes('*')) {
+        for (const action of [statement.Action].flat()) {
+          expect(['ses:GetAccount', 'ses:DeleteSuppressedDestination']).toContain(action);
+        }
+      } else expect([statement.Resource].flat().length).toBeGreaterThan(0);
     }
     const onSendEmail = sesStatements.filter((st) => [st.Action].flat().includes('ses:SendEmail'));
     expect(onSendEmail.length).toBeGreaterThanOrEqual(2);
@@ -353,7 +361,7 @@ describe('the stack with the default settings', () => {
       expect(s.acknowledgements.filter((ack) => ack.path.includes('/Leads/'))).toEqual([]);
     });
 
-    it('acknowledges a "*" resource only for CDK’s site deployment and the ses:GetAccount of the sender and the admin API', () => {
+    it('acknowledges a "*" resource only for CDK’s site deployment and the account-level SES actions of the sender and the admin API', () => {
       const wildcards = s.acknowledgements.filter((ack) => ack.id.endsWith('AwsSolutions-IAM5[Resource::*]'));
       expect(wildcards.map((ack) => ack.path).sort()).toEqual([
         'Test/Admin/Handler/Role',

@@ -70,6 +70,8 @@ async function seedLead(options: {
   const submissionId = `${createdAt}#${randomUUID()}`;
   await new DynamoLeadRepository({ client: doc, tableName: table(), dueShards: 4 }).recordSubmission({
     lead,
+    returningProfile: 'fill-empty',
+    emailSpacing: { visitorEveryMs: 0, staffEveryMs: 0 },
     submission: { ...lead, submissionId, receivedAt: createdAt, attribution },
     consent: {
       leadId,

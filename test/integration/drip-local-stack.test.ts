@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { signWebhook } from '../../functions/http/webhook-signature';
 import { leadIdFor } from '../../functions/lead/email-address';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
+import { LOCAL_CONTROL_HEADER } from '../../local/request-guard';
 import { validLead } from '../support/capture-harness';
 import { control, localStackForTest, postLead } from '../support/local-stack-harness';
 import { outbox, uniqueEmail } from '../support/services';
@@ -46,7 +47,9 @@ describe('drip engine in the local stack', () => {
       expect(stepSubjects(index)).toContain(subject);
     });
     expect(result.deadLetters).toBe(0);
-    const status = await (await fetch(`${stack.base}/__local/status`)).json();
+    const status = await (
+      await fetch(`${stack.base}/__local/status`, { headers: { [LOCAL_CONTROL_HEADER]: '1' } })
+    ).json();
     expect(status.counters.StepSent).toBeGreaterThanOrEqual(sequence.steps.length);
   });
 

@@ -10,7 +10,7 @@ import { validLead } from '../support/capture-harness';
 import { control, postLead } from '../support/local-stack-harness';
 import { allItems, outbox, testEndpoints, uniqueEmail } from '../support/services';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 const sequence = bundledEmails().sequences['exosome-aftercare']!;
 const stepSubjects = new Set(sequence.steps.flatMap((step) => step.variants.map((variant) => variant.subject)));

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { captureEnvSchema, parseEnv } from '../../functions/config/env';
+import type { Counters } from '../../functions/drip/send-step';
 import { makeCaptureHandler } from '../../functions/lambdas/capture/handler';
 import { captureDeps } from '../../functions/lambdas/capture/wiring';
 import type { Mailer } from '../../functions/mail/outgoing-email';
@@ -16,6 +17,10 @@ export async function captureHarness(
     extraEnv?: Record<string, string>;
     clock?: Clock;
     mailer?: Mailer;
+    /** Counts the capture function's metrics (SendUnknown) in memory. */
+    counters?: Counters;
+    /** The origin-verify secret CloudFront sends (with ORIGIN_VERIFY_SECRET_ARN in extraEnv). */
+    originVerifyKey?: () => Promise<Buffer>;
     /** `deployed`: the rate limits a deployment gets by default, instead of limits set out of the way. */
     limits?: 'relaxed' | 'deployed';
   } = {},
@@ -38,6 +43,8 @@ export async function captureHarness(
       signingKey: async () => TEST_SIGNING_KEY,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.mailer ? { mailer: options.mailer } : {}),
+      ...(options.originVerifyKey ? { originVerifyKey: options.originVerifyKey } : {}),
+      ...(options.counters ? { counters: options.counters } : {}),
     }),
   );
   return { handler, tableName, doc, env };

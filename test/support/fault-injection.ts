@@ -57,8 +57,35 @@ export function dynamoFaults() {
       });
       return { count: () => failures };
     },
+    /**
+     * Hands every `Command` call to `fake`, which may forward it (to DynamoDB Local, as often as
+     * it likes) and fail or answer as it sees fit: e.g. a write that succeeded but whose answer
+     * was lost and retried, or a failure on one key only.
+     */
+    intercept(
+      Command: DocCommand,
+      fake: (input: Record<string, unknown>, forward: () => Promise<unknown>) => Promise<unknown>,
+    ) {
+      mock
+        .on(Command as never)
+        .callsFake((input: Record<string, unknown>, getClient: () => unknown) =>
+          fake(input, () => forward(Command, input, getClient())),
+        );
+    },
     restore: () => mock.restore(),
   };
+}
+
+/** True for a Get, Put, Update or Delete on an item whose partition key starts with `prefix`. */
+export function onPartition(input: Record<string, unknown>, prefix: string): boolean {
+  const key = (input.Key ?? input.Item) as { pk?: unknown } | undefined;
+  return typeof key?.pk === 'string' && key.pk.startsWith(prefix);
+}
+
+/** True for a Put or Update of an item whose sort key starts with `prefix`. */
+export function onSortKey(input: Record<string, unknown>, prefix: string): boolean {
+  const key = (input.Key ?? input.Item) as { sk?: unknown } | undefined;
+  return typeof key?.sk === 'string' && key.sk.startsWith(prefix);
 }
 
 export const throttled = () =>

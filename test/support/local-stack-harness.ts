@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { freePort } from '../../local/ports';
+import { LOCAL_CONTROL_HEADER } from '../../local/request-guard';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { testEndpoints } from './services';
 
@@ -39,7 +40,7 @@ export async function postLead(base: string, body: Record<string, unknown>): Pro
 export async function control(base: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${base}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', [LOCAL_CONTROL_HEADER]: '1' },
     body: JSON.stringify(body ?? {}),
   });
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);

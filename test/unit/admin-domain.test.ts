@@ -124,7 +124,11 @@ describe('moving enrolments between versions', () => {
   });
 
   it('keeps a lead on the same step by id, and retimes it only when that step’s timing changed', () => {
-    expect(planMove(enrolment(2), sequence, v2).to).toEqual({ stepIndex: 1, nextSendAt: '2026-03-10T14:00:00.000Z' });
+    expect(planMove(enrolment(2), sequence, v2).to).toEqual({
+      stepIndex: 1,
+      nextSendAt: '2026-03-10T14:00:00.000Z',
+      receivedStepIds: ['welcome'],
+    });
     const retimed = planMove(enrolment(3), sequence, v2).to!;
     expect(retimed.stepIndex).toBe(2);
     expect(retimed.nextSendAt).toBe('2026-03-16T13:00:00.000Z'); // 9 days after the last send, 09:00 EDT

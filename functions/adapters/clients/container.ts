@@ -8,10 +8,10 @@ import { recordingScope, withCallRecorder } from '../aws-call-recorder';
  */
 const clients = new Map<string, unknown>();
 
-export function oncePerContainer<T>(service: string, endpoint: string | undefined, build: () => T): T {
+export function oncePerContainer<T>(service: string, endpoint: string | undefined, build: () => T, variant = ''): T {
   // While the tests record AWS calls, each function's wiring gets clients of its own, so a call
   // is put down to the function that made it even where several functions share one process.
-  const key = `${service} ${endpoint ?? ''} ${recordingScope()}`;
+  const key = `${service} ${endpoint ?? ''} ${variant} ${recordingScope()}`;
   if (!clients.has(key)) clients.set(key, withCallRecorder(build(), service));
   return clients.get(key) as T;
 }

@@ -1,18 +1,11 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DripStore, EmailEventField, EnrolmentAdvance, SendRecord, StepCounter } from '../../drip/ports';
 import type { CaptureEmailIntent, Enrolment, ExitReason, Lead, Submission } from '../../lead/lead';
 import { entity } from './items';
 import { dueShard, keys } from './keys';
 import { statsIncrement } from './step-stats';
 import type { Table } from './table';
-import { cancellationCodes, isConditionFailure, withConflictRetry } from './transactions';
+import { cancellationCodes, isConditionFailure, transactionToken, withConflictRetry } from './transactions';
 
 function entityOrUndefined<T>(item: Record<string, unknown> | undefined): T | undefined {
   return item ? entity<T>(item) : undefined;
@@ -48,18 +41,37 @@ export class DynamoDripStore implements DripStore {
     return this.get<Submission>(keys.submission(leadId, submissionId));
   }
 
+  /**
+   * The claim goes in only while the lead exists (erasure deletes the lead item first), so a
+   * claim racing an erasure cannot leave a send record behind in an emptied partition. The
+   * request token makes an SDK retry of a stored claim succeed rather than meet its own put.
+   */
   async claimStep(record: SendRecord): Promise<boolean> {
     try {
       await this.table.client.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: { ...keys.send(record.leadId, record.sequenceId, record.stepId), type: 'send', ...record },
-          ConditionExpression: 'attribute_not_exists(pk)',
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table.tableName,
+                Item: { ...keys.send(record.leadId, record.sequenceId, record.stepId), type: 'send', ...record },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: this.table.tableName,
+                Key: keys.lead(record.leadId),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+          ],
+          ClientRequestToken: transactionToken('claim', record.claimId),
         }),
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return false;
       throw error;
     }
   }
@@ -171,6 +183,17 @@ export class DynamoDripStore implements DripStore {
         ...(advance.kind === 'exit' ? { ':reason': advance.reason } : {}),
       },
     };
+  }
+
+  async advanceEnrolment(enrolment: Enrolment, advance: EnrolmentAdvance): Promise<boolean> {
+    const nothingSent = { stepId: '', status: 'skipped' } as SendRecord;
+    try {
+      await this.table.client.send(new UpdateCommand(this.advanceUpdate(nothingSent, enrolment, advance)));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async exitEnrolments(leadId: string, reason: ExitReason, at: string): Promise<Enrolment[]> {
@@ -308,16 +331,16 @@ export class DynamoDripStore implements DripStore {
     }
   }
 
-  async claimCaptureEmail(intent: CaptureEmailIntent, at: string): Promise<boolean> {
+  async claimCaptureEmail(intent: CaptureEmailIntent, at: string, claimId: string): Promise<boolean> {
     try {
       await this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.captureEmail(intent.leadId, intent.submissionId, intent.kind),
-          UpdateExpression: 'SET #status = :sending, claimedAt = :at',
+          UpdateExpression: 'SET #status = :sending, claimedAt = :at, claimId = :claimId',
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
+          ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at, ':claimId': claimId },
         }),
       );
       return true;
@@ -327,6 +350,10 @@ export class DynamoDripStore implements DripStore {
     }
   }
 
+  /**
+   * Only on the claimed item: an erasure deletes it, and an update must not bring it back (a
+   * DynamoDB update creates a missing item); a worker that lost its claim records nothing.
+   */
   async finishCaptureEmail(
     intent: CaptureEmailIntent,
     result: {
@@ -340,41 +367,52 @@ export class DynamoDripStore implements DripStore {
   ): Promise<void> {
     const key = keys.captureEmail(intent.leadId, intent.submissionId, intent.kind);
     const names = { '#status': 'status' };
-    if (result.status === 'pending') {
-      const countAttempt = result.countAttempt ?? true;
+    const claimed = { ConditionExpression: 'attribute_exists(pk) AND #status = :sending' };
+    const update =
+      result.status === 'pending'
+        ? this.pendingAgain(result, intent)
+        : {
+            UpdateExpression: `SET #status = :status, finishedAt = :now${result.messageId ? ', messageId = :messageId, sentAt = :now' : ''}${
+              result.reason ? ', lastError = :reason' : ''
+            } ADD attempts :one REMOVE duePk, dueAt`,
+            ExpressionAttributeValues: {
+              ':status': result.status,
+              ':now': result.at,
+              ':one': 1,
+              ...(result.messageId ? { ':messageId': result.messageId } : {}),
+              ...(result.reason ? { ':reason': result.reason } : {}),
+            },
+          };
+    try {
       await this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: key,
-          UpdateExpression: `SET #status = :pending, dueAt = :retryAt, duePk = :shard, retryAt = :retryAt, lastError = :reason${countAttempt ? ' ADD attempts :one' : ''}`,
+          ...claimed,
+          UpdateExpression: update.UpdateExpression,
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: {
-            ':pending': 'pending',
-            ':retryAt': result.retryAt,
-            ':shard': dueShard(intent.leadId, this.table.dueShards),
-            ':reason': result.reason ?? 'retry',
-            ...(countAttempt ? { ':one': 1 } : {}),
-          },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':sending': 'sending' },
         }),
       );
-      return;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
     }
-    await this.table.client.send(
-      new UpdateCommand({
-        TableName: this.table.tableName,
-        Key: key,
-        UpdateExpression: `SET #status = :status, finishedAt = :now${result.messageId ? ', messageId = :messageId, sentAt = :now' : ''}${
-          result.reason ? ', lastError = :reason' : ''
-        } ADD attempts :one REMOVE duePk, dueAt`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: {
-          ':status': result.status,
-          ':now': result.at,
-          ':one': 1,
-          ...(result.messageId ? { ':messageId': result.messageId } : {}),
-          ...(result.reason ? { ':reason': result.reason } : {}),
-        },
-      }),
-    );
+  }
+
+  private pendingAgain(
+    result: { at: string; reason?: string; retryAt?: string; countAttempt?: boolean },
+    intent: CaptureEmailIntent,
+  ) {
+    const countAttempt = result.countAttempt ?? true;
+    return {
+      UpdateExpression: `SET #status = :pending, dueAt = :retryAt, duePk = :shard, retryAt = :retryAt, lastError = :reason${countAttempt ? ' ADD attempts :one' : ''}`,
+      ExpressionAttributeValues: {
+        ':pending': 'pending',
+        ':retryAt': result.retryAt,
+        ':shard': dueShard(intent.leadId, this.table.dueShards),
+        ':reason': result.reason ?? 'retry',
+        ...(countAttempt ? { ':one': 1 } : {}),
+      },
+    };
   }
 }

@@ -102,7 +102,7 @@ export class DynamoEnrolmentIndex implements EnrolmentIndex {
    */
   async moveEnrolment(
     enrolment: Enrolment,
-    to: { version: string; stepIndex: number; nextSendAt: string },
+    to: { version: string; stepIndex: number; nextSendAt: string; receivedStepIds: string[] },
     at: string,
   ): Promise<boolean> {
     try {
@@ -111,12 +111,13 @@ export class DynamoEnrolmentIndex implements EnrolmentIndex {
           TableName: this.table.tableName,
           Key: keys.enrolment(enrolment.leadId, enrolment.sequenceId),
           UpdateExpression:
-            'SET sequenceVersion = :to, stepIndex = :step, nextSendAt = :next, dueAt = :next, duePk = :shard, migratedAt = :at, migratedFrom = :from',
+            'SET sequenceVersion = :to, stepIndex = :step, nextSendAt = :next, dueAt = :next, duePk = :shard, migratedAt = :at, migratedFrom = :from, receivedStepIds = :received',
           ConditionExpression:
             '#status = :active AND sequenceVersion = :from AND stepIndex = :fromStep AND dueAt = nextSendAt',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':to': to.version,
+            ':received': to.receivedStepIds,
             ':step': to.stepIndex,
             ':next': to.nextSendAt,
             ':shard': dueShard(enrolment.leadId, this.table.dueShards),

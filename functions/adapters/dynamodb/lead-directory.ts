@@ -1,6 +1,7 @@
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -235,6 +236,10 @@ export class DynamoLeadDirectory implements LeadDirectory {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items;
+  }
+
+  async deleteLeadProfile(leadId: string): Promise<void> {
+    await this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: keys.lead(leadId) }));
   }
 
   async deleteLeadPartition(leadId: string): Promise<number> {

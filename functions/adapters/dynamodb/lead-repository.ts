@@ -1,7 +1,7 @@
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OptInStore } from '../../consent/confirm-opt-in';
 import type { OptInRecord } from '../../consent/opt-in-token';
-import type { CaptureEmailIntent, Enrolment, Lead } from '../../lead/lead';
+import type { CaptureEmailIntent, Enrolment, Lead, Submission } from '../../lead/lead';
 import type { LeadRepository, RecordedSubmission, SubmissionWrite } from '../../lead/ports';
 import { dueShard, keys, leadListKeys } from './keys';
 import type { Table } from './table';
@@ -37,7 +37,7 @@ export function captureEmailItem(intent: CaptureEmailIntent, dueShards: number):
   };
 }
 
-/** Expired tokens are refused by the check in consumeOptInToken; TTL only tidies them away. */
+/** Expired tokens are refused by the checks in findOptInToken and confirmLead; TTL only tidies them away. */
 export function optInItem(record: OptInRecord): Record<string, unknown> {
   return {
     ...keys.optIn(record.tokenHash),
@@ -56,7 +56,7 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
     return withConflictRetry(async () => {
       try {
         await this.writeNewLead(write);
-        return { isNewLead: true };
+        return { isNewLead: true, lead: write.lead, emails: write.emails };
       } catch (error) {
         if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
       }
@@ -75,10 +75,13 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
           searchText: leadSearchText(lead),
           ...leadListKeys(lead.createdAt, lead.leadId),
           ...(write.rateLimit ? { rateWindow: write.rateLimit.windowStart, rateCount: 1 } : {}),
+          ...emailSlotsTaken(write.emails, lead.createdAt),
         },
         true,
       ),
       ...this.historyPuts(write),
+      ...write.emails.map((intent) => this.put(captureEmailItem(intent, this.table.dueShards))),
+      ...(write.optIn ? [this.put(optInItem(write.optIn))] : []),
       ...(enrolment ? [this.put(enrolmentItem(enrolment, this.table.dueShards), true)] : []),
     ];
     await this.table.client.send(
@@ -112,7 +115,7 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
         ]
       : [{ phase: 'returning', condition: 'attribute_exists(pk)', rate: '', values: {} }];
     for (const attempt of attempts) {
-      const update = returningLeadUpdate(lead, attempt.rate);
+      const update = returningLeadUpdate(lead, attempt.rate, write.returningProfile);
       try {
         await this.table.client.send(
           new TransactWriteCommand({
@@ -131,23 +134,72 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
             ClientRequestToken: transactionToken(attempt.phase, write.requestToken),
           }),
         );
-        if (enrolment) await this.ensureEnrolment(enrolment);
-        return { isNewLead: false };
       } catch (error) {
         if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
+        continue;
       }
+      if (enrolment) await this.ensureEnrolment(enrolment);
+      if (write.returningProfile === 'fill-empty') await this.completeSearchText(lead);
+      const emails: CaptureEmailIntent[] = [];
+      for (const intent of write.emails) {
+        if (await this.storeIfDue(intent, write)) emails.push(intent);
+      }
+      const stored = await this.getLead(lead.leadId);
+      if (!stored) throw new Error('The lead disappeared while its submission was stored');
+      return { isNewLead: false, lead: stored, emails };
     }
     if (!rateLimit) throw new Error('The lead disappeared while its submission was stored');
     // Same window, limit reached (or the lead was erased a moment ago: refusing is harmless).
     return { rateLimited: true };
   }
 
-  /** A returning lead keeps the one enrolment it has, whatever its status; it gets one only if it has none. */
+  /**
+   * searchText is set when the lead is created. A last name filled in later belongs in it too,
+   * but only if the stored names are the ones this submission gave (it filled them).
+   */
+  private async completeSearchText(lead: Lead): Promise<void> {
+    if (!lead.lastName) return;
+    await this.table.client
+      .send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: keys.lead(lead.leadId),
+          UpdateExpression: 'SET searchText = :search',
+          ConditionExpression: 'firstName = :first AND lastName = :last AND searchText <> :search',
+          ExpressionAttributeValues: {
+            ':search': leadSearchText(lead),
+            ':first': lead.firstName,
+            ':last': lead.lastName,
+          },
+        }),
+      )
+      .catch((error) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
+  /**
+   * A returning lead keeps the one enrolment it has, whatever its status; it gets one only if it
+   * has none, and only while the lead exists (an erasure in between must not leave one behind).
+   */
   private async ensureEnrolment(enrolment: Enrolment): Promise<void> {
     try {
-      await this.table.client.send(new PutCommand(this.put(enrolmentItem(enrolment, this.table.dueShards), true).Put));
+      await this.table.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            this.put(enrolmentItem(enrolment, this.table.dueShards), true),
+            {
+              ConditionCheck: {
+                TableName: this.table.tableName,
+                Key: keys.lead(enrolment.leadId),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!cancellationCodes(error)?.includes('ConditionalCheckFailed')) throw error;
     }
   }
 
@@ -156,9 +208,44 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
     return [
       this.put({ ...keys.submission(submission.leadId, submission.submissionId), type: 'submission', ...submission }),
       this.put({ ...keys.consent(consent.leadId, consent.submissionId), type: 'consent', ...consent }),
-      ...write.emails.map((intent) => this.put(captureEmailItem(intent, this.table.dueShards))),
-      ...(write.optIn ? [this.put(optInItem(write.optIn))] : []),
     ];
+  }
+
+  /**
+   * A returning lead's capture email is stored only if the lead's last one of that kind is old
+   * enough: the slot on the lead item and the email go in one transaction, so however many
+   * submissions race, one of them gets the slot. The opt-in token goes with the opt-in email.
+   */
+  private async storeIfDue(intent: CaptureEmailIntent, write: SubmissionWrite): Promise<boolean> {
+    const { attribute, everyMs } = emailSlot(intent.kind, write.emailSpacing);
+    const since = new Date(Date.parse(intent.createdAt) - everyMs).toISOString();
+    try {
+      await withConflictRetry(() =>
+        this.table.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.table.tableName,
+                  Key: keys.lead(intent.leadId),
+                  UpdateExpression: 'SET #slot = :at',
+                  ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#slot) OR #slot <= :since)',
+                  ExpressionAttributeNames: { '#slot': attribute },
+                  ExpressionAttributeValues: { ':at': intent.createdAt, ':since': since },
+                },
+              },
+              this.put(captureEmailItem(intent, this.table.dueShards)),
+              ...(intent.kind === 'opt-in' && write.optIn ? [this.put(optInItem(write.optIn))] : []),
+            ],
+            ClientRequestToken: transactionToken('email', intent.kind, write.requestToken),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
   }
 
   private put(item: Record<string, unknown>, onlyIfNew = false): Put {
@@ -171,70 +258,70 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
     };
   }
 
+  /**
+   * The capture path claims its emails in the capture transaction (status `sending`), so the
+   * sender leaves them alone while it sends; each mark below ends that claim.
+   */
   async markCaptureEmailSent(intent: CaptureEmailIntent, messageId: string, sentAt: string): Promise<void> {
+    await this.endCaptureClaim(intent, {
+      UpdateExpression:
+        'SET #status = :sent, messageId = :messageId, sentAt = :sentAt ADD attempts :one REMOVE duePk, dueAt',
+      ExpressionAttributeValues: { ':sent': 'sent', ':messageId': messageId, ':sentAt': sentAt, ':one': 1 },
+    });
+  }
+
+  async markCaptureEmailUnsent(intent: CaptureEmailIntent, reason: string): Promise<void> {
+    await this.endCaptureClaim(intent, {
+      UpdateExpression: 'SET #status = :pending, lastError = :reason ADD attempts :one',
+      ExpressionAttributeValues: { ':pending': 'pending', ':reason': reason.slice(0, 200), ':one': 1 },
+    });
+  }
+
+  async markCaptureEmailUnknown(intent: CaptureEmailIntent, reason: string, at: string): Promise<void> {
+    await this.endCaptureClaim(intent, {
+      UpdateExpression:
+        'SET #status = :failed, lastError = :reason, finishedAt = :at ADD attempts :one REMOVE duePk, dueAt',
+      ExpressionAttributeValues: { ':failed': 'failed', ':reason': reason.slice(0, 200), ':at': at, ':one': 1 },
+    });
+  }
+
+  private async endCaptureClaim(
+    intent: CaptureEmailIntent,
+    update: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+  ): Promise<void> {
     try {
       await this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.captureEmail(intent.leadId, intent.submissionId, intent.kind),
-          UpdateExpression:
-            'SET #status = :sent, messageId = :messageId, sentAt = :sentAt ADD attempts :one REMOVE duePk, dueAt',
-          ConditionExpression: 'attribute_exists(pk) AND #status = :pending',
+          ...update,
+          ConditionExpression: 'attribute_exists(pk) AND #status = :sending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':sent': 'sent',
-            ':pending': 'pending',
-            ':messageId': messageId,
-            ':sentAt': sentAt,
-            ':one': 1,
-          },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':sending': 'sending' },
         }),
       );
     } catch (error) {
+      // Erased meanwhile, or the claim timed out and the sender recorded it: nothing to add.
       if (!isConditionFailure(error)) throw error;
     }
-  }
-
-  async markCaptureEmailUnsent(intent: CaptureEmailIntent, reason: string): Promise<void> {
-    await this.table.client.send(
-      new UpdateCommand({
-        TableName: this.table.tableName,
-        Key: keys.captureEmail(intent.leadId, intent.submissionId, intent.kind),
-        UpdateExpression: 'SET lastError = :reason ADD attempts :one',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':reason': reason.slice(0, 200), ':one': 1 },
-      }),
-    );
   }
 
   async saveOptInToken(record: OptInRecord): Promise<void> {
     await this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: optInItem(record) }));
   }
 
-  async consumeOptInToken(tokenHash: string, now: Date): Promise<OptInRecord | undefined> {
-    try {
-      const result = await this.table.client.send(
-        new DeleteCommand({
-          TableName: this.table.tableName,
-          Key: keys.optIn(tokenHash),
-          ConditionExpression: 'attribute_exists(pk) AND validUntil > :now',
-          ExpressionAttributeValues: { ':now': now.toISOString() },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      const item = result.Attributes;
-      return item
-        ? {
-            tokenHash,
-            leadId: String(item.leadId),
-            submissionId: String(item.submissionId),
-            expiresAt: String(item.expiresAt),
-          }
-        : undefined;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+  async findOptInToken(tokenHash: string, now: Date): Promise<OptInRecord | undefined> {
+    const result = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: keys.optIn(tokenHash), ConsistentRead: true }),
+    );
+    const item = result.Item;
+    if (!item || String(item.validUntil) <= now.toISOString()) return undefined;
+    return {
+      tokenHash,
+      leadId: String(item.leadId),
+      submissionId: String(item.submissionId),
+      expiresAt: String(item.validUntil),
+    };
   }
 
   async getLead(leadId: string): Promise<Lead | undefined> {
@@ -244,64 +331,174 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
     return result.Item as Lead | undefined;
   }
 
-  async confirmLead(record: OptInRecord, enrolment: Enrolment, at: string): Promise<'confirmed' | 'unknown-lead'> {
-    try {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: keys.lead(record.leadId),
-          UpdateExpression: 'SET #status = :active, confirmedAt = :at, updatedAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND #status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending-confirmation', ':at': at },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Already active (or booked) from an earlier link: confirming again changes nothing but is fine.
-      if (!(await this.getLead(record.leadId))) return 'unknown-lead';
+  /**
+   * Uses up the token and confirms in one transaction: the lead becomes active (a lead already
+   * active or booked stays as it is), the consent record is stamped, the enrolment is created if
+   * there is none. A failure changes nothing, so the same link works again.
+   */
+  async confirmLead(
+    record: OptInRecord,
+    enrolment: Enrolment,
+    at: string,
+  ): Promise<'confirmed' | 'unknown-lead' | 'token-used'> {
+    const { tableName } = this.table;
+    for (let attempt = 1; ; attempt++) {
+      const [lead, enrolled, submitted] = await Promise.all([
+        this.getLead(record.leadId),
+        this.table.client.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: keys.enrolment(enrolment.leadId, enrolment.sequenceId),
+            ConsistentRead: true,
+          }),
+        ),
+        this.table.client.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: keys.submission(record.leadId, record.submissionId),
+            ConsistentRead: true,
+          }),
+        ),
+      ]);
+      if (!lead) return 'unknown-lead';
+      const pending = lead.status === 'pending-confirmation';
+      // The person confirmed this submission from their mailbox: what it says about them now holds.
+      const profile = confirmedProfile(lead, submitted.Item as Submission | undefined);
+      const items = [
+        {
+          Delete: {
+            TableName: tableName,
+            Key: keys.optIn(record.tokenHash),
+            ConditionExpression: 'attribute_exists(pk) AND validUntil > :at',
+            ExpressionAttributeValues: { ':at': at },
+          },
+        },
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.lead(record.leadId),
+            // A pending lead becomes active; an active or booked one keeps its status.
+            UpdateExpression: `SET ${pending ? '#status = :active, confirmedAt = :at, ' : ''}updatedAt = :at${profile.assignments}`,
+            ConditionExpression: 'attribute_exists(pk) AND #status = :status',
+            ExpressionAttributeNames: { '#status': 'status', ...profile.names },
+            ExpressionAttributeValues: {
+              ...(pending ? { ':active': 'active' } : {}),
+              ':status': lead.status,
+              ':at': at,
+              ...profile.values,
+            },
+          },
+        },
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.consent(record.leadId, record.submissionId),
+            UpdateExpression: 'SET confirmedAt = if_not_exists(confirmedAt, :at)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': at },
+          },
+        },
+        // A returning lead keeps the one enrolment it has, whatever its status.
+        enrolled.Item
+          ? {
+              ConditionCheck: {
+                TableName: tableName,
+                Key: keys.enrolment(enrolment.leadId, enrolment.sequenceId),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            }
+          : this.put(enrolmentItem(enrolment, this.table.dueShards), true),
+      ];
+      try {
+        await withConflictRetry(() => this.table.client.send(new TransactWriteCommand({ TransactItems: items })));
+        return 'confirmed';
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes?.[0] === 'ConditionalCheckFailed') return 'token-used';
+        // The lead or its enrolment changed between the reads and the write: read them again.
+        if (!codes?.includes('ConditionalCheckFailed') || attempt >= 3) throw error;
+      }
     }
-    await this.table.client
-      .send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: keys.consent(record.leadId, record.submissionId),
-          UpdateExpression: 'SET confirmedAt = if_not_exists(confirmedAt, :at)',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      )
-      .catch((error) => {
-        if (!isConditionFailure(error)) throw error;
-      });
-    await this.ensureEnrolment(enrolment);
-    return 'confirmed';
   }
 }
 
-/** The latest submission describes the person now; fields left empty keep what we had. */
-function returningLeadUpdate(lead: Lead, rateAssignment: string) {
-  const set: Record<string, unknown> = {
-    firstName: lead.firstName,
-    lastName: lead.lastName,
-    phone: lead.phone,
-    preferredContact: lead.preferredContact,
-    interests: lead.interests,
-    timeZone: lead.timeZone,
-    updatedAt: lead.updatedAt,
-    lastTouch: lead.lastTouch,
-    searchText: leadSearchText(lead),
+/** Where a lead item notes when it was last written to, per kind of capture email. */
+function slotAttribute(kind: CaptureEmailIntent['kind']): string {
+  return kind === 'staff-notification' ? 'lastStaffEmailAt' : 'lastVisitorEmailAt';
+}
+
+function emailSlot(kind: CaptureEmailIntent['kind'], spacing: SubmissionWrite['emailSpacing']) {
+  const everyMs = kind === 'staff-notification' ? spacing.staffEveryMs : spacing.visitorEveryMs;
+  return { attribute: slotAttribute(kind), everyMs };
+}
+
+/** A new lead's emails take their slots with it. */
+function emailSlotsTaken(emails: CaptureEmailIntent[], at: string): Record<string, string> {
+  return Object.fromEntries(emails.map((intent) => [slotAttribute(intent.kind), at]));
+}
+
+/** The confirmed submission's profile fields over the stored ones (fields it left empty stay). */
+function confirmedProfile(lead: Lead, submission: Submission | undefined) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (!submission) return { assignments: '', names, values };
+  const fields: Record<string, unknown> = {
+    firstName: submission.firstName,
+    lastName: submission.lastName,
+    phone: submission.phone,
+    preferredContact: submission.preferredContact,
+    interests: submission.interests,
+    timeZone: submission.timeZone,
   };
-  const present = Object.entries(set).filter(([, value]) => value !== undefined);
+  const merged = { ...lead, ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) };
+  fields.searchText = leadSearchText(merged);
+  const assignments = Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value], index) => {
+      names[`#p${index}`] = name;
+      values[`:p${index}`] = value;
+      return `, #p${index} = :p${index}`;
+    })
+    .join('');
+  return { assignments, names, values };
+}
+
+/**
+ * A returning submission: counted and noted (when, where from), but an anonymous post never
+ * rewrites who the person is. With `fill-empty` it sets only fields still empty; with `none`
+ * the profile waits for this submission's confirmation (double opt-in).
+ */
+function returningLeadUpdate(lead: Lead, rateAssignment: string, profile: 'fill-empty' | 'none') {
+  const fillable: Record<string, unknown> =
+    profile === 'fill-empty'
+      ? {
+          lastName: lead.lastName,
+          phone: lead.phone,
+          preferredContact: lead.preferredContact,
+          interests: lead.interests,
+          timeZone: lead.timeZone,
+        }
+      : {};
+  const always: Record<string, unknown> = { updatedAt: lead.updatedAt, lastTouch: lead.lastTouch };
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':one': 1 };
-  const assignments = present.map(([name, value], index) => {
-    names[`#f${index}`] = name;
-    values[`:v${index}`] = value;
-    return `#f${index} = :v${index}`;
-  });
+  const assign = (entries: [string, unknown][], fill: boolean, prefix: string) =>
+    entries
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value], index) => {
+        names[`#${prefix}${index}`] = name;
+        values[`:${prefix}${index}`] = value;
+        return fill
+          ? `#${prefix}${index} = if_not_exists(#${prefix}${index}, :${prefix}${index})`
+          : `#${prefix}${index} = :${prefix}${index}`;
+      });
+  const assignments = [
+    ...assign(Object.entries(always), false, 'a'),
+    ...assign(Object.entries(fillable), true, 'f'),
+    ...(rateAssignment ? [rateAssignment] : []),
+  ];
   return {
-    UpdateExpression: `SET ${[...assignments, ...(rateAssignment ? [rateAssignment] : [])].join(', ')} ADD submissionCount :one`,
+    UpdateExpression: `SET ${assignments.join(', ')} ADD submissionCount :one`,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };

@@ -10,6 +10,7 @@ import { DynamoSequenceStore } from '../../adapters/dynamodb/sequence-store';
 import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
 import { DynamoStepStats } from '../../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../../adapters/dynamodb/suppression-list';
+import { SesAccountSuppressionList } from '../../adapters/ses-account-suppression';
 import { accountMaxSendRate } from '../../adapters/ses-send-rate';
 import type { AdminEnv } from '../../config/env';
 import { OPT_IN_TTL_MS } from '../../consent/opt-in-token';
@@ -63,6 +64,7 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
 
   return {
     leads: new DynamoLeadDirectory(table),
+    accountSuppression: new SesAccountSuppressionList(ses),
     store: new DynamoDripStore(table),
     suppression: new DynamoSuppressionList(table),
     stats: new DynamoStepStats(table),

@@ -2,11 +2,19 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { addressWindows, type RateLimiter, type RateWindow } from '../../abuse/rate-limit';
+import { carriesOriginSecret } from '../../http/origin-verify';
 import { type CaptureDeps, type CaptureOutcome, captureLead } from '../../lead/capture-lead';
 import { fieldProblems, HONEYPOT_FIELD, isHoneypotFilled, leadFormSchema } from '../../lead/lead-form';
 import { errorFields } from '../../observability/redact';
 import { type LinkPageSite, messagePage } from '../../pages/link-pages';
-import { type FieldProblem, ServiceUnavailableError, TooManyRequestsError, ValidationError } from '../../shared/errors';
+import {
+  type FieldProblem,
+  ForbiddenError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+  ValidationError,
+} from '../../shared/errors';
+import type { SigningKeyProvider } from '../../shared/signing-key';
 import { errorResponses } from '../http/error-responses';
 import { type EventWithBody, requestBody } from '../http/request-body';
 import { type HttpResponse, htmlResponse, jsonResponse, redirectResponse } from '../http/responses';
@@ -21,6 +29,11 @@ export interface CaptureLimits {
 
 export interface CaptureHandlerDeps extends CaptureDeps {
   limits: CaptureLimits;
+  /**
+   * In AWS: the secret CloudFront sends in x-origin-verify. A request without it did not come
+   * through CloudFront (a direct call to the API could forge `cloudfront-viewer-address`): refused.
+   */
+  originVerify?: { secret: SigningKeyProvider };
   siteUrl: string;
   /** For the header and footer of the plain message page. */
   practice: LinkPageSite['practice'];
@@ -49,11 +62,16 @@ export function makeCaptureHandler(deps: CaptureHandlerDeps) {
       }),
     )
     .handler(async (event) => {
+      if (deps.originVerify && !carriesOriginSecret(event.headers, await deps.originVerify.secret())) {
+        throw new ForbiddenError('Send the form from the practice’s website.');
+      }
       const receivedAt = deps.clock.now();
       const parsed = leadFormSchema.safeParse(event.parsedBody);
       if (!parsed.success) throw new ValidationError(fieldProblems(parsed.error));
       // A bot that filled the honeypot gets the normal answer and leaves nothing behind, not even a counter.
-      if (!isHoneypotFilled(parsed.data)) await enforceAddressLimit(deps.limits, event, receivedAt);
+      if (!isHoneypotFilled(parsed.data)) {
+        await enforceAddressLimit(deps.limits, event, receivedAt, deps.originVerify !== undefined);
+      }
       let outcome: CaptureOutcome;
       try {
         outcome = await captureLead(
@@ -75,10 +93,20 @@ export function makeCaptureHandler(deps: CaptureHandlerDeps) {
     });
 }
 
-async function enforceAddressLimit(limits: CaptureLimits, event: EventWithBody, now: Date): Promise<void> {
+async function enforceAddressLimit(
+  limits: CaptureLimits,
+  event: EventWithBody,
+  now: Date,
+  viaVerifiedCloudFront: boolean,
+): Promise<void> {
   if (limits.perAddressPerMinute <= 0) return;
   const sourceIp = event.requestContext?.http?.sourceIp ?? 'unknown';
-  const windows: RateWindow[] = addressWindows(event.headers, sourceIp, limits.perAddressPerMinute);
+  const windows: RateWindow[] = addressWindows(
+    event.headers,
+    sourceIp,
+    limits.perAddressPerMinute,
+    viaVerifiedCloudFront,
+  );
   const decisions = await Promise.all(windows.map((window) => limits.limiter.hit(window, now)));
   const refused = decisions.find((decision) => !decision.allowed);
   if (refused) throw new TooManyRequestsError(refused.retryAfterSeconds);

@@ -3,8 +3,11 @@ import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
 import { DynamoRateLimiter } from '../../adapters/dynamodb/rate-limiter';
+import { DynamoSuppressionList } from '../../adapters/dynamodb/suppression-list';
+import { secretsManagerKey } from '../../adapters/signing-key';
 import type { CaptureEnv } from '../../config/env';
 import { logger } from '../../observability/logger';
+import { immediateCounters } from '../../observability/metrics';
 import { renderLandingPage } from '../../pages/landing';
 import { captureBundle } from '../../sequence/build-output/capture-bundle';
 import { captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFrom } from '../wiring';
@@ -20,12 +23,19 @@ export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): Capture
   const bundle = captureBundle();
   return {
     leads: new DynamoLeadRepository(table),
+    counters: overrides.counters ?? immediateCounters,
+    suppression: new DynamoSuppressionList(table),
     limits: {
       limiter: new DynamoRateLimiter(table),
       perAddressPerMinute: env.RATE_LIMIT_PER_ADDRESS,
     },
     siteUrl: env.SITE_URL,
     practice,
+    originVerify: env.ORIGIN_VERIFY_SECRET_ARN
+      ? {
+          secret: overrides.originVerifyKey ?? secretsManagerKey(env.ORIGIN_VERIFY_SECRET_ARN, undefined, 'raw'),
+        }
+      : undefined,
     // New leads start on the version published in the console (or the bundled one before any publish).
     sequences: new PublishedSequenceCatalog({ table, bundle, clock, log: logger }),
     composer: captureComposerFrom(env, overrides, bundle.transactional),
