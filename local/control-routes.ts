@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
-import type { DynamoDripStore } from '../functions/adapters/dynamodb/drip-store';
+import type { EnrolmentStore } from '../functions/drip/ports';
 import { jsonResponse } from '../functions/lambdas/http/responses';
 import { checkEmailAddress, leadIdFor } from '../functions/lead/email-address';
 import { parseDuration } from '../functions/schedule';
@@ -49,7 +49,12 @@ function guarded(route: Route): Route {
  * Local-only controls behind `npm run drip`: move the clock, run the dispatcher, simulate SES
  * bounces and complaints. These routes exist only in the local gateway, never in the stack.
  */
-export function controlRoutes(drip: DripRuntime, store: DynamoDripStore, sequenceId: string, now: () => Date): Route[] {
+export function controlRoutes(
+  drip: DripRuntime,
+  enrolments: Pick<EnrolmentStore, 'getEnrolment'>,
+  sequenceId: string,
+  now: () => Date,
+): Route[] {
   const routes: Route[] = [
     {
       method: 'POST',
@@ -104,7 +109,7 @@ export function controlRoutes(drip: DripRuntime, store: DynamoDripStore, sequenc
         const check = parsed.success ? checkEmailAddress(parsed.data.email) : undefined;
         if (!check?.ok) return jsonResponse(400, { error: 'Send {"email": "name@example.com"}' });
         const leadId = leadIdFor(check.normalised);
-        const enrolment = await store.getEnrolment(leadId, sequenceId);
+        const enrolment = await enrolments.getEnrolment(leadId, sequenceId);
         if (!enrolment) return jsonResponse(404, { error: 'No lead with that email in the local stack' });
         const tags: Record<string, string> = enrolment.lastStepId
           ? {

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PREVIEW_SECURITY_HEADERS } from '../emails/preview';
 import { recordAwsCallsAs } from '../functions/adapters/aws-call-recorder';
 import { dynamoTable } from '../functions/adapters/clients/dynamodb';
-import { DynamoDripStore } from '../functions/adapters/dynamodb/drip-store';
+import { DynamoEnrolmentStore } from '../functions/adapters/dynamodb/enrolments';
 import { adminEnvSchema, baseEnvSchema, captureEnvSchema, parseEnv } from '../functions/config/env';
 import { PUBLIC_ROUTES, type PublicFunction } from '../functions/http/public-routes';
 import { makeAdminHandler } from '../functions/lambdas/admin/handler';
@@ -123,7 +123,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     // The control routes' store is a local tool, not a Lambda function: its calls are not recorded.
     recordAwsCallsAs(undefined);
-    const store = new DynamoDripStore(dynamoTable(parseEnv(baseEnvSchema, env)));
+    const store = new DynamoEnrolmentStore(dynamoTable(parseEnv(baseEnvSchema, env)));
     const http = (handler: unknown) => handler as LambdaHttpHandler;
 
     const gateway = createGateway({

@@ -1,4 +1,4 @@
-import type { DripStore, SendRecord, StepStats, SuppressionList } from '../drip/ports';
+import type { EnrolmentStore, SendRecord, SendRecordStore, StepStats, SuppressionList } from '../drip/ports';
 import type { CaptureEmailIntent, ConsentRecord, Enrolment, Lead, Submission } from '../lead/lead';
 import { markLeadBooked } from '../lead/mark-booked';
 import type { Log } from '../observability/logger';
@@ -18,7 +18,8 @@ import type { AccountSuppressionList, LeadDirectory, LeadListRow, SuppressionSta
 export interface LeadsDeps {
   leads: LeadDirectory;
   accountSuppression: AccountSuppressionList;
-  store: Pick<DripStore, 'getLead' | 'exitEnrolments' | 'creditCompleted' | 'markLeadBooked' | 'recordEmailEvent'>;
+  leadEnrolments: Pick<EnrolmentStore, 'getLead' | 'exitEnrolments' | 'creditCompleted' | 'markLeadBooked'>;
+  sendRecords: Pick<SendRecordStore, 'recordEmailEvent'>;
   suppression: SuppressionList;
   stats: StepStats;
   versions: SequenceVersions;
@@ -352,13 +353,13 @@ export type EraseResult = { status: 'erased'; deleted: number } | { status: 'unk
  * the lead in place, so the erasure can simply be run again.
  */
 export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: number }): Promise<EraseResult> {
-  const lead = await deps.store.getLead(leadId);
+  const lead = await deps.leadEnrolments.getLead(leadId);
   if (!lead) return { status: 'unknown-lead' };
   const now = deps.clock.now();
   const at = now.toISOString();
   await deps.leads.suppressErased(lead.email, at);
   await deps.accountSuppression.forget(lead.email);
-  await deps.store.exitEnrolments(leadId, 'erased', at);
+  await deps.leadEnrolments.exitEnrolments(leadId, 'erased', at);
   // Opt-in tokens are keyed by their hash, outside the partition; only a recent submission can
   // have one that has not expired, so the (table-wide) search runs only then.
   const items = await deps.leads.leadItems(leadId);
@@ -378,7 +379,7 @@ export async function stopSequence(
   sequenceId: string,
   deps: LeadsDeps,
 ): Promise<'stopped' | 'already-stopped' | 'unknown-lead' | 'not-enrolled'> {
-  const lead = await deps.store.getLead(leadId);
+  const lead = await deps.leadEnrolments.getLead(leadId);
   if (!lead) return 'unknown-lead';
   const result = await deps.leads.stopEnrolment(leadId, sequenceId, deps.clock.now().toISOString());
   deps.log.info('Sequence stopped by staff', { leadId, sequenceId, result });

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { checkEmailAddress, leadIdFor } from '../lead/email-address';
 import type { Clock } from '../shared/clock';
 import { type ExitDeps, suppressAndExit } from '../suppression/exit-lead';
-import type { DripStore, EmailEventField, StepCounter } from './ports';
+import type { EmailEventField, StepCounter } from './ports';
 
 const recipients = z.array(z.object({ emailAddress: z.string() }).loose()).default([]);
 const timestamped = z.object({ timestamp: z.string().optional() }).loose();
@@ -30,7 +30,6 @@ export const sesEventSchema = z
 export type SesEvent = z.infer<typeof sesEventSchema>;
 
 export interface SesEventDeps extends ExitDeps {
-  store: ExitDeps['store'] & Pick<DripStore, 'recordEmailEvent'>;
   clock: Clock;
 }
 
@@ -56,7 +55,7 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
 
   const countOnStep = async (field: EmailEventField, counter: StepCounter): Promise<boolean> => {
     if (!step) return false;
-    return deps.store.recordEmailEvent(step.leadId, step.sequenceId, step.stepId, field, at, {
+    return deps.sendRecords.recordEmailEvent(step.leadId, step.sequenceId, step.stepId, field, at, {
       variant: step.variant,
       day: at.slice(0, 10),
       counter,

@@ -1,6 +1,8 @@
 import { dynamoTable } from '../adapters/clients/dynamodb';
 import { sesClient } from '../adapters/clients/ses';
-import { DynamoDripStore } from '../adapters/dynamodb/drip-store';
+import { DynamoCaptureEmailStore } from '../adapters/dynamodb/capture-emails';
+import { DynamoEnrolmentStore } from '../adapters/dynamodb/enrolments';
+import { DynamoSendRecordStore } from '../adapters/dynamodb/send-records';
 import { DynamoStepStats } from '../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-list';
 import { SesMailer } from '../adapters/ses-mailer';
@@ -102,7 +104,9 @@ export function dripStores(env: BaseEnv) {
   const table = dynamoTable(env);
   return {
     table,
-    store: new DynamoDripStore(table),
+    leadEnrolments: new DynamoEnrolmentStore(table),
+    sendRecords: new DynamoSendRecordStore(table),
+    captureEmails: new DynamoCaptureEmailStore(table),
     suppression: new DynamoSuppressionList(table),
     stats: new DynamoStepStats(table),
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
+import { DynamoSendRecordStore } from '../../functions/adapters/dynamodb/send-records';
 import { suppressionHashFor } from '../../functions/lead/email-address';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { countingMailer, dripHarness, TestClock } from '../support/drip-harness';
@@ -64,12 +65,14 @@ describe('drip engine under concurrency and faults (DynamoDB Local)', () => {
     const clock = new TestClock(start);
     const harness = await dripHarness({ clock });
     const leadId = await harness.seedLead('stopped.sender@example.com', start);
-    const store = new DynamoDripStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
+    const table = { client: harness.doc as never, tableName: harness.tableName, dueShards: 4 };
+    const enrolments = new DynamoEnrolmentStore(table);
+    const sendRecords = new DynamoSendRecordStore(table);
     const counting = countingMailer(acceptAll);
     const worker = harness.worker({ mailer: counting.mailer });
     // A sender took the message and claimed the step, then its process died before sending.
     await worker.dispatch();
-    await store.claimStep({
+    await sendRecords.claimStep({
       leadId,
       sequenceId: harness.sequence.id,
       sequenceVersion: harness.sequence.version,
@@ -87,10 +90,10 @@ describe('drip engine under concurrency and faults (DynamoDB Local)', () => {
     await worker.queue.drain();
 
     expect(counting.sends).toHaveLength(0);
-    const record = await store.getSendRecord(leadId, harness.sequence.id, harness.sequence.steps[0]!.id);
+    const record = await sendRecords.getSendRecord(leadId, harness.sequence.id, harness.sequence.steps[0]!.id);
     expect(record).toMatchObject({ status: 'failed', reason: 'interrupted after claim' });
     expect(worker.counters.totals.StepInterrupted).toBe(1);
-    expect((await store.getEnrolment(leadId, harness.sequence.id))?.stepIndex).toBe(1);
+    expect((await enrolments.getEnrolment(leadId, harness.sequence.id))?.stepIndex).toBe(1);
   });
 
   it('does not send a step whose lead unsubscribed after it was queued', async () => {
@@ -117,12 +120,14 @@ describe('drip engine under concurrency and faults (DynamoDB Local)', () => {
     await worker.queue.drain();
 
     expect(counting.sends).toHaveLength(0);
-    const store = new DynamoDripStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
-    expect(await store.getSendRecord(leadId, harness.sequence.id, harness.sequence.steps[0]!.id)).toMatchObject({
+    const table = { client: harness.doc as never, tableName: harness.tableName, dueShards: 4 };
+    const enrolments = new DynamoEnrolmentStore(table);
+    const sendRecords = new DynamoSendRecordStore(table);
+    expect(await sendRecords.getSendRecord(leadId, harness.sequence.id, harness.sequence.steps[0]!.id)).toMatchObject({
       status: 'skipped',
       reason: 'suppressed: unsubscribed',
     });
-    expect(await store.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
+    expect(await enrolments.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
       status: 'exited',
       exitReason: 'unsubscribed',
     });

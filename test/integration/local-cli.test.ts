@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNode } from '../../bench/bundle';
 import { dynamoTable } from '../../functions/adapters/clients/dynamodb';
-import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
 import { baseEnvSchema, parseEnv } from '../../functions/config/env';
 import { leadIdFor } from '../../functions/lead/email-address';
 import { ROOT } from '../../local/paths';
@@ -123,7 +123,7 @@ describe('npm run drip', () => {
       const booked = await drip(['booked', email], port, { DATA_DIR: dataDir });
       expect({ code: booked.code, err: booked.err }).toEqual({ code: 0, err: '' });
       expect(JSON.parse(booked.out)).toMatchObject({ status: 'booked' });
-      const enrolment = await new DynamoDripStore(dynamoTable(parseEnv(baseEnvSchema, stack.env))).getEnrolment(
+      const enrolment = await new DynamoEnrolmentStore(dynamoTable(parseEnv(baseEnvSchema, stack.env))).getEnrolment(
         leadIdFor(email),
         stack.env.DEFAULT_SEQUENCE_ID!,
       );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import type { MigrationPreview, SequenceDetail, SequenceDraft } from '../../functions/admin/contract';
 import { leadIdFor } from '../../functions/lead/email-address';
@@ -125,8 +125,15 @@ describe('an enrolment waiting at a step the lead already has', () => {
     await worker.dispatch();
     await worker.queue.drain();
 
-    const store = new DynamoDripStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
-    expect(await store.getEnrolment(leadId, harness.sequence.id)).toMatchObject({ status: 'active', stepIndex: 1 });
+    const enrolments = new DynamoEnrolmentStore({
+      client: harness.doc as never,
+      tableName: harness.tableName,
+      dueShards: 4,
+    });
+    expect(await enrolments.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
+      status: 'active',
+      stepIndex: 1,
+    });
     expect(counting.sends).toEqual([]);
     expect(worker.counters.totals.StepStale).toBe(1);
   });

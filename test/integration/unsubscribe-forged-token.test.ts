@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
 import { DynamoSuppressionList } from '../../functions/adapters/dynamodb/suppression-list';
 import { parseEnv, unsubscribeEnvSchema } from '../../functions/config/env';
 import { makeUnsubscribeHandler } from '../../functions/lambdas/unsubscribe/handler';
@@ -23,7 +23,7 @@ const now = new Date('2026-12-01T15:00:00Z');
 type Harness = Awaited<ReturnType<typeof dripHarness>>;
 let harness: Harness;
 let handler: ReturnType<typeof makeUnsubscribeHandler>;
-let store: DynamoDripStore;
+let enrolments: DynamoEnrolmentStore;
 let suppression: DynamoSuppressionList;
 
 beforeAll(async () => {
@@ -34,7 +34,7 @@ beforeAll(async () => {
     unsubscribeDeps(parseEnv(unsubscribeEnvSchema, harness.env), { signingKey: async () => DRIP_KEY, clock }),
   );
   const table = { client: harness.doc as never, tableName: harness.tableName, dueShards: 4 };
-  store = new DynamoDripStore(table);
+  enrolments = new DynamoEnrolmentStore(table);
   suppression = new DynamoSuppressionList(table);
 });
 
@@ -64,7 +64,7 @@ async function activeLead() {
 }
 
 async function expectStillActive(leadId: string, email: string) {
-  expect(await store.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
+  expect(await enrolments.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
     status: 'active',
     stepIndex: 0,
     nextSendAt: now.toISOString(),
@@ -113,7 +113,7 @@ describe('one-click unsubscribe with an altered or forged token, for a lead whos
     const response = await oneClick(genuine);
 
     expect(response.statusCode).toBe(200);
-    expect(await store.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
+    expect(await enrolments.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
       status: 'exited',
       exitReason: 'unsubscribed',
     });

@@ -13,7 +13,7 @@ export interface StepCounts {
 
 export type StatsAt = { sequenceId: string; stepId: string; variant: string; day: string };
 
-/** The update that adds one to a step's counter; also used inside transactions (drip-store). */
+/** The update that adds one to a step's counter; also used inside transactions (send-records, enrolments). */
 export function statsIncrement(tableName: string, at: StatsAt, counter: StepCounter) {
   return {
     TableName: tableName,
@@ -37,7 +37,7 @@ export class DynamoStepStats implements StepStats {
   constructor(private readonly table: Table) {}
 
   async increment(at: StatsAt, counter: StepCounter): Promise<void> {
-    // A transaction noting an SES event may hold the same row for a moment (drip-store).
+    // A transaction noting an SES event may hold the same row for a moment (send-records, enrolments).
     await withConflictRetry(() =>
       this.table.client.send(new UpdateCommand(statsIncrement(this.table.tableName, at, counter))),
     );

@@ -1,10 +1,11 @@
 import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { sesClient } from '../../adapters/clients/ses';
-import { DynamoDripStore } from '../../adapters/dynamodb/drip-store';
 import { DynamoEnrolmentIndex } from '../../adapters/dynamodb/enrolment-index';
+import { DynamoEnrolmentStore } from '../../adapters/dynamodb/enrolments';
 import { DynamoLeadDirectory } from '../../adapters/dynamodb/lead-directory';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
+import { DynamoSendRecordStore } from '../../adapters/dynamodb/send-records';
 import { DynamoSendSlots } from '../../adapters/dynamodb/send-slots';
 import { DynamoSequenceStore } from '../../adapters/dynamodb/sequence-store';
 import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
@@ -65,7 +66,8 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
   return {
     leads: new DynamoLeadDirectory(table),
     accountSuppression: new SesAccountSuppressionList(ses),
-    store: new DynamoDripStore(table),
+    leadEnrolments: new DynamoEnrolmentStore(table),
+    sendRecords: new DynamoSendRecordStore(table),
     suppression: new DynamoSuppressionList(table),
     stats: new DynamoStepStats(table),
     versions,

@@ -6,9 +6,10 @@ import type { BookedHandlerDeps } from './handler';
 
 export function bookedDeps(env: BookedEnv, overrides: Overrides = {}): BookedHandlerDeps {
   recordAwsCallsAs('booked', env);
-  const { store, suppression, stats } = dripStores(env);
+  const { leadEnrolments, sendRecords, suppression, stats } = dripStores(env);
   return {
-    store,
+    leadEnrolments,
+    sendRecords,
     suppression,
     stats,
     log: logger,

@@ -6,6 +6,6 @@ import { clockFrom, dripStores, type Overrides } from '../wiring';
 
 export function sesEventsDeps(env: BaseEnv, overrides: Overrides = {}): SesEventDeps {
   recordAwsCallsAs('ses-events', env);
-  const { store, suppression, stats } = dripStores(env);
-  return { store, suppression, stats, log: logger, clock: clockFrom(overrides) };
+  const { leadEnrolments, sendRecords, suppression, stats } = dripStores(env);
+  return { leadEnrolments, sendRecords, suppression, stats, log: logger, clock: clockFrom(overrides) };
 }

@@ -6,9 +6,10 @@ import type { UnsubscribeHandlerDeps } from './handler';
 
 export function unsubscribeDeps(env: UnsubscribeEnv, overrides: Overrides = {}): UnsubscribeHandlerDeps {
   recordAwsCallsAs('unsubscribe', env);
-  const { store, suppression, stats } = dripStores(env);
+  const { leadEnrolments, sendRecords, suppression, stats } = dripStores(env);
   return {
-    store,
+    leadEnrolments,
+    sendRecords,
     suppression,
     stats,
     log: logger,
