@@ -1,11 +1,11 @@
 import { recordAwsCallsAs } from '../functions/adapters/aws-call-recorder';
 import {
-  baseEnvSchema,
   bookedEnvSchema,
   confirmEnvSchema,
   dispatcherEnvSchema,
   parseEnv,
   senderEnvSchema,
+  sesEventsEnvSchema,
   unsubscribeEnvSchema,
 } from '../functions/config/env';
 import { makeBookedHandler } from '../functions/lambdas/booked/handler';
@@ -47,7 +47,7 @@ export function createDripRuntime(options: DripRuntimeOptions) {
   const queue = new InProcessQueue({ maxReceives: 5, retryDelayMs: 500, concurrency: 4 });
   const keys = { signingKey: options.signingKey, webhookKey: options.webhookKey, clock };
 
-  const sesEvents = makeSesEventsHandler(sesEventsDeps(parseEnv(baseEnvSchema, env), keys));
+  const sesEvents = makeSesEventsHandler(sesEventsDeps(parseEnv(sesEventsEnvSchema, env), keys));
   const sendToSesEvents = (event: unknown) => sesEvents(event, undefined as never);
   const senderEnv = parseEnv(senderEnvSchema, env);
   // The sender's mailer is built here (to simulate delivery events), outside senderDeps.

@@ -344,17 +344,24 @@ function withoutTableKeys(item: Record<string, unknown>): Record<string, unknown
 export type EraseResult = { status: 'erased'; deleted: number } | { status: 'unknown-lead' };
 
 /**
+ * Opt-in tokens are issued while the capture emails are sent, which may be a while after the
+ * submission: the search for tokens covers the token's lifetime plus that delay.
+ */
+const TOKEN_ISSUE_DELAY_MS = 6 * 60 * 60 * 1000;
+
+/**
  * GDPR erasure: the address is suppressed first (an anonymous hash, reason "erased", nothing
  * else: any earlier reason or event history of that entry goes too), so that whatever happens
  * next the person is never emailed again, and taken off SES's account-level suppression list
  * (which keeps it in the clear). Then their sequences stop, the lead item goes (the sender's
  * claims need it, so nothing new can be written for them after this), and every other item of
- * their partition goes, with any double opt-in token still waiting. A failure on the way leaves
- * the lead in place, so the erasure can simply be run again.
+ * their partition goes, with any double opt-in token still waiting. A failure before the lead
+ * item goes leaves it in place; a failure after it leaves the rest of the partition, which a
+ * second run finds and deletes. Either way the erasure can simply be run again.
  */
 export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: number }): Promise<EraseResult> {
   const lead = await deps.leadEnrolments.getLead(leadId);
-  if (!lead) return { status: 'unknown-lead' };
+  if (!lead) return finishErasure(leadId, deps);
   const now = deps.clock.now();
   const at = now.toISOString();
   await deps.leads.suppressErased(lead.email, at);
@@ -364,12 +371,28 @@ export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: 
   // have one that has not expired, so the (table-wide) search runs only then.
   const items = await deps.leads.leadItems(leadId);
   const recent = items.some(
-    (item) => item.type === 'submission' && now.getTime() - Date.parse(String(item.receivedAt)) < deps.optInTtlMs,
+    (item) =>
+      item.type === 'submission' &&
+      now.getTime() - Date.parse(String(item.receivedAt)) < deps.optInTtlMs + TOKEN_ISSUE_DELAY_MS,
   );
   await deps.leads.deleteLeadProfile(leadId);
   const tokens = recent ? await deps.leads.deleteOptInTokens(leadId) : 0;
   const deleted = 1 + (await deps.leads.deleteLeadPartition(leadId));
   deps.log.info('Lead erased', { leadId, deleted, optInTokens: tokens });
+  return { status: 'erased', deleted: deleted + tokens };
+}
+
+/**
+ * The lead item is gone: either there never was such a lead, or an earlier erasure stopped after
+ * deleting it (the address was suppressed and the sequences stopped before that). Whatever is
+ * left of the partition, and any opt-in token, goes now.
+ */
+async function finishErasure(leadId: string, deps: LeadsDeps): Promise<EraseResult> {
+  const leftovers = await deps.leads.leadItems(leadId);
+  if (leftovers.length === 0) return { status: 'unknown-lead' };
+  const tokens = await deps.leads.deleteOptInTokens(leadId);
+  const deleted = await deps.leads.deleteLeadPartition(leadId);
+  deps.log.info('Lead erasure finished', { leadId, deleted, optInTokens: tokens });
   return { status: 'erased', deleted: deleted + tokens };
 }
 

@@ -28,6 +28,12 @@ export const baseEnvSchema = z.object({
   DUE_SHARDS: z.coerce.number().int().min(1).max(64).default(8),
 });
 
+/** SES events: the table, and SES itself for an erased person's address (no sending). */
+export const sesEventsEnvSchema = baseEnvSchema.extend({
+  SES_ENDPOINT: z.url().optional(),
+});
+export type SesEventsEnv = z.infer<typeof sesEventsEnvSchema>;
+
 /** Settings for anything that renders or sends email. */
 export const mailEnvSchema = z.object({
   SES_ENDPOINT: z.url().optional(),

@@ -120,6 +120,12 @@ export interface CaptureEmailStore {
 
 export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained' | 'erased';
 
+/** SES's own, account-level list of suppressed addresses (kept in the clear). */
+export interface AccountSuppressionList {
+  /** Takes the address off the list; nothing happens if it is not on it. */
+  forget(address: string): Promise<void>;
+}
+
 export interface SuppressionList {
   reasonFor(address: string): Promise<SuppressionReason | undefined>;
   suppress(address: string, reason: SuppressionReason, at: string): Promise<void>;

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { checkEmailAddress, leadIdFor } from '../lead/email-address';
 import type { Clock } from '../shared/clock';
 import { type ExitDeps, suppressAndExit } from '../suppression/exit-lead';
-import type { EmailEventField, StepCounter } from './ports';
+import type { AccountSuppressionList, EmailEventField, StepCounter } from './ports';
 
 const recipients = z.array(z.object({ emailAddress: z.string() }).loose()).default([]);
 const timestamped = z.object({ timestamp: z.string().optional() }).loose();
@@ -31,6 +31,7 @@ export type SesEvent = z.infer<typeof sesEventSchema>;
 
 export interface SesEventDeps extends ExitDeps {
   clock: Clock;
+  accountSuppression: AccountSuppressionList;
 }
 
 const ENGAGEMENT: Record<string, [EmailEventField, StepCounter]> = {
@@ -96,6 +97,14 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
     return 'ignored';
   }
   for (const { emailAddress } of hard.addresses) {
+    if ((await deps.suppression.reasonFor(emailAddress)) === 'erased') {
+      // The person was erased after this email went out. SES has just put the address, in the
+      // clear, on its account-level list: it comes off again, and nothing of the event is kept
+      // (the erased entry already stops every email).
+      await deps.accountSuppression.forget(emailAddress);
+      deps.log.info('Bounce or complaint for an erased address; nothing kept', { eventType: event.eventType });
+      continue;
+    }
     const check = checkEmailAddress(emailAddress);
     const leadId = check.ok ? leadIdFor(check.normalised) : tags.lead;
     if (leadId) await suppressAndExit(leadId, emailAddress, hard.reason, at, deps, false);

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteSuppressedDestinationCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { keys } from '../../functions/adapters/dynamodb/keys';
 import { eraseLead } from '../../functions/admin/leads';
-import { adminEnvSchema, parseEnv } from '../../functions/config/env';
+import { adminEnvSchema, parseEnv, sesEventsEnvSchema } from '../../functions/config/env';
+import { handleSesEvent, sesEventSchema } from '../../functions/drip/ses-event';
 import { adminDeps } from '../../functions/lambdas/admin/wiring';
+import { sesEventsDeps } from '../../functions/lambdas/ses-events/wiring';
+import { suppressionHashFor } from '../../functions/lead/email-address';
 import type { Mailer } from '../../functions/mail/outgoing-email';
+import { sesEvent } from '../../local/simulated-ses-events';
 import { countingMailer, dripHarness, TestClock } from '../support/drip-harness';
 import { dynamoFaults, onSortKey } from '../support/fault-injection';
 import { itemsOfLead, uniqueEmail } from '../support/services';
@@ -87,6 +92,70 @@ describe('erasing a lead while the sender is working on it', () => {
     await worker.queue.drain();
 
     expect(erasedDuringSend).toBe(true);
+    expect(await itemsOfLead(harness.doc, harness.tableName, leadId)).toEqual([]);
+  });
+
+  it('finishes an erasure that failed after the lead item went, when it is run again', async () => {
+    const { harness, erase, clock } = await setUp();
+    const leadId = await harness.seedLead(uniqueEmail('erase-twice'), clock.now());
+    await harness.seedCaptureEmail(leadId, clock.now());
+    const faults = dynamoFaults();
+    let failed = false;
+    try {
+      // DynamoDB gives up on the batch that deletes the rest of the partition, once.
+      faults.intercept(BatchWriteCommand, (_input, forward) => {
+        if (failed) return forward();
+        failed = true;
+        return Promise.reject(new Error('ProvisionedThroughputExceededException'));
+      });
+      await expect(erase(leadId)).rejects.toThrow('ProvisionedThroughputExceededException');
+      expect(await itemsOfLead(harness.doc, harness.tableName, leadId)).not.toEqual([]);
+
+      expect(await erase(leadId)).toMatchObject({ status: 'erased' });
+    } finally {
+      faults.restore();
+    }
+
+    expect(failed).toBe(true);
+    expect(await itemsOfLead(harness.doc, harness.tableName, leadId)).toEqual([]);
+    expect(await erase(leadId)).toEqual({ status: 'unknown-lead' });
+  });
+
+  it('keeps nothing of a complaint that arrives after the erasure, and takes the address off SES’s list again', async () => {
+    const { harness, erase, clock } = await setUp();
+    const email = uniqueEmail('erase-late-complaint');
+    const leadId = await harness.seedLead(email, clock.now());
+    const ses = mockClient(SESv2Client);
+    ses.on(DeleteSuppressedDestinationCommand).resolves({});
+    try {
+      expect(await erase(leadId)).toMatchObject({ status: 'erased' });
+      ses.resetHistory();
+      const events = sesEventsDeps(parseEnv(sesEventsEnvSchema, harness.env), { clock });
+      const complaint = sesEventSchema.parse(
+        sesEvent(
+          'Complaint',
+          { messageId: randomUUID(), to: [email], tags: { kind: 'step', lead: leadId } },
+          clock.now(),
+        ),
+      );
+
+      await handleSesEvent(complaint, events);
+
+      expect(ses.commandCalls(DeleteSuppressedDestinationCommand).map((call) => call.args[0].input)).toEqual([
+        { EmailAddress: email },
+      ]);
+    } finally {
+      ses.restore();
+    }
+    const entry = await harness.doc.send(
+      new GetCommand({ TableName: harness.tableName, Key: keys.suppression(suppressionHashFor(email)) }),
+    );
+    expect(entry.Item).toEqual({
+      ...keys.suppression(suppressionHashFor(email)),
+      type: 'suppression',
+      reason: 'erased',
+      suppressedAt: expect.any(String),
+    });
     expect(await itemsOfLead(harness.doc, harness.tableName, leadId)).toEqual([]);
   });
 
