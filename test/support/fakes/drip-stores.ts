@@ -4,7 +4,6 @@ import type {
   CaptureEmailStore,
   DueEntry,
   DueIndex,
-  EmailEventField,
   EnrolmentAdvance,
   EnrolmentStore,
   SendRecord,
@@ -116,12 +115,7 @@ export class MemorySendRecordStore implements SendRecordStore {
   }
 
   async recordEmailEvent(
-    leadId: string,
-    sequenceId: string,
-    stepId: string,
-    event: EmailEventField,
-    at: string,
-    count?: { variant: string; day: string; counter: StepCounter },
+    ...[leadId, sequenceId, stepId, event, at, count]: Parameters<SendRecordStore['recordEmailEvent']>
   ): Promise<boolean> {
     const stored = this.table.sendRecords.get(sendKey(leadId, sequenceId, stepId));
     if (!stored || stored[event] !== undefined) return false;
