@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { seededLead } from '../../../bench/seed';
 import { checkEmailAddress, leadIdFor } from '../../../functions/lead/email-address';
-import type { Enrolment, Lead } from '../../../functions/lead/lead';
+import type { Enrolment } from '../../../functions/lead/lead';
 import { createLinkBuilder } from '../../../functions/mail/links';
 import { type Mailer, type OutgoingEmail, SendError } from '../../../functions/mail/outgoing-email';
 import type { PracticeDetails } from '../../../functions/mail/practice';
@@ -62,20 +63,7 @@ export function seedEnrolledLead(table: MemoryTable, email: string, dueAt: Date,
   if (!check.ok) throw new Error(check.reason);
   const leadId = leadIdFor(check.normalised);
   const at = dueAt.toISOString();
-  const lead: Lead = {
-    leadId,
-    email: check.normalised,
-    firstName: 'Robin',
-    preferredContact: 'email',
-    interests: ['fraxel-aftercare'],
-    timeZone: 'America/New_York',
-    status: 'active',
-    createdAt: at,
-    updatedAt: at,
-    submissionCount: 1,
-    firstTouch: {},
-    lastTouch: {},
-  };
+  const lead = seededLead(leadId, check.normalised, at);
   const enrolment: Enrolment = {
     leadId,
     sequenceId: sequence.id,
