@@ -47,9 +47,9 @@ export function enrolment(leadId: string, sequence: CompiledSequence, dueAt: Dat
   };
 }
 
-/** The lead item the sender reads before sending (as the capture path writes it). */
-export function leadRow(leadId: string, email: string, createdAt: string): Record<string, unknown> {
-  const lead: Lead = {
+/** An active lead who signed up at `createdAt` (the benches' and the drip tests' one seeded lead). */
+export function seededLead(leadId: string, email: string, createdAt: string): Lead {
+  return {
     leadId,
     email,
     firstName: 'Robin',
@@ -63,5 +63,14 @@ export function leadRow(leadId: string, email: string, createdAt: string): Recor
     firstTouch: {},
     lastTouch: {},
   };
-  return { ...keys.lead(leadId), type: 'lead', ...lead, ...leadListKeys(createdAt, leadId) };
+}
+
+/** The lead item the sender reads before sending (as the capture path writes it). */
+export function leadRow(leadId: string, email: string, createdAt: string): Record<string, unknown> {
+  return {
+    ...keys.lead(leadId),
+    type: 'lead',
+    ...seededLead(leadId, email, createdAt),
+    ...leadListKeys(createdAt, leadId),
+  };
 }

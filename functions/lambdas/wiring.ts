@@ -15,9 +15,11 @@ import { createCaptureEmailComposer } from '../lead/capture-emails';
 import { createLinkBuilder } from '../mail/links';
 import type { Mailer } from '../mail/outgoing-email';
 import type { PracticeDetails } from '../mail/practice';
+import { logger } from '../observability/logger';
 import type { CaptureBundle } from '../sequence/compiled';
 import { type Clock, systemClock } from '../shared/clock';
 import type { SigningKeyProvider } from '../shared/signing-key';
+import type { ExitDeps } from '../suppression/exit-lead';
 
 /**
  * What differs between AWS, the local stack and tests. Everything else is built the same way
@@ -110,4 +112,10 @@ export function dripStores(env: BaseEnv) {
     suppression: new DynamoSuppressionList(table),
     stats: new DynamoStepStats(table),
   };
+}
+
+/** What stopping a person's sequences needs (unsubscribe, booked, SES events): the stores, the log, the clock. */
+export function exitDepsFrom(env: BaseEnv, overrides: Overrides): ExitDeps & { clock: Clock } {
+  const { leadEnrolments, sendRecords, suppression, stats } = dripStores(env);
+  return { leadEnrolments, sendRecords, suppression, stats, log: logger, clock: clockFrom(overrides) };
 }

@@ -12,7 +12,7 @@ import type { PublicApi } from './api';
 import type { ConsoleAuth } from './console-auth';
 import type { LeadData } from './data';
 import type { EmailSending } from './email';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction, observabilityProps, PROJECT_ROOT } from './lambda';
 
 /** Exists only in the local stack (local/admin-auth.ts): AWS signs staff in through Cognito. */
 export const LOCAL_LOGIN_ROUTE = `POST ${ADMIN_API_PREFIX}/login`;
@@ -74,9 +74,7 @@ export class AdminApi extends Construct {
       serviceName: 'admin',
       memorySize: config.admin.memorySize,
       timeout: config.admin.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      ...observabilityProps(observability),
       environment: adminEnvironment(config, data.table.tableName, {
         configurationSetName: email.configurationSet.configurationSetName,
         siteUrl: props.siteUrl,

@@ -6,7 +6,7 @@ import type { DeployConfig } from '../config';
 import { bookedEnvironment } from '../environment';
 import type { PublicApi } from './api';
 import type { LeadData } from './data';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction, observabilityProps, PROJECT_ROOT } from './lambda';
 import { SigningKey } from './signing-key';
 
 export const BOOKED_WEBHOOK_PATH = PUBLIC_ROUTES.booked.path;
@@ -46,9 +46,7 @@ export class BookedWebhook extends Construct {
       serviceName: 'booked',
       memorySize: config.booked.memorySize,
       timeout: config.booked.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      ...observabilityProps(observability),
       environment: bookedEnvironment(config, data.table.tableName, this.webhookKey.secret.secretArn),
     });
     // Read the lead, mark it booked, exit its enrolments (query of its partition, then

@@ -5,7 +5,7 @@ import type { DeployConfig } from '../config';
 import { confirmEnvironment } from '../environment';
 import type { PublicApi } from './api';
 import type { LeadData } from './data';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction, observabilityProps, PROJECT_ROOT } from './lambda';
 
 /** The link in the double opt-in email (functions/mail/links.ts). */
 export const CONFIRM_PATH = PUBLIC_ROUTES.confirmOptIn.path;
@@ -35,9 +35,7 @@ export class ConfirmOptIn extends Construct {
       serviceName: 'confirm-opt-in',
       memorySize: config.unsubscribe.memorySize,
       timeout: config.unsubscribe.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      ...observabilityProps(observability),
       environment: confirmEnvironment(config, data.table.tableName, { siteUrl: props.siteUrl }),
     });
     data.grantItemActions(this.function, 'GetItem', 'DeleteItem', 'UpdateItem', 'PutItem', 'ConditionCheckItem');

@@ -13,7 +13,7 @@ import type { DeployConfig } from '../config';
 import { dispatcherEnvironment, senderEnvironment } from '../environment';
 import type { LeadData } from './data';
 import type { EmailSending } from './email';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction, observabilityProps, PROJECT_ROOT } from './lambda';
 
 /** How often the dispatcher looks for due steps. */
 export const DISPATCH_RATE = Duration.minutes(1);
@@ -89,9 +89,7 @@ export class DripEngine extends Construct {
       serviceName: 'dispatcher',
       memorySize: config.dispatcher.memorySize,
       timeout: config.dispatcher.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      ...observabilityProps(observability),
       environment: dispatcherEnvironment(config, data.table.tableName, this.workQueue.queueUrl),
       // The next tick is a minute away and finds whatever this one left: retrying a failed run
       // only overlaps it. The failed run is kept, so the DLQ alarm shows it.
@@ -135,9 +133,7 @@ export class DripEngine extends Construct {
       serviceName: 'sender',
       memorySize: config.sender.memorySize,
       timeout: config.sender.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      ...observabilityProps(observability),
       // With SENDER_CONCURRENCY = this, the instances' token buckets add up to MaxSendRate.
       reservedConcurrency: config.sender.concurrency,
       environment: senderEnvironment(config, data.table.tableName, {

@@ -55,6 +55,14 @@ export interface AppFunctionProps {
   };
 }
 
+/** The deploy config's observability settings, as every function takes them. */
+export function observabilityProps(
+  observability: Pick<AppFunctionProps, 'logRetention' | 'metricsNamespace' | 'tracing'>,
+) {
+  const { logRetention, metricsNamespace, tracing } = observability;
+  return { logRetention, metricsNamespace, tracing };
+}
+
 /**
  * A Node.js Lambda function with the project's defaults: arm64, minified CommonJS bundle with
  * source maps, explicit memory and timeout, its own log group with retention, and a role

@@ -9,7 +9,7 @@ import type { DeployConfig } from '../config';
 import { reviewCheckEnvironment } from '../environment';
 import type { LeadData } from './data';
 import { deadLetterQueue, InvokeFunctionTarget, schedulerRole } from './drip';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction, observabilityProps, PROJECT_ROOT } from './lambda';
 
 /** EMF metrics of functions/admin/review-expiry.ts, each published once a run (0 when all is well). */
 export const REVIEW_METRICS = ['ReviewExpired', 'ReviewMissing'] as const;
@@ -47,9 +47,7 @@ export class ReviewCheck extends Construct {
       serviceName: 'admin-review-check',
       memorySize: reviewCheck.memorySize,
       timeout: reviewCheck.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      ...observabilityProps(observability),
       environment: reviewCheckEnvironment(config, data.table.tableName),
       // A run only reads and counts: retrying it is harmless.
       asyncFailures: {

@@ -10,7 +10,7 @@ import { sesEventsEnvironment } from '../environment';
 import type { LeadData } from './data';
 import { deadLetterQueue } from './drip';
 import type { EmailSending } from './email';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction, observabilityProps, PROJECT_ROOT } from './lambda';
 
 /**
  * The events the configuration set publishes, with the EventBridge detail-type SES gives each.
@@ -55,9 +55,7 @@ export class SesEvents extends Construct {
       serviceName: 'ses-events',
       memorySize: config.sesEvents.memorySize,
       timeout: config.sesEvents.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      ...observabilityProps(observability),
       environment: sesEventsEnvironment(config, data.table.tableName),
       // The handler throws when it could not record an event, so Lambda retries it; a bounce or
       // complaint must never be lost, so the last failure is kept for a replay.

@@ -6,7 +6,7 @@ import type { DeployConfig } from '../config';
 import { unsubscribeEnvironment } from '../environment';
 import type { PublicApi } from './api';
 import type { LeadData } from './data';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction, observabilityProps, PROJECT_ROOT } from './lambda';
 
 /** The link in every email's List-Unsubscribe header and footer (functions/mail/links.ts). */
 export const UNSUBSCRIBE_PATH = PUBLIC_ROUTES.unsubscribe.path;
@@ -39,9 +39,7 @@ export class Unsubscribe extends Construct {
       serviceName: 'unsubscribe',
       memorySize: config.unsubscribe.memorySize,
       timeout: config.unsubscribe.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      ...observabilityProps(observability),
       environment: unsubscribeEnvironment(config, data.table.tableName, {
         siteUrl: props.siteUrl,
         signingKeySecretArn: props.signingKey.secretArn,

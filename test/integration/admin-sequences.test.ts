@@ -10,7 +10,7 @@ import type {
   SequenceDetail,
   SequenceListItem,
 } from '../../functions/admin/contract';
-import { draftHash } from '../../functions/admin/sequences';
+import { draftHash } from '../../functions/admin/sequences/drafts';
 import { leadIdFor } from '../../functions/lead/email-address';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import type { SequenceDraft } from '../../functions/sequence/draft';

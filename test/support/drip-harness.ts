@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { keys, leadListKeys } from '../../functions/adapters/dynamodb/keys';
+import { leadRow } from '../../bench/seed';
+import { keys } from '../../functions/adapters/dynamodb/keys';
 import { captureEmailItem, enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
 import { dispatcherEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
 import type { WorkQueue } from '../../functions/drip/ports';
@@ -10,7 +11,7 @@ import { makeSenderHandler } from '../../functions/lambdas/sender/handler';
 import { senderDeps } from '../../functions/lambdas/sender/wiring';
 import type { Overrides } from '../../functions/lambdas/wiring';
 import { checkEmailAddress, leadIdFor } from '../../functions/lead/email-address';
-import type { CaptureEmailIntent, CaptureEmailKind, Enrolment, Lead, Submission } from '../../functions/lead/lead';
+import type { CaptureEmailIntent, CaptureEmailKind, Enrolment, Submission } from '../../functions/lead/lead';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { memoryCounters } from '../../functions/observability/metrics';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
@@ -94,20 +95,6 @@ export async function dripHarness(options: { clock: Clock; shards?: number; extr
     if (!check.ok) throw new Error(check.reason);
     const leadId = leadIdFor(check.normalised);
     const createdAt = dueAt.toISOString();
-    const lead: Lead = {
-      leadId,
-      email: check.normalised,
-      firstName: 'Robin',
-      preferredContact: 'email',
-      interests: ['fraxel-aftercare'],
-      timeZone: 'America/New_York',
-      status: 'active',
-      createdAt,
-      updatedAt: createdAt,
-      submissionCount: 1,
-      firstTouch: {},
-      lastTouch: {},
-    };
     const enrolment: Enrolment = {
       leadId,
       sequenceId: sequence.id,
@@ -122,12 +109,7 @@ export async function dripHarness(options: { clock: Clock; shards?: number; extr
     await doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: tableName,
-              Item: { ...keys.lead(leadId), type: 'lead', ...lead, ...leadListKeys(createdAt, leadId) },
-            },
-          },
+          { Put: { TableName: tableName, Item: leadRow(leadId, check.normalised, createdAt) } },
           { Put: { TableName: tableName, Item: enrolmentItem(enrolment, Number(env.DUE_SHARDS)) } },
         ],
       }),

@@ -27,17 +27,12 @@ import {
 } from '../../admin/leads';
 import { type ResultsDeps, sequenceResults } from '../../admin/results';
 import { ADMIN_ROUTE_ACCESS, type AdminRouteKey } from '../../admin/routes';
-import {
-  listSequences,
-  migrateVersion,
-  previewStep,
-  publishDraft,
-  recordReview,
-  type SequencesDeps,
-  saveDraft,
-  sequenceDetail,
-  testSend,
-} from '../../admin/sequences';
+import type { SequencesDeps } from '../../admin/sequences/deps';
+import { previewStep, saveDraft, testSend } from '../../admin/sequences/drafts';
+import { migrateVersion } from '../../admin/sequences/migrate';
+import { listSequences, sequenceDetail } from '../../admin/sequences/overview';
+import { publishDraft } from '../../admin/sequences/publish';
+import { recordReview } from '../../admin/sequences/review';
 import { type SimulateDeps, simulateJourney } from '../../admin/simulate';
 import type { Log } from '../../observability/logger';
 import { sequenceDraftSchema } from '../../sequence/draft';
