@@ -1,4 +1,5 @@
 import type {
+  AdminComposeEnv,
   AdminEnv,
   BaseEnv,
   BookedEnv,
@@ -155,8 +156,8 @@ export function bookedEnvironment(
 }
 
 /**
- * The admin API: mail settings for test sends and previews, but no link-signing key (previews
- * link nowhere real, and the function never reads the key). MAX_SEND_RATE is the sender's
+ * The admin API: the practice's mail settings (the sequences' sample values), but no link-signing
+ * key (previews link nowhere real, and no admin function reads the key). MAX_SEND_RATE is the sender's
  * override, so imports pace their first emails to the rate the sender actually uses.
  */
 export function adminEnvironment(
@@ -173,6 +174,15 @@ export function adminEnvironment(
     IMPORT_SEND_SHARE: String(admin.importSendShare),
     IMPORT_MAX_ROWS: String(admin.importMaxRows),
   };
+}
+
+/** The admin API's draft routes: the table, and mail settings for test sends and previews. */
+export function adminComposeEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  mail: Omit<MailEnvironmentInputs, 'signingKeySecretArn'>,
+): WithOptional<EnvironmentFor<AdminComposeEnv>, 'MAIL_REPLY_TO' | 'SIGNING_KEY_SECRET_ARN'> {
+  return { ...baseEnvironment(config, tableName), ...mailEnvironment(config, mail) };
 }
 
 /** The daily clinical review check reads the published pointers only. */

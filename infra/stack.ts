@@ -134,7 +134,7 @@ export class LeadNurtureStack extends Stack {
 
     // The console: staff sign in at the Hosted UI, which returns them to <site>/console/; the
     // console calls /admin/api/* on the same origin, which CloudFront routes to the API, where
-    // the JWT authorizer checks the token before the admin function runs.
+    // the JWT authorizer checks the token before an admin function runs.
     this.consoleAuth = new ConsoleAuth(this, 'Console', {
       domainPrefix: config.console.domainPrefix,
       sessionLength: config.console.sessionLength,
@@ -177,6 +177,7 @@ export class LeadNurtureStack extends Stack {
         booked: this.booked.function,
         ...(this.confirmOptIn ? { confirmOptIn: this.confirmOptIn.function } : {}),
         admin: this.admin.function,
+        adminCompose: this.admin.composeFunction,
         reviewCheck: this.reviewCheck.function,
       },
       workQueue: this.drip.workQueue,

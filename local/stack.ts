@@ -6,10 +6,18 @@ import { PREVIEW_SECURITY_HEADERS } from '../emails/preview';
 import { recordAwsCallsAs } from '../functions/adapters/aws-call-recorder';
 import { dynamoTable } from '../functions/adapters/clients/dynamodb';
 import { DynamoEnrolmentStore } from '../functions/adapters/dynamodb/enrolments';
-import { adminEnvSchema, baseEnvSchema, captureEnvSchema, parseEnv } from '../functions/config/env';
+import {
+  adminComposeEnvSchema,
+  adminEnvSchema,
+  baseEnvSchema,
+  captureEnvSchema,
+  parseEnv,
+} from '../functions/config/env';
 import { PUBLIC_ROUTES, type PublicFunction } from '../functions/http/public-routes';
 import { makeAdminHandler } from '../functions/lambdas/admin/handler';
 import { adminDeps } from '../functions/lambdas/admin/wiring';
+import { makeAdminComposeHandler } from '../functions/lambdas/admin-compose/handler';
+import { adminComposeDeps } from '../functions/lambdas/admin-compose/wiring';
 import { makeCaptureHandler } from '../functions/lambdas/capture/handler';
 import { captureDeps } from '../functions/lambdas/capture/wiring';
 import type { Mailer } from '../functions/mail/outgoing-email';
@@ -114,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const capture = makeCaptureHandler(captureDeps(parseEnv(captureEnvSchema, env), overrides));
     const drip = createDripRuntime({ env, clock, signingKey, webhookKey, mailer: options.mailer });
     const admin = makeAdminHandler(adminDeps(parseEnv(adminEnvSchema, env), overrides));
+    const adminCompose = makeAdminComposeHandler(adminComposeDeps(parseEnv(adminComposeEnvSchema, env), overrides));
     const consoleKey = options.dataDir
       ? await fileSigningKey(join(options.dataDir, 'console.key'))()
       : inMemoryConsoleKey;
@@ -135,7 +144,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           confirmOptIn: http(drip.confirmOptIn),
         }),
         ...controlRoutes(drip, store, env.DEFAULT_SEQUENCE_ID!, () => clock.now()),
-        ...localAdminRoutes(http(admin), consoleUsers, consoleKey, () => clock.now()),
+        ...localAdminRoutes({ admin: http(admin), 'admin-compose': http(adminCompose) }, consoleUsers, consoleKey, () =>
+          clock.now(),
+        ),
       ],
       staticMounts: [
         { prefix: '/preview', dir: join(ROOT, 'emails/dist/preview'), headers: PREVIEW_SECURITY_HEADERS },

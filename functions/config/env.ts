@@ -102,7 +102,7 @@ export const confirmEnvSchema = baseEnvSchema.extend({
   SITE_URL: publicUrl,
 });
 
-/** The admin API (marketing console): reads and writes the table, compiles drafts, sends test emails. */
+/** The admin API (marketing console): reads and writes the table (the draft routes are admin-compose's). */
 export const adminEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend({
   DEFAULT_SEQUENCE_ID: line,
   /** Overrides the account's SES MaxSendRate (from GetAccount) when imports stagger their first emails. */
@@ -113,7 +113,11 @@ export const adminEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend({
   IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(50_000).default(10_000),
 });
 
+/** The admin API's draft routes (admin-compose): compile drafts, send test emails. */
+export const adminComposeEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape);
+
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
+export type AdminComposeEnv = z.infer<typeof adminComposeEnvSchema>;
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
 export type MailEnv = z.infer<typeof mailEnvSchema>;
 export type CaptureEnv = z.infer<typeof captureEnvSchema>;

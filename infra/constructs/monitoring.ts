@@ -26,7 +26,7 @@ const SES_COMPLAINT_RATE_REVIEW = 0.001;
 export const STEP_FAILURE_METRICS = ['StepFailed', 'StepInterrupted', 'SendUnknown', 'StepStale'] as const;
 const STEP_METRICS = ['StepSent', 'StepSkipped', 'StepFailed', 'StepInterrupted', 'SendUnknown', 'StepStale'] as const;
 
-/** Counted from the admin function's log: every line it logs at ERROR (an unhandled error answered 500). */
+/** Counted from the admin functions' logs: every line they log at ERROR (an unhandled error answered 500). */
 export const ADMIN_LOGGED_ERRORS_METRIC = 'AdminLoggedErrors';
 
 export interface PipelineFunctions {
@@ -39,6 +39,8 @@ export interface PipelineFunctions {
   readonly confirmOptIn?: AppFunction;
   /** The marketing console's API. */
   readonly admin: AppFunction;
+  /** The console API's draft routes (MJML compiling, previews, test sends, publishing). */
+  readonly adminCompose: AppFunction;
   /** The daily clinical review check, whose metrics the review alarms watch. */
   readonly reviewCheck: AppFunction;
 }
@@ -197,16 +199,21 @@ export class Monitoring extends Construct {
         'late, once the lease runs out; if this keeps firing, check the queue and the dispatcher role.',
     });
 
-    // The admin handler turns unexpected errors into a 500 for the console, so Lambda does not
-    // count them as errors: its log does (one ERROR line each, the detail beside it).
-    const adminErrors = new logs.MetricFilter(this, 'AdminLoggedErrorsFilter', {
-      logGroup: functions.admin.logGroup,
-      metricNamespace: props.metricsNamespace,
-      metricName: ADMIN_LOGGED_ERRORS_METRIC,
-      filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
-      metricValue: '1',
-      defaultValue: 0,
-    }).metric({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
+    // The admin handlers turn unexpected errors into a 500 for the console, so Lambda does not
+    // count them as errors: their logs do (one ERROR line each, the detail beside it), into one
+    // metric that one alarm watches.
+    const adminErrorFilters = [functions.admin, functions.adminCompose].map(
+      (fn, index) =>
+        new logs.MetricFilter(this, index === 0 ? 'AdminLoggedErrorsFilter' : 'AdminComposeLoggedErrorsFilter', {
+          logGroup: fn.logGroup,
+          metricNamespace: props.metricsNamespace,
+          metricName: ADMIN_LOGGED_ERRORS_METRIC,
+          filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
+          metricValue: '1',
+          defaultValue: 0,
+        }),
+    );
+    const adminErrors = adminErrorFilters[0]!.metric({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
     this.alarm('AdminLoggedErrors', adminErrors, 0, {
       description:
         'The marketing console API logged an error (a request answered 500, or a degraded read); its log group has the details.',
@@ -403,13 +410,18 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       graph('Marketing console API', [
         ...calls(functions.admin, 'admin'),
+        ...calls(functions.adminCompose, 'admin-compose'),
         adminErrors.with({ label: 'admin logged errors (500)' }),
         functions.admin.fn.metricThrottles({ ...sum, label: 'admin throttles' }),
+        functions.adminCompose.fn.metricThrottles({ ...sum, label: 'admin-compose throttles' }),
       ]),
       graph('Marketing console API duration (ms)', [
         functions.admin.fn.metricDuration({ statistic: cloudwatch.Stats.p(50), label: 'p50' }),
         functions.admin.fn.metricDuration({ statistic: cloudwatch.Stats.p(99), label: 'p99' }),
         functions.admin.fn.metricDuration({ statistic: cloudwatch.Stats.MAXIMUM, label: 'max' }),
+        functions.adminCompose.fn.metricDuration({ statistic: cloudwatch.Stats.p(50), label: 'admin-compose p50' }),
+        functions.adminCompose.fn.metricDuration({ statistic: cloudwatch.Stats.p(99), label: 'admin-compose p99' }),
+        functions.adminCompose.fn.metricDuration({ statistic: cloudwatch.Stats.MAXIMUM, label: 'admin-compose max' }),
       ]),
       graph(
         'Clinical review (published sequences)',
