@@ -15,6 +15,7 @@ import type {
   Lead,
   Submission,
 } from '../../functions/lead/lead';
+import { BENCH_IDENTITY_KEY } from '../seed';
 
 export interface DirectCaptureOptions {
   doc: DynamoDBDocumentClient;
@@ -65,7 +66,7 @@ export function directCapture(options: DirectCaptureOptions) {
     if (options.withRateLimitWrites) {
       await countHit({ kind: 'ip', subject: sourceIp, limit: 20, windowSeconds: 60 }, receivedAt);
     }
-    const leadId = leadIdFor(email);
+    const leadId = leadIdFor(email, BENCH_IDENTITY_KEY);
     const submissionId = `${now}#${requestId}`;
     const attribution: Attribution = {
       utmSource: 'newsletter',

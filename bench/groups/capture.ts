@@ -7,6 +7,7 @@ import { apiEvent, lambdaContext } from '../../test/support/api-event';
 import { validLead } from '../../test/support/capture-harness';
 import type { BenchGroup } from '../group';
 import { atLeast, type Figure } from '../report';
+import { benchIdentityKey } from '../seed';
 import { benchDocumentClient, type Services } from '../services';
 import { closedLoop, median, percentile, progress } from '../stats';
 import { directCapture } from './capture-direct';
@@ -49,7 +50,9 @@ async function throughput(services: Services): Promise<Figure[]> {
   const tableName = await services.freshTable('capture');
   const env = parseEnv(captureEnvSchema, services.lambdaEnv(tableName));
   const signingKey = Buffer.alloc(32, 7);
-  const handler = makeCaptureHandler(captureDeps(env, { signingKey: async () => signingKey }));
+  const handler = makeCaptureHandler(
+    captureDeps(env, { signingKey: async () => signingKey, identityKey: benchIdentityKey }),
+  );
   const sequence = bundledEmails().sequences[env.DEFAULT_SEQUENCE_ID];
   if (!sequence) throw new Error(`no sequence ${env.DEFAULT_SEQUENCE_ID} in emails/dist/bundle.json`);
   const doc = benchDocumentClient(services);

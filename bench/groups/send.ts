@@ -14,7 +14,7 @@ import { bundledEmails } from '../../functions/sequence/build-output/email-bundl
 import { InProcessQueue } from '../../local/in-process-queue';
 import type { BenchGroup } from '../group';
 import { atLeast, atMost, type Figure } from '../report';
-import { batchPut, enrolment, leadRow } from '../seed';
+import { BENCH_IDENTITY_KEY, batchPut, benchIdentityKey, enrolment, leadRow } from '../seed';
 import { benchDocumentClient } from '../services';
 import { progress } from '../stats';
 
@@ -43,7 +43,7 @@ export const sendGroup: BenchGroup = {
     const dueAt = new Date(Date.now() - 60_000);
     const items = Array.from({ length: total }, (_, index) => {
       const email = `send.${index}.${tableName}@example.com`;
-      const leadId = leadIdFor(email);
+      const leadId = leadIdFor(email, BENCH_IDENTITY_KEY);
       return [
         leadRow(leadId, email, dueAt.toISOString()),
         enrolmentItem(enrolment(leadId, sequence, dueAt), senderEnv.DUE_SHARDS),
@@ -62,7 +62,9 @@ export const sendGroup: BenchGroup = {
     };
     const counters = memoryCounters();
     const signingKey = Buffer.alloc(32, 9);
-    const sender = makeSenderHandler(senderDeps(senderEnv, { signingKey: async () => signingKey, mailer, counters }));
+    const sender = makeSenderHandler(
+      senderDeps(senderEnv, { signingKey: async () => signingKey, identityKey: benchIdentityKey, mailer, counters }),
+    );
     // As the local runtime runs it (local/drip-runtime.ts): one sender, four deliveries at a time.
     const queue = new InProcessQueue({ maxReceives: 5, retryDelayMs: 500, concurrency: 4 });
     queue.attach((event) => sender(event, undefined as never));

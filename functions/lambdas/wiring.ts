@@ -1,14 +1,17 @@
 import { dynamoTable } from '../adapters/clients/dynamodb';
 import { sesClient } from '../adapters/clients/ses';
+import { DynamoAddressIds } from '../adapters/dynamodb/address-ids';
 import { DynamoDripStore } from '../adapters/dynamodb/drip-store';
 import { DynamoStepStats } from '../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-list';
+import type { Table } from '../adapters/dynamodb/table';
 import { SesMailer } from '../adapters/ses-mailer';
 import { secretsManagerKey } from '../adapters/signing-key';
-import { type BaseEnv, ConfigurationError, type MailEnv } from '../config/env';
+import { type BaseEnv, ConfigurationError, type IdentityKeyEnv, type MailEnv } from '../config/env';
 import type { Pacer } from '../drip/pacing';
 import type { WorkQueue } from '../drip/ports';
 import type { Counters } from '../drip/send-step';
+import type { AddressIds } from '../lead/address-ids';
 import { createCaptureEmailComposer } from '../lead/capture-emails';
 import { createLinkBuilder } from '../mail/links';
 import type { Mailer } from '../mail/outgoing-email';
@@ -31,6 +34,8 @@ export interface Overrides {
   counters?: Counters;
   /** The secret CloudFront sends in x-origin-verify (instead of reading it from Secrets Manager). */
   originVerifyKey?: SigningKeyProvider;
+  /** The key of lead ids and suppression hashes (instead of reading it from Secrets Manager). */
+  identityKey?: SigningKeyProvider;
 }
 
 export function practiceFrom(env: MailEnv): PracticeDetails {
@@ -69,6 +74,19 @@ export function signingKeyFrom(env: { SIGNING_KEY_SECRET_ARN?: string }, overrid
   return secretsManagerKey(env.SIGNING_KEY_SECRET_ARN);
 }
 
+export function identityKeyFrom(env: IdentityKeyEnv, overrides: Overrides): SigningKeyProvider {
+  if (overrides.identityKey) return overrides.identityKey;
+  if (!env.IDENTITY_KEY_SECRET_ARN) {
+    throw new ConfigurationError('Invalid configuration: IDENTITY_KEY_SECRET_ARN is not set');
+  }
+  return secretsManagerKey(env.IDENTITY_KEY_SECRET_ARN);
+}
+
+/** Keyed lead ids and suppression hashes; the key is fetched once per container and kept. */
+export function addressIdsFrom(env: IdentityKeyEnv, overrides: Overrides, table: Table): AddressIds {
+  return new DynamoAddressIds(table, identityKeyFrom(env, overrides));
+}
+
 export function clockFrom(overrides: Overrides): Clock {
   return overrides.clock ?? systemClock;
 }
@@ -97,13 +115,15 @@ export function captureComposerFrom(env: MailEnv, overrides: Overrides, template
   });
 }
 
-/** The stores every drip function shares. */
-export function dripStores(env: BaseEnv) {
+/** The stores every drip function that handles addresses or lead ids from outside shares. */
+export function dripStores(env: BaseEnv & IdentityKeyEnv, overrides: Overrides) {
   const table = dynamoTable(env);
+  const ids = addressIdsFrom(env, overrides, table);
   return {
     table,
+    ids,
     store: new DynamoDripStore(table),
-    suppression: new DynamoSuppressionList(table),
+    suppression: new DynamoSuppressionList(table, ids),
     stats: new DynamoStepStats(table),
   };
 }

@@ -81,8 +81,12 @@ export class AdminApi extends Construct {
         configurationSetName: email.configurationSet.configurationSetName,
         siteUrl: props.siteUrl,
         publicApiUrl: props.publicApiUrl,
+        identityKeySecretArn: data.identityKey.secret.secretArn,
       }),
     });
+    // Lead ids of imported addresses, suppression hashes (erasure, imports, the lead list), and
+    // today's id of a lead a console URL names by an unkeyed one.
+    data.grantIdentity(this.function);
     // Reads of leads, enrolments, drafts, versions, pointers and the import schedule; drafts,
     // versions, suppressions and imported leads written (puts and transactions); stops, moves,
     // reviews and counters (updates); a publish deletes the draft in its transaction; a lead's

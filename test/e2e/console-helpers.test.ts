@@ -1,4 +1,3 @@
-import { leadIdFor } from '../../functions/lead/email-address';
 import { csvCell, guardCell, headerColumns, splitRecords, toCsv } from '../../web/console/src/csv';
 import { prepareEmail } from '../../web/console/src/email-frame';
 import { chunks, csvParts, missingColumns } from '../../web/console/src/pages/import';
@@ -6,6 +5,7 @@ import { CSV_HEADER, leadRow } from '../../web/console/src/pages/leads';
 import { locate } from '../../web/console/src/pages/sequence/problems';
 import { describeDelay } from '../../web/console/src/pages/sequence/steps';
 import { nowInZone, zonedToUtc } from '../../web/console/src/zoned-time';
+import { testLeadId } from '../support/identity';
 
 /** The console's pure helpers, without a browser. */
 
@@ -26,7 +26,7 @@ describe('CSV export cells', () => {
   });
 
   it('guards a lead id that starts with "-" (base64url ids do, about one in 64)', () => {
-    const leadId = leadIdFor('patient26@example.com');
+    const leadId = testLeadId('patient26@example.com');
     expect(leadId.startsWith('-')).toBe(true);
     const csv = toCsv(CSV_HEADER, [
       leadRow({

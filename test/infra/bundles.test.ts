@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { bundleLambda, runNode } from '../../bench/bundle';
 import { clinicConfig } from '../../config/clinic';
 import { RECORDING_VARIABLE } from '../../functions/adapters/aws-call-recorder';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { PROJECT_ROOT } from '../../infra/constructs/lambda';
 import { localEnvironment } from '../../local/local-env';
 import { type StandIn, secretsManagerStandIn } from '../../rehearse/stand-ins';
 import { apiEvent } from '../support/api-event';
 import { validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { freshTable, itemsOfLead, outbox, testEndpoints, uniqueEmail } from '../support/services';
 
 /**
@@ -161,7 +161,7 @@ describe('the Lambda bundles as shipped', () => {
       expect(JSON.parse(result.out)).toMatchObject({ statusCode: 202 });
       expect(secrets.requests).toContain('secretsmanager.GetSecretValue');
 
-      const items = await itemsOfLead(doc, tableName, leadIdFor(email));
+      const items = await itemsOfLead(doc, tableName, testLeadId(email));
       expect(items.map((item) => String(item.sk).split('#')[0])).toEqual(
         expect.arrayContaining(['PROFILE', 'SUBMISSION', 'CONSENT', 'ENROLMENT', 'EMAIL']),
       );

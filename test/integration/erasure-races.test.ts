@@ -4,10 +4,11 @@ import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { eraseLead } from '../../functions/admin/leads';
 import { adminEnvSchema, parseEnv } from '../../functions/config/env';
-import type { Mailer } from '../../functions/mail/outgoing-email';
 import { adminDeps } from '../../functions/lambdas/admin/wiring';
+import type { Mailer } from '../../functions/mail/outgoing-email';
 import { countingMailer, dripHarness, TestClock } from '../support/drip-harness';
 import { dynamoFaults, onSortKey } from '../support/fault-injection';
+import { testIdentityKey } from '../support/identity';
 import { itemsOfLead, uniqueEmail } from '../support/services';
 
 /**
@@ -23,7 +24,7 @@ const acceptAll: Mailer = { send: async () => ({ messageId: randomUUID() }) };
 async function setUp() {
   const clock = new TestClock(start);
   const harness = await dripHarness({ clock });
-  const admin = adminDeps(parseEnv(adminEnvSchema, harness.env), { clock });
+  const admin = adminDeps(parseEnv(adminEnvSchema, harness.env), { clock, identityKey: testIdentityKey });
   const erase = (leadId: string) => eraseLead(leadId, admin);
   return { clock, harness, erase };
 }

@@ -9,7 +9,7 @@ import { dispatcherDeps } from '../../functions/lambdas/dispatcher/wiring';
 import { makeSenderHandler } from '../../functions/lambdas/sender/handler';
 import { senderDeps } from '../../functions/lambdas/sender/wiring';
 import type { Overrides } from '../../functions/lambdas/wiring';
-import { checkEmailAddress, leadIdFor } from '../../functions/lead/email-address';
+import { checkEmailAddress } from '../../functions/lead/email-address';
 import type { CaptureEmailIntent, CaptureEmailKind, Enrolment, Lead, Submission } from '../../functions/lead/lead';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { memoryCounters } from '../../functions/observability/metrics';
@@ -17,6 +17,7 @@ import { bundledEmails } from '../../functions/sequence/build-output/email-bundl
 import type { Clock } from '../../functions/shared/clock';
 import { InProcessQueue } from '../../local/in-process-queue';
 import { localEnvironment } from '../../local/local-env';
+import { testIdentityKey, testLeadId } from './identity';
 import { freshTable, testEndpoints } from './services';
 
 export const DRIP_KEY = randomBytes(32);
@@ -67,6 +68,7 @@ export async function dripHarness(options: { clock: Clock; shards?: number; extr
     const sender = makeSenderHandler(
       senderDeps(parseEnv(senderEnvSchema, env), {
         signingKey: async () => DRIP_KEY,
+        identityKey: testIdentityKey,
         pacer: noPacing,
         clock: options.clock,
         counters,
@@ -92,7 +94,7 @@ export async function dripHarness(options: { clock: Clock; shards?: number; extr
   const seedLead = async (email: string, dueAt: Date, extra: Partial<Enrolment> = {}) => {
     const check = checkEmailAddress(email);
     if (!check.ok) throw new Error(check.reason);
-    const leadId = leadIdFor(check.normalised);
+    const leadId = testLeadId(check.normalised);
     const createdAt = dueAt.toISOString();
     const lead: Lead = {
       leadId,

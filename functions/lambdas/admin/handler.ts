@@ -39,6 +39,7 @@ import {
   testSend,
 } from '../../admin/sequences';
 import { type SimulateDeps, simulateJourney } from '../../admin/simulate';
+import type { AddressIds } from '../../lead/address-ids';
 import type { Log } from '../../observability/logger';
 import { sequenceDraftSchema } from '../../sequence/draft';
 import type { FieldProblem } from '../../shared/errors';
@@ -56,6 +57,8 @@ export type AdminDeps = LeadsDeps &
     /** How long a double opt-in token lives (erasure looks for unexpired ones). */
     optInTtlMs: number;
     log: Log;
+    /** Lead ids of imported addresses; today's id of a lead a URL names by an unkeyed one. */
+    ids: AddressIds;
   };
 
 type ClaimValue = string | number | boolean | string[];
@@ -109,10 +112,11 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   return result.data;
 }
 
-function leadIdOf(event: AdminEvent): string {
+/** The lead the URL names: a console URL kept from before keyed ids names it by its unkeyed id. */
+async function leadIdOf(event: AdminEvent, deps: AdminDeps): Promise<string> {
   const leadId = event.pathParameters?.leadId ?? '';
   if (!LEAD_ID.test(leadId)) throw new ValidationError([{ field: 'leadId', message: 'Not a lead id' }]);
-  return leadId;
+  return deps.ids.currentLeadId(leadId);
 }
 
 function sequenceIdOf(event: AdminEvent): string {
@@ -137,14 +141,14 @@ const ROUTES: Record<AdminRouteKey, AdminRoute> = {
   },
   [`GET ${ADMIN_API_PREFIX}/leads/{leadId}`]: {
     run: async ({ event, deps }) => {
-      const timeline = await leadTimeline(leadIdOf(event), deps);
+      const timeline = await leadTimeline(await leadIdOf(event, deps), deps);
       if (!timeline) throw new NotFoundError('No lead with that id');
       return ok(timeline);
     },
   },
   [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/booked`]: {
     run: async ({ event, deps }) => {
-      const leadId = leadIdOf(event);
+      const leadId = await leadIdOf(event, deps);
       const status = await bookLead(leadId, deps);
       if (status === 'unknown-lead') throw new NotFoundError('No lead with that id');
       return ok({ status, leadId });
@@ -153,7 +157,7 @@ const ROUTES: Record<AdminRouteKey, AdminRoute> = {
   [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/stop`]: {
     maxBodyBytes: 4 * KB,
     run: async ({ event, deps }) => {
-      const leadId = leadIdOf(event);
+      const leadId = await leadIdOf(event, deps);
       const { sequenceId } = parse(stopSequenceSchema, event.parsedBody);
       const status = await stopSequence(leadId, sequenceId, deps);
       if (status === 'unknown-lead') throw new NotFoundError('No lead with that id');
@@ -163,7 +167,7 @@ const ROUTES: Record<AdminRouteKey, AdminRoute> = {
   },
   [`GET ${ADMIN_API_PREFIX}/leads/{leadId}/export`]: {
     run: async ({ event, deps }) => {
-      const leadId = leadIdOf(event);
+      const leadId = await leadIdOf(event, deps);
       const exported = await exportLead(leadId, deps);
       if (!exported) throw new NotFoundError('No lead with that id');
       return jsonResponse(200, exported, { 'content-disposition': `attachment; filename="lead-${leadId}.json"` });
@@ -171,7 +175,7 @@ const ROUTES: Record<AdminRouteKey, AdminRoute> = {
   },
   [`DELETE ${ADMIN_API_PREFIX}/leads/{leadId}`]: {
     run: async ({ event, deps }) => {
-      const leadId = leadIdOf(event);
+      const leadId = await leadIdOf(event, deps);
       const result = await eraseLead(leadId, deps);
       if (result.status === 'unknown-lead') throw new NotFoundError('No lead with that id');
       return ok({ ...result, leadId });
@@ -240,7 +244,8 @@ const ROUTES: Record<AdminRouteKey, AdminRoute> = {
       if (request.leadId !== undefined && !LEAD_ID.test(request.leadId)) {
         throw new ValidationError([{ field: 'leadId', message: 'Not a lead id' }]);
       }
-      return ok(await simulateJourney(request, deps));
+      const leadId = request.leadId === undefined ? undefined : await deps.ids.currentLeadId(request.leadId);
+      return ok(await simulateJourney({ ...request, ...(leadId ? { leadId } : {}) }, deps));
     },
   },
   [`GET ${ADMIN_API_PREFIX}/results`]: {

@@ -21,13 +21,14 @@ import { authoringSources } from '../../sequence/build-output/authoring-sources'
 import { bundledEmails } from '../../sequence/build-output/email-bundle';
 import { compileSequenceDraft } from '../../sequence/compile/compile-draft';
 import type { CompiledSequence } from '../../sequence/compiled';
-import { clockFrom, mailerFrom, type Overrides, practiceFrom } from '../wiring';
+import { addressIdsFrom, clockFrom, mailerFrom, type Overrides, practiceFrom } from '../wiring';
 import type { AdminDeps } from './handler';
 
 /** Everything the admin API needs, built from the parsed environment (AWS and local alike). */
 export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
   recordAwsCallsAs('admin', env);
   const table = dynamoTable(env);
+  const ids = addressIdsFrom(env, overrides, table);
   const bundle = bundledEmails();
   const sources = authoringSources();
   const clock = clockFrom(overrides);
@@ -63,10 +64,11 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
   };
 
   return {
-    leads: new DynamoLeadDirectory(table),
+    leads: new DynamoLeadDirectory(table, ids),
+    ids,
     accountSuppression: new SesAccountSuppressionList(ses),
     store: new DynamoDripStore(table),
-    suppression: new DynamoSuppressionList(table),
+    suppression: new DynamoSuppressionList(table, ids),
     stats: new DynamoStepStats(table),
     versions,
     sequences,

@@ -6,8 +6,9 @@ import type { BookedHandlerDeps } from './handler';
 
 export function bookedDeps(env: BookedEnv, overrides: Overrides = {}): BookedHandlerDeps {
   recordAwsCallsAs('booked', env);
-  const { store, suppression, stats } = dripStores(env);
+  const { ids, store, suppression, stats } = dripStores(env, overrides);
   return {
+    ids,
     store,
     suppression,
     stats,

@@ -6,8 +6,9 @@ import type { UnsubscribeHandlerDeps } from './handler';
 
 export function unsubscribeDeps(env: UnsubscribeEnv, overrides: Overrides = {}): UnsubscribeHandlerDeps {
   recordAwsCallsAs('unsubscribe', env);
-  const { store, suppression, stats } = dripStores(env);
+  const { ids, store, suppression, stats } = dripStores(env, overrides);
   return {
+    ids,
     store,
     suppression,
     stats,
