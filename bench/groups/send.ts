@@ -1,4 +1,5 @@
 import { sesClient } from '../../functions/adapters/clients/ses';
+import { migrateToKeyedIds } from '../../functions/adapters/dynamodb/keyed-id-migration';
 import { enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
 import { accountMaxSendRate } from '../../functions/adapters/ses-send-rate';
 import { dispatcherEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
@@ -50,6 +51,11 @@ export const sendGroup: BenchGroup = {
       ];
     }).flat();
     await batchPut(benchDocumentClient(services), tableName, items);
+    // As on a stack whose move to keyed ids is done: suppression checks read one item.
+    await migrateToKeyedIds(
+      { client: benchDocumentClient(services), tableName, dueShards: senderEnv.DUE_SHARDS },
+      BENCH_IDENTITY_KEY,
+    );
     await services.clearOutbox();
 
     const issuedAt: number[] = [];

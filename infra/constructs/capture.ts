@@ -60,9 +60,9 @@ export class LeadCapture extends Construct {
     // suppressed (SUPPRESSION#<hash>); the key of lead ids and suppression hashes, and whether
     // the migration to keyed ids is done (MIGRATION#).
     props.data.grantPartitionItemActions(this.function, ['SEQUENCE#', ...IDENTITY_READ_PREFIXES], 'GetItem');
-    props.data.grantIdentity(this.function);
     props.email.grantSendEmail(this.function);
     props.signingKey.grantRead(this.function);
     props.originVerifySecret.grantRead(this.function);
+    props.data.grantIdentity(this.function);
   }
 }

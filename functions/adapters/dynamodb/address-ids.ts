@@ -20,9 +20,10 @@ import type { Table } from './table';
  *
  * After the migration everything here is computed from the cached key: no read per request
  * (the marker is read once per container, in parallel with the key's first fetch). Before it,
- * an address whose keyed lead does not exist yet is looked up under its unkeyed id too (both
- * reads in parallel), so a returning lead is never split in two; suppression entries are read
- * under both hashes; an unkeyed id from a link finds its lead whether it has moved or not.
+ * an address whose keyed lead does not exist yet is looked up under its unkeyed id too,
+ * suppression entries are read under both hashes, and an unkeyed id from a link finds its lead
+ * whether it has moved or not; those reads run in parallel with the marker's (one round trip),
+ * so a returning lead is never split in two.
  */
 export class DynamoAddressIds implements AddressIds {
   private migrated = false;
@@ -34,11 +35,14 @@ export class DynamoAddressIds implements AddressIds {
 
   async leadIdFor(address: string): Promise<string> {
     const normalised = normaliseForIds(address);
-    const [key, done] = await Promise.all([this.key(), this.migrationDone()]);
-    const keyed = leadIdFor(normalised, key);
-    if (done) return keyed;
+    const marker = this.markerRead();
+    const keyed = leadIdFor(normalised, await this.key());
+    if (this.migrated) return keyed;
+    // Right with or without the marker (once migrated, no lead is left under an unkeyed id):
+    // the marker only ends these reads.
     const unkeyed = unkeyedLeadIdFor(normalised);
-    const [keyedExists, unkeyedExists] = await Promise.all([
+    const [, keyedExists, unkeyedExists] = await Promise.all([
+      marker,
       this.exists(keys.lead(keyed)),
       this.exists(keys.lead(unkeyed)),
     ]);
@@ -50,19 +54,28 @@ export class DynamoAddressIds implements AddressIds {
   }
 
   async suppressionHashesOf(address: string): Promise<string[]> {
-    const [keyed, done] = await Promise.all([this.suppressionHashFor(address), this.migrationDone()]);
-    return done ? [keyed] : [keyed, unkeyedSuppressionHashFor(normaliseForIds(address))];
+    // Not awaited: the entries are read under both hashes meanwhile (once migrated, no entry is
+    // left under an unkeyed one), so the marker adds no round trip.
+    void this.markerRead();
+    const keyed = await this.suppressionHashFor(address);
+    return this.migrated ? [keyed] : [keyed, unkeyedSuppressionHashFor(normaliseForIds(address))];
   }
 
   async currentLeadId(leadId: string): Promise<string> {
     if (!isUnkeyedLeadId(leadId)) return leadId;
-    const [key, done] = await Promise.all([this.key(), this.migrationDone()]);
-    const keyed = keyedLeadIdFrom(leadId, key);
+    const marker = this.markerRead();
+    const keyed = keyedLeadIdFrom(leadId, await this.key());
+    if (this.migrated) return keyed;
     // Before the migration the lead may still live under its old id, or be moved already.
-    return done || (await this.exists(keys.lead(keyed))) ? keyed : leadId;
+    const [done, moved] = await Promise.all([marker, this.exists(keys.lead(keyed))]);
+    return done || moved ? keyed : leadId;
   }
 
-  /** Read alongside the key (so a cold start waits for the slower of the two); once seen, never again. */
+  /** Until the marker has been seen, a read of it (in parallel with the key's first fetch and the other reads). */
+  private markerRead(): Promise<boolean> {
+    return this.migrated ? Promise.resolve(true) : this.migrationDone().catch(() => false);
+  }
+
   private async migrationDone(): Promise<boolean> {
     this.migrated ||= await this.exists(keys.keyedIdsMigration());
     return this.migrated;

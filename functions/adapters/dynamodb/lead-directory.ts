@@ -82,11 +82,13 @@ export class DynamoLeadDirectory implements LeadDirectory {
    */
   private async suppressionItemsOf(addresses: string[], projection: string) {
     const byPk = new Map<string, { address: string; rank: number }>();
-    for (const address of new Set(addresses)) {
-      (await this.ids.suppressionHashesOf(address)).forEach((hash, rank) => {
+    const unique = [...new Set(addresses)];
+    const hashes = await Promise.all(unique.map((address) => this.ids.suppressionHashesOf(address)));
+    unique.forEach((address, index) => {
+      hashes[index]!.forEach((hash, rank) => {
         byPk.set(keys.suppression(hash).pk, { address, rank });
       });
-    }
+    });
     const items = await this.batchGet(
       [...byPk.keys()].map((pk) => ({ pk, sk: 'SUPPRESSION' })),
       projection,
