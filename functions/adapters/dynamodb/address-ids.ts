@@ -13,6 +13,9 @@ import type { SigningKeyProvider } from '../../shared/signing-key';
 import { keys } from './keys';
 import type { Table } from './table';
 
+/** How often a container looks for the migration's marker again while it has not seen it. */
+const MARKER_RECHECK_MS = 60_000;
+
 /**
  * Keyed lead ids and suppression hashes, on a table that may still hold items under the
  * unkeyed ids of a stack deployed before keyed ids, until `npm run migrate-ids` has moved them
@@ -27,6 +30,7 @@ import type { Table } from './table';
  */
 export class DynamoAddressIds implements AddressIds {
   private migrated = false;
+  private markerCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly table: Table,
@@ -71,9 +75,18 @@ export class DynamoAddressIds implements AddressIds {
     return done || moved ? keyed : leadId;
   }
 
-  /** Until the marker has been seen, a read of it (in parallel with the key's first fetch and the other reads). */
+  /**
+   * Until the marker has been seen, a read of it (in parallel with the key's first fetch and the
+   * other reads), at most once a minute: the reads it would save are right either way.
+   */
   private markerRead(): Promise<boolean> {
-    return this.migrated ? Promise.resolve(true) : this.migrationDone().catch(() => false);
+    if (this.migrated) return Promise.resolve(true);
+    if (Date.now() - this.markerCheckedAt < MARKER_RECHECK_MS) return Promise.resolve(false);
+    this.markerCheckedAt = Date.now();
+    return this.migrationDone().catch(() => {
+      this.markerCheckedAt = Number.NEGATIVE_INFINITY;
+      return false;
+    });
   }
 
   private async migrationDone(): Promise<boolean> {
