@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys, leadListKeys } from '../functions/adapters/dynamodb/keys';
 import { leadIdFor } from '../functions/lead/email-address';
@@ -28,9 +28,13 @@ export async function batchPut(
   });
 }
 
+/** The key of lead ids and suppression hashes every bench group gives the code it runs. */
+export const BENCH_IDENTITY_KEY = randomBytes(32);
+export const benchIdentityKey = async () => BENCH_IDENTITY_KEY;
+
 /** A unique lead id, derived the way the capture path derives it (from a normalised email). */
 export function benchLeadId(label: string): string {
-  return leadIdFor(`${label}.${randomUUID()}@example.com`);
+  return leadIdFor(`${label}.${randomUUID()}@example.com`, BENCH_IDENTITY_KEY);
 }
 
 /** An active enrolment at `stepIndex` due at `dueAt`, as the capture path or the sender leaves it. */

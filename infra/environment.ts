@@ -8,6 +8,7 @@ import type {
   DispatcherEnv,
   MailEnv,
   SenderEnv,
+  SesEventsEnv,
   UnsubscribeEnv,
 } from '../functions/config/env';
 import type { DeployConfig } from './config';
@@ -32,6 +33,11 @@ export interface MailEnvironmentInputs {
   readonly publicApiUrl: string;
   /** Secrets Manager secret holding the HMAC key that signs those links. */
   readonly signingKeySecretArn: string;
+}
+
+/** Secrets Manager secret keying lead ids and suppression hashes (LeadData.identityKey). */
+export interface IdentityKeyInput {
+  readonly identityKeySecretArn: string;
 }
 
 export function baseEnvironment(config: DeployConfig, tableName: string): EnvironmentFor<BaseEnv> {
@@ -70,11 +76,12 @@ export function signedMailEnvironment(
 export function captureEnvironment(
   config: DeployConfig,
   tableName: string,
-  mail: MailEnvironmentInputs & { originVerifySecretArn: string },
+  mail: MailEnvironmentInputs & IdentityKeyInput & { originVerifySecretArn: string },
 ): WithOptional<EnvironmentFor<CaptureEnv>, 'MAIL_REPLY_TO'> {
   return {
     ...baseEnvironment(config, tableName),
     ...signedMailEnvironment(config, mail),
+    IDENTITY_KEY_SECRET_ARN: mail.identityKeySecretArn,
     ORIGIN_VERIFY_SECRET_ARN: mail.originVerifySecretArn,
     DEFAULT_SEQUENCE_ID: config.clinic.sending.defaultSequenceId,
     CONSENT_MODE: config.consentMode,
@@ -99,12 +106,13 @@ export function dispatcherEnvironment(
 export function senderEnvironment(
   config: DeployConfig,
   tableName: string,
-  mail: MailEnvironmentInputs,
+  mail: MailEnvironmentInputs & IdentityKeyInput,
 ): WithOptional<EnvironmentFor<SenderEnv>, 'MAIL_REPLY_TO' | 'MAX_SEND_RATE'> {
   const { sender } = config;
   return {
     ...baseEnvironment(config, tableName),
     ...signedMailEnvironment(config, mail),
+    IDENTITY_KEY_SECRET_ARN: mail.identityKeySecretArn,
     ...(sender.maxSendRate !== undefined && { MAX_SEND_RATE: String(sender.maxSendRate) }),
     // Equal to the function's reserved concurrency: each instance paces itself to its share.
     SENDER_CONCURRENCY: String(sender.concurrency),
@@ -112,8 +120,12 @@ export function senderEnvironment(
   };
 }
 
-export function sesEventsEnvironment(config: DeployConfig, tableName: string): EnvironmentFor<BaseEnv> {
-  return baseEnvironment(config, tableName);
+export function sesEventsEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  inputs: IdentityKeyInput,
+): EnvironmentFor<SesEventsEnv> {
+  return { ...baseEnvironment(config, tableName), IDENTITY_KEY_SECRET_ARN: inputs.identityKeySecretArn };
 }
 
 export function confirmEnvironment(
@@ -135,7 +147,7 @@ export function confirmEnvironment(
 export function unsubscribeEnvironment(
   config: DeployConfig,
   tableName: string,
-  inputs: { readonly siteUrl: string; readonly signingKeySecretArn: string },
+  inputs: IdentityKeyInput & { readonly siteUrl: string; readonly signingKeySecretArn: string },
 ): EnvironmentFor<UnsubscribeEnv> {
   return {
     ...baseEnvironment(config, tableName),
@@ -144,6 +156,7 @@ export function unsubscribeEnvironment(
     PRACTICE_PHONE: config.clinic.practice.phone,
     SITE_URL: inputs.siteUrl,
     SIGNING_KEY_SECRET_ARN: inputs.signingKeySecretArn,
+    IDENTITY_KEY_SECRET_ARN: inputs.identityKeySecretArn,
   };
 }
 
@@ -151,8 +164,13 @@ export function bookedEnvironment(
   config: DeployConfig,
   tableName: string,
   webhookSecretArn: string,
+  inputs: IdentityKeyInput,
 ): EnvironmentFor<BookedEnv> {
-  return { ...baseEnvironment(config, tableName), WEBHOOK_SECRET_ARN: webhookSecretArn };
+  return {
+    ...baseEnvironment(config, tableName),
+    WEBHOOK_SECRET_ARN: webhookSecretArn,
+    IDENTITY_KEY_SECRET_ARN: inputs.identityKeySecretArn,
+  };
 }
 
 /**
@@ -163,12 +181,13 @@ export function bookedEnvironment(
 export function adminEnvironment(
   config: DeployConfig,
   tableName: string,
-  mail: Omit<MailEnvironmentInputs, 'signingKeySecretArn'>,
+  mail: Omit<MailEnvironmentInputs, 'signingKeySecretArn'> & IdentityKeyInput,
 ): WithOptional<EnvironmentFor<AdminEnv>, 'MAIL_REPLY_TO' | 'SIGNING_KEY_SECRET_ARN' | 'MAX_SEND_RATE'> {
   const { admin, sender } = config;
   return {
     ...baseEnvironment(config, tableName),
     ...mailEnvironment(config, mail),
+    IDENTITY_KEY_SECRET_ARN: mail.identityKeySecretArn,
     DEFAULT_SEQUENCE_ID: config.clinic.sending.defaultSequenceId,
     ...(sender.maxSendRate !== undefined && { MAX_SEND_RATE: String(sender.maxSendRate) }),
     IMPORT_SEND_SHARE: String(admin.importSendShare),

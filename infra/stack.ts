@@ -192,6 +192,10 @@ export class LeadNurtureStack extends Stack {
     });
 
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'IdentityKeySecretArn', {
+      description: 'Key of lead ids and suppression hashes; npm run migrate-ids reads it (see the README)',
+      value: this.data.identityKey.secret.secretArn,
+    });
     new CfnOutput(this, 'ConfigurationSetName', { value: this.email.configurationSet.configurationSetName });
   }
 }

@@ -2,7 +2,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import type { EnrolmentStore } from '../functions/drip/ports';
 import { jsonResponse } from '../functions/lambdas/http/responses';
-import { checkEmailAddress, leadIdFor } from '../functions/lead/email-address';
+import type { AddressIds } from '../functions/lead/address-ids';
+import { checkEmailAddress } from '../functions/lead/email-address';
 import { parseDuration } from '../functions/schedule';
 import type { createDripRuntime } from './drip-runtime';
 import { delayToMs } from './duration-ms';
@@ -52,6 +53,7 @@ function guarded(route: Route): Route {
 export function controlRoutes(
   drip: DripRuntime,
   enrolments: Pick<EnrolmentStore, 'getEnrolment'>,
+  ids: Pick<AddressIds, 'leadIdFor'>,
   sequenceId: string,
   now: () => Date,
 ): Route[] {
@@ -108,7 +110,7 @@ export function controlRoutes(
         const parsed = addressSchema.safeParse(body(event));
         const check = parsed.success ? checkEmailAddress(parsed.data.email) : undefined;
         if (!check?.ok) return jsonResponse(400, { error: 'Send {"email": "name@example.com"}' });
-        const leadId = leadIdFor(check.normalised);
+        const leadId = await ids.leadIdFor(check.normalised);
         const enrolment = await enrolments.getEnrolment(leadId, sequenceId);
         if (!enrolment) return jsonResponse(404, { error: 'No lead with that email in the local stack' });
         const tags: Record<string, string> = enrolment.lastStepId

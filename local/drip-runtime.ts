@@ -34,6 +34,7 @@ export interface DripRuntimeOptions {
   clock: ControllableClock;
   signingKey: SigningKeyProvider;
   webhookKey: SigningKeyProvider;
+  identityKey: SigningKeyProvider;
   mailer?: Mailer;
 }
 
@@ -45,7 +46,12 @@ export function createDripRuntime(options: DripRuntimeOptions) {
   const { clock } = options;
   const env = { ...options.env, WORK_QUEUE_URL: 'http://localhost/in-process-queue' };
   const queue = new InProcessQueue({ maxReceives: 5, retryDelayMs: 500, concurrency: 4 });
-  const keys = { signingKey: options.signingKey, webhookKey: options.webhookKey, clock };
+  const keys = {
+    signingKey: options.signingKey,
+    webhookKey: options.webhookKey,
+    identityKey: options.identityKey,
+    clock,
+  };
 
   const sesEvents = makeSesEventsHandler(sesEventsDeps(parseEnv(sesEventsEnvSchema, env), keys));
   const sendToSesEvents = (event: unknown) => sesEvents(event, undefined as never);

@@ -5,7 +5,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PREVIEW_SECURITY_HEADERS } from '../emails/preview';
 import { recordAwsCallsAs } from '../functions/adapters/aws-call-recorder';
 import { dynamoTable } from '../functions/adapters/clients/dynamodb';
+import { DynamoAddressIds } from '../functions/adapters/dynamodb/address-ids';
 import { DynamoEnrolmentStore } from '../functions/adapters/dynamodb/enrolments';
+import { keyedIdsMigrated, migrateToKeyedIds } from '../functions/adapters/dynamodb/keyed-id-migration';
 import {
   adminComposeEnvSchema,
   adminEnvSchema,
@@ -55,6 +57,8 @@ export interface LocalStackOptions {
   dispatchIntervalMs?: number;
   /** Answer other machines too (to try the pages on a phone); by default only this machine is served. */
   openToNetwork?: boolean;
+  /** The key of lead ids and suppression hashes; default `.data/identity.key` (in memory without a data folder). */
+  identityKey?: SigningKeyProvider;
 }
 
 export interface LocalStack {
@@ -65,6 +69,7 @@ export interface LocalStack {
   handlers: { capture: unknown };
   signingKey: SigningKeyProvider;
   webhookKey: SigningKeyProvider;
+  identityKey: SigningKeyProvider;
   /** Who can sign in to the console locally (POST /admin/api/login). */
   consoleUsers: LocalConsoleUser[];
   stop(): Promise<void>;
@@ -118,9 +123,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const webhookKey = options.dataDir
       ? fileSigningKey(join(options.dataDir, 'webhook.key'), 'raw')
       : async () => inMemoryWebhookKey;
-    const overrides = { clock, signingKey, webhookKey, ...(options.mailer ? { mailer: options.mailer } : {}) };
+    const identityKey =
+      options.identityKey ??
+      (options.dataDir ? fileSigningKey(join(options.dataDir, 'identity.key')) : async () => inMemoryIdentityKey);
+    // Data kept in .data/ from before keyed ids moves to them on the first start (nothing to do
+    // after). This table client, the migration's and the control routes', is a local tool, not a
+    // Lambda function: its calls are not recorded.
+    recordAwsCallsAs(undefined);
+    const localTable = dynamoTable(parseEnv(baseEnvSchema, env));
+    if (!(await keyedIdsMigrated(localTable))) {
+      const moved = await migrateToKeyedIds(localTable, await identityKey());
+      if (moved.leads + moved.suppressions > 0) {
+        console.log(`Moved ${moved.leads} local lead(s) and ${moved.suppressions} suppression(s) to keyed ids.`);
+      }
+    }
+    const overrides = {
+      clock,
+      signingKey,
+      webhookKey,
+      identityKey,
+      ...(options.mailer ? { mailer: options.mailer } : {}),
+    };
     const capture = makeCaptureHandler(captureDeps(parseEnv(captureEnvSchema, env), overrides));
-    const drip = createDripRuntime({ env, clock, signingKey, webhookKey, mailer: options.mailer });
+    const drip = createDripRuntime({ env, clock, signingKey, webhookKey, identityKey, mailer: options.mailer });
     const admin = makeAdminHandler(adminDeps(parseEnv(adminEnvSchema, env), overrides));
     const adminCompose = makeAdminComposeHandler(adminComposeDeps(parseEnv(adminComposeEnvSchema, env), overrides));
     const consoleKey = options.dataDir
@@ -132,7 +157,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     // The control routes' store is a local tool, not a Lambda function: its calls are not recorded.
     recordAwsCallsAs(undefined);
-    const store = new DynamoEnrolmentStore(dynamoTable(parseEnv(baseEnvSchema, env)));
+    const store = new DynamoEnrolmentStore(localTable);
+    const ids = new DynamoAddressIds(localTable, identityKey);
     const http = (handler: unknown) => handler as LambdaHttpHandler;
 
     const gateway = createGateway({
@@ -143,7 +169,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           booked: http(drip.booked),
           confirmOptIn: http(drip.confirmOptIn),
         }),
-        ...controlRoutes(drip, store, env.DEFAULT_SEQUENCE_ID!, () => clock.now()),
+        ...controlRoutes(drip, store, ids, env.DEFAULT_SEQUENCE_ID!, () => clock.now()),
         ...localAdminRoutes({ admin: http(admin), 'admin-compose': http(adminCompose) }, consoleUsers, consoleKey, () =>
           clock.now(),
         ),
@@ -182,6 +208,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       handlers: { capture },
       signingKey,
       webhookKey,
+      identityKey,
       consoleUsers,
       stop: () => stopAll(stoppers),
       crash: async () => {
@@ -208,6 +235,7 @@ function publicRoutes(handlers: Record<PublicFunction, LambdaHttpHandler>) {
 
 const inMemoryKey = randomBytes(32);
 const inMemoryWebhookKey = randomBytes(32);
+const inMemoryIdentityKey = randomBytes(32);
 const inMemoryConsoleKey = randomBytes(32);
 const inMemoryConsolePassword = randomBytes(12).toString('base64url');
 

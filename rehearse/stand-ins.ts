@@ -46,8 +46,11 @@ async function serve(
   };
 }
 
+/** What the stand-in answers for every secret by default: the link-signing and identity keys alike. */
+export const STAND_IN_SECRET = 'ab'.repeat(32);
+
 /** Answers GetSecretValue for any secret with `secret` (hex of 32 bytes by default). */
-export function secretsManagerStandIn(secret = 'ab'.repeat(32)): Promise<StandIn> {
+export function secretsManagerStandIn(secret = STAND_IN_SECRET): Promise<StandIn> {
   return serve('application/x-amz-json-1.1', (target, body) =>
     target === 'secretsmanager.GetSecretValue'
       ? { status: 200, body: { ARN: body.SecretId, Name: 'stand-in', SecretString: secret } }

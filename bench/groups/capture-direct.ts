@@ -13,6 +13,7 @@ import type {
   Lead,
   Submission,
 } from '../../functions/lead/lead';
+import { BENCH_IDENTITY_KEY } from '../seed';
 
 export interface DirectCaptureOptions {
   doc: DynamoDBDocumentClient;
@@ -49,7 +50,7 @@ export function directCapture(options: DirectCaptureOptions) {
     if (options.withRateLimitWrites) {
       await rateLimiter.hit({ kind: 'ip', subject: sourceIp, limit: 20, windowSeconds: 60 }, receivedAt);
     }
-    const leadId = leadIdFor(email);
+    const leadId = leadIdFor(email, BENCH_IDENTITY_KEY);
     const submissionId = `${now}#${requestId}`;
     const attribution: Attribution = {
       utmSource: 'newsletter',

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { checkEmailAddress, leadIdFor } from '../lead/email-address';
+import type { AddressIds } from '../lead/address-ids';
+import { checkEmailAddress } from '../lead/email-address';
 import type { Clock } from '../shared/clock';
 import { type ExitDeps, suppressAndExit } from '../suppression/exit-lead';
 import type { AccountSuppressionList, EmailEventField, StepCounter } from './ports';
@@ -30,6 +31,8 @@ export const sesEventSchema = z
 export type SesEvent = z.infer<typeof sesEventSchema>;
 
 export interface SesEventDeps extends ExitDeps {
+  /** The lead of a bounced address; the lead's id now for a tag written before keyed ids. */
+  ids: Pick<AddressIds, 'leadIdFor' | 'currentLeadId'>;
   clock: Clock;
   accountSuppression: AccountSuppressionList;
 }
@@ -48,9 +51,11 @@ export type SesEventOutcome = 'counted' | 'suppressed' | 'duplicate' | 'ignored'
  */
 export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promise<SesEventOutcome> {
   const tags = Object.fromEntries(Object.entries(event.mail.tags).map(([name, values]) => [name, values[0] ?? '']));
+  // Emails sent before keyed ids carry the lead's unkeyed id in their tag: it maps to today's.
+  const taggedLead = tags.lead ? await deps.ids.currentLeadId(tags.lead) : undefined;
   const step =
-    tags.kind === 'step' && tags.lead && tags.sequence && tags.step
-      ? { leadId: tags.lead, sequenceId: tags.sequence, stepId: tags.step, variant: tags.variant || 'a' }
+    tags.kind === 'step' && taggedLead && tags.sequence && tags.step
+      ? { leadId: taggedLead, sequenceId: tags.sequence, stepId: tags.step, variant: tags.variant || 'a' }
       : undefined;
   const at = eventTime(event) ?? deps.clock.now().toISOString();
 
@@ -82,7 +87,7 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
     // keeps soft-bouncing can still be found.
     if (event.eventType === 'Bounce') {
       deps.log.info('Transient bounce; not counted or suppressed', {
-        leadId: step?.leadId ?? tags.lead,
+        leadId: taggedLead,
         stepId: step?.stepId,
         bounceType: event.bounce?.bounceType,
       });
@@ -106,7 +111,7 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
       continue;
     }
     const check = checkEmailAddress(emailAddress);
-    const leadId = check.ok ? leadIdFor(check.normalised) : tags.lead;
+    const leadId = check.ok ? await deps.ids.leadIdFor(check.normalised) : taggedLead;
     if (leadId) await suppressAndExit(leadId, emailAddress, hard.reason, at, deps, false);
   }
   await countOnStep(hard.field, hard.reason);

@@ -5,9 +5,9 @@ import type { Counters } from '../drip/send-step';
 import type { Log } from '../observability/logger';
 import type { SequenceCatalog } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
+import type { AddressIds } from './address-ids';
 import type { CaptureEmailComposer } from './capture-emails';
 import { type DeliveryDeps, deliverCaptureEmails } from './deliver-capture-emails';
-import { leadIdFor } from './email-address';
 import type {
   Attribution,
   CaptureEmailIntent,
@@ -42,6 +42,8 @@ export const CAPTURE_EMAIL_SPACING = { visitorEveryMs: 24 * 60 * 60 * 1000, staf
 
 export interface CaptureDeps {
   leads: LeadRepository;
+  /** The lead id of the posted address (a keyed HMAC; see email-address.ts leadIdFor). */
+  ids: Pick<AddressIds, 'leadIdFor'>;
   /** SendUnknown: a capture email whose fate SES left open (alarmed). */
   counters: Counters;
   /** Who must not be emailed: unsubscribed, bounced, complained or erased. */
@@ -78,7 +80,7 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
   }
   const { settings } = deps;
   const now = request.receivedAt.toISOString();
-  const leadId = leadIdFor(form.email);
+  const leadId = await deps.ids.leadIdFor(form.email);
   const submissionId = `${now}#${request.requestId}`;
   const attribution = attributionOf(form);
   const profile = {

@@ -91,8 +91,14 @@ export class AdminApi extends Construct {
       memorySize: config.admin.memorySize,
       timeout: config.admin.timeout,
       ...observabilityProps(observability),
-      environment: adminEnvironment(config, data.table.tableName, mail),
+      environment: adminEnvironment(config, data.table.tableName, {
+        ...mail,
+        identityKeySecretArn: data.identityKey.secret.secretArn,
+      }),
     });
+    // Lead ids of imported addresses, suppression hashes (erasure, imports, the lead list), and
+    // today's id of a lead a console URL names by an unkeyed one.
+    data.grantIdentity(this.function);
     // Reads of leads, enrolments, drafts, versions, pointers and the import schedule; versions,
     // suppressions and imported leads written (puts and transactions); stops, moves, reviews and
     // counters (updates); an erasure deletes; a lead's partition, a sequence's versions and the

@@ -47,12 +47,16 @@ export class BookedWebhook extends Construct {
       memorySize: config.booked.memorySize,
       timeout: config.booked.timeout,
       ...observabilityProps(observability),
-      environment: bookedEnvironment(config, data.table.tableName, this.webhookKey.secret.secretArn),
+      environment: bookedEnvironment(config, data.table.tableName, this.webhookKey.secret.secretArn, {
+        identityKeySecretArn: data.identityKey.secret.secretArn,
+      }),
     });
     // Read the lead, mark it booked, exit its enrolments (query of its partition, then
     // updates) and count the booking on the step that last reached the person.
     data.grantItemActions(this.function, 'GetItem', 'UpdateItem', 'Query');
     this.webhookKey.secret.grantRead(this.function);
+    // The lead id of the address in the webhook, or today's id of an unkeyed one.
+    data.grantIdentity(this.function);
 
     props.api.addLambdaRoute(
       PUBLIC_ROUTES.booked,

@@ -3,7 +3,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
 import { captureEnvironment } from '../environment';
-import type { LeadData } from './data';
+import { IDENTITY_READ_PREFIXES, type LeadData } from './data';
 import type { EmailSending } from './email';
 import { AppFunction, PROJECT_ROOT } from './lambda';
 
@@ -47,6 +47,7 @@ export class LeadCapture extends Construct {
         publicApiUrl: props.publicApiUrl,
         signingKeySecretArn: props.signingKey.secretArn,
         originVerifySecretArn: props.originVerifySecret.secretArn,
+        identityKeySecretArn: props.data.identityKey.secret.secretArn,
       }),
     });
 
@@ -56,10 +57,12 @@ export class LeadCapture extends Construct {
     props.data.grantItemActions(this.function, 'PutItem', 'UpdateItem', 'ConditionCheckItem');
     // Reads: the version a new lead starts on (SEQUENCE#<id>/PUBLISHED), a returning lead's stored
     // profile, which its emails are written from (LEAD#<id>/PROFILE), and whether the address is
-    // suppressed (SUPPRESSION#<hash>).
-    props.data.grantPartitionItemActions(this.function, ['SEQUENCE#', 'LEAD#', 'SUPPRESSION#'], 'GetItem');
+    // suppressed (SUPPRESSION#<hash>); the key of lead ids and suppression hashes, and whether
+    // the migration to keyed ids is done (MIGRATION#).
+    props.data.grantPartitionItemActions(this.function, ['SEQUENCE#', ...IDENTITY_READ_PREFIXES], 'GetItem');
     props.email.grantSendEmail(this.function);
     props.signingKey.grantRead(this.function);
     props.originVerifySecret.grantRead(this.function);
+    props.data.grantIdentity(this.function);
   }
 }

@@ -141,6 +141,7 @@ export class DripEngine extends Construct {
         siteUrl: props.siteUrl,
         publicApiUrl: props.publicApiUrl,
         signingKeySecretArn: props.signingKey.secretArn,
+        identityKeySecretArn: data.identityKey.secret.secretArn,
       }),
     });
     // Reads (enrolment, lead, send record, suppression, sequence version, capture email), the
@@ -151,6 +152,8 @@ export class DripEngine extends Construct {
     email.grantSendEmail(this.sender);
     email.grantReadSendQuota(this.sender.fn);
     props.signingKey.grantRead(this.sender);
+    // The suppression hash of each recipient's address.
+    data.grantIdentity(this.sender);
     this.sender.fn.addEventSource(
       new SqsEventSource(this.workQueue, {
         batchSize: SENDER_BATCH_SIZE,

@@ -7,7 +7,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
 import { sesEventsEnvironment } from '../environment';
-import type { LeadData } from './data';
+import { IDENTITY_READ_PREFIXES, type LeadData } from './data';
 import { deadLetterQueue } from './drip';
 import type { EmailSending } from './email';
 import { AppFunction, observabilityProps, PROJECT_ROOT } from './lambda';
@@ -56,7 +56,9 @@ export class SesEvents extends Construct {
       memorySize: config.sesEvents.memorySize,
       timeout: config.sesEvents.timeout,
       ...observabilityProps(observability),
-      environment: sesEventsEnvironment(config, data.table.tableName),
+      environment: sesEventsEnvironment(config, data.table.tableName, {
+        identityKeySecretArn: data.identityKey.secret.secretArn,
+      }),
       // The handler throws when it could not record an event, so Lambda retries it; a bounce or
       // complaint must never be lost, so the last failure is kept for a replay.
       asyncFailures: {
@@ -72,6 +74,9 @@ export class SesEvents extends Construct {
     // A late bounce or complaint for an erased person: SES listed the address again, in the
     // clear, and it comes off.
     email.grantAccountActions(this.function.fn, ['ses:DeleteSuppressedDestination']);
+    // The lead id and suppression hash of a bounced or complaining address, today's id of a lead
+    // an older email's tag names by its unkeyed id (reads only until the migration to keyed ids).
+    data.grantIdentity(this.function, ...IDENTITY_READ_PREFIXES);
 
     const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.destination = new ses.ConfigurationSetEventDestination(this, 'Destination', {

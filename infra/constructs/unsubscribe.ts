@@ -43,10 +43,13 @@ export class Unsubscribe extends Construct {
       environment: unsubscribeEnvironment(config, data.table.tableName, {
         siteUrl: props.siteUrl,
         signingKeySecretArn: props.signingKey.secretArn,
+        identityKeySecretArn: data.identityKey.secret.secretArn,
       }),
     });
     data.grantItemActions(this.function, 'GetItem', 'UpdateItem', 'Query');
     props.signingKey.grantRead(this.function);
+    // The suppression hash of the lead's address; today's id of a lead a link names by an unkeyed one.
+    data.grantIdentity(this.function);
 
     props.api.addLambdaRoute(
       PUBLIC_ROUTES.unsubscribe,

@@ -269,11 +269,16 @@ describe('the marketing console with the default settings', () => {
       expect(resourceOf(s, admin.function.logGroup).Properties.RetentionInDays).toBe(30);
     });
 
-    it('may use exactly the DynamoDB calls of its adapters, read the send quota and take an erased address off SES’s suppression list, nothing more (no email: test sends are admin-compose’s)', () => {
+    it('may use exactly the DynamoDB calls of its adapters, read the identity key, read the send quota and take an erased address off SES’s suppression list, nothing more (no email: test sends are admin-compose’s)', () => {
       const { admin, data } = s.stack;
       const statements = policyStatementsOf(s, admin.function.fn.role!);
       expect(statements).toEqual([
         { Effect: 'Allow', Action: LOGS, Resource: resolve(admin.function.logGroup.logGroupArn) },
+        {
+          Effect: 'Allow',
+          Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+          Resource: resolve(data.identityKey.secret.secretArn),
+        },
         {
           Effect: 'Allow',
           Action: [
@@ -308,7 +313,12 @@ describe('the marketing console with the default settings', () => {
       expect(statements.filter(accountLevel)).toEqual([
         { Effect: 'Allow', Action: ['ses:DeleteSuppressedDestination', 'ses:GetAccount'], Resource: '*' },
       ]);
-      expect(JSON.stringify(statements)).not.toMatch(/secretsmanager:|sqs:|dynamodb:\*|ses:\*|ses:SendRawEmail/);
+      // The one secret it reads is the identity key (lead ids of imports, suppression hashes).
+      const secrets = statements.filter((statement) => JSON.stringify(statement).includes('secretsmanager:'));
+      expect(secrets.map((statement) => statement.Resource)).toEqual([
+        s.stack.resolve(s.stack.data.identityKey.secret.secretArn),
+      ]);
+      expect(JSON.stringify(statements)).not.toMatch(/sqs:|dynamodb:\*|ses:\*|ses:SendRawEmail/);
     });
 
     it('gets every variable its schema parses, and no link-signing key it would not use', () => {

@@ -11,11 +11,11 @@ import type {
   SequenceListItem,
 } from '../../functions/admin/contract';
 import { draftHash } from '../../functions/admin/sequences/drafts';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import type { SequenceDraft } from '../../functions/sequence/draft';
 import { adminStack, USERS } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { control, postLead } from '../support/local-stack-harness';
 import { freshTable, outbox, testEndpoints, uniqueEmail } from '../support/services';
 
@@ -52,7 +52,7 @@ const publish = () => admin.asMarketing('POST', `/sequences/${ID}/publish`);
 const enrolmentOf = async (email: string) =>
   (
     await doc.send(
-      new GetCommand({ TableName: admin.stack.env.TABLE_NAME!, Key: keys.enrolment(leadIdFor(email), ID) }),
+      new GetCommand({ TableName: admin.stack.env.TABLE_NAME!, Key: keys.enrolment(testLeadId(email), ID) }),
     )
   ).Item;
 

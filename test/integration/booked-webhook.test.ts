@@ -7,6 +7,7 @@ import { makeBookedHandler } from '../../functions/lambdas/booked/handler';
 import { bookedDeps } from '../../functions/lambdas/booked/wiring';
 import { apiEvent, lambdaContext } from '../support/api-event';
 import { dripHarness, TestClock } from '../support/drip-harness';
+import { testIdentityKey } from '../support/identity';
 
 /**
  * POST /webhooks/booked, the real handler wired as in Lambda, on DynamoDB Local. The unsigned
@@ -30,7 +31,11 @@ beforeAll(async () => {
   clock = new TestClock(now);
   harness = await dripHarness({ clock });
   handler = makeBookedHandler(
-    bookedDeps(parseEnv(bookedEnvSchema, harness.env), { webhookKey: async () => WEBHOOK_KEY, clock }),
+    bookedDeps(parseEnv(bookedEnvSchema, harness.env), {
+      webhookKey: async () => WEBHOOK_KEY,
+      identityKey: testIdentityKey,
+      clock,
+    }),
   );
   enrolments = new DynamoEnrolmentStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
 });

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
 import { DynamoSendRecordStore } from '../../functions/adapters/dynamodb/send-records';
-import { suppressionHashFor } from '../../functions/lead/email-address';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { countingMailer, dripHarness, TestClock } from '../support/drip-harness';
 import { throttledSend } from '../support/drip-scenarios';
+import { testSuppressionHash } from '../support/identity';
 import { allItems } from '../support/services';
 
 jest.setTimeout(180_000);
@@ -108,7 +108,7 @@ describe('drip engine under concurrency and faults (DynamoDB Local)', () => {
       new PutCommand({
         TableName: harness.tableName,
         Item: {
-          pk: `SUPPRESSION#${suppressionHashFor(email)}`,
+          pk: `SUPPRESSION#${testSuppressionHash(email)}`,
           sk: 'SUPPRESSION',
           type: 'suppression',
           reason: 'unsubscribed',

@@ -8,11 +8,11 @@ import { adminEnvSchema, parseEnv, sesEventsEnvSchema } from '../../functions/co
 import { handleSesEvent, sesEventSchema } from '../../functions/drip/ses-event';
 import { adminDeps } from '../../functions/lambdas/admin/wiring';
 import { sesEventsDeps } from '../../functions/lambdas/ses-events/wiring';
-import { suppressionHashFor } from '../../functions/lead/email-address';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { sesEvent } from '../../local/simulated-ses-events';
 import { countingMailer, dripHarness, TestClock } from '../support/drip-harness';
 import { dynamoFaults, onSortKey } from '../support/fault-injection';
+import { testIdentityKey, testSuppressionHash } from '../support/identity';
 import { itemsOfLead, uniqueEmail } from '../support/services';
 
 /**
@@ -28,7 +28,7 @@ const acceptAll: Mailer = { send: async () => ({ messageId: randomUUID() }) };
 async function setUp() {
   const clock = new TestClock(start);
   const harness = await dripHarness({ clock });
-  const admin = adminDeps(parseEnv(adminEnvSchema, harness.env), { clock });
+  const admin = adminDeps(parseEnv(adminEnvSchema, harness.env), { clock, identityKey: testIdentityKey });
   const erase = (leadId: string) => eraseLead(leadId, admin);
   return { clock, harness, erase };
 }
@@ -148,10 +148,10 @@ describe('erasing a lead while the sender is working on it', () => {
       ses.restore();
     }
     const entry = await harness.doc.send(
-      new GetCommand({ TableName: harness.tableName, Key: keys.suppression(suppressionHashFor(email)) }),
+      new GetCommand({ TableName: harness.tableName, Key: keys.suppression(testSuppressionHash(email)) }),
     );
     expect(entry.Item).toEqual({
-      ...keys.suppression(suppressionHashFor(email)),
+      ...keys.suppression(testSuppressionHash(email)),
       type: 'suppression',
       reason: 'erased',
       suppressedAt: expect.any(String),

@@ -9,6 +9,7 @@ import { senderDeps } from '../../functions/lambdas/sender/wiring';
 import { type Mailer, SendError } from '../../functions/mail/outgoing-email';
 import { memoryCounters } from '../../functions/observability/metrics';
 import { DRIP_KEY, dripHarness, noPacing, TestClock } from '../support/drip-harness';
+import { testIdentityKey } from '../support/identity';
 import { uniqueEmail } from '../support/services';
 
 /**
@@ -55,6 +56,7 @@ async function setup(options: { mailer?: Mailer; pacer?: Pacer } = {}) {
   const sender = makeSenderHandler(
     senderDeps(parseEnv(senderEnvSchema, harness.env), {
       signingKey: async () => DRIP_KEY,
+      identityKey: testIdentityKey,
       pacer: options.pacer ?? noPacing,
       clock,
       counters,

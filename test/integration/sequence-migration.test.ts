@@ -4,10 +4,10 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import type { MigrationPreview, SequenceDetail, SequenceDraft } from '../../functions/admin/contract';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
 import { countingMailer, dripHarness, TestClock } from '../support/drip-harness';
+import { testLeadId } from '../support/identity';
 import { control, postLead } from '../support/local-stack-harness';
 import { outbox, testEndpoints, uniqueEmail } from '../support/services';
 
@@ -35,7 +35,7 @@ describe('moving leads to a version that reorders steps', () => {
       await doc.send(
         new GetCommand({
           TableName: admin.stack.env.TABLE_NAME!,
-          Key: keys.enrolment(leadIdFor(email), ID),
+          Key: keys.enrolment(testLeadId(email), ID),
           ConsistentRead: true,
         }),
       )

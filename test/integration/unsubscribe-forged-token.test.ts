@@ -8,6 +8,7 @@ import { unsubscribeDeps } from '../../functions/lambdas/unsubscribe/wiring';
 import { signUnsubscribeToken } from '../../functions/suppression/unsubscribe-token';
 import { apiEvent, lambdaContext } from '../support/api-event';
 import { DRIP_KEY, dripHarness, TestClock } from '../support/drip-harness';
+import { testAddressIds, testIdentityKey } from '../support/identity';
 
 /**
  * POST /u/{token} for a lead whose sequence is running, with a token that was altered or
@@ -31,11 +32,15 @@ beforeAll(async () => {
   harness = await dripHarness({ clock });
   // The same key the harness's sender signs the emailed links with.
   handler = makeUnsubscribeHandler(
-    unsubscribeDeps(parseEnv(unsubscribeEnvSchema, harness.env), { signingKey: async () => DRIP_KEY, clock }),
+    unsubscribeDeps(parseEnv(unsubscribeEnvSchema, harness.env), {
+      signingKey: async () => DRIP_KEY,
+      identityKey: testIdentityKey,
+      clock,
+    }),
   );
   const table = { client: harness.doc as never, tableName: harness.tableName, dueShards: 4 };
   enrolments = new DynamoEnrolmentStore(table);
-  suppression = new DynamoSuppressionList(table);
+  suppression = new DynamoSuppressionList(table, testAddressIds(table));
 });
 
 async function oneClick(token: string) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from '../../local/table';
+import { registerTestAddress } from './personal-data';
 
 export function testEndpoints() {
   const dynamo = process.env.TEST_DYNAMODB_ENDPOINT;
@@ -62,5 +63,7 @@ export async function outbox(recipient?: string, sesEndpoint = testEndpoints().s
 
 /** Unique per test, so assertions on the shared outbox never see another test's mail. */
 export function uniqueEmail(label = 'visitor'): string {
-  return `${label}.${randomUUID().slice(0, 8)}@example.com`;
+  const email = `${label}.${randomUUID().slice(0, 8)}@example.com`;
+  registerTestAddress(email);
+  return email;
 }

@@ -93,7 +93,7 @@ describe('import staggering', () => {
       'email,first_name,consent_source,consent_date\na@example.com,A,S,2025-01-01',
       now,
       10,
-    ).contacts;
+    ).contacts.map((read) => ({ ...read, leadId: 'lead-a-000000' }));
     const schedule = stagger(contact, {
       now,
       after: '2026-03-03T16:00:00.000Z',

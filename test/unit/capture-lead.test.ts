@@ -1,15 +1,15 @@
 import { createCaptureEmailComposer } from '../../functions/lead/capture-emails';
 import { type CaptureDeps, captureLead } from '../../functions/lead/capture-lead';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { leadFormSchema } from '../../functions/lead/lead-form';
 import { memoryCounters } from '../../functions/observability/metrics';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { validLead } from '../support/capture-harness';
 import { TestClock } from '../support/drip-harness';
 import { links, practice, quietLog, recordingMailer, sequence, throttled } from '../support/fakes/doubles';
-import { MemorySuppressionList } from '../support/fakes/drip-stores';
+import { MemorySuppressionList, memoryAddressIds } from '../support/fakes/drip-stores';
 import { MemoryLeadRepository } from '../support/fakes/lead-repository';
 import { enrolmentKey, MemoryTable } from '../support/fakes/memory-table';
+import { testLeadId as leadIdFor } from '../support/identity';
 
 /** captureLead on the in-memory repository (test/integration/store-contract.test.ts keeps it honest). */
 
@@ -23,6 +23,7 @@ function setup(options: { mailer?: ReturnType<typeof recordingMailer>; consentMo
   const counters = memoryCounters();
   const deps: CaptureDeps = {
     leads: new MemoryLeadRepository(table),
+    ids: memoryAddressIds,
     counters,
     suppression,
     sequences: {

@@ -1,27 +1,33 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SuppressionList, SuppressionReason } from '../../drip/ports';
-import { checkEmailAddress, suppressionHashFor } from '../../lead/email-address';
+import type { AddressIds } from '../../lead/address-ids';
 import { keys } from './keys';
 import type { Table } from './table';
 import { isConditionFailure } from './transactions';
 
 /**
- * Suppressed addresses, keyed by a hash of the normalised address: the list outlives an
- * erasure without keeping the address itself.
+ * Suppressed addresses, keyed by a keyed hash of the normalised address (see AddressIds): the
+ * list outlives an erasure without keeping the address, and nobody without the key can tell
+ * whether a guessed address is on it. Until the migration to keyed ids has run, an entry may
+ * still sit under the address's unkeyed hash: both are read then (in parallel).
  */
 export class DynamoSuppressionList implements SuppressionList {
-  constructor(private readonly table: Table) {}
-
-  private key(address: string) {
-    const check = checkEmailAddress(address);
-    return keys.suppression(suppressionHashFor(check.ok ? check.normalised : address.trim().toLowerCase()));
-  }
+  constructor(
+    private readonly table: Table,
+    private readonly ids: Pick<AddressIds, 'suppressionHashFor' | 'suppressionHashesOf'>,
+  ) {}
 
   async reasonFor(address: string): Promise<SuppressionReason | undefined> {
-    const result = await this.table.client.send(
-      new GetCommand({ TableName: this.table.tableName, Key: this.key(address), ConsistentRead: true }),
+    const hashes = await this.ids.suppressionHashesOf(address);
+    const items = await Promise.all(
+      hashes.map(async (hash) => {
+        const result = await this.table.client.send(
+          new GetCommand({ TableName: this.table.tableName, Key: keys.suppression(hash), ConsistentRead: true }),
+        );
+        return result.Item;
+      }),
     );
-    return result.Item?.reason as SuppressionReason | undefined;
+    return items.find((item) => item !== undefined)?.reason as SuppressionReason | undefined;
   }
 
   /**
@@ -33,7 +39,7 @@ export class DynamoSuppressionList implements SuppressionList {
       await this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
-          Key: this.key(address),
+          Key: keys.suppression(await this.ids.suppressionHashFor(address)),
           UpdateExpression:
             'SET #type = :type, reason = if_not_exists(reason, :reason), suppressedAt = if_not_exists(suppressedAt, :at), lastEvent = :reason, lastEventAt = :at',
           ConditionExpression: 'attribute_not_exists(reason) OR reason <> :erased',

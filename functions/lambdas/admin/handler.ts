@@ -25,6 +25,7 @@ import { migrateVersion } from '../../admin/sequences/migrate';
 import { listSequences, sequenceDetail } from '../../admin/sequences/overview';
 import { recordReview } from '../../admin/sequences/review';
 import { type SimulateDeps, simulateJourney } from '../../admin/simulate';
+import type { AddressIds } from '../../lead/address-ids';
 import type { Log } from '../../observability/logger';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import {
@@ -51,7 +52,13 @@ export type AdminDeps = LeadsDeps &
     /** How long a double opt-in token lives (erasure looks for unexpired ones). */
     optInTtlMs: number;
     log: Log;
+    /** Lead ids of imported addresses; today's id of a lead a URL names by an unkeyed one. */
+    ids: AddressIds;
   };
+
+/** The lead the URL names: a console URL kept from before keyed ids names it by its unkeyed id. */
+const currentLeadIdOf = (event: Parameters<typeof leadIdOf>[0], deps: AdminDeps) =>
+  deps.ids.currentLeadId(leadIdOf(event));
 
 /**
  * The admin API's routes that compile nothing, by API Gateway route key (who may call each, and
@@ -70,14 +77,14 @@ const ROUTES: Record<LeanRouteKey, AdminRoute<AdminDeps>> = {
   },
   [`GET ${ADMIN_API_PREFIX}/leads/{leadId}`]: {
     run: async ({ event, deps }) => {
-      const timeline = await leadTimeline(leadIdOf(event), deps);
+      const timeline = await leadTimeline(await currentLeadIdOf(event, deps), deps);
       if (!timeline) throw new NotFoundError('No lead with that id');
       return ok(timeline);
     },
   },
   [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/booked`]: {
     run: async ({ event, deps }) => {
-      const leadId = leadIdOf(event);
+      const leadId = await currentLeadIdOf(event, deps);
       const status = await bookLead(leadId, deps);
       if (status === 'unknown-lead') throw new NotFoundError('No lead with that id');
       return ok({ status, leadId });
@@ -86,7 +93,7 @@ const ROUTES: Record<LeanRouteKey, AdminRoute<AdminDeps>> = {
   [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/stop`]: {
     maxBodyBytes: 4 * KB,
     run: async ({ event, deps }) => {
-      const leadId = leadIdOf(event);
+      const leadId = await currentLeadIdOf(event, deps);
       const { sequenceId } = parse(stopSequenceSchema, event.parsedBody);
       const status = await stopSequence(leadId, sequenceId, deps);
       if (status === 'unknown-lead') throw new NotFoundError('No lead with that id');
@@ -96,7 +103,7 @@ const ROUTES: Record<LeanRouteKey, AdminRoute<AdminDeps>> = {
   },
   [`GET ${ADMIN_API_PREFIX}/leads/{leadId}/export`]: {
     run: async ({ event, deps }) => {
-      const leadId = leadIdOf(event);
+      const leadId = await currentLeadIdOf(event, deps);
       const exported = await exportLead(leadId, deps);
       if (!exported) throw new NotFoundError('No lead with that id');
       return jsonResponse(200, exported, { 'content-disposition': `attachment; filename="lead-${leadId}.json"` });
@@ -104,7 +111,7 @@ const ROUTES: Record<LeanRouteKey, AdminRoute<AdminDeps>> = {
   },
   [`DELETE ${ADMIN_API_PREFIX}/leads/{leadId}`]: {
     run: async ({ event, deps }) => {
-      const leadId = leadIdOf(event);
+      const leadId = await currentLeadIdOf(event, deps);
       const result = await eraseLead(leadId, deps);
       if (result.status === 'unknown-lead') throw new NotFoundError('No lead with that id');
       return ok({ ...result, leadId });
@@ -137,7 +144,8 @@ const ROUTES: Record<LeanRouteKey, AdminRoute<AdminDeps>> = {
       if (request.leadId !== undefined && !LEAD_ID.test(request.leadId)) {
         throw new ValidationError([{ field: 'leadId', message: 'Not a lead id' }]);
       }
-      return ok(await simulateJourney(request, deps));
+      const leadId = request.leadId === undefined ? undefined : await deps.ids.currentLeadId(request.leadId);
+      return ok(await simulateJourney({ ...request, ...(leadId ? { leadId } : {}) }, deps));
     },
   },
   [`GET ${ADMIN_API_PREFIX}/results`]: {

@@ -16,7 +16,7 @@ import type { Mailer } from '../../mail/outgoing-email';
 import { logger } from '../../observability/logger';
 import type { CompiledSequence } from '../../sequence/compiled';
 import type { DraftCompiler } from '../../sequence/ports';
-import { clockFrom, type Overrides } from '../wiring';
+import { addressIdsFrom, clockFrom, type Overrides } from '../wiring';
 import type { AdminDeps } from './handler';
 import { sequenceStores } from './sequences-wiring';
 
@@ -41,17 +41,19 @@ const noMailer: Mailer = {
 export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
   recordAwsCallsAs('admin', env);
   const table = dynamoTable(env);
+  const ids = addressIdsFrom(env, overrides, table);
   const clock = clockFrom(overrides);
   const { bundle, versions, sequences, enrolments, bundled, sampleValues } = sequenceStores(env, table, clock);
   const ses = sesClient({ endpoint: env.SES_ENDPOINT });
   let rate: Promise<number> | undefined;
 
   return {
-    leads: new DynamoLeadDirectory(table),
+    leads: new DynamoLeadDirectory(table, ids),
+    ids,
     accountSuppression: new SesAccountSuppressionList(ses),
     leadEnrolments: new DynamoEnrolmentStore(table),
     sendRecords: new DynamoSendRecordStore(table),
-    suppression: new DynamoSuppressionList(table),
+    suppression: new DynamoSuppressionList(table, ids),
     stats: new DynamoStepStats(table),
     versions,
     sequences,

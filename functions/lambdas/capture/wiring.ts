@@ -10,21 +10,22 @@ import { logger } from '../../observability/logger';
 import { immediateCounters } from '../../observability/metrics';
 import { renderLandingPage } from '../../pages/landing';
 import { captureBundle } from '../../sequence/build-output/capture-bundle';
-import { captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFrom } from '../wiring';
+import { addressIdsFrom, captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFrom } from '../wiring';
 import type { CaptureHandlerDeps } from './handler';
 
 /** Everything POST /leads needs, built from the parsed environment. */
 export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): CaptureHandlerDeps {
   recordAwsCallsAs('capture', env);
-  recordAwsCallsAs('capture', env);
   const practice = practiceFrom(env);
   const table = dynamoTable(env);
   const clock = clockFrom(overrides);
   const bundle = captureBundle();
+  const ids = addressIdsFrom(env, overrides, table);
   return {
     leads: new DynamoLeadRepository(table),
+    ids,
     counters: overrides.counters ?? immediateCounters,
-    suppression: new DynamoSuppressionList(table),
+    suppression: new DynamoSuppressionList(table, ids),
     limits: {
       limiter: new DynamoRateLimiter(table),
       perAddressPerMinute: env.RATE_LIMIT_PER_ADDRESS,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { seededLead } from '../../../bench/seed';
-import { checkEmailAddress, leadIdFor } from '../../../functions/lead/email-address';
+import { checkEmailAddress } from '../../../functions/lead/email-address';
 import type { Enrolment } from '../../../functions/lead/lead';
 import { createLinkBuilder } from '../../../functions/mail/links';
 import { type Mailer, type OutgoingEmail, SendError } from '../../../functions/mail/outgoing-email';
@@ -8,6 +8,7 @@ import type { PracticeDetails } from '../../../functions/mail/practice';
 import type { Log } from '../../../functions/observability/logger';
 import { bundledEmails } from '../../../functions/sequence/build-output/email-bundle';
 import type { SequenceVersions } from '../../../functions/sequence/ports';
+import { testLeadId } from '../identity';
 import { enrolmentKey, item, type MemoryTable } from './memory-table';
 
 /** What the unit tests' use cases need besides the stores: plain values and small recorders. */
@@ -61,7 +62,7 @@ export const throttled = () => new SendError('Maximum sending rate exceeded', 'r
 export function seedEnrolledLead(table: MemoryTable, email: string, dueAt: Date, extra: Partial<Enrolment> = {}) {
   const check = checkEmailAddress(email);
   if (!check.ok) throw new Error(check.reason);
-  const leadId = leadIdFor(check.normalised);
+  const leadId = testLeadId(check.normalised);
   const at = dueAt.toISOString();
   const lead = seededLead(leadId, check.normalised, at);
   const enrolment: Enrolment = {

@@ -14,7 +14,9 @@ import type {
   SuppressionReason,
   WorkQueue,
 } from '../../../functions/drip/ports';
+import type { AddressIds } from '../../../functions/lead/address-ids';
 import type { CaptureEmailIntent, Enrolment, ExitReason } from '../../../functions/lead/lead';
+import { testLeadId, testSuppressionHash } from '../identity';
 import {
   captureEmailKey,
   copy,
@@ -273,6 +275,14 @@ export class MemoryStepStats implements StepStats {
 }
 
 /** Keyed by the address as given, lower-cased; the first reason is kept. */
+/** Lead ids and suppression hashes keyed with the tests' key, on a stack with nothing to migrate. */
+export const memoryAddressIds: AddressIds = {
+  leadIdFor: async (address) => testLeadId(address),
+  suppressionHashFor: async (address) => testSuppressionHash(address),
+  suppressionHashesOf: async (address) => [testSuppressionHash(address)],
+  currentLeadId: async (leadId) => leadId,
+};
+
 export class MemorySuppressionList implements SuppressionList {
   readonly reasons = new Map<string, SuppressionReason>();
 
