@@ -1,3 +1,5 @@
+import type { BookingToolsEnv } from '../functions/config/booking-env';
+import { ACUITY_API_URL, REBOOK_SEQUENCE_ID } from '../functions/config/booking-env';
 import type {
   AdminEnv,
   BaseEnv,
@@ -178,4 +180,21 @@ export function adminEnvironment(
 /** The daily clinical review check reads the published pointers only. */
 export function reviewCheckEnvironment(config: DeployConfig, tableName: string): EnvironmentFor<BaseEnv> {
   return baseEnvironment(config, tableName);
+}
+
+/** The Calendly and Acuity webhooks: the booking settings and the two tools' secrets. */
+export function bookingToolsEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  secrets: { calendlySigningKeyArn: string; acuitySecretArn: string },
+): EnvironmentFor<BookingToolsEnv> {
+  return {
+    ...baseEnvironment(config, tableName),
+    PRACTICE_TIME_ZONE: config.clinic.practice.timeZone,
+    CANCELLATION_MODE: config.bookingTools.cancellationMode,
+    REBOOK_SEQUENCE_ID: REBOOK_SEQUENCE_ID,
+    CALENDLY_SIGNING_KEY_SECRET_ARN: secrets.calendlySigningKeyArn,
+    ACUITY_SECRET_ARN: secrets.acuitySecretArn,
+    ACUITY_API_URL,
+  };
 }

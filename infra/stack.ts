@@ -5,6 +5,7 @@ import type { DeployConfig } from './config';
 import { AdminApi } from './constructs/admin-api';
 import { PublicApi } from './constructs/api';
 import { BookedWebhook } from './constructs/booked';
+import { BookingTools } from './constructs/booking-tools';
 import { LeadCapture } from './constructs/capture';
 import { ConfirmOptIn } from './constructs/confirm-opt-in';
 import { CONSOLE_SCOPES, ConsoleAuth } from './constructs/console-auth';
@@ -44,6 +45,7 @@ export class LeadNurtureStack extends Stack {
   readonly unsubscribe: Unsubscribe;
   readonly confirmOptIn?: ConfirmOptIn;
   readonly booked: BookedWebhook;
+  readonly bookingTools: BookingTools;
   readonly consoleAuth: ConsoleAuth;
   readonly admin: AdminApi;
   readonly reviewCheck: ReviewCheck;
@@ -125,6 +127,7 @@ export class LeadNurtureStack extends Stack {
     });
 
     this.booked = new BookedWebhook(this, 'Booked', { config, data: this.data, api: this.api });
+    this.bookingTools = new BookingTools(this, 'BookingTools', { config, data: this.data, api: this.api });
 
     // Only double opt-in sends confirmation links; single opt-in deploys no such route.
     this.confirmOptIn =
@@ -175,6 +178,8 @@ export class LeadNurtureStack extends Stack {
         sesEvents: this.sesEvents.function,
         unsubscribe: this.unsubscribe.function,
         booked: this.booked.function,
+        calendly: this.bookingTools.calendly,
+        acuity: this.bookingTools.acuity,
         ...(this.confirmOptIn ? { confirmOptIn: this.confirmOptIn.function } : {}),
         admin: this.admin.function,
         reviewCheck: this.reviewCheck.function,

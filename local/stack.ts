@@ -16,6 +16,7 @@ import type { Mailer } from '../functions/mail/outgoing-email';
 import type { SigningKeyProvider } from '../functions/shared/signing-key';
 import { securityHeaders } from '../web/security-headers';
 import { filePassword, type LocalConsoleUser, localAdminRoutes, localConsoleUsers } from './admin-auth';
+import { localBookingTools } from './booking-tools';
 import { controlRoutes } from './control-routes';
 import { ControllableClock } from './controllable-clock';
 import { createDripRuntime } from './drip-runtime';
@@ -57,6 +58,8 @@ export interface LocalStack {
   handlers: { capture: unknown };
   signingKey: SigningKeyProvider;
   webhookKey: SigningKeyProvider;
+  /** The Calendly and Acuity webhooks: their keys and the local Acuity appointment book. */
+  bookingTools: ReturnType<typeof localBookingTools>;
   /** Who can sign in to the console locally (POST /admin/api/login). */
   consoleUsers: LocalConsoleUser[];
   stop(): Promise<void>;
@@ -113,6 +116,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const overrides = { clock, signingKey, webhookKey, ...(options.mailer ? { mailer: options.mailer } : {}) };
     const capture = makeCaptureHandler(captureDeps(parseEnv(captureEnvSchema, env), overrides));
     const drip = createDripRuntime({ env, clock, signingKey, webhookKey, mailer: options.mailer });
+    const bookingTools = localBookingTools({ env, clock, dataDir: options.dataDir });
     const admin = makeAdminHandler(adminDeps(parseEnv(adminEnvSchema, env), overrides));
     const consoleKey = options.dataDir
       ? await fileSigningKey(join(options.dataDir, 'console.key'))()
@@ -132,9 +136,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           capture: http(capture),
           unsubscribe: http(drip.unsubscribe),
           booked: http(drip.booked),
+          calendly: bookingTools.handlers.calendly,
+          acuity: bookingTools.handlers.acuity,
           confirmOptIn: http(drip.confirmOptIn),
         }),
         ...controlRoutes(drip, store, env.DEFAULT_SEQUENCE_ID!, () => clock.now()),
+        ...bookingTools.routes,
         ...localAdminRoutes(http(admin), consoleUsers, consoleKey, () => clock.now()),
       ],
       staticMounts: [
@@ -171,6 +178,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       handlers: { capture },
       signingKey,
       webhookKey,
+      bookingTools,
       consoleUsers,
       stop: () => stopAll(stoppers),
       crash: async () => {
