@@ -13,6 +13,7 @@ import { LeadData } from './constructs/data';
 import { DripEngine } from './constructs/drip';
 import { EmailSending } from './constructs/email';
 import { Monitoring } from './constructs/monitoring';
+import { OutgoingWebhooks } from './constructs/outgoing-webhooks';
 import { ReviewCheck } from './constructs/review-check';
 import { SesEvents } from './constructs/ses-events';
 import { ORIGIN_VERIFY_KEY, SigningKey } from './constructs/signing-key';
@@ -49,6 +50,7 @@ export class LeadNurtureStack extends Stack {
   readonly consoleAuth: ConsoleAuth;
   readonly admin: AdminApi;
   readonly reviewCheck: ReviewCheck;
+  readonly webhooks: OutgoingWebhooks;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: LeadNurtureStackProps) {
@@ -168,6 +170,14 @@ export class LeadNurtureStack extends Stack {
       apiBase: '',
     });
     this.reviewCheck = new ReviewCheck(this, 'ReviewCheck', { config, data: this.data });
+    this.webhooks = new OutgoingWebhooks(this, 'Webhooks', {
+      config,
+      data: this.data,
+      email: this.email,
+      admin: this.admin.function,
+      siteUrl: this.site.url,
+      publicApiUrl: this.api.url,
+    });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api,
@@ -183,6 +193,8 @@ export class LeadNurtureStack extends Stack {
         ...(this.confirmOptIn ? { confirmOptIn: this.confirmOptIn.function } : {}),
         admin: this.admin.function,
         reviewCheck: this.reviewCheck.function,
+        webhookEvents: this.webhooks.events,
+        webhookDeliverer: this.webhooks.deliverer,
       },
       workQueue: this.drip.workQueue,
       deadLetterQueues: {
@@ -190,6 +202,8 @@ export class LeadNurtureStack extends Stack {
         Dispatch: this.drip.dispatchDeadLetters,
         SesEvents: this.sesEvents.deadLetters,
         ReviewCheck: this.reviewCheck.deadLetters,
+        WebhookDeliveries: this.webhooks.deadLetters,
+        WebhookEvents: this.webhooks.eventDeadLetters,
       },
       metricsNamespace: config.observability.metricsNamespace,
       alarmEmail: config.observability.alarmEmail,

@@ -30,6 +30,7 @@ import { foreignRequestReason, refuseForeignRequests, thisMachineHosts } from '.
 import { type RunningSes, startSesLocal } from './ses-local';
 import { fileSigningKey } from './signing-key';
 import { ensureTable } from './table';
+import { localWebhooks } from './webhooks';
 
 export interface LocalStackOptions {
   port: number;
@@ -60,6 +61,8 @@ export interface LocalStack {
   webhookKey: SigningKeyProvider;
   /** The Calendly and Acuity webhooks: their keys and the local Acuity appointment book. */
   bookingTools: ReturnType<typeof localBookingTools>;
+  /** Outgoing webhooks: the stream consumer, the in-process queue and the deliverer. */
+  webhooks: ReturnType<typeof localWebhooks>;
   /** Who can sign in to the console locally (POST /admin/api/login). */
   consoleUsers: LocalConsoleUser[];
   stop(): Promise<void>;
@@ -117,7 +120,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const capture = makeCaptureHandler(captureDeps(parseEnv(captureEnvSchema, env), overrides));
     const drip = createDripRuntime({ env, clock, signingKey, webhookKey, mailer: options.mailer });
     const bookingTools = localBookingTools({ env, clock, dataDir: options.dataDir });
-    const admin = makeAdminHandler(adminDeps(parseEnv(adminEnvSchema, env), overrides));
+    const webhooks = localWebhooks({ env, clock, dataDir: options.dataDir, mailer: options.mailer });
+    await webhooks.start();
+    stoppers.push(() => webhooks.stop());
+    const admin = makeAdminHandler(
+      adminDeps(parseEnv(adminEnvSchema, env), { ...overrides, deliveryQueue: webhooks.queue }),
+    );
     const consoleKey = options.dataDir
       ? await fileSigningKey(join(options.dataDir, 'console.key'))()
       : inMemoryConsoleKey;
@@ -179,6 +187,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       signingKey,
       webhookKey,
       bookingTools,
+      webhooks,
       consoleUsers,
       stop: () => stopAll(stoppers),
       crash: async () => {

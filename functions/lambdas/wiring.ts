@@ -16,6 +16,7 @@ import type { PracticeDetails } from '../mail/practice';
 import type { CaptureBundle } from '../sequence/compiled';
 import { type Clock, systemClock } from '../shared/clock';
 import type { SigningKeyProvider } from '../shared/signing-key';
+import type { DeliveryQueue } from '../webhooks/ports';
 
 /**
  * What differs between AWS, the local stack and tests. Everything else is built the same way
@@ -31,6 +32,10 @@ export interface Overrides {
   counters?: Counters;
   /** The secret CloudFront sends in x-origin-verify (instead of reading it from Secrets Manager). */
   originVerifyKey?: SigningKeyProvider;
+  /** Outgoing webhooks' queue (the local stack's in-process one, a test's recording one). */
+  deliveryQueue?: DeliveryQueue;
+  /** Resolves webhook hosts (tests, without a network). */
+  resolver?: (hostname: string) => Promise<string[]>;
 }
 
 export function practiceFrom(env: MailEnv): PracticeDetails {

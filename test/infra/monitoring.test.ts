@@ -80,8 +80,9 @@ describe('monitoring with the default settings', () => {
     const functions = s.template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: Match.stringLikeRegexp('^nodejs') },
     }) as Record<string, Resource>;
-    // capture, dispatcher, sender, ses-events, unsubscribe, booked, calendly, acuity, admin, review check
-    expect(Object.keys(functions)).toHaveLength(10);
+    // capture, dispatcher, sender, ses-events, unsubscribe, booked, calendly, acuity, admin, review check,
+    // webhook events and deliverer
+    expect(Object.keys(functions)).toHaveLength(12);
     const errorAlarms = alarmsOn('AWS/Lambda', 'Errors');
     for (const id of Object.keys(functions)) {
       const alarm = errorAlarms.find(
@@ -188,7 +189,7 @@ describe('monitoring with the default settings', () => {
   it('sends every alarm, and its recovery, to the one alarm topic, and treats no data as fine', () => {
     // SES reputation, dead-letter queues, function errors, steps (failed, interrupted, unknown, stale),
     // capture sends of unknown outcome, dispatch, API 5xx, admin logged errors, reviews
-    expect(alarms).toHaveLength(2 + 4 + 10 + 4 + 1 + 1 + 1 + 1 + 2);
+    expect(alarms).toHaveLength(2 + 6 + 12 + 4 + 1 + 1 + 1 + 1 + 2);
     const topic = resolve(s.stack.monitoring.alarmTopic.topicArn);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ AlarmActions: [topic], OKActions: [topic], TreatMissingData: 'notBreaching' });

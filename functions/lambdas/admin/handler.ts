@@ -46,6 +46,7 @@ import { NotFoundError, ValidationError } from '../../shared/errors';
 import { errorResponses } from '../http/error-responses';
 import { type EventWithBody, requestBody } from '../http/request-body';
 import { type HttpResponse, jsonResponse } from '../http/responses';
+import { WEBHOOK_ROUTES, type WebhookAdminDeps } from './webhook-routes';
 
 /** Everything the admin API's use cases need; each takes its own slice. */
 export type AdminDeps = LeadsDeps &
@@ -56,6 +57,7 @@ export type AdminDeps = LeadsDeps &
     /** How long a double opt-in token lives (erasure looks for unexpired ones). */
     optInTtlMs: number;
     log: Log;
+    webhooks: WebhookAdminDeps;
   };
 
 type ClaimValue = string | number | boolean | string[];
@@ -67,14 +69,14 @@ export type AdminEvent = EventWithBody & {
   };
 };
 
-interface RouteContext {
+export interface RouteContext {
   event: AdminEvent;
   user: AdminUser;
   deps: AdminDeps;
   requestId: string;
 }
 
-interface AdminRoute {
+export interface AdminRoute {
   /** JSON body limit; routes without one ignore any body. */
   maxBodyBytes?: number;
   run(context: RouteContext): Promise<HttpResponse>;
@@ -122,6 +124,8 @@ function sequenceIdOf(event: AdminEvent): string {
 }
 
 const ok = (body: unknown, status = 200) => jsonResponse(status, body);
+
+export { parse as parseAdminInput };
 
 /** The admin API, by API Gateway route key (who may call each: functions/admin/routes.ts). */
 const ROUTES: Record<AdminRouteKey, AdminRoute> = {
@@ -254,6 +258,7 @@ const ROUTES: Record<AdminRouteKey, AdminRoute> = {
       return ok(await importContacts({ ...request, importId: requestId }, user, deps));
     },
   },
+  ...WEBHOOK_ROUTES,
 };
 
 /**

@@ -1,6 +1,7 @@
 import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { sesClient } from '../../adapters/clients/ses';
+import { sqsClient } from '../../adapters/clients/sqs';
 import { DynamoDripStore } from '../../adapters/dynamodb/drip-store';
 import { DynamoEnrolmentIndex } from '../../adapters/dynamodb/enrolment-index';
 import { DynamoLeadDirectory } from '../../adapters/dynamodb/lead-directory';
@@ -10,8 +11,11 @@ import { DynamoSequenceStore } from '../../adapters/dynamodb/sequence-store';
 import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
 import { DynamoStepStats } from '../../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../../adapters/dynamodb/suppression-list';
+import { DynamoWebhookStore } from '../../adapters/dynamodb/webhook-store';
 import { SesAccountSuppressionList } from '../../adapters/ses-account-suppression';
 import { accountMaxSendRate } from '../../adapters/ses-send-rate';
+import { SqsDeliveryQueue } from '../../adapters/sqs-delivery-queue';
+import { destinationCheck } from '../../adapters/webhook-poster';
 import type { AdminEnv } from '../../config/env';
 import { OPT_IN_TTL_MS } from '../../consent/opt-in-token';
 import { linkShapes } from '../../mail/links';
@@ -21,8 +25,20 @@ import { authoringSources } from '../../sequence/build-output/authoring-sources'
 import { bundledEmails } from '../../sequence/build-output/email-bundle';
 import { compileSequenceDraft } from '../../sequence/compile/compile-draft';
 import type { CompiledSequence } from '../../sequence/compiled';
+import { ServiceUnavailableError } from '../../shared/errors';
+import type { DeliveryQueue } from '../../webhooks/ports';
+import { posterOptionsFrom } from '../webhook-deliverer/wiring';
 import { clockFrom, mailerFrom, type Overrides, practiceFrom } from '../wiring';
 import type { AdminDeps } from './handler';
+
+/** "Send test event" needs the webhook queue; a stack without one says so (503) instead of failing. */
+function sqsDeliveryQueueOrNone(queueUrl: string | undefined): DeliveryQueue {
+  if (queueUrl) return new SqsDeliveryQueue(sqsClient(), queueUrl, queueUrl);
+  const missing = async () => {
+    throw new ServiceUnavailableError('Outgoing webhooks are not set up here (WEBHOOK_QUEUE_URL)', 60);
+  };
+  return { send: missing, deadLetter: missing };
+}
 
 /** Everything the admin API needs, built from the parsed environment (AWS and local alike). */
 export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
@@ -97,6 +113,14 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
     log: logger,
     practiceTimeZone: env.PRACTICE_TIME_ZONE,
     optInTtlMs: OPT_IN_TTL_MS,
+    webhooks: {
+      store: new DynamoWebhookStore(table),
+      destinations: destinationCheck(posterOptionsFrom(env, overrides)),
+      allowHttp: env.WEBHOOKS_LOCAL_DEVELOPMENT,
+      now: () => clock.now(),
+      queue: overrides.deliveryQueue ?? sqsDeliveryQueueOrNone(env.WEBHOOK_QUEUE_URL),
+      clock,
+    },
     settings: {
       defaultSequenceId: env.DEFAULT_SEQUENCE_ID,
       practiceTimeZone: env.PRACTICE_TIME_ZONE,
