@@ -26,6 +26,8 @@ export const ADMIN_ROUTE_ACCESS = {
   [`POST ${ADMIN_API_PREFIX}/simulate`]: 'staff',
   [`GET ${ADMIN_API_PREFIX}/results`]: 'staff',
   [`POST ${ADMIN_API_PREFIX}/imports`]: 'admin',
+  // Calendly and Acuity bookings staff must look at (functions/booking/).
+  [`GET ${ADMIN_API_PREFIX}/bookings/inbox`]: 'staff',
   // Outgoing webhooks (functions/webhooks/): only admins register endpoints and see their secrets.
   [`GET ${ADMIN_API_PREFIX}/webhooks`]: 'admin',
   [`POST ${ADMIN_API_PREFIX}/webhooks`]: 'admin',

@@ -4,9 +4,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { WEBHOOK_PARTITION_PREFIX } from '../../functions/adapters/dynamodb/webhook-store';
 import { EVENT_SOURCE_FILTERS } from '../../functions/webhooks/events';
 import type { DeployConfig } from '../config';
 import { webhookDelivererEnvironment, webhookEventsEnvironment } from '../environment';
+import { acknowledge } from '../nag';
 import type { LeadData } from './data';
 import { deadLetterQueue } from './drip';
 import type { EmailSending } from './email';
@@ -49,6 +51,12 @@ export class OutgoingWebhooks extends Construct {
 
     this.deadLetters = deadLetterQueue(this, 'DeliveryDeadLetters');
     this.eventDeadLetters = deadLetterQueue(this, 'EventDeadLetters');
+    acknowledge(
+      this.eventDeadLetters,
+      'This queue is the stream mapping’s on-failure destination: it is itself the last stop (alarmed by ' +
+        'Monitoring, kept 14 days), so it has no dead-letter queue of its own.',
+      'AwsSolutions-SQS3',
+    );
     this.queue = new sqs.Queue(this, 'DeliveryQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -70,8 +78,8 @@ export class OutgoingWebhooks extends Construct {
       timeout: Duration.seconds(30),
       environment: webhookEventsEnvironment(config, data.table.tableName, this.queue.queueUrl),
     });
-    // Endpoints (query), the delivery log (conditional put, get, put).
-    data.grantItemActions(this.events, 'GetItem', 'PutItem', 'Query');
+    // Endpoints (query), the delivery log (conditional put, get, put): the WEBHOOK- partitions only.
+    data.grantPartitionItemActions(this.events, [WEBHOOK_PARTITION_PREFIX], 'GetItem', 'PutItem', 'Query');
     data.table.grantStreamRead(this.events);
     this.queue.grantSendMessages(this.events);
     this.events.fn.addEventSource(
@@ -84,6 +92,13 @@ export class OutgoingWebhooks extends Construct {
         onFailure: new SqsDlq(this.eventDeadLetters),
         filters: EVENT_SOURCE_FILTERS.map((pattern) => lambda.FilterCriteria.filter(pattern)),
       }),
+    );
+    acknowledge(
+      this.events.fn.role!,
+      'dynamodb:ListStreams has no resource-level permission (IAM accepts only "*"); CDK adds it for the ' +
+        'stream event source. It lists stream ARNs only; the stream itself is read through grantStreamRead ' +
+        'on this table’s stream ARN.',
+      'AwsSolutions-IAM5[Resource::*]',
     );
 
     this.deliverer = new AppFunction(this, 'Deliverer', {
@@ -104,8 +119,10 @@ export class OutgoingWebhooks extends Construct {
         { queueUrl: this.queue.queueUrl, deadLetterQueueUrl: this.deadLetters.queueUrl },
       ),
     });
-    // The endpoint, the lead (for lead.created), the delivery log; an endpoint turned off (put).
-    data.grantItemActions(this.deliverer, 'GetItem', 'PutItem');
+    // The endpoint, the delivery log, an endpoint turned off (put): the WEBHOOK- partitions; of
+    // the leads' partitions, only reads (the profile, for lead.created).
+    data.grantPartitionItemActions(this.deliverer, [WEBHOOK_PARTITION_PREFIX], 'GetItem', 'PutItem');
+    data.grantPartitionItemActions(this.deliverer, ['LEAD#'], 'GetItem');
     this.queue.grantSendMessages(this.deliverer);
     this.deadLetters.grantSendMessages(this.deliverer);
     // The "endpoint turned off" email to admins.

@@ -45,14 +45,16 @@ describe('monitoring with the default settings', () => {
 
   it('alarms as soon as any dead-letter queue holds a message', () => {
     const queues = s.template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
-    const workQueue = logicalId(s, s.stack.drip.workQueue);
-    const deadLetterQueues = Object.keys(queues).filter((id) => id !== workQueue);
+    const workQueues = [s.stack.drip.workQueue, s.stack.webhooks.queue].map((queue) => logicalId(s, queue));
+    const deadLetterQueues = Object.keys(queues).filter((id) => !workQueues.includes(id));
     expect(deadLetterQueues.sort()).toEqual(
       [
         s.stack.drip.workDeadLetters,
         s.stack.drip.dispatchDeadLetters,
         s.stack.sesEvents.deadLetters,
         s.stack.reviewCheck.deadLetters,
+        s.stack.webhooks.deadLetters,
+        s.stack.webhooks.eventDeadLetters,
       ]
         .map((queue) => logicalId(s, queue))
         .sort(),

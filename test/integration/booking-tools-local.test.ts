@@ -50,6 +50,25 @@ it('a signed Calendly invitee.canceled after an invitee.created puts the lead on
     expect(status).toBe('booked');
     const canceled = await drip(['acuity', 'canceled', appointmentId], port, dataDir);
     expect(JSON.parse(canceled.out)).toMatchObject({ status: 'rebook' });
+
+    // A booking for an address that is not a lead waits in the staff booking inbox.
+    const stranger = uniqueEmail('stranger');
+    const unknown = await drip(['calendly', 'booked', stranger], port, dataDir);
+    expect(JSON.parse(unknown.out)).toEqual({ status: 'stored-for-staff' });
+    const staff = stack.consoleUsers[0]!;
+    const login = await fetch(`${stack.base}/admin/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: staff.username, password: staff.password }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const inbox = await fetch(`${stack.base}/admin/api/bookings/inbox`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(inbox.status).toBe(200);
+    expect(((await inbox.json()) as { entries: unknown[] }).entries).toContainEqual(
+      expect.objectContaining({ kind: 'unmatched-booking', tool: 'calendly', email: stranger }),
+    );
   } finally {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -5,13 +5,15 @@ import type { Table } from './table';
 import { TTL_ATTRIBUTE } from './table-schema';
 import { isConditionFailure } from './transactions';
 
-const ENDPOINTS_PK = 'WEBHOOK-ENDPOINTS';
+/** Every webhook item's partition starts so: the webhook functions' IAM is limited to it. */
+export const WEBHOOK_PARTITION_PREFIX = 'WEBHOOK-';
+const ENDPOINTS_PK = `${WEBHOOK_PARTITION_PREFIX}ENDPOINTS`;
 /** The delivery log keeps 30 days. */
 const LOG_DAYS = 30;
 
 const endpointKey = (endpointId: string) => ({ pk: ENDPOINTS_PK, sk: `ENDPOINT#${endpointId}` });
 const deliveryKey = (endpointId: string, eventId: string) => ({
-  pk: `WEBHOOK-DELIVERIES#${endpointId}`,
+  pk: `${WEBHOOK_PARTITION_PREFIX}DELIVERIES#${endpointId}`,
   sk: `DELIVERY#${eventId}`,
 });
 

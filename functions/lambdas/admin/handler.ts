@@ -46,6 +46,7 @@ import { NotFoundError, ValidationError } from '../../shared/errors';
 import { errorResponses } from '../http/error-responses';
 import { type EventWithBody, requestBody } from '../http/request-body';
 import { type HttpResponse, jsonResponse } from '../http/responses';
+import { BOOKING_ROUTES, type BookingInboxDeps } from './booking-routes';
 import { WEBHOOK_ROUTES, type WebhookAdminDeps } from './webhook-routes';
 
 /** Everything the admin API's use cases need; each takes its own slice. */
@@ -58,7 +59,7 @@ export type AdminDeps = LeadsDeps &
     optInTtlMs: number;
     log: Log;
     webhooks: WebhookAdminDeps;
-  };
+  } & BookingInboxDeps;
 
 type ClaimValue = string | number | boolean | string[];
 
@@ -259,6 +260,7 @@ const ROUTES: Record<AdminRouteKey, AdminRoute> = {
     },
   },
   ...WEBHOOK_ROUTES,
+  ...BOOKING_ROUTES,
 };
 
 /**

@@ -2,6 +2,7 @@ import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { sesClient } from '../../adapters/clients/ses';
 import { sqsClient } from '../../adapters/clients/sqs';
+import { DynamoBookingStore } from '../../adapters/dynamodb/booking-store';
 import { DynamoDripStore } from '../../adapters/dynamodb/drip-store';
 import { DynamoEnrolmentIndex } from '../../adapters/dynamodb/enrolment-index';
 import { DynamoLeadDirectory } from '../../adapters/dynamodb/lead-directory';
@@ -113,6 +114,7 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
     log: logger,
     practiceTimeZone: env.PRACTICE_TIME_ZONE,
     optInTtlMs: OPT_IN_TTL_MS,
+    bookingInbox: new DynamoBookingStore(table),
     webhooks: {
       store: new DynamoWebhookStore(table),
       destinations: destinationCheck(posterOptionsFrom(env, overrides)),
