@@ -69,6 +69,11 @@ export interface DeployConfig {
   };
   readonly unsubscribe: FunctionSize;
   readonly booked: FunctionSize;
+  /** The Calendly and Acuity webhooks (functions/booking/). */
+  readonly bookingTools: FunctionSize & {
+    /** A cancelled consultation: "rebook" starts the short rebook sequence, "staff" leaves it to staff. */
+    readonly cancellationMode: 'rebook' | 'staff';
+  };
   /** Sign-in to the marketing console (`/console/`): a Cognito user pool and its Hosted UI (issue 5). */
   readonly console: {
     /**
@@ -237,6 +242,8 @@ export const deployConfig: DeployConfig = {
   sesEvents: { memorySize: 256, timeout: Duration.seconds(30), retryAttempts: 2, maxEventAge: Duration.hours(6) },
   unsubscribe: { memorySize: 256, timeout: Duration.seconds(10) },
   booked: { memorySize: 256, timeout: Duration.seconds(10) },
+  // Acuity's API is read once per notification: 5 s at most, plus the table writes.
+  bookingTools: { memorySize: 256, timeout: Duration.seconds(15), cancellationMode: 'rebook' },
   console: {
     domainPrefix: hostedUiPrefix(clinicConfig.practice.name),
     // A working day: staff sign in (with MFA) once a day, not every hour.

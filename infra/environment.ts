@@ -1,3 +1,5 @@
+import type { BookingToolsEnv } from '../functions/config/booking-env';
+import { ACUITY_API_URL, REBOOK_SEQUENCE_ID } from '../functions/config/booking-env';
 import type {
   AdminComposeEnv,
   AdminEnv,
@@ -11,6 +13,7 @@ import type {
   SesEventsEnv,
   UnsubscribeEnv,
 } from '../functions/config/env';
+import type { WebhookDelivererEnv, WebhookEventsEnv } from '../functions/config/webhook-env';
 import type { DeployConfig } from './config';
 
 /** Set by the local runtime and tests only; in AWS the SDK finds the regional endpoints. */
@@ -182,7 +185,11 @@ export function adminEnvironment(
   config: DeployConfig,
   tableName: string,
   mail: Omit<MailEnvironmentInputs, 'signingKeySecretArn'> & IdentityKeyInput,
-): WithOptional<EnvironmentFor<AdminEnv>, 'MAIL_REPLY_TO' | 'SIGNING_KEY_SECRET_ARN' | 'MAX_SEND_RATE'> {
+): WithOptional<
+  EnvironmentFor<AdminEnv>,
+  // The webhook queue's URL is added by infra/constructs/outgoing-webhooks.ts; local development never in AWS.
+  'MAIL_REPLY_TO' | 'SIGNING_KEY_SECRET_ARN' | 'MAX_SEND_RATE' | 'WEBHOOK_QUEUE_URL' | 'WEBHOOKS_LOCAL_DEVELOPMENT'
+> {
   const { admin, sender } = config;
   return {
     ...baseEnvironment(config, tableName),
@@ -207,4 +214,48 @@ export function adminComposeEnvironment(
 /** The daily clinical review check reads the published pointers only. */
 export function reviewCheckEnvironment(config: DeployConfig, tableName: string): EnvironmentFor<BaseEnv> {
   return baseEnvironment(config, tableName);
+}
+
+/** The Calendly and Acuity webhooks: the booking settings and the two tools' secrets. */
+export function bookingToolsEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  secrets: { calendlySigningKeyArn: string; acuitySecretArn: string } & IdentityKeyInput,
+): EnvironmentFor<BookingToolsEnv> {
+  return {
+    ...baseEnvironment(config, tableName),
+    IDENTITY_KEY_SECRET_ARN: secrets.identityKeySecretArn,
+    PRACTICE_TIME_ZONE: config.clinic.practice.timeZone,
+    CANCELLATION_MODE: config.bookingTools.cancellationMode,
+    REBOOK_SEQUENCE_ID: REBOOK_SEQUENCE_ID,
+    CALENDLY_SIGNING_KEY_SECRET_ARN: secrets.calendlySigningKeyArn,
+    ACUITY_SECRET_ARN: secrets.acuitySecretArn,
+    ACUITY_API_URL,
+  };
+}
+
+/** Outgoing webhooks: the stream consumer queues, the deliverer sends (and emails admins). */
+export function webhookEventsEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  queueUrl: string,
+): EnvironmentFor<WebhookEventsEnv> {
+  return { ...baseEnvironment(config, tableName), WEBHOOK_QUEUE_URL: queueUrl };
+}
+
+export function webhookDelivererEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  mail: Omit<MailEnvironmentInputs, 'signingKeySecretArn'>,
+  queues: { queueUrl: string; deadLetterQueueUrl: string },
+): WithOptional<
+  EnvironmentFor<WebhookDelivererEnv>,
+  'MAIL_REPLY_TO' | 'SIGNING_KEY_SECRET_ARN' | 'WEBHOOK_ALERT_EMAILS' | 'WEBHOOKS_LOCAL_DEVELOPMENT'
+> {
+  return {
+    ...baseEnvironment(config, tableName),
+    ...mailEnvironment(config, mail),
+    WEBHOOK_QUEUE_URL: queues.queueUrl,
+    WEBHOOK_DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
+  };
 }

@@ -26,6 +26,7 @@ import type { Mailer } from '../functions/mail/outgoing-email';
 import type { SigningKeyProvider } from '../functions/shared/signing-key';
 import { securityHeaders } from '../web/security-headers';
 import { filePassword, type LocalConsoleUser, localAdminRoutes, localConsoleUsers } from './admin-auth';
+import { localBookingTools } from './booking-tools';
 import { controlRoutes } from './control-routes';
 import { ControllableClock } from './controllable-clock';
 import { createDripRuntime } from './drip-runtime';
@@ -39,6 +40,7 @@ import { foreignRequestReason, refuseForeignRequests, thisMachineHosts } from '.
 import { type RunningSes, startSesLocal } from './ses-local';
 import { fileSigningKey } from './signing-key';
 import { ensureTable } from './table';
+import { localWebhooks } from './webhooks';
 
 export interface LocalStackOptions {
   port: number;
@@ -70,6 +72,10 @@ export interface LocalStack {
   signingKey: SigningKeyProvider;
   webhookKey: SigningKeyProvider;
   identityKey: SigningKeyProvider;
+  /** The Calendly and Acuity webhooks: their keys and the local Acuity appointment book. */
+  bookingTools: ReturnType<typeof localBookingTools>;
+  /** Outgoing webhooks: the stream consumer, the in-process queue and the deliverer. */
+  webhooks: ReturnType<typeof localWebhooks>;
   /** Who can sign in to the console locally (POST /admin/api/login). */
   consoleUsers: LocalConsoleUser[];
   stop(): Promise<void>;
@@ -146,7 +152,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     const capture = makeCaptureHandler(captureDeps(parseEnv(captureEnvSchema, env), overrides));
     const drip = createDripRuntime({ env, clock, signingKey, webhookKey, identityKey, mailer: options.mailer });
-    const admin = makeAdminHandler(adminDeps(parseEnv(adminEnvSchema, env), overrides));
+    const bookingTools = localBookingTools({ env, clock, dataDir: options.dataDir, identityKey });
+    const webhooks = localWebhooks({ env, clock, dataDir: options.dataDir, mailer: options.mailer });
+    await webhooks.start();
+    stoppers.push(() => webhooks.stop());
+    const admin = makeAdminHandler(
+      adminDeps(parseEnv(adminEnvSchema, env), { ...overrides, deliveryQueue: webhooks.queue }),
+    );
     const adminCompose = makeAdminComposeHandler(adminComposeDeps(parseEnv(adminComposeEnvSchema, env), overrides));
     const consoleKey = options.dataDir
       ? await fileSigningKey(join(options.dataDir, 'console.key'))()
@@ -167,9 +179,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           capture: http(capture),
           unsubscribe: http(drip.unsubscribe),
           booked: http(drip.booked),
+          calendly: bookingTools.handlers.calendly,
+          acuity: bookingTools.handlers.acuity,
           confirmOptIn: http(drip.confirmOptIn),
         }),
         ...controlRoutes(drip, store, ids, env.DEFAULT_SEQUENCE_ID!, () => clock.now()),
+        ...bookingTools.routes,
         ...localAdminRoutes({ admin: http(admin), 'admin-compose': http(adminCompose) }, consoleUsers, consoleKey, () =>
           clock.now(),
         ),
@@ -209,6 +224,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       signingKey,
       webhookKey,
       identityKey,
+      bookingTools,
+      webhooks,
       consoleUsers,
       stop: () => stopAll(stoppers),
       crash: async () => {

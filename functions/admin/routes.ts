@@ -27,6 +27,16 @@ export const ADMIN_ROUTE_ACCESS = {
   [`POST ${ADMIN_API_PREFIX}/simulate`]: 'staff',
   [`GET ${ADMIN_API_PREFIX}/results`]: 'staff',
   [`POST ${ADMIN_API_PREFIX}/imports`]: 'admin',
+  // Calendly and Acuity bookings staff must look at (functions/booking/).
+  [`GET ${ADMIN_API_PREFIX}/bookings/inbox`]: 'staff',
+  // Outgoing webhooks (functions/webhooks/): only admins register endpoints and see their secrets.
+  [`GET ${ADMIN_API_PREFIX}/webhooks`]: 'admin',
+  [`POST ${ADMIN_API_PREFIX}/webhooks`]: 'admin',
+  [`DELETE ${ADMIN_API_PREFIX}/webhooks/{endpointId}`]: 'admin',
+  [`POST ${ADMIN_API_PREFIX}/webhooks/{endpointId}/enabled`]: 'admin',
+  [`POST ${ADMIN_API_PREFIX}/webhooks/{endpointId}/rotate`]: 'admin',
+  [`POST ${ADMIN_API_PREFIX}/webhooks/{endpointId}/test`]: 'admin',
+  [`GET ${ADMIN_API_PREFIX}/webhooks/{endpointId}/deliveries`]: 'admin',
 } as const satisfies Record<string, Access>;
 
 export type AdminRouteKey = keyof typeof ADMIN_ROUTE_ACCESS;

@@ -129,6 +129,13 @@ export const adminEnvSchema = baseEnvSchema
     IMPORT_SEND_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
     /** Rows per import request (the console splits larger files). */
     IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(50_000).default(10_000),
+    /** Outgoing webhooks' queue ("send test event"); see functions/config/webhook-env.ts. */
+    WEBHOOK_QUEUE_URL: z.url().optional(),
+    /** Local development only: endpoints may be http:// and on this machine. */
+    WEBHOOKS_LOCAL_DEVELOPMENT: z
+      .enum(['0', '1', 'true', 'false'])
+      .transform((value) => value === '1' || value === 'true')
+      .default(false),
   });
 
 /** The admin API's draft routes (admin-compose): compile drafts, send test emails. */

@@ -140,6 +140,8 @@ export const STEP_COUNTERS = [
   'complained',
   'unsubscribed',
   'booked',
+  /** A booking credited to the step was cancelled in the scheduling tool (functions/booking/). */
+  'cancelled',
 ] as const;
 export type StepCounter = (typeof STEP_COUNTERS)[number];
 

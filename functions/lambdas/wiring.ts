@@ -23,6 +23,7 @@ import type { CaptureBundle } from '../sequence/compiled';
 import { type Clock, systemClock } from '../shared/clock';
 import type { SigningKeyProvider } from '../shared/signing-key';
 import type { ExitDeps } from '../suppression/exit-lead';
+import type { DeliveryQueue } from '../webhooks/ports';
 
 /**
  * What differs between AWS, the local stack and tests. Everything else is built the same way
@@ -40,6 +41,10 @@ export interface Overrides {
   originVerifyKey?: SigningKeyProvider;
   /** The key of lead ids and suppression hashes (instead of reading it from Secrets Manager). */
   identityKey?: SigningKeyProvider;
+  /** Outgoing webhooks' queue (the local stack's in-process one, a test's recording one). */
+  deliveryQueue?: DeliveryQueue;
+  /** Resolves webhook hosts (tests, without a network). */
+  resolver?: (hostname: string) => Promise<string[]>;
 }
 
 export function practiceFrom(env: MailEnv): PracticeDetails {

@@ -59,6 +59,8 @@ export class LeadData extends Construct {
       // here needs those yet, and TableEncryption.CUSTOMER_MANAGED is a one-line change.
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      // Read by the outgoing-webhook events consumer (infra/constructs/outgoing-webhooks.ts).
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       // Leads and consent records are the practice's evidence of consent: never lost with a
       // stack, and not deletable by mistake from the console either.
       removalPolicy: RemovalPolicy.RETAIN,

@@ -36,6 +36,8 @@ export interface PipelineFunctions {
   readonly sesEvents: AppFunction;
   readonly unsubscribe: AppFunction;
   readonly booked: AppFunction;
+  /** Further functions (Calendly, Acuity, webhooks...), alarmed on errors like the rest. */
+  readonly [more: string]: AppFunction | undefined;
   readonly confirmOptIn?: AppFunction;
   /** The marketing console's API. */
   readonly admin: AppFunction;

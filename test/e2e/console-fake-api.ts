@@ -648,6 +648,7 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
       opened: Math.round(sent * 0.52),
       clicked: Math.round(sent * 0.11),
       booked: Math.round(sent * 0.04),
+      cancelled: Math.round(sent * 0.005),
       unsubscribed: Math.round(sent * 0.01),
       bounced: Math.round(sent * 0.031),
       complained: 0,

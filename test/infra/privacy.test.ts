@@ -126,7 +126,7 @@ describe('secrets in the synthesized templates', () => {
     }
   });
 
-  it('generates every secret (link signing, booked webhook, CloudFront origin verify, identity key) at deploy with GenerateSecretString', () => {
+  it('generates every secret (link signing, booked webhook, CloudFront origin verify, identity key, Calendly, Acuity) at deploy with GenerateSecretString', () => {
     for (const s of [plain, everything]) {
       const secrets = s.template.findResources('AWS::SecretsManager::Secret') as Record<string, Resource>;
       expect(Object.keys(secrets).sort()).toEqual(
@@ -135,6 +135,8 @@ describe('secrets in the synthesized templates', () => {
           logicalId(s, s.stack.booked.webhookKey.secret),
           logicalId(s, s.stack.originVerify.secret),
           logicalId(s, s.stack.data.identityKey.secret),
+          logicalId(s, s.stack.bookingTools.calendlyKey.secret),
+          logicalId(s, s.stack.bookingTools.acuitySecret),
         ].sort(),
       );
       for (const secret of Object.values(secrets)) {

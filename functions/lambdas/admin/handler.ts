@@ -39,6 +39,8 @@ import {
   sequenceIdOf,
 } from '../http/admin-dispatch';
 import { jsonResponse } from '../http/responses';
+import { BOOKING_ROUTES, type BookingInboxDeps } from './booking-routes';
+import { WEBHOOK_ROUTES, type WebhookAdminDeps } from './webhook-routes';
 
 /**
  * Everything the admin API's use cases need; each takes its own slice. Compiling a draft and
@@ -54,7 +56,8 @@ export type AdminDeps = LeadsDeps &
     log: Log;
     /** Lead ids of imported addresses; today's id of a lead a URL names by an unkeyed one. */
     ids: AddressIds;
-  };
+    webhooks: WebhookAdminDeps;
+  } & BookingInboxDeps;
 
 /** The lead the URL names: a console URL kept from before keyed ids names it by its unkeyed id. */
 const currentLeadIdOf = (event: Parameters<typeof leadIdOf>[0], deps: AdminDeps) =>
@@ -159,6 +162,8 @@ const ROUTES: Record<LeanRouteKey, AdminRoute<AdminDeps>> = {
       return ok(await importContacts({ ...request, importId: requestId }, user, deps));
     },
   },
+  ...WEBHOOK_ROUTES,
+  ...BOOKING_ROUTES,
 };
 
 /**

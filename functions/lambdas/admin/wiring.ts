@@ -1,6 +1,8 @@
 import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { sesClient } from '../../adapters/clients/ses';
+import { sqsClient } from '../../adapters/clients/sqs';
+import { DynamoBookingStore } from '../../adapters/dynamodb/booking-store';
 import { DynamoEnrolmentStore } from '../../adapters/dynamodb/enrolments';
 import { DynamoLeadDirectory } from '../../adapters/dynamodb/lead-directory';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
@@ -8,14 +10,20 @@ import { DynamoSendRecordStore } from '../../adapters/dynamodb/send-records';
 import { DynamoSendSlots } from '../../adapters/dynamodb/send-slots';
 import { DynamoStepStats } from '../../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../../adapters/dynamodb/suppression-list';
+import { DynamoWebhookStore } from '../../adapters/dynamodb/webhook-store';
 import { SesAccountSuppressionList } from '../../adapters/ses-account-suppression';
 import { accountMaxSendRate } from '../../adapters/ses-send-rate';
+import { SqsDeliveryQueue } from '../../adapters/sqs-delivery-queue';
+import { destinationCheck } from '../../adapters/webhook-poster';
 import type { AdminEnv } from '../../config/env';
 import { OPT_IN_TTL_MS } from '../../consent/opt-in-token';
 import type { Mailer } from '../../mail/outgoing-email';
 import { logger } from '../../observability/logger';
 import type { CompiledSequence } from '../../sequence/compiled';
 import type { DraftCompiler } from '../../sequence/ports';
+import { ServiceUnavailableError } from '../../shared/errors';
+import type { DeliveryQueue } from '../../webhooks/ports';
+import { posterOptionsFrom } from '../webhook-deliverer/wiring';
 import { addressIdsFrom, clockFrom, type Overrides } from '../wiring';
 import type { AdminDeps } from './handler';
 import { sequenceStores } from './sequences-wiring';
@@ -36,6 +44,15 @@ const noMailer: Mailer = {
     throw new Error(COMPOSED_ELSEWHERE);
   },
 };
+
+/** "Send test event" needs the webhook queue; a stack without one says so (503) instead of failing. */
+function sqsDeliveryQueueOrNone(queueUrl: string | undefined): DeliveryQueue {
+  if (queueUrl) return new SqsDeliveryQueue(sqsClient(), queueUrl, queueUrl);
+  const missing = async () => {
+    throw new ServiceUnavailableError('Outgoing webhooks are not set up here (WEBHOOK_QUEUE_URL)', 60);
+  };
+  return { send: missing, deadLetter: missing };
+}
 
 /** Everything the admin API needs, built from the parsed environment (AWS and local alike). */
 export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
@@ -84,6 +101,15 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
     log: logger,
     practiceTimeZone: env.PRACTICE_TIME_ZONE,
     optInTtlMs: OPT_IN_TTL_MS,
+    bookingInbox: new DynamoBookingStore(table),
+    webhooks: {
+      store: new DynamoWebhookStore(table),
+      destinations: destinationCheck(posterOptionsFrom(env, overrides)),
+      allowHttp: env.WEBHOOKS_LOCAL_DEVELOPMENT,
+      now: () => clock.now(),
+      queue: overrides.deliveryQueue ?? sqsDeliveryQueueOrNone(env.WEBHOOK_QUEUE_URL),
+      clock,
+    },
     settings: {
       defaultSequenceId: env.DEFAULT_SEQUENCE_ID,
       practiceTimeZone: env.PRACTICE_TIME_ZONE,

@@ -16,6 +16,7 @@ const FUNNEL = [
   ['booked', 'Booked'],
 ] as const;
 const BESIDE = [
+  ['cancelled', 'Booking cancelled'],
   ['unsubscribed', 'Unsubscribed'],
   ['bounced', 'Bounced'],
   ['complained', 'Complained'],

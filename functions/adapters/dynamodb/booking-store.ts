@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { BookingInboxEntry, BookingStore, ReplayGuard } from '../../booking/ports';
+import type { Enrolment } from '../../lead/lead';
+import { entity } from './items';
+import { keys } from './keys';
+import { enrolmentItem } from './lead-repository';
+import type { Table } from './table';
+import { TTL_ATTRIBUTE } from './table-schema';
+import { isConditionFailure } from './transactions';
+
+const INBOX_PK = 'BOOKING-INBOX';
+/** Unknown addresses are kept for staff this long, then DynamoDB's TTL removes them. */
+const INBOX_DAYS = 180;
+
+const hashed = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 32);
+
+/** What the Calendly and Acuity webhooks write besides what a booking writes (functions/booking/). */
+export class DynamoBookingStore implements BookingStore {
+  constructor(private readonly table: Table) {}
+
+  async markCancelled(leadId: string, at: string): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: keys.lead(leadId),
+          UpdateExpression: 'SET #status = :active, cancelledAt = :at, updatedAt = :at REMOVE bookedAt',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :booked',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':booked': 'booked', ':active': 'active', ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async bookedEnrolments(leadId: string): Promise<Enrolment[]> {
+    const result = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk, ':prefix': 'ENROLMENT#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (result.Items ?? [])
+      .map((item) => entity<Enrolment>(item))
+      .filter((enrolment) => enrolment.status === 'exited' && enrolment.exitReason === 'booked');
+  }
+
+  async enrol(enrolment: Enrolment): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: enrolmentItem(enrolment, this.table.dueShards),
+          // Never over an active enrolment: a second cancellation does not restart the path.
+          ConditionExpression: 'attribute_not_exists(pk) OR #status <> :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':active': 'active' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async addToInbox(entry: BookingInboxEntry): Promise<void> {
+    await this.table.client.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: {
+          pk: INBOX_PK,
+          sk: `${entry.at}#${entry.tool}#${hashed(entry.bookingId)}`,
+          type: 'booking-inbox',
+          ...entry,
+          [TTL_ATTRIBUTE]: Math.ceil(Date.parse(entry.at) / 1000) + INBOX_DAYS * 86_400,
+        },
+      }),
+    );
+  }
+
+  async listInbox(limit: number): Promise<BookingInboxEntry[]> {
+    const result = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': INBOX_PK },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map((item) => {
+      const { [TTL_ATTRIBUTE]: _expires, ...rest } = entity<Record<string, unknown>>(item);
+      return rest as unknown as BookingInboxEntry;
+    });
+  }
+}
+
+/** Deliveries already acted on, by a hash of their signature; DynamoDB's TTL forgets them. */
+export class DynamoReplayGuard implements ReplayGuard {
+  constructor(
+    private readonly table: Table,
+    private readonly now: () => Date,
+  ) {}
+
+  private key(key: string) {
+    return { pk: `REPLAY#${hashed(key)}`, sk: 'REPLAY' };
+  }
+
+  async claim(key: string, expiresAt: Date): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: { ...this.key(key), type: 'replay', [TTL_ATTRIBUTE]: Math.ceil(expiresAt.getTime() / 1000) },
+          // TTL deletes lazily (within days): an expired claim that is still there does not count.
+          ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now',
+          ExpressionAttributeNames: { '#expires': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':now': Math.floor(this.now().getTime() / 1000) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async release(key: string): Promise<void> {
+    await this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: this.key(key) }));
+  }
+}

@@ -1,0 +1,34 @@
+import type { Enrolment } from '../lead/lead';
+import type { BookingTool } from './booking-change';
+
+/** Remembers deliveries already acted on, so a captured request sent again is refused. */
+export interface ReplayGuard {
+  /** True the first time `key` is claimed; the claim is kept until `expiresAt`. */
+  claim(key: string, expiresAt: Date): Promise<boolean>;
+  /** Gives a claim back when acting on the delivery failed, so the tool's own retry goes through. */
+  release(key: string): Promise<void>;
+}
+
+export type BookingInboxKind = 'unmatched-booking' | 'unmatched-cancellation' | 'cancellation-to-decide';
+
+/** Something staff must look at: a booking for an address we do not know, or a cancellation to decide on. */
+export interface BookingInboxEntry {
+  kind: BookingInboxKind;
+  tool: BookingTool;
+  bookingId: string;
+  at: string;
+  leadId?: string;
+  /** Only for unknown addresses: staff need it to find the person. */
+  email?: string;
+}
+
+export interface BookingStore {
+  /** booked → active again, noting when; false if the lead was not booked. */
+  markCancelled(leadId: string, at: string): Promise<boolean>;
+  /** The enrolments a booking ended: the cancellation is counted on their last steps. */
+  bookedEnrolments(leadId: string): Promise<Enrolment[]>;
+  /** Writes the enrolment unless one in that sequence is active; true if written. */
+  enrol(enrolment: Enrolment): Promise<boolean>;
+  addToInbox(entry: BookingInboxEntry): Promise<void>;
+  listInbox(limit: number): Promise<BookingInboxEntry[]>;
+}

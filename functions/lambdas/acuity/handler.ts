@@ -1,0 +1,75 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { applyBookingChange, type BookingChangeDeps } from '../../booking/apply-booking-change';
+import { ACUITY_ACTIONS, type AcuityAppointments, acuityChange, acuityFormSchema } from '../../booking/booking-change';
+import type { ReplayGuard } from '../../booking/ports';
+import { ACUITY_SIGNATURE_HEADER, BookingSignatureError, verifyAcuitySignature } from '../../booking/tool-signatures';
+import { fieldProblems } from '../../lead/lead-form';
+import { NotFoundError, UnauthorizedError, ValidationError } from '../../shared/errors';
+import type { SigningKeyProvider } from '../../shared/signing-key';
+import { errorResponses } from '../http/error-responses';
+import { rawBody } from '../http/raw-body';
+import { type EventWithBody, requestBody } from '../http/request-body';
+import { type HttpResponse, jsonResponse } from '../http/responses';
+
+export interface AcuityHandlerDeps extends BookingChangeDeps {
+  /** The Acuity account's API key: Acuity signs its webhooks with it. */
+  acuityKey: SigningKeyProvider;
+  appointments: AcuityAppointments;
+  replay: ReplayGuard;
+}
+
+type AcuityEvent = EventWithBody & { deliveryId?: string };
+
+/**
+ * Acuity signs no timestamp, so a notification is refused when its exact body was already
+ * acted on within this time; after it, a replay still only makes us read the appointment's
+ * current state from Acuity, which is what we act on.
+ */
+const REPLAY_MEMORY_MS = 30 * 86_400_000;
+
+/**
+ * POST /webhooks/acuity: Acuity's scheduled, rescheduled and canceled notifications. The
+ * notification names only the appointment; who booked and whether it still stands are read
+ * from Acuity's API.
+ */
+export function makeAcuityHandler(deps: AcuityHandlerDeps) {
+  return middy<AcuityEvent, HttpResponse>()
+    .use(httpHeaderNormalizer())
+    .use({
+      before: async (request) => {
+        try {
+          request.event.deliveryId = verifyAcuitySignature(
+            request.event.headers?.[ACUITY_SIGNATURE_HEADER],
+            rawBody(request.event),
+            await deps.acuityKey(),
+          );
+        } catch (error) {
+          if (error instanceof BookingSignatureError) throw new UnauthorizedError(error.message, 'HMAC-SHA256');
+          throw error;
+        }
+      },
+    })
+    .use(requestBody({ maxBytes: 8 * 1024, accept: ['form'] }))
+    .use(errorResponses({ log: deps.log }))
+    .handler(async (event) => {
+      const form = acuityFormSchema.safeParse(event.parsedBody);
+      if (!form.success) throw new ValidationError(fieldProblems(form.error));
+      if (!(ACUITY_ACTIONS as readonly string[]).includes(form.data.action)) {
+        return jsonResponse(200, { status: 'ignored' });
+      }
+      const deliveryId = `acuity#${event.deliveryId}`;
+      const expiresAt = new Date(deps.clock.now().getTime() + REPLAY_MEMORY_MS);
+      if (!(await deps.replay.claim(deliveryId, expiresAt))) {
+        throw new UnauthorizedError('This notification was already received', 'HMAC-SHA256');
+      }
+      try {
+        const appointment = await deps.appointments.get(form.data.id);
+        if (!appointment) throw new NotFoundError(`Acuity has no appointment ${form.data.id}`);
+        return jsonResponse(200, { status: await applyBookingChange(acuityChange(form.data.id, appointment), deps) });
+      } catch (error) {
+        await deps.replay.release(deliveryId);
+        throw error;
+      }
+    });
+}

@@ -1,0 +1,62 @@
+import { BlockList, isIP } from 'node:net';
+
+/**
+ * Where a webhook may not go: private, loopback, link-local (the instance metadata service is
+ * 169.254.169.254 and fd00:ec2::254), carrier-grade NAT, documentation, multicast, reserved.
+ * Checked on the addresses a name resolves to, at registration and before every attempt.
+ */
+const FORBIDDEN = new BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  FORBIDDEN.addSubnet(network, prefix, 'ipv4');
+}
+for (const [network, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
+  FORBIDDEN.addSubnet(network, prefix, 'ipv6');
+}
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** `::ffff:10.0.0.1` is 10.0.0.1: the embedded IPv4 address is what a connection reaches. */
+function unmapped(address: string): { address: string; family: 'ipv4' | 'ipv6' } {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return { address: mapped[1]!, family: 'ipv4' };
+  return { address, family: isIP(address) === 6 ? 'ipv6' : 'ipv4' };
+}
+
+export interface AddressPolicy {
+  /** Only for local development: loopback addresses are allowed (a receiver on this machine). */
+  allowLoopback: boolean;
+}
+
+/** Why this address may not receive webhooks, or undefined if it may. */
+export function forbiddenAddressReason(address: string, policy: AddressPolicy): string | undefined {
+  if (!isIP(address)) return 'not an IP address';
+  const { address: plain, family } = unmapped(address);
+  if (policy.allowLoopback && LOOPBACK.check(plain, family)) return undefined;
+  if (FORBIDDEN.check(plain, family)) return 'a private, loopback, link-local or reserved address';
+  return undefined;
+}
