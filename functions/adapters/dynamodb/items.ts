@@ -1,4 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from './keys';
 import type { Table } from './table';
 
 /** Strips the table's own attributes (keys, index attributes, search text) so the domain sees only its types. */
@@ -23,4 +24,24 @@ export async function getEntity<T>(table: Table, key: { pk: string; sk: string }
     new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
   );
   return result.Item ? entity<T>(result.Item) : undefined;
+}
+
+/** Every item of a lead's partition, read strongly consistent, page by page. */
+export async function leadPartitionItems(table: Table, leadId: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
 }

@@ -3,7 +3,6 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -13,6 +12,7 @@ import {
   keyedLeadIdFrom,
   keyedSuppressionHashFrom,
 } from '../../lead/email-address';
+import { leadPartitionItems } from './items';
 import { dueShard, keys, LEAD_PREFIX, leadIdFromPk, leadListKeys } from './keys';
 import type { Table } from './table';
 import { isConditionFailure } from './transactions';
@@ -157,24 +157,7 @@ function renamed(item: Record<string, unknown>, to: string): Record<string, unkn
   return copy;
 }
 
-async function partition(table: Table, leadId: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.client.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk },
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
+const partition = leadPartitionItems;
 
 /**
  * An unkeyed entry predates every keyed one, so its first reason and time win (a complaint

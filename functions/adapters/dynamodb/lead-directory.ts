@@ -22,7 +22,7 @@ import type { SuppressionReason } from '../../drip/ports';
 import type { AddressIds } from '../../lead/address-ids';
 import type { Enrolment, Lead } from '../../lead/lead';
 import { InvalidCursorError } from '../../shared/errors';
-import { entity } from './items';
+import { entity, leadPartitionItems } from './items';
 import { keys, leadListKeys } from './keys';
 import { newestMonthWithLeads } from './lead-list-months';
 import { enrolmentItem, leadSearchText } from './lead-repository';
@@ -240,22 +240,7 @@ export class DynamoLeadDirectory implements LeadDirectory {
   }
 
   async leadItems(leadId: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+    return leadPartitionItems(this.table, leadId);
   }
 
   async deleteLeadProfile(leadId: string): Promise<void> {
