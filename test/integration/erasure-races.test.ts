@@ -130,7 +130,7 @@ describe('erasing a lead while the sender is working on it', () => {
     try {
       expect(await erase(leadId)).toMatchObject({ status: 'erased' });
       ses.resetHistory();
-      const events = sesEventsDeps(parseEnv(sesEventsEnvSchema, harness.env), { clock });
+      const events = sesEventsDeps(parseEnv(sesEventsEnvSchema, harness.env), { clock, identityKey: testIdentityKey });
       const complaint = sesEventSchema.parse(
         sesEvent(
           'Complaint',
