@@ -6,6 +6,7 @@ import type {
   BaseEnv,
   BookedEnv,
   CaptureEnv,
+  CaptureMailerEnv,
   ConfirmEnv,
   DispatcherEnv,
   MailEnv,
@@ -79,17 +80,31 @@ export function signedMailEnvironment(
 export function captureEnvironment(
   config: DeployConfig,
   tableName: string,
-  mail: MailEnvironmentInputs & IdentityKeyInput & { originVerifySecretArn: string },
-): WithOptional<EnvironmentFor<CaptureEnv>, 'MAIL_REPLY_TO'> {
+  /** `originVerifySecret`: a dynamic reference CloudFormation resolves at deploy time, never the value. */
+  mail: Omit<MailEnvironmentInputs, 'signingKeySecretArn'> & { originVerifySecret: string; identityKey: string },
+): WithOptional<EnvironmentFor<CaptureEnv>, 'MAIL_REPLY_TO' | 'SIGNING_KEY_SECRET_ARN'> {
   return {
     ...baseEnvironment(config, tableName),
-    ...signedMailEnvironment(config, mail),
-    IDENTITY_KEY_SECRET_ARN: mail.identityKeySecretArn,
-    ORIGIN_VERIFY_SECRET_ARN: mail.originVerifySecretArn,
+    ...mailEnvironment(config, mail),
+    ORIGIN_VERIFY_SECRET: mail.originVerifySecret,
+    IDENTITY_KEY: mail.identityKey,
     DEFAULT_SEQUENCE_ID: config.clinic.sending.defaultSequenceId,
     CONSENT_MODE: config.consentMode,
     RATE_LIMIT_PER_ADDRESS: String(config.capture.rateLimits.perAddressPerMinute),
     RATE_LIMIT_PER_EMAIL: String(config.capture.rateLimits.perEmailPerMinute),
+  };
+}
+
+export function captureMailerEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  mail: MailEnvironmentInputs & IdentityKeyInput,
+): WithOptional<EnvironmentFor<CaptureMailerEnv>, 'MAIL_REPLY_TO' | 'MAX_SEND_RATE'> {
+  return {
+    ...baseEnvironment(config, tableName),
+    ...signedMailEnvironment(config, mail),
+    IDENTITY_KEY_SECRET_ARN: mail.identityKeySecretArn,
+    CAPTURE_SEND_SHARE: '0.5',
   };
 }
 

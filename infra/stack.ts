@@ -183,6 +183,7 @@ export class LeadNurtureStack extends Stack {
       api: this.api,
       functions: {
         capture: this.capture.function,
+        captureMailer: this.capture.mailer,
         dispatcher: this.drip.dispatcher,
         sender: this.drip.sender,
         sesEvents: this.sesEvents.function,
@@ -200,6 +201,7 @@ export class LeadNurtureStack extends Stack {
       workQueue: this.drip.workQueue,
       deadLetterQueues: {
         Work: this.drip.workDeadLetters,
+        CaptureMailer: this.capture.mailerFailures,
         Dispatch: this.drip.dispatchDeadLetters,
         SesEvents: this.sesEvents.deadLetters,
         ReviewCheck: this.reviewCheck.deadLetters,

@@ -27,6 +27,7 @@ import type { SigningKeyProvider } from '../functions/shared/signing-key';
 import { securityHeaders } from '../web/security-headers';
 import { filePassword, type LocalConsoleUser, localAdminRoutes, localConsoleUsers } from './admin-auth';
 import { localBookingTools } from './booking-tools';
+import { startLocalCaptureMailer } from './capture-mailer';
 import { controlRoutes } from './control-routes';
 import { ControllableClock } from './controllable-clock';
 import { createDripRuntime } from './drip-runtime';
@@ -39,6 +40,7 @@ import { assertPortFree } from './ports';
 import { foreignRequestReason, refuseForeignRequests, thisMachineHosts } from './request-guard';
 import { type RunningSes, startSesLocal } from './ses-local';
 import { fileSigningKey } from './signing-key';
+import type { StreamMapping } from './stream-mapping';
 import { ensureTable } from './table';
 import { localWebhooks } from './webhooks';
 
@@ -68,6 +70,8 @@ export interface LocalStack {
   env: Record<string, string>;
   clock: ControllableClock;
   drip: ReturnType<typeof createDripRuntime>;
+  /** The capture emails' consumer on the table's stream; drain() waits until what was written is sent. */
+  captureMailer: StreamMapping;
   handlers: { capture: unknown };
   signingKey: SigningKeyProvider;
   webhookKey: SigningKeyProvider;
@@ -160,6 +164,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       adminDeps(parseEnv(adminEnvSchema, env), { ...overrides, deliveryQueue: webhooks.queue }),
     );
     const adminCompose = makeAdminComposeHandler(adminComposeDeps(parseEnv(adminComposeEnvSchema, env), overrides));
+    // The capture emails leave from the table's stream, as in AWS: no shortcut from the request.
+    const captureMailer = await startLocalCaptureMailer({
+      env,
+      overrides: { ...overrides, counters: drip.counters },
+      ...(options.dataDir ? { checkpointFile: join(options.dataDir, 'capture-mailer.checkpoint.json') } : {}),
+    });
+    stoppers.push(() => captureMailer.stop());
     const consoleKey = options.dataDir
       ? await fileSigningKey(join(options.dataDir, 'console.key'))()
       : inMemoryConsoleKey;
@@ -220,6 +231,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env,
       clock,
       drip,
+      captureMailer,
       handlers: { capture },
       signingKey,
       webhookKey,
@@ -231,6 +243,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       crash: async () => {
         stopTimer?.();
         drip.queue.abandon();
+        await captureMailer.stop();
         await dynamo?.kill();
         gateway.closeAllConnections();
         await new Promise<void>((resolve) => gateway.close(() => resolve()));

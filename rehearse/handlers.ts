@@ -5,6 +5,7 @@ import { runNode } from '../bench/bundle';
 import { RECORDING_VARIABLE } from '../functions/adapters/aws-call-recorder';
 import { decodeKey } from '../functions/adapters/signing-key';
 import { leadIdFor } from '../functions/lead/email-address';
+import { matchesPattern } from '../local/event-pattern';
 import { cognitoClaims, httpApiRequest, schedulerInvocation, sqsBatch } from './fixtures/lambda-events';
 import { fromConfigurationSet, SES_EVENT_FIXTURES } from './fixtures/ses-events';
 import { type LambdaFunction, lambdaFunctions, referencedId, resourcesOfType, type SynthesizedStack } from './stack';
@@ -167,6 +168,10 @@ export function sampleEvents(
   for (const [, mapping] of resourcesOfType(stack, 'AWS::Lambda::EventSourceMapping')) {
     if (referencedId(mapping.Properties?.FunctionName) !== fn.logicalId) continue;
     const queueArn = resolver.resolveString(mapping.Properties?.EventSourceArn);
+    if (mapping.Properties?.StartingPosition) {
+      samples.push(streamSample(queueArn, mapping.Properties?.FilterCriteria, tableHint.leadEmail));
+      continue;
+    }
     // The first step of the lead the capture sample stored, as the dispatcher would queue it.
     const work = JSON.stringify({
       kind: 'step',
@@ -207,6 +212,56 @@ export function sampleEvents(
     }
   }
   return samples;
+}
+
+/**
+ * A table stream mapping (the capture mailer's): the INSERT of a capture-email intent for the
+ * sample lead, as Lambda hands it over. It must pass the mapping's own filter, and the handler
+ * must answer with a partial batch response (the intent is not in the table: nothing to send).
+ */
+function streamSample(streamArn: string, filterCriteria: unknown, leadEmail: string): SampleEvent {
+  const leadId = leadIdFor(leadEmail);
+  const image = {
+    pk: { S: `LEAD#${leadId}` },
+    sk: { S: 'EMAIL#rehearsal#staff-notification' },
+    type: { S: 'capture-email' },
+    leadId: { S: leadId },
+    submissionId: { S: 'rehearsal' },
+    kind: { S: 'staff-notification' },
+    status: { S: 'pending' },
+  };
+  const record = {
+    eventID: 'rehearsal-1',
+    eventName: 'INSERT',
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'us-east-1',
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+      Keys: { pk: image.pk, sk: image.sk },
+      NewImage: image,
+      SequenceNumber: '100000000000000000001',
+      SizeBytes: 200,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  };
+  const patterns = ((filterCriteria as { Filters?: { Pattern?: string }[] } | undefined)?.Filters ?? []).map(
+    (filter) => JSON.parse(String(filter.Pattern)) as Record<string, unknown>,
+  );
+  return {
+    name: 'DynamoDB stream INSERT of a capture-email intent (through the mapping’s filter)',
+    event: { Records: [record] },
+    expect: (result) => {
+      if (patterns.length > 0 && !patterns.some((pattern) => matchesPattern(pattern, record))) {
+        return 'the mapping’s filter drops the INSERT of a capture-email intent';
+      }
+      const failures = (result as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures;
+      return Array.isArray(failures)
+        ? undefined
+        : `answered ${JSON.stringify(result)} instead of a partial batch response`;
+    },
+  };
 }
 
 /** The tags the sender puts on each step email (functions/drip/step-email.ts), so events find their step. */

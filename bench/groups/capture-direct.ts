@@ -105,7 +105,6 @@ export function directCapture(options: DirectCaptureOptions) {
       timeZone: 'America/New_York',
       enrolledAt: now,
     };
-    const retryAt = new Date(Date.now() + 600_000).toISOString();
     const intents = (['confirmation', 'staff-notification'] as const).map(
       (kind): CaptureEmailIntent => ({
         leadId,
@@ -115,7 +114,6 @@ export function directCapture(options: DirectCaptureOptions) {
         status: 'sending',
         claimedAt: now,
         createdAt: now,
-        retryAt,
         attempts: 0,
       }),
     );

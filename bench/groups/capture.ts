@@ -13,6 +13,7 @@ import { benchDocumentClient, type Services } from '../services';
 import { closedLoop, median, percentile, progress } from '../stats';
 import { directCapture } from './capture-direct';
 import { bundleFigures } from './capture-load';
+import { notifyFigures } from './capture-notify';
 
 const CONCURRENCY = 8;
 const REQUESTS_PER_ROUND = 100;
@@ -29,7 +30,8 @@ const WARMUP_WINDOW = 4;
 
 export const captureGroup: BenchGroup = {
   async run(context) {
-    return [...(await throughput(await context.services())), ...(await bundleFigures())];
+    const services = await context.services();
+    return [...(await throughput(services)), ...(await notifyFigures(services)), ...(await bundleFigures())];
   },
 };
 
@@ -43,7 +45,7 @@ type Variant = 'handler' | 'direct' | 'directAll';
  * Rounds rotate which variant goes first; each ratio is the median of per-round ratios, so
  * drift on a shared machine cancels out. The handler's two SES sends go to the local SES in
  * this process, so their cost is on the handler's side, as SES latency is in AWS.
- * - throughput_ratio: baseline = the lead's writes (one transaction, two updates).
+ * - throughput_ratio: baseline = the lead's writes (one transaction, the capture-email intents in it).
  * - throughput_ratio_all_writes: baseline also makes the two rate-limit counter updates the
  *   handler makes, so the ratio shows what is not storage (validation, email, SES, middleware).
  */
@@ -133,7 +135,7 @@ async function throughput(services: Services): Promise<Figure[]> {
       : [];
   const ratioTo = (baseline: number[]) => median(rps.handler.map((value, round) => value / baseline[round]!));
   return [
-    { name: 'throughput_ratio', value: ratioTo(rps.direct), unit: 'x', goal: atLeast(0.8) },
+    { name: 'throughput_ratio', value: ratioTo(rps.direct), unit: 'x', goal: atLeast(0.9) },
     { name: 'throughput_ratio_all_writes', value: ratioTo(rps.directAll), unit: 'x' },
     { name: 'handler_rps', value: median(rps.handler), unit: 'req/s' },
     { name: 'direct_rps', value: median(rps.direct), unit: 'req/s' },

@@ -1,18 +1,10 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SigningKeyProvider } from '../shared/signing-key';
-import { secretsManagerClient } from './clients/secrets-manager';
+import { decodeKey } from './key-material';
 
-/** Accepts hex, base64 or a long random string; anything shorter than 32 bytes is refused. */
-export function decodeKey(material: string): Buffer {
-  const trimmed = material.trim();
-  const key = /^[0-9a-f]{64,}$/i.test(trimmed)
-    ? Buffer.from(trimmed, 'hex')
-    : /^[A-Za-z0-9+/_-]{43,}={0,2}$/.test(trimmed)
-      ? Buffer.from(trimmed, 'base64')
-      : Buffer.from(trimmed, 'utf8');
-  if (key.length < 32) throw new Error('The signing key must be at least 32 bytes');
-  return key;
-}
+export { decodeKey };
+
+import { secretsManagerClient } from './clients/secrets-manager';
 
 /**
  * The HMAC key lives in Secrets Manager, never in the template or the environment. It is

@@ -60,20 +60,37 @@ export const mailEnvSchema = z.object({
   SIGNING_KEY_SECRET_ARN: line.optional(),
 });
 
-export const captureEnvSchema = baseEnvSchema
+export const captureEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend({
+  DEFAULT_SEQUENCE_ID: line,
+  CONSENT_MODE: z.enum(['single', 'double']).default('single'),
+  /** Per client address, per minute; 0 turns it off (WAF's rate rule also applies in AWS). */
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000).default(20),
+  RATE_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).max(1000).default(5),
+  /**
+   * The value CloudFront sends as the x-origin-verify header: requests without it did not come
+   * through CloudFront and are refused. Unset locally, where there is no CloudFront. In AWS it
+   * is a Secrets Manager dynamic reference that CloudFormation resolves at deploy time, as for
+   * CloudFront's own header: the template holds the reference, never the secret, and the
+   * function needs no Secrets Manager client on its cold start.
+   */
+  ORIGIN_VERIFY_SECRET: line.min(32).optional(),
+  /**
+   * The key of lead ids and suppression hashes, as a value: like the origin-verify value, a
+   * Secrets Manager dynamic reference resolved at deploy time, so capture's cold start needs no
+   * Secrets Manager client. The local stack and tests pass the key itself.
+   */
+  IDENTITY_KEY: line.min(32).optional(),
+});
+
+/** The capture mailer: the capture emails from the table's stream, through the paced SES mailer. */
+export const captureMailerEnvSchema = baseEnvSchema
   .extend(mailEnvSchema.shape)
   .extend(identityKeyShape)
   .extend({
-    DEFAULT_SEQUENCE_ID: line,
-    CONSENT_MODE: z.enum(['single', 'double']).default('single'),
-    /** Per client address, per minute; 0 turns it off (WAF's rate rule also applies in AWS). */
-    RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000).default(20),
-    RATE_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).max(1000).default(5),
-    /**
-     * Secrets Manager secret CloudFront sends as the x-origin-verify header: requests without it
-     * did not come through CloudFront and are refused. Unset locally, where there is no CloudFront.
-     */
-    ORIGIN_VERIFY_SECRET_ARN: line.optional(),
+    /** Overrides the account's SES MaxSendRate (from GetAccount). */
+    MAX_SEND_RATE: z.coerce.number().positive().max(10_000).optional(),
+    /** The share of the send rate this function takes (the sender takes the rest). */
+    CAPTURE_SEND_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   });
 
 export const dispatcherEnvSchema = baseEnvSchema.extend({
@@ -148,6 +165,7 @@ export type SesEventsEnv = z.infer<typeof sesEventsEnvSchema>;
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
 export type MailEnv = z.infer<typeof mailEnvSchema>;
 export type CaptureEnv = z.infer<typeof captureEnvSchema>;
+export type CaptureMailerEnv = z.infer<typeof captureMailerEnvSchema>;
 export type DispatcherEnv = z.infer<typeof dispatcherEnvSchema>;
 export type SenderEnv = z.infer<typeof senderEnvSchema>;
 export type UnsubscribeEnv = z.infer<typeof unsubscribeEnvSchema>;

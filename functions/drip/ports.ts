@@ -103,12 +103,11 @@ export interface CaptureEmailResult {
   at: string;
   messageId?: string;
   reason?: string;
-  retryAt?: string;
   /** `pending` only: false when no send was tried (out of time), so no retry is used up. */
   countAttempt?: boolean;
 }
 
-/** The confirmation, opt-in and staff emails the capture path left for the sender to retry. */
+/** The confirmation, opt-in and staff emails the capture request stored, delivered from the table's stream. */
 export interface CaptureEmailStore {
   getCaptureEmail(leadId: string, submissionId: string, kind: string): Promise<CaptureEmailIntent | undefined>;
   getSubmission(leadId: string, submissionId: string): Promise<Submission | undefined>;

@@ -31,7 +31,9 @@ export type CounterName =
   /** A send whose fate SES left open (timeout, reset, 5xx after the request): never resent, alarmed. */
   | 'SendUnknown'
   /** An enrolment waiting at a step that was already done (or past the last step): moved on, alarmed. */
-  | 'StepStale';
+  | 'StepStale'
+  /** A capture email certainly not sent, given up after its deliveries from the stream: alarmed. */
+  | 'CaptureEmailFailed';
 
 export interface Counters {
   add(name: CounterName, value?: number): void;

@@ -1,13 +1,9 @@
 import { type ConsentMode, consentText } from '../consent/consent-text';
-import { issueOptInToken } from '../consent/opt-in-token';
 import type { SuppressionList } from '../drip/ports';
-import type { Counters } from '../drip/send-step';
 import type { Log } from '../observability/logger';
 import type { SequenceCatalog } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import type { AddressIds } from './address-ids';
-import type { CaptureEmailComposer } from './capture-emails';
-import { type DeliveryDeps, deliverCaptureEmails } from './deliver-capture-emails';
 import type {
   Attribution,
   CaptureEmailIntent,
@@ -27,10 +23,6 @@ export interface CaptureSettings {
   practiceTimeZone: string;
   /** Submissions per person (email address) per minute; more are refused with 429. */
   perEmailPerMinute: number;
-  /** How long the capture path's own send attempt has before the drip engine retries it. */
-  captureEmailRetryAfterMs: number;
-  /** How long the request waits for its emails (default CAPTURE_SEND_BUDGET_MS). */
-  captureSendBudgetMs?: number;
 }
 
 /**
@@ -41,16 +33,12 @@ export interface CaptureSettings {
 export const CAPTURE_EMAIL_SPACING = { visitorEveryMs: 24 * 60 * 60 * 1000, staffEveryMs: 60 * 60 * 1000 };
 
 export interface CaptureDeps {
-  leads: LeadRepository;
   /** The lead id of the posted address (a keyed HMAC; see email-address.ts leadIdFor). */
   ids: Pick<AddressIds, 'leadIdFor'>;
-  /** SendUnknown: a capture email whose fate SES left open (alarmed). */
-  counters: Counters;
+  leads: LeadRepository;
   /** Who must not be emailed: unsubscribed, bounced, complained or erased. */
   suppression: Pick<SuppressionList, 'reasonFor'>;
   sequences: SequenceCatalog;
-  composer: CaptureEmailComposer;
-  mailer: DeliveryDeps['mailer'];
   settings: CaptureSettings;
   clock: Clock;
   log: Log;
@@ -70,8 +58,9 @@ const RATE_WINDOW_MS = 60_000;
 
 /**
  * A visitor asked for a consultation. Store who they are, what they agreed to and where they
- * came from; enrol them in the default sequence once; tell staff; confirm to the visitor.
- * Email failures never fail the capture: the emails are stored first and retried.
+ * came from, enrol them in the default sequence once, and store the intents to tell staff and
+ * confirm to the visitor, all in one transaction; then answer. The emails go out from the
+ * table's stream (sendCaptureEmail), so SES is never on the visitor's wait.
  */
 export async function captureLead(form: LeadForm, request: CaptureRequest, deps: CaptureDeps): Promise<CaptureOutcome> {
   if (isHoneypotFilled(form)) {
@@ -125,28 +114,12 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
   const suppressed = await deps.suppression.reasonFor(form.email);
   const enrolment =
     settings.consentMode === 'single' && !suppressed ? await newEnrolment(lead, request.receivedAt, deps) : undefined;
-  const retryAt = new Date(request.receivedAt.getTime() + settings.captureEmailRetryAfterMs).toISOString();
   const visitorEmail: CaptureEmailKind = settings.consentMode === 'single' ? 'confirmation' : 'opt-in';
   const kinds: CaptureEmailKind[] = suppressed ? ['staff-notification'] : [visitorEmail, 'staff-notification'];
+  // Inserted pending: the stream's INSERT of each one is what delivers it.
   const emails = kinds.map(
-    // Claimed by this request, which sends them next: the sender leaves a claimed email alone,
-    // and if this request dies mid-send, records it as interrupted rather than send it twice.
-    (kind): CaptureEmailIntent => ({
-      leadId,
-      submissionId,
-      kind,
-      status: 'sending',
-      claimedAt: now,
-      createdAt: now,
-      retryAt,
-      attempts: 0,
-    }),
+    (kind): CaptureEmailIntent => ({ leadId, submissionId, kind, status: 'pending', createdAt: now, attempts: 0 }),
   );
-
-  const optIn =
-    settings.consentMode === 'double' && !suppressed
-      ? issueOptInToken(leadId, submissionId, request.receivedAt)
-      : undefined;
   const windowStart = Math.floor(request.receivedAt.getTime() / RATE_WINDOW_MS) * RATE_WINDOW_MS;
   const recorded = await deps.leads.recordSubmission({
     lead,
@@ -154,7 +127,6 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
     consent,
     enrolment,
     emails,
-    optIn: optIn?.record,
     returningProfile: settings.consentMode === 'single' ? 'fill-empty' : 'none',
     emailSpacing: CAPTURE_EMAIL_SPACING,
     requestToken: request.requestId,
@@ -174,13 +146,6 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
     ...(suppressed ? { suppressed } : {}),
   });
 
-  // The lead's own emails are written from the stored profile, never from what an anonymous
-  // post just typed; staff see the submission as it came.
-  await deliverCaptureEmails(
-    recorded.emails,
-    { lead: recorded.lead, submission, isNewLead, optInToken: optIn?.token },
-    { ...deps, now: () => deps.clock.now(), budgetMs: settings.captureSendBudgetMs },
-  );
   return { kind: 'accepted', leadId, isNewLead };
 }
 

@@ -100,8 +100,6 @@ export interface CaptureEmailIntent {
   claimedAt?: string;
   /** Which worker's claim it is: a worker whose own claim write was retried recognises it. */
   claimId?: string;
-  /** When the drip engine should retry it if the capture path could not send it. */
-  retryAt: string;
   attempts: number;
   messageId?: string;
   lastError?: string;

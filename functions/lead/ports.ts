@@ -52,10 +52,4 @@ export interface LeadRepository {
    * its enrolment on first contact, updates the lead after that. All or nothing.
    */
   recordSubmission(write: SubmissionWrite): Promise<RecordedSubmission>;
-  /** The capture path's own send went out. */
-  markCaptureEmailSent(intent: CaptureEmailIntent, messageId: string, sentAt: string): Promise<void>;
-  /** Certainly not sent: back to pending, for the sender to retry at its retry time. */
-  markCaptureEmailUnsent(intent: CaptureEmailIntent, reason: string): Promise<void>;
-  /** SES may or may not have it: finished (failed, reason `unknown: …`), never retried. */
-  markCaptureEmailUnknown(intent: CaptureEmailIntent, reason: string, at: string): Promise<void>;
 }

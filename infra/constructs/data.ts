@@ -3,7 +3,12 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { MIGRATION_PREFIX } from '../../functions/adapters/dynamodb/keys';
-import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
+import {
+  GLOBAL_INDEXES,
+  TABLE_KEYS,
+  TABLE_STREAM_VIEW,
+  TTL_ATTRIBUTE,
+} from '../../functions/adapters/dynamodb/table-schema';
 import { IDENTITY_KEY, SigningKey } from './signing-key';
 
 /** Item-level DynamoDB actions the functions' adapters call (see functions/adapters/dynamodb). */
@@ -59,8 +64,9 @@ export class LeadData extends Construct {
       // here needs those yet, and TableEncryption.CUSTOMER_MANAGED is a one-line change.
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: TTL_ATTRIBUTE,
-      // Read by the outgoing-webhook events consumer (infra/constructs/outgoing-webhooks.ts).
-      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      // Read by the capture mailer (capture-email INSERTs) and the outgoing-webhook events consumer,
+      // each through its own event source mapping and filter.
+      stream: dynamodb.StreamViewType[TABLE_STREAM_VIEW],
       // Leads and consent records are the practice's evidence of consent: never lost with a
       // stack, and not deletable by mistake from the console either.
       removalPolicy: RemovalPolicy.RETAIN,

@@ -31,6 +31,8 @@ export const ADMIN_LOGGED_ERRORS_METRIC = 'AdminLoggedErrors';
 
 export interface PipelineFunctions {
   readonly capture: AppFunction;
+  /** Sends the capture emails from the table's stream. */
+  readonly captureMailer: AppFunction;
   readonly dispatcher: AppFunction;
   readonly sender: AppFunction;
   readonly sesEvents: AppFunction;
@@ -164,22 +166,28 @@ export class Monitoring extends Construct {
     });
     this.alarm('SendUnknown', stepMetric('SendUnknown'), 0, {
       description:
-        'SES timed out, dropped the connection or answered 5xx after receiving an email (a sequence step or a ' +
-        'capture email retry): SES may or may not have sent it, so it was recorded as failed and not resent. ' +
+        'SES timed out, dropped the connection or answered 5xx after receiving a sequence step: ' +
+        'SES may or may not have sent it, so it was recorded as failed and not resent. ' +
         'Check the SES service health; the sender log names the lead and step.',
     });
-    const captureUnknown = new cloudwatch.Metric({
-      namespace: props.metricsNamespace,
-      metricName: 'SendUnknown',
-      dimensionsMap: { service: functions.capture.serviceName },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-    });
-    this.alarm('CaptureSendUnknown', captureUnknown, 0, {
+    const captureMetric = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: props.metricsNamespace,
+        metricName,
+        dimensionsMap: { service: functions.captureMailer.serviceName },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      });
+    this.alarm('CaptureSendUnknown', captureMetric('SendUnknown'), 0, {
       description:
-        'SES timed out, dropped the connection or answered 5xx while the capture function sent a confirmation ' +
-        'or staff notification (or the send ran past its 3 s budget): SES may or may not have sent it, so it was ' +
-        'recorded as failed and not resent. The capture log names the lead.',
+        'SES timed out, dropped the connection or answered 5xx while the capture mailer sent a confirmation ' +
+        'or staff notification, or a delivery stopped between its send and its record: SES may or may not ' +
+        'have sent it, so it was recorded as failed and not resent. The capture-mailer log names the lead.',
+    });
+    this.alarm('CaptureEmailFailed', captureMetric('CaptureEmailFailed'), 0, {
+      description:
+        'A confirmation or staff notification was certainly not sent after every delivery from the stream ' +
+        '(SES throttled or refused it each time); the lead’s timeline shows it failed. Check SES.',
     });
     this.alarm('StepStale', stepMetric('StepStale'), 0, {
       description:

@@ -55,6 +55,7 @@ describe('monitoring with the default settings', () => {
         s.stack.reviewCheck.deadLetters,
         s.stack.webhooks.deadLetters,
         s.stack.webhooks.eventDeadLetters,
+        s.stack.capture.mailerFailures,
       ]
         .map((queue) => logicalId(s, queue))
         .sort(),
@@ -82,9 +83,9 @@ describe('monitoring with the default settings', () => {
     const functions = s.template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: Match.stringLikeRegexp('^nodejs') },
     }) as Record<string, Resource>;
-    // capture, dispatcher, sender, ses-events, unsubscribe, booked, calendly, acuity, admin, admin-compose,
-    // review check, webhook events and deliverer
-    expect(Object.keys(functions)).toHaveLength(13);
+    // capture, capture mailer, dispatcher, sender, ses-events, unsubscribe, booked, calendly, acuity, admin,
+    // admin-compose, review check, webhook events and deliverer
+    expect(Object.keys(functions)).toHaveLength(14);
     const errorAlarms = alarmsOn('AWS/Lambda', 'Errors');
     for (const id of Object.keys(functions)) {
       const alarm = errorAlarms.find(
@@ -98,18 +99,21 @@ describe('monitoring with the default settings', () => {
     }
   });
 
-  it('alarms on capture emails of unknown outcome, from the capture function’s EMF metrics', () => {
-    const capture = environmentOf(s, s.stack.capture.function.fn);
-    expect(alarmsOn(capture.POWERTOOLS_METRICS_NAMESPACE as string, 'SendUnknown')).toContainEqual(
-      expect.objectContaining({
-        Namespace: deployConfig.observability.metricsNamespace,
-        Dimensions: [{ Name: 'service', Value: capture.POWERTOOLS_SERVICE_NAME }],
-        Statistic: 'Sum',
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
-  });
+  it.each(['SendUnknown', 'CaptureEmailFailed'])(
+    'alarms on capture emails counted %s, from the capture mailer’s EMF metrics',
+    (metric) => {
+      const capture = environmentOf(s, s.stack.capture.mailer.fn);
+      expect(alarmsOn(capture.POWERTOOLS_METRICS_NAMESPACE as string, metric)).toContainEqual(
+        expect.objectContaining({
+          Namespace: deployConfig.observability.metricsNamespace,
+          Dimensions: [{ Name: 'service', Value: capture.POWERTOOLS_SERVICE_NAME }],
+          Statistic: 'Sum',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        }),
+      );
+    },
+  );
 
   it('alarms on failed, interrupted and stale steps and on sends of unknown outcome, from the sender’s EMF metrics', () => {
     const sender = environmentOf(s, s.stack.drip.sender.fn);
@@ -191,9 +195,10 @@ describe('monitoring with the default settings', () => {
   });
 
   it('sends every alarm, and its recovery, to the one alarm topic, and treats no data as fine', () => {
-    // SES reputation, dead-letter queues, function errors, steps (failed, interrupted, unknown, stale),
-    // capture sends of unknown outcome, dispatch, API 5xx, admin logged errors, reviews
-    expect(alarms).toHaveLength(2 + 6 + 13 + 4 + 1 + 1 + 1 + 1 + 2);
+    // SES reputation, dead-letter queues (with the capture mailer's on-failure queue), function
+    // errors, steps (failed, interrupted, unknown, stale), capture emails (unknown, failed),
+    // dispatch, API 5xx, admin logged errors, reviews
+    expect(alarms).toHaveLength(2 + 7 + 14 + 4 + 2 + 1 + 1 + 1 + 2);
     const topic = resolve(s.stack.monitoring.alarmTopic.topicArn);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ AlarmActions: [topic], OKActions: [topic], TreatMissingData: 'notBreaching' });

@@ -159,6 +159,11 @@ describe('secrets in the synthesized templates', () => {
     for (const fn of functions) {
       const environment = environmentOf(plain, fn.fn);
       for (const [name, value] of Object.entries(environment).filter(([name]) => SECRET_NAME.test(name))) {
+        // The origin-verify value is a reference CloudFormation resolves at deploy (tested above).
+        if (name === 'ORIGIN_VERIFY_SECRET') {
+          expect(JSON.stringify(value)).toContain('{{resolve:secretsmanager:');
+          continue;
+        }
         expect({ name, value }).toEqual({
           name: expect.stringMatching(/_SECRET_ARN$/),
           value: { Ref: expect.any(String) },
@@ -190,13 +195,14 @@ describe('the origin-verify header CloudFront adds to POST /leads', () => {
     });
   });
 
-  it('lets the capture function read that secret, by the ARN in its environment', () => {
+  it('gives the capture function that secret as the same deploy-time reference, never the value', () => {
     const environment = environmentOf(s, s.stack.capture.function.fn);
-    expect(environment.ORIGIN_VERIFY_SECRET_ARN).toEqual({ Ref: logicalId(s, s.stack.originVerify.secret) });
-    const statements = JSON.stringify(
-      Object.values(s.template.findResources('AWS::IAM::Policy')).map((policy) => (policy as Resource).Properties),
-    );
-    expect(statements).toContain('secretsmanager:GetSecretValue');
+    expect(environment.ORIGIN_VERIFY_SECRET).toEqual({
+      'Fn::Join': [
+        '',
+        ['{{resolve:secretsmanager:', { Ref: logicalId(s, s.stack.originVerify.secret) }, ':SecretString:::}}'],
+      ],
+    });
   });
 });
 
@@ -254,7 +260,7 @@ describe('access logs and token-carrying paths', () => {
     const apiUrl = s.stack.resolve(s.stack.api.url);
     const siteUrl = s.stack.resolve(s.stack.site.url);
     expect(apiUrl).not.toEqual(siteUrl);
-    for (const fn of [s.stack.capture.function, s.stack.drip.sender]) {
+    for (const fn of [s.stack.capture.mailer, s.stack.drip.sender]) {
       expect(environmentOf(s, fn.fn).PUBLIC_API_URL).toEqual(apiUrl);
     }
     expect(JSON.stringify(apiUrl)).toContain('.execute-api.');

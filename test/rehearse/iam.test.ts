@@ -41,17 +41,6 @@ function captureCalls(): CallToCheck[] {
       { TableName: 'local-table', Key: { pk: 'SEQUENCE#w', sk: 'PUBLISHED' } },
       settings,
     ),
-    ...describeCall(
-      'ses',
-      'SendEmailCommand',
-      {
-        FromEmailAddress: '"Bayview Clinic" <care@mail.example.com>',
-        Destination: { ToAddresses: ['a@example.com'] },
-        ConfigurationSetName: 'local',
-      },
-      settings,
-    ),
-    ...describeCall('secretsmanager', 'GetSecretValueCommand', { SecretId: 'local-secret' }, settings),
   ];
   return calls.map((call) => ({ ...call, function: 'capture', count: 1, origin: 'tests' }));
 }

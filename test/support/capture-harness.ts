@@ -4,7 +4,9 @@ import type { Counters } from '../../functions/drip/send-step';
 import { makeCaptureHandler } from '../../functions/lambdas/capture/handler';
 import { captureDeps } from '../../functions/lambdas/capture/wiring';
 import type { Mailer } from '../../functions/mail/outgoing-email';
+import { memoryCounters } from '../../functions/observability/metrics';
 import type { Clock } from '../../functions/shared/clock';
+import { type LocalCaptureMailerOptions, startLocalCaptureMailer } from '../../local/capture-mailer';
 import { localEnvironment } from '../../local/local-env';
 import { testIdentityKey } from './identity';
 import { registerPersonalData, registerTestAddress } from './personal-data';
@@ -12,44 +14,65 @@ import { freshTable, testEndpoints } from './services';
 
 export const TEST_SIGNING_KEY = randomBytes(32);
 
-/** The real capture handler, wired exactly as in Lambda, on DynamoDB Local and the local SES. */
+const running: { stop(): Promise<void> }[] = [];
+// Only under jest: the bench imports validLead from here too.
+if (typeof afterAll === 'function') {
+  afterAll(async () => {
+    await Promise.all(running.splice(0).map((mapping) => mapping.stop()));
+  });
+}
+
+/**
+ * The real capture handler, wired exactly as in Lambda, on DynamoDB Local and the local SES,
+ * with the capture mailer on the table's stream as the local stack runs it. `handler` answers
+ * once the stream has delivered what the request stored (so a test sees the emails as a
+ * visitor would a moment later); `captureOnly` answers as the function does, without waiting.
+ */
 export async function captureHarness(
   options: {
     extraEnv?: Record<string, string>;
     clock?: Clock;
     mailer?: Mailer;
-    /** Counts the capture function's metrics (SendUnknown) in memory. */
+    /** Counts the capture mailer's metrics (SendUnknown, CaptureEmailFailed) in memory. */
     counters?: Counters;
-    /** The origin-verify secret CloudFront sends (with ORIGIN_VERIFY_SECRET_ARN in extraEnv). */
-    originVerifyKey?: () => Promise<Buffer>;
+    /** Wraps the capture mailer's dependencies (fault injection). */
+    adjustMailer?: LocalCaptureMailerOptions['adjust'];
     /** `deployed`: the rate limits a deployment gets by default, instead of limits set out of the way. */
     limits?: 'relaxed' | 'deployed';
   } = {},
 ) {
   const { dynamo, ses } = testEndpoints();
   const { tableName, doc } = await freshTable('capture');
-  const env = parseEnv(
-    captureEnvSchema,
-    localEnvironment(
-      { port: 3999, dynamoEndpoint: dynamo, sesEndpoint: ses, tableName },
-      // Most tests send many requests from one address; the rate-limit tests set real limits.
-      {
-        ...(options.limits === 'deployed' ? {} : { RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_EMAIL: '1000' }),
-        ...options.extraEnv,
-      },
-    ),
+  const rawEnv = localEnvironment(
+    { port: 3999, dynamoEndpoint: dynamo, sesEndpoint: ses, tableName },
+    // Most tests send many requests from one address; the rate-limit tests set real limits.
+    {
+      ...(options.limits === 'deployed' ? {} : { RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_EMAIL: '1000' }),
+      ...options.extraEnv,
+    },
   );
-  const handler = makeCaptureHandler(
-    captureDeps(env, {
-      signingKey: async () => TEST_SIGNING_KEY,
-      identityKey: testIdentityKey,
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.mailer ? { mailer: options.mailer } : {}),
-      ...(options.originVerifyKey ? { originVerifyKey: options.originVerifyKey } : {}),
-      ...(options.counters ? { counters: options.counters } : {}),
-    }),
-  );
-  return { handler, tableName, doc, env };
+  const env = parseEnv(captureEnvSchema, rawEnv);
+  const overrides = {
+    signingKey: async () => TEST_SIGNING_KEY,
+    identityKey: testIdentityKey,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.mailer ? { mailer: options.mailer } : {}),
+    ...(options.originVerifyKey ? { originVerifyKey: options.originVerifyKey } : {}),
+  };
+  const captureOnly = makeCaptureHandler(captureDeps(env, overrides));
+  const mailer = await startLocalCaptureMailer({
+    env: rawEnv,
+    overrides: { ...overrides, counters: options.counters ?? memoryCounters() },
+    pollIntervalMs: 20,
+    adjust: options.adjustMailer,
+  });
+  running.push(mailer);
+  const handler = async (...args: Parameters<typeof captureOnly>) => {
+    const response = await captureOnly(...args);
+    await mailer.drain(20_000);
+    return response;
+  };
+  return { handler, captureOnly, mailer, tableName, doc, env, rawEnv, overrides };
 }
 
 /**

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { leadRow } from '../../bench/seed';
 import { migrateToKeyedIds } from '../../functions/adapters/dynamodb/keyed-id-migration';
-import { keys } from '../../functions/adapters/dynamodb/keys';
-import { captureEmailItem, enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
+import { enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
 import { dispatcherEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
 import type { WorkQueue } from '../../functions/drip/ports';
 import { makeDispatcherHandler } from '../../functions/lambdas/dispatcher/handler';
@@ -12,7 +11,7 @@ import { makeSenderHandler } from '../../functions/lambdas/sender/handler';
 import { senderDeps } from '../../functions/lambdas/sender/wiring';
 import type { Overrides } from '../../functions/lambdas/wiring';
 import { checkEmailAddress } from '../../functions/lead/email-address';
-import type { CaptureEmailIntent, CaptureEmailKind, Enrolment, Submission } from '../../functions/lead/lead';
+import type { Enrolment } from '../../functions/lead/lead';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { memoryCounters } from '../../functions/observability/metrics';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
@@ -131,46 +130,5 @@ export async function dripHarness(options: {
     return leadId;
   };
 
-  /**
-   * A submission of that lead and its confirmation email, stored as the capture path leaves one
-   * it could not send: pending, due at `dueAt` for the sender to retry.
-   */
-  const seedCaptureEmail = async (leadId: string, dueAt: Date, kind: CaptureEmailKind = 'confirmation') => {
-    const receivedAt = new Date(dueAt.getTime() - 10 * 60_000).toISOString();
-    const submissionId = `${receivedAt}#seeded`;
-    const submission: Submission = {
-      leadId,
-      submissionId,
-      receivedAt,
-      firstName: 'Robin',
-      preferredContact: 'email',
-      interests: ['fraxel-aftercare'],
-      attribution: {},
-    };
-    const intent: CaptureEmailIntent = {
-      leadId,
-      submissionId,
-      kind,
-      status: 'pending',
-      createdAt: receivedAt,
-      retryAt: dueAt.toISOString(),
-      attempts: 1,
-    };
-    await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName,
-              Item: { ...keys.submission(leadId, submissionId), type: 'submission', ...submission },
-            },
-          },
-          { Put: { TableName: tableName, Item: captureEmailItem(intent, Number(env.DUE_SHARDS)) } },
-        ],
-      }),
-    );
-    return { submissionId, kind };
-  };
-
-  return { env, tableName, doc, sequence, worker, seedLead, seedCaptureEmail };
+  return { env, tableName, doc, sequence, worker, seedLead };
 }

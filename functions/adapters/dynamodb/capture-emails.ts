@@ -2,7 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaptureEmailResult, CaptureEmailStore } from '../../drip/ports';
 import type { CaptureEmailIntent, Submission } from '../../lead/lead';
 import { getEntity } from './items';
-import { dueShard, keys } from './keys';
+import { keys } from './keys';
 import type { Table } from './table';
 import { isConditionFailure } from './transactions';
 
@@ -46,11 +46,11 @@ export class DynamoCaptureEmailStore implements CaptureEmailStore {
     const claimed = { ConditionExpression: 'attribute_exists(pk) AND #status = :sending' };
     const update =
       result.status === 'pending'
-        ? this.pendingAgain(result, intent)
+        ? this.pendingAgain(result)
         : {
             UpdateExpression: `SET #status = :status, finishedAt = :now${result.messageId ? ', messageId = :messageId, sentAt = :now' : ''}${
               result.reason ? ', lastError = :reason' : ''
-            } ADD attempts :one REMOVE duePk, dueAt`,
+            } ADD attempts :one`,
             ExpressionAttributeValues: {
               ':status': result.status,
               ':now': result.at,
@@ -75,14 +75,13 @@ export class DynamoCaptureEmailStore implements CaptureEmailStore {
     }
   }
 
-  private pendingAgain(result: Omit<CaptureEmailResult, 'status'>, intent: CaptureEmailIntent) {
+  /** Given back for the stream's next delivery of the record (it is not in the due index). */
+  private pendingAgain(result: Omit<CaptureEmailResult, 'status'>) {
     const countAttempt = result.countAttempt ?? true;
     return {
-      UpdateExpression: `SET #status = :pending, dueAt = :retryAt, duePk = :shard, retryAt = :retryAt, lastError = :reason${countAttempt ? ' ADD attempts :one' : ''}`,
+      UpdateExpression: `SET #status = :pending, lastError = :reason${countAttempt ? ' ADD attempts :one' : ''}`,
       ExpressionAttributeValues: {
         ':pending': 'pending',
-        ':retryAt': result.retryAt,
-        ':shard': dueShard(intent.leadId, this.table.dueShards),
         ':reason': result.reason ?? 'retry',
         ...(countAttempt ? { ':one': 1 } : {}),
       },

@@ -81,20 +81,9 @@ function toMessage(item: Record<string, unknown>): WorkMessage | undefined {
       dueAt: String(item.nextSendAt ?? item.dueAt),
     };
   }
-  if (item.type === 'capture-email') {
-    return {
-      kind: 'capture-email',
-      leadId: String(item.leadId),
-      submissionId: String(item.submissionId),
-      emailKind: item.kind as 'confirmation',
-      dueAt: String(item.retryAt ?? item.dueAt),
-    };
-  }
   return undefined;
 }
 
 function keyOf(message: WorkMessage) {
-  return message.kind === 'step'
-    ? keys.enrolment(message.leadId, message.sequenceId)
-    : keys.captureEmail(message.leadId, message.submissionId, message.emailKind);
+  return keys.enrolment(message.leadId, message.sequenceId);
 }

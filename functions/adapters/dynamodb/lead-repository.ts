@@ -27,14 +27,9 @@ export function enrolmentItem(enrolment: Enrolment, dueShards: number): Record<s
   return { ...keys.enrolment(enrolment.leadId, enrolment.sequenceId), type: 'enrolment', ...enrolment, ...due };
 }
 
-export function captureEmailItem(intent: CaptureEmailIntent, dueShards: number): Record<string, unknown> {
-  return {
-    ...keys.captureEmail(intent.leadId, intent.submissionId, intent.kind),
-    type: 'capture-email',
-    ...intent,
-    duePk: dueShard(intent.leadId, dueShards),
-    dueAt: intent.retryAt,
-  };
+/** Its INSERT on the table's stream is what delivers it (functions/lambdas/capture-mailer). */
+export function captureEmailItem(intent: CaptureEmailIntent): Record<string, unknown> {
+  return { ...keys.captureEmail(intent.leadId, intent.submissionId, intent.kind), type: 'capture-email', ...intent };
 }
 
 /** Expired tokens are refused by the checks in findOptInToken and confirmLead; TTL only tidies them away. */
@@ -80,7 +75,7 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
         true,
       ),
       ...this.historyPuts(write),
-      ...write.emails.map((intent) => this.put(captureEmailItem(intent, this.table.dueShards))),
+      ...write.emails.map((intent) => this.put(captureEmailItem(intent))),
       ...(write.optIn ? [this.put(optInItem(write.optIn))] : []),
       ...(enrolment ? [this.put(enrolmentItem(enrolment, this.table.dueShards), true)] : []),
     ];
@@ -234,7 +229,7 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
                   ExpressionAttributeValues: { ':at': intent.createdAt, ':since': since },
                 },
               },
-              this.put(captureEmailItem(intent, this.table.dueShards)),
+              this.put(captureEmailItem(intent)),
               ...(intent.kind === 'opt-in' && write.optIn ? [this.put(optInItem(write.optIn))] : []),
             ],
             ClientRequestToken: transactionToken('email', intent.kind, write.requestToken),
@@ -256,54 +251,6 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
         ...(onlyIfNew ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
       },
     };
-  }
-
-  /**
-   * The capture path claims its emails in the capture transaction (status `sending`), so the
-   * sender leaves them alone while it sends; each mark below ends that claim.
-   */
-  async markCaptureEmailSent(intent: CaptureEmailIntent, messageId: string, sentAt: string): Promise<void> {
-    await this.endCaptureClaim(intent, {
-      UpdateExpression:
-        'SET #status = :sent, messageId = :messageId, sentAt = :sentAt ADD attempts :one REMOVE duePk, dueAt',
-      ExpressionAttributeValues: { ':sent': 'sent', ':messageId': messageId, ':sentAt': sentAt, ':one': 1 },
-    });
-  }
-
-  async markCaptureEmailUnsent(intent: CaptureEmailIntent, reason: string): Promise<void> {
-    await this.endCaptureClaim(intent, {
-      UpdateExpression: 'SET #status = :pending, lastError = :reason ADD attempts :one',
-      ExpressionAttributeValues: { ':pending': 'pending', ':reason': reason.slice(0, 200), ':one': 1 },
-    });
-  }
-
-  async markCaptureEmailUnknown(intent: CaptureEmailIntent, reason: string, at: string): Promise<void> {
-    await this.endCaptureClaim(intent, {
-      UpdateExpression:
-        'SET #status = :failed, lastError = :reason, finishedAt = :at ADD attempts :one REMOVE duePk, dueAt',
-      ExpressionAttributeValues: { ':failed': 'failed', ':reason': reason.slice(0, 200), ':at': at, ':one': 1 },
-    });
-  }
-
-  private async endCaptureClaim(
-    intent: CaptureEmailIntent,
-    update: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
-  ): Promise<void> {
-    try {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: keys.captureEmail(intent.leadId, intent.submissionId, intent.kind),
-          ...update,
-          ConditionExpression: 'attribute_exists(pk) AND #status = :sending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':sending': 'sending' },
-        }),
-      );
-    } catch (error) {
-      // Erased meanwhile, or the claim timed out and the sender recorded it: nothing to add.
-      if (!isConditionFailure(error)) throw error;
-    }
   }
 
   async saveOptInToken(record: OptInRecord): Promise<void> {

@@ -1,30 +1,33 @@
 import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { dynamoTable } from '../../adapters/clients/dynamodb';
+import { DynamoAddressIds } from '../../adapters/dynamodb/address-ids';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
 import { DynamoRateLimiter } from '../../adapters/dynamodb/rate-limiter';
 import { DynamoSuppressionList } from '../../adapters/dynamodb/suppression-list';
-import { secretsManagerKey } from '../../adapters/signing-key';
+import { decodeKey } from '../../adapters/key-material';
 import type { CaptureEnv } from '../../config/env';
+import { ConfigurationError } from '../../config/env';
 import { logger } from '../../observability/logger';
-import { immediateCounters } from '../../observability/metrics';
 import { renderLandingPage } from '../../pages/landing';
 import { captureBundle } from '../../sequence/build-output/capture-bundle';
-import { addressIdsFrom, captureComposerFrom, clockFrom, mailerFrom, type Overrides, practiceFrom } from '../wiring';
+import { clockFrom, type Overrides, practiceFrom } from '../wiring';
 import type { CaptureHandlerDeps } from './handler';
 
-/** Everything POST /leads needs, built from the parsed environment. */
+/**
+ * Everything POST /leads needs, built from the parsed environment: DynamoDB and nothing else
+ * from the AWS SDK (the emails go out from the table's stream, functions/lambdas/capture-mailer).
+ */
 export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): CaptureHandlerDeps {
   recordAwsCallsAs('capture', env);
   const practice = practiceFrom(env);
   const table = dynamoTable(env);
   const clock = clockFrom(overrides);
   const bundle = captureBundle();
-  const ids = addressIdsFrom(env, overrides, table);
+  const ids = new DynamoAddressIds(table, overrides.identityKey ?? identityKeyOf(env.IDENTITY_KEY));
   return {
     leads: new DynamoLeadRepository(table),
     ids,
-    counters: overrides.counters ?? immediateCounters,
     suppression: new DynamoSuppressionList(table, ids),
     limits: {
       limiter: new DynamoRateLimiter(table),
@@ -32,15 +35,9 @@ export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): Capture
     },
     siteUrl: env.SITE_URL,
     practice,
-    originVerify: env.ORIGIN_VERIFY_SECRET_ARN
-      ? {
-          secret: overrides.originVerifyKey ?? secretsManagerKey(env.ORIGIN_VERIFY_SECRET_ARN, undefined, 'raw'),
-        }
-      : undefined,
+    originVerify: env.ORIGIN_VERIFY_SECRET ? { secret: originSecret(env.ORIGIN_VERIFY_SECRET) } : undefined,
     // New leads start on the version published in the console (or the bundled one before any publish).
     sequences: new PublishedSequenceCatalog({ table, bundle, clock, log: logger }),
-    composer: captureComposerFrom(env, overrides, bundle.transactional),
-    mailer: mailerFrom(env, overrides),
     clock,
     log: logger,
     settings: {
@@ -49,10 +46,20 @@ export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): Capture
       practiceName: practice.name,
       practiceTimeZone: practice.timeZone,
       perEmailPerMinute: env.RATE_LIMIT_PER_EMAIL,
-      captureEmailRetryAfterMs: 10 * 60 * 1000,
     },
     thankYouUrl: new URL('/thank-you/', env.SITE_URL).toString(),
     renderFormPage: (values, errors) =>
       renderLandingPage({ practice, values: values as Record<string, string | string[] | undefined>, errors }),
   };
+}
+
+function originSecret(value: string) {
+  const secret = Buffer.from(value, 'utf8');
+  return async () => secret;
+}
+
+function identityKeyOf(value: string | undefined) {
+  if (!value) throw new ConfigurationError('Invalid configuration: IDENTITY_KEY is not set');
+  const key = decodeKey(value);
+  return async () => key;
 }

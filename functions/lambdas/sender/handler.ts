@@ -1,22 +1,20 @@
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type WorkMessage, workId, workMessageSchema } from '../../drip/messages';
-import { type RetryCaptureDeps, retryCaptureEmail } from '../../drip/retry-capture-email';
 import { type SendStepDeps, sendStep } from '../../drip/send-step';
 import { budgetOf, OutOfTimeError, type TimeBudget, UNLIMITED } from '../../drip/time-budget';
 import type { Log } from '../../observability/logger';
 import { errorFields } from '../../observability/redact';
 
-export type SenderDeps = SendStepDeps & RetryCaptureDeps & { log: Log; parallelism: number };
+export type SenderDeps = SendStepDeps & { log: Log; parallelism: number };
 
-/** Runs one queued piece of work: a sequence step or a capture email retry. */
+/** Runs one queued piece of work: a sequence step. */
 export async function processWork(
   message: WorkMessage,
   deps: SenderDeps,
   budget: TimeBudget = UNLIMITED,
 ): Promise<string> {
-  if (message.kind === 'step') return (await sendStep(message, deps, budget)).status;
-  return retryCaptureEmail(message, deps, budget);
+  return (await sendStep(message, deps, budget)).status;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { sesClient } from '../../adapters/clients/ses';
-import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
 import { accountMaxSendRate, lazyPacer } from '../../adapters/ses-send-rate';
 import type { SenderEnv } from '../../config/env';
@@ -8,32 +7,21 @@ import { SENDER_TIME_RESERVE_MS } from '../../drip/time-budget';
 import { logger } from '../../observability/logger';
 import { metricCounters } from '../../observability/metrics';
 import { bundledEmails } from '../../sequence/build-output/email-bundle';
-import {
-  captureComposerFrom,
-  clockFrom,
-  dripStores,
-  linksFrom,
-  mailerFrom,
-  type Overrides,
-  practiceFrom,
-} from '../wiring';
+import { clockFrom, dripStores, linksFrom, mailerFrom, type Overrides, practiceFrom } from '../wiring';
 import type { SenderDeps } from './handler';
 
 export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDeps {
   recordAwsCallsAs('sender', env);
-  const { table, leadEnrolments, sendRecords, captureEmails, suppression, stats } = dripStores(env, overrides);
+  const { table, leadEnrolments, sendRecords, suppression, stats } = dripStores(env, overrides);
   const sesForRate = sesClient({ endpoint: env.SES_ENDPOINT });
   const rate = env.MAX_SEND_RATE;
   return {
     leadEnrolments,
     sendRecords,
-    captureEmails,
-    optIns: new DynamoLeadRepository(table),
     suppression,
     stats,
     versions: new DynamoSequenceVersions(table, Object.values(bundledEmails().sequences)),
     mailer: mailerFrom(env, overrides),
-    composer: captureComposerFrom(env, overrides, bundledEmails().transactional),
     pacer: overrides.pacer ?? lazyPacer(async () => rate ?? accountMaxSendRate(sesForRate), env.SENDER_CONCURRENCY),
     clock: clockFrom(overrides),
     log: logger,
@@ -44,8 +32,6 @@ export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDep
     settings: {
       claimTimeoutMs: env.CLAIM_TIMEOUT_SECONDS * 1000,
       maxSendAttempts: 4,
-      maxRetries: 8,
-      retryBackoffMs: 60_000,
       timeReserveMs: SENDER_TIME_RESERVE_MS,
     },
   };
