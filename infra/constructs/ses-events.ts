@@ -68,9 +68,10 @@ export class SesEvents extends Construct {
       },
     });
     // Suppress (update), note the event on its send record (conditional update), count it
-    // (update), and exit the person's enrolments (query of their partition, then updates); the
-    // suppression entry is read first, since an erased person's entry takes nothing more.
-    data.grantItemActions(this.function, 'GetItem', 'UpdateItem', 'Query');
+    // (update), and exit the person's enrolments (query of their partition, then updates). The
+    // suppression entry, read first since an erased person's takes nothing more, is among the
+    // identity reads below.
+    data.grantItemActions(this.function, 'UpdateItem', 'Query');
     // A late bounce or complaint for an erased person: SES listed the address again, in the
     // clear, and it comes off.
     email.grantAccountActions(this.function.fn, ['ses:DeleteSuppressedDestination']);

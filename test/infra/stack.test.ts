@@ -365,11 +365,12 @@ describe('the stack with the default settings', () => {
       expect(s.acknowledgements.filter((ack) => ack.path.includes('/Leads/'))).toEqual([]);
     });
 
-    it('acknowledges a "*" resource only for CDK’s site deployment, the account-level SES actions of the sender and the admin API, and the stream consumer’s ListStreams', () => {
+    it('acknowledges a "*" resource only for CDK’s site deployment, the account-level SES actions of the sender, SES events and the admin API, and the stream consumer’s ListStreams', () => {
       const wildcards = s.acknowledgements.filter((ack) => ack.id.endsWith('AwsSolutions-IAM5[Resource::*]'));
       expect(wildcards.map((ack) => ack.path).sort()).toEqual([
         'Test/Admin/Handler/Role',
         'Test/Drip/Sender/Role',
+        'Test/SesEvents/Handler/Role',
         'Test/Site/DeploymentRole',
         'Test/Webhooks/Events/Role',
       ]);
