@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { KEYED_ID_COPY } from '../lead/address-ids';
+import { isUnkeyedLeadId } from '../lead/email-address';
 
 /** The events an endpoint can subscribe to (issue 13). */
 export const WEBHOOK_EVENTS = [
@@ -68,6 +70,10 @@ export function leadEventsFromChange(change: TableChange, now: string): LeadEven
   const sk = text(item?.sk);
   const leadId = text(item?.leadId);
   if (!sk || !leadId) return [];
+  // The migration to keyed ids copies each lead under its new id and removes the old items: the
+  // same person, so the CRM hears nothing, and an unkeyed id never leaves the system.
+  if (isUnkeyedLeadId(leadId)) return [];
+  if (change.eventName === 'INSERT' && change.newImage?.[KEYED_ID_COPY] === true) return [];
   const before = change.oldImage ?? {};
   const after = change.newImage ?? {};
 
