@@ -99,6 +99,17 @@ describe('what a web page the developer opens can make the local stack do', () =
     expect(stack.clock.now().getTime() - before).toBeLessThan(60_000);
   });
 
+  it('lets a page of its own post with Origin: null (sent under Referrer-Policy: no-referrer), but not to the controls or the outbox', async () => {
+    const page = await rawRequest(`${base}/u/not-a-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(page.status).toBe(400);
+    expect((await advance({ ...control, origin: 'null' })).status).toBe(403);
+    expect((await rawRequest(`${outbox}/store`, { headers: { origin: 'null' } })).status).toBe(403);
+  });
+
   it('refuses a foreign Host or Origin on the pages and the API as well', async () => {
     expect((await rawRequest(`${base}/`, { headers: { host: 'evil.example:3000' } })).status).toBe(403);
     expect(
