@@ -24,4 +24,7 @@ module.exports = {
   setupFilesAfterEnv: ['<rootDir>/test/support/log-privacy.ts'],
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30_000,
+  // A test that times out leaves its loop running (jest cannot cancel it), which kept the whole
+  // run from exiting once; CI must end, and the failure is reported all the same.
+  forceExit: true,
 };
