@@ -17,6 +17,9 @@ describe('what the recorder writes about a call', () => {
     expect(maskPartitionKey('LEAD#3f9a0c')).toBe(`LEAD#${MASKED}`);
     expect(maskPartitionKey({ S: 'SUPPRESSION#abc' })).toBe(`SUPPRESSION#${MASKED}`);
     expect(maskPartitionKey('no-prefix')).toBe(MASKED);
+    expect(maskPartitionKey('someone@example.com')).toBe(MASKED);
+    // A constant partition of the code names no one, and WEBHOOK-* conditions test it whole.
+    expect(maskPartitionKey('WEBHOOK-ENDPOINTS')).toBe('WEBHOOK-ENDPOINTS');
   });
 
   it('names the table by its setting, and each item of a transaction as IAM authorizes it', () => {
