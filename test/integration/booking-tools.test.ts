@@ -289,7 +289,7 @@ describe('Acuity', () => {
     expect(await store.getLead(leadId)).toMatchObject({ status: 'active' });
   });
 
-  it('refuses a replayed notification with 401 and changes nothing', async () => {
+  it('acknowledges a repeated notification (Acuity repeats the body for a second reschedule) and changes nothing', async () => {
     const { email, leadId } = await seed('acuity-replay');
     acuityBook.set('504', { email, canceled: false });
     const scheduled = form('scheduled', '504');
@@ -301,7 +301,8 @@ describe('Acuity', () => {
 
     const replayed = await postAcuity(canceled, sign(canceled));
 
-    expect(replayed.statusCode).toBe(401);
+    expect(replayed.statusCode).toBe(200);
+    expect(JSON.parse(replayed.body!)).toEqual({ status: 'duplicate' });
     expect((await allItems(harness.doc, harness.tableName)).length).toBe(itemsBefore);
     expect(await store.getLead(leadId)).toMatchObject({ status: 'active' });
   });

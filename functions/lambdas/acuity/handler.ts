@@ -22,9 +22,9 @@ export interface AcuityHandlerDeps extends BookingChangeDeps {
 type AcuityEvent = EventWithBody & { deliveryId?: string };
 
 /**
- * Acuity signs no timestamp, so a notification is refused when its exact body was already
- * acted on within this time; after it, a replay still only makes us read the appointment's
- * current state from Acuity, which is what we act on.
+ * Acuity signs no timestamp, so a notification whose exact body was already acted on within
+ * this time is not acted on again; after it, a replay still only makes us read the
+ * appointment's current state from Acuity, which is what we act on.
  */
 const REPLAY_MEMORY_MS = 30 * 86_400_000;
 
@@ -60,9 +60,10 @@ export function makeAcuityHandler(deps: AcuityHandlerDeps) {
       }
       const deliveryId = `acuity#${event.deliveryId}`;
       const expiresAt = new Date(deps.clock.now().getTime() + REPLAY_MEMORY_MS);
-      if (!(await deps.replay.claim(deliveryId, expiresAt))) {
-        throw new UnauthorizedError('This notification was already received', 'HMAC-SHA256');
-      }
+      // Acuity sends the very same body for a second reschedule of one appointment: a repeat is
+      // acknowledged, not refused (a refusal reads as a failing webhook to Acuity), and not acted
+      // on again; the appointment's state it would read is the one already acted on.
+      if (!(await deps.replay.claim(deliveryId, expiresAt))) return jsonResponse(200, { status: 'duplicate' });
       try {
         const appointment = await deps.appointments.get(form.data.id);
         if (!appointment) throw new NotFoundError(`Acuity has no appointment ${form.data.id}`);
