@@ -29,6 +29,10 @@ export interface BookingStore {
   bookedEnrolments(leadId: string): Promise<Enrolment[]>;
   /** Writes the enrolment unless one in that sequence is active; true if written. */
   enrol(enrolment: Enrolment): Promise<boolean>;
+  /** Kept once per booking and kind: a retried notification adds nothing. */
   addToInbox(entry: BookingInboxEntry): Promise<void>;
+  /** The newest entries first. */
   listInbox(limit: number): Promise<BookingInboxEntry[]>;
+  /** Erasure: every entry about this person (by lead id, or by the address an unknown booking gave). */
+  forgetInboxEntries(person: { leadId: string; email?: string }): Promise<number>;
 }

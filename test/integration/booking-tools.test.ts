@@ -186,6 +186,21 @@ describe('Calendly', () => {
     expect(await store.getLead(leadId)).toMatchObject({ status: 'booked' });
   });
 
+  it('keeps one inbox entry when Calendly retries a notification it thinks failed', async () => {
+    const email = `retried.${Date.now()}@example.com`;
+    const body = calendlyBody('invitee.created', email);
+
+    await postCalendly(body, signAsCalendly(body, CALENDLY_KEY, now.getTime()));
+    clock.set(new Date(now.getTime() + 5 * 1000));
+    const retried = await postCalendly(body, signAsCalendly(body, CALENDLY_KEY, now.getTime() + 5 * 1000)).finally(() =>
+      clock.set(now),
+    );
+
+    expect(JSON.parse(retried.body!)).toEqual({ status: 'stored-for-staff' });
+    const entries = (await bookings.listInbox(1000)).filter((entry) => entry.email === email);
+    expect(entries).toEqual([expect.objectContaining({ kind: 'unmatched-booking', at: now.toISOString() })]);
+  });
+
   it('keeps a booking for an address it does not know in the staff inbox instead of dropping it', async () => {
     const email = `stranger.${Date.now()}@example.com`;
     const body = calendlyBody('invitee.created', email);

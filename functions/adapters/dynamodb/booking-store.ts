@@ -72,34 +72,68 @@ export class DynamoBookingStore implements BookingStore {
   }
 
   async addToInbox(entry: BookingInboxEntry): Promise<void> {
-    await this.table.client.send(
-      new PutCommand({
-        TableName: this.table.tableName,
-        Item: {
-          pk: INBOX_PK,
-          sk: `${entry.at}#${entry.tool}#${hashed(entry.bookingId)}`,
-          type: 'booking-inbox',
-          ...entry,
-          [TTL_ATTRIBUTE]: Math.ceil(Date.parse(entry.at) / 1000) + INBOX_DAYS * 86_400,
-        },
-      }),
-    );
+    try {
+      await this.table.client.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: {
+            pk: INBOX_PK,
+            // One entry per booking and kind: Calendly and Acuity retry a notification they think
+            // failed, and the first entry (with its time) is the one staff should see.
+            sk: `ENTRY#${entry.tool}#${entry.kind}#${hashed(entry.bookingId)}`,
+            type: 'booking-inbox',
+            ...entry,
+            [TTL_ATTRIBUTE]: Math.ceil(Date.parse(entry.at) / 1000) + INBOX_DAYS * 86_400,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async listInbox(limit: number): Promise<BookingInboxEntry[]> {
-    const result = await this.table.client.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': INBOX_PK },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
+    const items = await this.allInboxItems();
+    return items
+      .map((item) => {
+        const { [TTL_ATTRIBUTE]: _expires, ...rest } = entity<Record<string, unknown>>(item);
+        return rest as unknown as BookingInboxEntry;
+      })
+      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+      .slice(0, limit);
+  }
+
+  async forgetInboxEntries(person: { leadId: string; email?: string }): Promise<number> {
+    const email = person.email?.toLowerCase();
+    const about = (await this.allInboxItems()).filter(
+      (item) => item.leadId === person.leadId || (email !== undefined && String(item.email).toLowerCase() === email),
     );
-    return (result.Items ?? []).map((item) => {
-      const { [TTL_ATTRIBUTE]: _expires, ...rest } = entity<Record<string, unknown>>(item);
-      return rest as unknown as BookingInboxEntry;
-    });
+    for (const item of about) {
+      await this.table.client.send(
+        new DeleteCommand({ TableName: this.table.tableName, Key: { pk: item.pk, sk: item.sk } }),
+      );
+    }
+    return about.length;
+  }
+
+  /** The whole inbox: one partition, kept small by its 180-day TTL. */
+  private async allInboxItems(): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.client.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': INBOX_PK },
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
   }
 }
 
