@@ -30,7 +30,7 @@ export interface DeliveryDeps {
   random?: () => number;
 }
 
-export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'cancelled' | 'waiting';
+export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'cancelled' | 'waiting' | 'already-attempted';
 
 const seconds = (ms: number) => Math.max(0, Math.min(MAX_QUEUE_DELAY_SECONDS, Math.ceil(ms / 1000)));
 
@@ -58,6 +58,16 @@ export async function deliverMessage(message: DeliveryMessage, deps: DeliveryDep
   };
   if (record.status === 'delivered' || record.status === 'failed' || record.status === 'cancelled') {
     return record.status;
+  }
+  // SQS handed this attempt again although it was made and its retry queued (the batch ran out of
+  // time before the message was deleted): attempting it again would start a second retry chain.
+  if (record.attempts >= message.attempt) {
+    deps.log.info('Webhook attempt already made', {
+      endpointId: message.endpointId,
+      eventId: message.eventId,
+      attempt: message.attempt,
+    });
+    return 'already-attempted';
   }
   const cancel = async (why: string) => {
     if (endpoint) await deps.store.updateDelivery({ ...record, status: 'cancelled', lastError: why });

@@ -252,6 +252,23 @@ describe('a receiver that does not answer 2xx is retried with backoff, never fol
     expect(Date.parse(retry!.message.notBefore!)).toBeGreaterThan(now.getTime());
   });
 
+  it('makes an attempt once when SQS hands it again after its retry was queued (the batch ran out of time)', async () => {
+    answer = (_req, res) => res.writeHead(500).end('oops');
+    const { endpoint } = await registered();
+    const queue = new RecordingQueue();
+    const { messages } = await queuedCreated(queue);
+    await deliverer(queue)(sqsEvent(messages));
+    expect(queue.sent).toHaveLength(1);
+
+    // The same message again, as SQS redelivers one whose batch did not finish.
+    await deliverer(queue)(sqsEvent(messages));
+
+    expect(received).toHaveLength(1);
+    expect(queue.sent).toHaveLength(1);
+    const [log] = await store.listDeliveries(endpoint.endpointId, 10);
+    expect(log).toMatchObject({ status: 'retrying', attempts: 1 });
+  });
+
   it('stops after 24 hours: dead-letter queue, endpoint turned off, admins emailed', async () => {
     answer = (_req, res) => res.writeHead(503).end();
     const { endpoint } = await registered();
