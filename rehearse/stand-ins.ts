@@ -63,11 +63,14 @@ export const PASTED_SECRETS: Record<string, string> = {
  * of a secret in `pasted`.
  */
 export function secretsManagerStandIn(secret = STAND_IN_SECRET, pasted = PASTED_SECRETS): Promise<StandIn> {
-  const valueOf = (secretId: string) =>
+  const secretValueFor = (secretId: string) =>
     Object.entries(pasted).find(([logicalIdPart]) => secretId.includes(logicalIdPart))?.[1] ?? secret;
   return serve('application/x-amz-json-1.1', (target, body) =>
     target === 'secretsmanager.GetSecretValue'
-      ? { status: 200, body: { ARN: body.SecretId, Name: 'stand-in', SecretString: valueOf(String(body.SecretId)) } }
+      ? {
+          status: 200,
+          body: { ARN: body.SecretId, Name: 'stand-in', SecretString: secretValueFor(String(body.SecretId)) },
+        }
       : { status: 400, body: { __type: 'InvalidRequestException', message: `unexpected ${target}` } },
   );
 }

@@ -14,8 +14,8 @@ jest.mock('../../local/table', () => {
     async ensureTable(...args: Parameters<typeof actual.ensureTable>) {
       const outcome = await actual.ensureTable(...args);
       if (outcome === 'created') {
-        const noted = ((globalThis as Record<string, unknown>)[CREATED_TABLES] ??= []) as string[];
-        noted.push(args[1] as string);
+        const context = globalThis as Record<string, unknown>;
+        context[CREATED_TABLES] = [...((context[CREATED_TABLES] as string[] | undefined) ?? []), args[1]];
       }
       return outcome;
     },
