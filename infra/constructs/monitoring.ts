@@ -147,14 +147,20 @@ export class Monitoring extends Construct {
       });
     }
 
-    const stepMetric = (metricName: string) =>
+    // The functions' own metrics (Powertools, dimension `service`), summed over 5 minutes unless said.
+    const serviceMetric = (
+      fn: AppFunction,
+      metricName: string,
+      { statistic = cloudwatch.Stats.SUM, period = Duration.minutes(5) } = {},
+    ) =>
       new cloudwatch.Metric({
         namespace: props.metricsNamespace,
         metricName,
-        dimensionsMap: { service: functions.sender.serviceName },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(5),
+        dimensionsMap: { service: fn.serviceName },
+        statistic,
+        period,
       });
+    const stepMetric = (metricName: string) => serviceMetric(functions.sender, metricName);
     this.alarm('StepFailed', stepMetric('StepFailed'), 0, {
       description: 'A sequence step ended failed (SES refused it, or its send timed out): that email did not go out.',
     });
@@ -168,14 +174,7 @@ export class Monitoring extends Construct {
         'capture email retry): SES may or may not have sent it, so it was recorded as failed and not resent. ' +
         'Check the SES service health; the sender log names the lead and step.',
     });
-    const captureUnknown = new cloudwatch.Metric({
-      namespace: props.metricsNamespace,
-      metricName: 'SendUnknown',
-      dimensionsMap: { service: functions.capture.serviceName },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-    });
-    this.alarm('CaptureSendUnknown', captureUnknown, 0, {
+    this.alarm('CaptureSendUnknown', serviceMetric(functions.capture, 'SendUnknown'), 0, {
       description:
         'SES timed out, dropped the connection or answered 5xx while the capture function sent a confirmation ' +
         'or staff notification (or the send ran past its 3 s budget): SES may or may not have sent it, so it was ' +
@@ -188,14 +187,7 @@ export class Monitoring extends Construct {
         'names the lead; check the last move between versions.',
     });
 
-    const dispatchFailed = new cloudwatch.Metric({
-      namespace: props.metricsNamespace,
-      metricName: 'DispatchFailed',
-      dimensionsMap: { service: functions.dispatcher.serviceName },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-    });
-    this.alarm('DispatchFailed', dispatchFailed, 0, {
+    this.alarm('DispatchFailed', serviceMetric(functions.dispatcher, 'DispatchFailed'), 0, {
       description:
         'The dispatcher leased due steps it could not put on the work queue (SQS refused them). They are sent ' +
         'late, once the lease runs out; if this keeps firing, check the queue and the dispatcher role.',
@@ -238,10 +230,7 @@ export class Monitoring extends Construct {
     // One data point a day, each run: a one-day period keeps the alarm in ALARM until the next
     // run says otherwise, instead of recovering (and notifying) minutes after it fired.
     const reviewMetric = (metricName: string) =>
-      new cloudwatch.Metric({
-        namespace: props.metricsNamespace,
-        metricName,
-        dimensionsMap: { service: functions.reviewCheck.serviceName },
+      serviceMetric(functions.reviewCheck, metricName, {
         statistic: cloudwatch.Stats.MAXIMUM,
         period: Duration.days(1),
       });

@@ -3,13 +3,13 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { applyBookingChange, type BookingChangeDeps } from '../../booking/apply-booking-change';
 import { ACUITY_ACTIONS, type AcuityAppointments, acuityChange, acuityFormSchema } from '../../booking/booking-change';
 import type { ReplayGuard } from '../../booking/ports';
-import { ACUITY_SIGNATURE_HEADER, BookingSignatureError, verifyAcuitySignature } from '../../booking/tool-signatures';
+import { ACUITY_SIGNATURE_HEADER, verifyAcuitySignature } from '../../booking/tool-signatures';
 import { fieldProblems } from '../../lead/lead-form';
-import { NotFoundError, UnauthorizedError, ValidationError } from '../../shared/errors';
+import { NotFoundError, ValidationError } from '../../shared/errors';
 import type { SigningKeyProvider } from '../../shared/signing-key';
+import { bookingSignature, type SignedEvent } from '../http/booking-signature';
 import { errorResponses } from '../http/error-responses';
-import { rawBody } from '../http/raw-body';
-import { type EventWithBody, requestBody } from '../http/request-body';
+import { requestBody } from '../http/request-body';
 import { type HttpResponse, jsonResponse } from '../http/responses';
 
 export interface AcuityHandlerDeps extends BookingChangeDeps {
@@ -18,8 +18,6 @@ export interface AcuityHandlerDeps extends BookingChangeDeps {
   appointments: AcuityAppointments;
   replay: ReplayGuard;
 }
-
-type AcuityEvent = EventWithBody & { deliveryId?: string };
 
 /**
  * Acuity signs no timestamp, so a notification whose exact body was already acted on within
@@ -34,22 +32,14 @@ const REPLAY_MEMORY_MS = 30 * 86_400_000;
  * from Acuity's API.
  */
 export function makeAcuityHandler(deps: AcuityHandlerDeps) {
-  return middy<AcuityEvent, HttpResponse>()
+  return middy<SignedEvent, HttpResponse>()
     .use(httpHeaderNormalizer())
-    .use({
-      before: async (request) => {
-        try {
-          request.event.deliveryId = verifyAcuitySignature(
-            request.event.headers?.[ACUITY_SIGNATURE_HEADER],
-            rawBody(request.event),
-            await deps.acuityKey(),
-          );
-        } catch (error) {
-          if (error instanceof BookingSignatureError) throw new UnauthorizedError(error.message, 'HMAC-SHA256');
-          throw error;
-        }
-      },
-    })
+    .use(
+      bookingSignature(
+        async (header, body) => verifyAcuitySignature(header, body, await deps.acuityKey()),
+        ACUITY_SIGNATURE_HEADER,
+      ),
+    )
     .use(requestBody({ maxBytes: 8 * 1024, accept: ['form'] }))
     .use(errorResponses({ log: deps.log }))
     .handler(async (event) => {
