@@ -92,8 +92,13 @@ export function identityKeyFrom(env: IdentityKeyEnv, overrides: Overrides): Sign
 }
 
 /** Keyed lead ids and suppression hashes; the key is fetched once per container and kept. */
-export function addressIdsFrom(env: IdentityKeyEnv, overrides: Overrides, table: Table): AddressIds {
-  return new DynamoAddressIds(table, identityKeyFrom(env, overrides));
+export function addressIdsFrom(
+  env: IdentityKeyEnv,
+  overrides: Overrides,
+  table: Table,
+  identityKey: SigningKeyProvider = identityKeyFrom(env, overrides),
+): AddressIds {
+  return new DynamoAddressIds(table, identityKey);
 }
 
 export function clockFrom(overrides: Overrides): Clock {
