@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BookingInboxEntry, BookingStore, ReplayGuard } from '../../booking/ports';
 import type { Enrolment } from '../../lead/lead';
-import { entity } from './items';
+import { entity, queryAll } from './items';
 import { keys } from './keys';
 import { enrolmentItem } from './lead-repository';
 import type { Table } from './table';
@@ -118,22 +118,11 @@ export class DynamoBookingStore implements BookingStore {
   }
 
   /** The whole inbox: one partition, kept small by its 180-day TTL. */
-  private async allInboxItems(): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': INBOX_PK },
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+  private allInboxItems(): Promise<Record<string, unknown>[]> {
+    return queryAll(this.table, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': INBOX_PK },
+    });
   }
 }
 
