@@ -105,4 +105,15 @@ describe('what the recorder writes about a call', () => {
     );
     expect(secret!.resources).toEqual([sub('env:SIGNING_KEY_SECRET_ARN')]);
   });
+
+  it.each([
+    'ORIGIN_VERIFY_SECRET_ARN',
+    'CALENDLY_SIGNING_KEY_SECRET_ARN',
+    'ACUITY_SECRET_ARN',
+    'IDENTITY_KEY_SECRET_ARN',
+  ])('names every secret a function reads by its setting: %s', (setting) => {
+    const arn = `arn:aws:secretsmanager:us-east-1:1:secret:${setting.toLowerCase()}`;
+    const [secret] = describeCall('secretsmanager', 'GetSecretValueCommand', { SecretId: arn }, { [setting]: arn });
+    expect(secret!.resources).toEqual([sub(`env:${setting}`)]);
+  });
 });
