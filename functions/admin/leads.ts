@@ -384,8 +384,11 @@ export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: 
   await deps.leads.deleteLeadProfile(leadId);
   const tokens = recent ? await deps.leads.deleteOptInTokens(leadId) : 0;
   const deleted = 1 + (await deps.leads.deleteLeadPartition(leadId));
-  deps.log.info('Lead erased', { leadId, deleted, optInTokens: tokens, bookingInbox: inbox });
-  return { status: 'erased', deleted: deleted + tokens + inbox };
+  // Again, now that nothing new can be written for the lead: a cancellation or a booking tool's
+  // retry handled while the erasure ran may have added an entry about them since the first sweep.
+  const lateInbox = await deps.bookingInbox.forgetInboxEntries({ leadId, email: lead.email });
+  deps.log.info('Lead erased', { leadId, deleted, optInTokens: tokens, bookingInbox: inbox + lateInbox });
+  return { status: 'erased', deleted: deleted + tokens + inbox + lateInbox };
 }
 
 /**

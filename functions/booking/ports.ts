@@ -7,6 +7,10 @@ export interface ReplayGuard {
   claim(key: string, expiresAt: Date): Promise<boolean>;
   /** Gives a claim back when acting on the delivery failed, so the tool's own retry goes through. */
   release(key: string): Promise<void>;
+  /** Marks a claim as acted on: from now on a repeat is a duplicate, not one still in progress. */
+  settle(key: string): Promise<void>;
+  /** Whether the claim on `key` was acted on (a claim from before settling existed counts as acted on). */
+  isSettled(key: string): Promise<boolean>;
 }
 
 export type BookingInboxKind = 'unmatched-booking' | 'unmatched-cancellation' | 'cancellation-to-decide';

@@ -24,11 +24,12 @@ for (const [network, prefix] of [
 ] as const) {
   FORBIDDEN.addSubnet(network, prefix, 'ipv4');
 }
-// Ranges that carry an IPv4 address inside (IPv4-compatible, NAT64, 6to4, Teredo) are refused
+// Ranges that carry an IPv4 address inside (IPv4-compatible, IPv4-translated, NAT64, 6to4, Teredo) are refused
 // whole: the embedded address could be any of the private ones above. (IPv4-mapped addresses are
 // checked as the IPv4 address they are, below.)
 for (const [network, prefix] of [
   ['::', 96],
+  ['::ffff:0:0:0', 96],
   ['64:ff9b::', 96],
   ['64:ff9b:1::', 48],
   ['100::', 64],

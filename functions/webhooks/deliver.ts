@@ -61,6 +61,7 @@ export async function deliverMessage(message: DeliveryMessage, deps: DeliveryDep
   }
   // SQS handed this attempt again although it was made and its retry queued (the batch ran out of
   // time before the message was deleted): attempting it again would start a second retry chain.
+  // (An attempt is recorded as made only once its retry is on the queue, below.)
   if (record.attempts >= message.attempt) {
     deps.log.info('Webhook attempt already made', {
       endpointId: message.endpointId,
@@ -114,11 +115,14 @@ export async function deliverMessage(message: DeliveryMessage, deps: DeliveryDep
   const gone = 'status' in result && result.status === 410;
   const next = gone ? undefined : nextAttemptAt(message.firstAttemptAt, message.attempt, now, deps.random);
   if (next) {
-    await deps.store.updateDelivery({ ...attempted, status: 'retrying', nextAttemptAt: next.toISOString() });
+    // The next attempt is queued before this one is recorded as made: a crash in between makes
+    // SQS hand this attempt again, which is then made again (a duplicate the receiver drops by
+    // its webhook-id), never an attempt recorded as made whose successor was never queued.
     await deps.queue.send(
       { ...message, attempt: message.attempt + 1, notBefore: next.toISOString() },
       seconds(next.getTime() - now.getTime()),
     );
+    await deps.store.updateDelivery({ ...attempted, status: 'retrying', nextAttemptAt: next.toISOString() });
     return 'retrying';
   }
   await deps.store.updateDelivery({ ...attempted, status: 'failed' });

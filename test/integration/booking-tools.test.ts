@@ -322,6 +322,30 @@ describe('Acuity', () => {
     expect(await store.getLead(leadId)).toMatchObject({ status: 'active' });
   });
 
+  it('answers 409 to a repeat that arrives while the first is still being acted on, so Acuity retries it', async () => {
+    const { email } = await seed('acuity-in-flight');
+    const scheduled = form('scheduled', '506');
+    let finishLookup: () => void = () => undefined;
+    const lookupHeld = new Promise<void>((resolve) => {
+      finishLookup = resolve;
+    });
+    acuityBook.set('506', { email, canceled: false });
+    const slow = acuityBook.get.bind(acuityBook);
+    acuityBook.get = (id: string) => (id === '506' ? (lookupHeld.then(() => slow(id)) as never) : slow(id));
+    try {
+      const first = postAcuity(scheduled, sign(scheduled));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const repeat = await postAcuity(scheduled, sign(scheduled));
+      expect(repeat.statusCode).toBe(409);
+      finishLookup();
+      expect((await first).statusCode).toBe(200);
+    } finally {
+      acuityBook.get = slow;
+    }
+    const afterwards = await postAcuity(scheduled, sign(scheduled));
+    expect(JSON.parse(afterwards.body!)).toEqual({ status: 'duplicate' });
+  });
+
   it('answers 404 for an appointment Acuity does not have, and a retry later still goes through', async () => {
     const { email } = await seed('acuity-missing');
     const body = form('scheduled', '505');

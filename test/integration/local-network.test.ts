@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { isLoopbackAddress } from '../../local/loopback';
@@ -66,7 +67,7 @@ describe('what a web page the developer opens can make the local stack do', () =
       sesPort: await freePort(),
       dynamoPort: 0,
       dynamoEndpoint: testEndpoints().dynamo,
-      tableName: `guard-${port}`,
+      tableName: `guard-${port}-${randomUUID().slice(0, 8)}`,
     });
     base = `http://localhost:${port}`;
     outbox = stack.urls.outbox;

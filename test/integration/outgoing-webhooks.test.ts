@@ -269,6 +269,31 @@ describe('a receiver that does not answer 2xx is retried with backoff, never fol
     expect(log).toMatchObject({ status: 'retrying', attempts: 1 });
   });
 
+  it('keeps the retry chain when queuing the next attempt fails: SQS hands the attempt again and it is made again', async () => {
+    answer = (_req, res) => res.writeHead(500).end('oops');
+    const { endpoint } = await registered();
+    const queue = new RecordingQueue();
+    const { messages } = await queuedCreated(queue);
+    const failingOnce = Object.assign(Object.create(queue) as RecordingQueue, {
+      failed: false,
+      async send(message: DeliveryMessage, delaySeconds: number) {
+        if (!this.failed) {
+          this.failed = true;
+          throw new Error('SQS unavailable');
+        }
+        return queue.send(message, delaySeconds);
+      },
+    });
+    expect(await deliverer(failingOnce)(sqsEvent(messages))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+
+    await deliverer(failingOnce)(sqsEvent(messages));
+
+    expect(received).toHaveLength(2);
+    expect(queue.sent.map((entry) => entry.message.attempt)).toEqual([2]);
+    const [log] = await store.listDeliveries(endpoint.endpointId, 10);
+    expect(log).toMatchObject({ status: 'retrying', attempts: 1 });
+  });
+
   it('stops after 24 hours: dead-letter queue, endpoint turned off, admins emailed', async () => {
     answer = (_req, res) => res.writeHead(503).end();
     const { endpoint } = await registered();

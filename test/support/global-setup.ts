@@ -16,7 +16,9 @@ export default async function globalSetup(): Promise<void> {
   // The pages the browser tests load, built once here: test files building the shared web/dist
   // in parallel could serve a half-written file. The email bundle too, when jest runs on its own.
   if (!existsSync(join(__dirname, '../../emails/dist/bundle.json'))) await buildEmails();
-  await buildSite();
+  // .ci/run's Node 24 pass reuses the site npm test built: the rehearsal beside it synthesizes
+  // the stack from web/dist, which a rebuild would rewrite under it.
+  if (!(process.env.TEST_SITE_PREBUILT && existsSync(join(__dirname, '../../web/dist/index.html')))) await buildSite();
   const [dynamoPort, sesPort] = [await freePort(), await freePort()];
   const dynamo = await startDynamoDbLocal({ port: dynamoPort });
   const ses = await startSesLocal({ port: sesPort, maxSendRate: 50 });

@@ -13,6 +13,7 @@ describe('where a webhook may not go', () => {
     ['IPv4-mapped private, dotted', '::ffff:192.168.1.5'],
     ['IPv4-mapped private, in hex', '::ffff:a00:1'],
     ['IPv4-compatible (deprecated)', '::10.0.0.1'],
+    ['IPv4-translated (SIIT)', '::ffff:0:a00:1'],
     ['NAT64 well-known prefix', '64:ff9b::a00:1'],
     ['NAT64 local-use prefix', '64:ff9b:1::a00:1'],
     ['6to4 wrapping a private address', '2002:a00:1::1'],

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BookingInboxEntry, BookingStore, ReplayGuard } from '../../booking/ports';
 import type { Enrolment } from '../../lead/lead';
 import { entity, queryAll } from './items';
@@ -122,6 +122,8 @@ export class DynamoBookingStore implements BookingStore {
     return queryAll(this.table, {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': INBOX_PK },
+      // Erasure must see an entry written a moment ago.
+      ConsistentRead: true,
     });
   }
 }
@@ -142,7 +144,12 @@ export class DynamoReplayGuard implements ReplayGuard {
       await this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
-          Item: { ...this.key(key), type: 'replay', [TTL_ATTRIBUTE]: Math.ceil(expiresAt.getTime() / 1000) },
+          Item: {
+            ...this.key(key),
+            type: 'replay',
+            state: 'working',
+            [TTL_ATTRIBUTE]: Math.ceil(expiresAt.getTime() / 1000),
+          },
           // TTL deletes lazily (within days): an expired claim that is still there does not count.
           ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now',
           ExpressionAttributeNames: { '#expires': TTL_ATTRIBUTE },
@@ -158,5 +165,25 @@ export class DynamoReplayGuard implements ReplayGuard {
 
   async release(key: string): Promise<void> {
     await this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: this.key(key) }));
+  }
+
+  async settle(key: string): Promise<void> {
+    await this.table.client.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: this.key(key),
+        UpdateExpression: 'SET #state = :done',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':done': 'done' },
+      }),
+    );
+  }
+
+  async isSettled(key: string): Promise<boolean> {
+    const { Item } = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: this.key(key), ConsistentRead: true }),
+    );
+    return Item !== undefined && Item.state !== 'working';
   }
 }

@@ -5,7 +5,7 @@ import { ACUITY_ACTIONS, type AcuityAppointments, acuityChange, acuityFormSchema
 import type { ReplayGuard } from '../../booking/ports';
 import { ACUITY_SIGNATURE_HEADER, verifyAcuitySignature } from '../../booking/tool-signatures';
 import { fieldProblems } from '../../lead/lead-form';
-import { NotFoundError, ValidationError } from '../../shared/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import type { SigningKeyProvider } from '../../shared/signing-key';
 import { bookingSignature, type SignedEvent } from '../http/booking-signature';
 import { errorResponses } from '../http/error-responses';
@@ -50,14 +50,20 @@ export function makeAcuityHandler(deps: AcuityHandlerDeps) {
       }
       const deliveryId = `acuity#${event.deliveryId}`;
       const expiresAt = new Date(deps.clock.now().getTime() + REPLAY_MEMORY_MS);
-      // Acuity sends the very same body for a second reschedule of one appointment: a repeat is
-      // acknowledged, not refused (a refusal reads as a failing webhook to Acuity), and not acted
-      // on again; the appointment's state it would read is the one already acted on.
-      if (!(await deps.replay.claim(deliveryId, expiresAt))) return jsonResponse(200, { status: 'duplicate' });
+      // Acuity sends the very same body for a second reschedule of one appointment: a repeat of
+      // one already acted on is acknowledged, not refused (a refusal reads as a failing webhook to
+      // Acuity), and not acted on again. A repeat while the first is still being acted on gets a
+      // 409, so Acuity retries it: the first may yet fail and give its claim back.
+      if (!(await deps.replay.claim(deliveryId, expiresAt))) {
+        if (await deps.replay.isSettled(deliveryId)) return jsonResponse(200, { status: 'duplicate' });
+        throw new ConflictError('The same notification is being processed; retry later');
+      }
       try {
         const appointment = await deps.appointments.get(form.data.id);
         if (!appointment) throw new NotFoundError(`Acuity has no appointment ${form.data.id}`);
-        return jsonResponse(200, { status: await applyBookingChange(acuityChange(form.data.id, appointment), deps) });
+        const status = await applyBookingChange(acuityChange(form.data.id, appointment), deps);
+        await deps.replay.settle(deliveryId);
+        return jsonResponse(200, { status });
       } catch (error) {
         await deps.replay.release(deliveryId);
         throw error;
