@@ -78,8 +78,15 @@ export class OutgoingWebhooks extends Construct {
       timeout: Duration.seconds(30),
       environment: webhookEventsEnvironment(config, data.table.tableName, this.queue.queueUrl),
     });
-    // Endpoints (query), the delivery log (conditional put, get, put): the WEBHOOK- partitions only.
-    data.grantPartitionItemActions(this.events, [WEBHOOK_PARTITION_PREFIX], 'GetItem', 'PutItem', 'Query');
+    // Endpoints (query), the delivery log (conditional put, get, marked queued): the WEBHOOK- partitions only.
+    data.grantPartitionItemActions(
+      this.events,
+      [WEBHOOK_PARTITION_PREFIX],
+      'GetItem',
+      'PutItem',
+      'UpdateItem',
+      'Query',
+    );
     data.table.grantStreamRead(this.events);
     this.queue.grantSendMessages(this.events);
     this.events.fn.addEventSource(

@@ -221,6 +221,36 @@ describe('a registered local receiver', () => {
   });
 });
 
+describe('a fan-out slower than the deliverer', () => {
+  it('does not rewind a delivery the deliverer already made when it marks the delivery queued', async () => {
+    const { endpoint } = await registered();
+    const { leadId } = await newLead();
+    const record = await streamInsertOf(leadId);
+    // The deliverer takes the message as soon as it is on the queue, before fan-out marks it queued.
+    const delivering: Promise<unknown>[] = [];
+    const eager = new RecordingQueue();
+    const immediate = Object.assign(Object.create(eager) as RecordingQueue, {
+      async send(message: DeliveryMessage, delaySeconds: number) {
+        await eager.send(message, delaySeconds);
+        const run = deliverer(new RecordingQueue())(sqsEvent([message]));
+        delivering.push(run);
+        await run;
+      },
+    });
+    const events = makeWebhookEventsHandler(
+      webhookEventsDeps(parseEnv(webhookEventsEnvSchema, localEnv), { clock, deliveryQueue: immediate }),
+    );
+
+    await events(record);
+    await Promise.all(delivering);
+
+    const [log] = await store.listDeliveries(endpoint.endpointId, 10);
+    expect(log).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(log!.queuedAt).toBeDefined();
+    expect(received).toHaveLength(1);
+  });
+});
+
 describe('a receiver that does not answer 2xx is retried with backoff, never followed', () => {
   it.each([
     [

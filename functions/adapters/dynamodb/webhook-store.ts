@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord, WebhookEndpoint, WebhookStore } from '../../webhooks/ports';
 import { entity } from './items';
 import type { Table } from './table';
@@ -82,6 +82,23 @@ export class DynamoWebhookStore implements WebhookStore {
 
   async updateDelivery(record: DeliveryRecord): Promise<void> {
     await this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: this.deliveryItem(record) }));
+  }
+
+  async markQueued(endpointId: string, eventId: string, at: string): Promise<void> {
+    await this.table.client
+      .send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: deliveryKey(endpointId, eventId),
+          UpdateExpression: 'SET queuedAt = :at',
+          // Never a stub: a record that is gone (its endpoint removed) has nothing to mark.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   async getDelivery(endpointId: string, eventId: string): Promise<DeliveryRecord | undefined> {
