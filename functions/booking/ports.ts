@@ -3,7 +3,10 @@ import type { BookingTool } from './booking-change';
 
 /** Remembers deliveries already acted on, so a captured request sent again is refused. */
 export interface ReplayGuard {
-  /** True the first time `key` is claimed; the claim is kept until `expiresAt`. */
+  /**
+   * True the first time `key` is claimed; the claim is kept until `expiresAt`. A claim never
+   * settled nor released within Lambda's longest run was abandoned, and can be claimed again.
+   */
   claim(key: string, expiresAt: Date): Promise<boolean>;
   /** Gives a claim back when acting on the delivery failed, so the tool's own retry goes through. */
   release(key: string): Promise<void>;

@@ -1,11 +1,10 @@
-import * as path from 'node:path';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
 import { captureEnvironment } from '../environment';
 import { IDENTITY_READ_PREFIXES, type LeadData } from './data';
 import type { EmailSending } from './email';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction } from './lambda';
 
 export interface LeadCaptureProps {
   readonly config: DeployConfig;
@@ -33,14 +32,10 @@ export class LeadCapture extends Construct {
     const { config } = props;
 
     this.function = new AppFunction(this, 'Capture', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/capture/index.ts'),
+      lambda: 'capture',
       description: 'POST /leads: store a consultation lead and send the first emails',
-      serviceName: 'capture',
-      memorySize: config.capture.memorySize,
-      timeout: config.capture.timeout,
-      logRetention: config.observability.logRetention,
-      metricsNamespace: config.observability.metricsNamespace,
-      tracing: config.observability.tracing,
+      sizing: config.capture,
+      observability: config.observability,
       environment: captureEnvironment(config, props.data.table.tableName, {
         configurationSetName: props.email.configurationSet.configurationSetName,
         siteUrl: props.siteUrl,

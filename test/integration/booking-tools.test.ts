@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DynamoBookingStore } from '../../functions/adapters/dynamodb/booking-store';
+import { ABANDONED_CLAIM_MS, DynamoBookingStore } from '../../functions/adapters/dynamodb/booking-store';
 import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
 import { DynamoStepStats } from '../../functions/adapters/dynamodb/step-stats';
 import type { AcuityAppointment } from '../../functions/booking/booking-change';
@@ -344,6 +344,29 @@ describe('Acuity', () => {
     }
     const afterwards = await postAcuity(scheduled, sign(scheduled));
     expect(JSON.parse(afterwards.body!)).toEqual({ status: 'duplicate' });
+  });
+
+  it('takes over a claim whose invocation died before settling it, so the retry is acted on', async () => {
+    const { email, leadId } = await seed('acuity-abandoned');
+    const scheduled = form('scheduled', '507');
+    acuityBook.set('507', { email, canceled: false });
+    const slow = acuityBook.get.bind(acuityBook);
+    // The first invocation claims the notification, then never finishes (as after a timeout).
+    acuityBook.get = (id: string) => (id === '507' ? (new Promise(() => undefined) as never) : slow(id));
+    try {
+      void postAcuity(scheduled, sign(scheduled));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      acuityBook.get = slow;
+    }
+    expect((await postAcuity(scheduled, sign(scheduled))).statusCode).toBe(409);
+    expect(await store.getLead(leadId)).toMatchObject({ status: 'active' });
+
+    clock.set(new Date(now.getTime() + ABANDONED_CLAIM_MS + MINUTE));
+    const retried = await postAcuity(scheduled, sign(scheduled)).finally(() => clock.set(now));
+
+    expect(JSON.parse(retried.body!)).toEqual({ status: 'booked' });
+    expect(await store.getLead(leadId)).toMatchObject({ status: 'booked' });
   });
 
   it('answers 404 for an appointment Acuity does not have, and a retry later still goes through', async () => {

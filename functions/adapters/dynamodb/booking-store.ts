@@ -5,9 +5,10 @@ import type { Enrolment } from '../../lead/lead';
 import { entity, queryAll } from './items';
 import { keys } from './keys';
 import { enrolmentItem } from './lead-repository';
+import { changeLeadStatus } from './lead-status';
 import type { Table } from './table';
 import { TTL_ATTRIBUTE } from './table-schema';
-import { isConditionFailure } from './transactions';
+import { conditionalWrite, isConditionFailure } from './transactions';
 
 const INBOX_PK = 'BOOKING-INBOX';
 /** Unknown addresses are kept for staff this long, then DynamoDB's TTL removes them. */
@@ -19,23 +20,14 @@ const hashed = (value: string) => createHash('sha256').update(value).digest('bas
 export class DynamoBookingStore implements BookingStore {
   constructor(private readonly table: Table) {}
 
-  async markCancelled(leadId: string, at: string): Promise<boolean> {
-    try {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: keys.lead(leadId),
-          UpdateExpression: 'SET #status = :active, cancelledAt = :at, updatedAt = :at REMOVE bookedAt',
-          ConditionExpression: 'attribute_exists(pk) AND #status = :booked',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':booked': 'booked', ':active': 'active', ':at': at },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  markCancelled(leadId: string, at: string): Promise<boolean> {
+    return changeLeadStatus(this.table, leadId, {
+      to: 'active',
+      from: { is: 'booked' },
+      stampedAs: 'cancelledAt',
+      at,
+      remove: ['bookedAt'],
+    });
   }
 
   async bookedEnrolments(leadId: string): Promise<Enrolment[]> {
@@ -53,8 +45,8 @@ export class DynamoBookingStore implements BookingStore {
   }
 
   async enrol(enrolment: Enrolment): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    return conditionalWrite(() =>
+      this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
           Item: enrolmentItem(enrolment, this.table.dueShards),
@@ -63,12 +55,8 @@ export class DynamoBookingStore implements BookingStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':active': 'active' },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async addToInbox(entry: BookingInboxEntry): Promise<void> {
@@ -128,6 +116,13 @@ export class DynamoBookingStore implements BookingStore {
   }
 }
 
+/**
+ * Lambda's longest possible run. A claim still `working` after it belongs to an invocation that
+ * died between claiming and settling (a crash or a timeout): the next delivery takes it over,
+ * instead of answering "in progress" until the claim expires.
+ */
+export const ABANDONED_CLAIM_MS = 15 * 60_000;
+
 /** Deliveries already acted on, by a hash of their signature; DynamoDB's TTL forgets them. */
 export class DynamoReplayGuard implements ReplayGuard {
   constructor(
@@ -140,27 +135,30 @@ export class DynamoReplayGuard implements ReplayGuard {
   }
 
   async claim(key: string, expiresAt: Date): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    const now = this.now();
+    return conditionalWrite(() =>
+      this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
           Item: {
             ...this.key(key),
             type: 'replay',
             state: 'working',
+            claimedAt: now.getTime(),
             [TTL_ATTRIBUTE]: Math.ceil(expiresAt.getTime() / 1000),
           },
           // TTL deletes lazily (within days): an expired claim that is still there does not count.
-          ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now',
-          ExpressionAttributeNames: { '#expires': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':now': Math.floor(this.now().getTime() / 1000) },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #expires < :now OR (#state = :working AND claimedAt < :abandoned)',
+          ExpressionAttributeNames: { '#expires': TTL_ATTRIBUTE, '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':now': Math.floor(now.getTime() / 1000),
+            ':working': 'working',
+            ':abandoned': now.getTime() - ABANDONED_CLAIM_MS,
+          },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async release(key: string): Promise<void> {

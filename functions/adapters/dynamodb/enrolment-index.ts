@@ -5,7 +5,7 @@ import { queryAll } from './items';
 import { dueShard, keys } from './keys';
 import type { Table } from './table';
 import { DUE_INDEX } from './table-schema';
-import { isConditionFailure } from './transactions';
+import { conditionalWrite } from './transactions';
 
 /**
  * Active enrolments of a sequence, read from the sparse due index (which holds exactly the
@@ -95,8 +95,8 @@ export class DynamoEnrolmentIndex implements EnrolmentIndex {
     to: { version: string; stepIndex: number; nextSendAt: string; receivedStepIds: string[] },
     at: string,
   ): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    return conditionalWrite(() =>
+      this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.enrolment(enrolment.leadId, enrolment.sequenceId),
@@ -117,11 +117,7 @@ export class DynamoEnrolmentIndex implements EnrolmentIndex {
             ':active': 'active',
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

@@ -3,7 +3,7 @@ import type { DeliveryRecord, WebhookEndpoint, WebhookStore } from '../../webhoo
 import { entity } from './items';
 import type { Table } from './table';
 import { TTL_ATTRIBUTE } from './table-schema';
-import { isConditionFailure } from './transactions';
+import { conditionalWrite, isConditionFailure } from './transactions';
 
 /** Every webhook item's partition starts so: the webhook functions' IAM is limited to it. */
 export const WEBHOOK_PARTITION_PREFIX = 'WEBHOOK-';
@@ -65,19 +65,15 @@ export class DynamoWebhookStore implements WebhookStore {
   }
 
   async createDelivery(record: DeliveryRecord): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    return conditionalWrite(() =>
+      this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
           Item: this.deliveryItem(record),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async updateDelivery(record: DeliveryRecord): Promise<void> {

@@ -1,4 +1,5 @@
 import { h, replace, uid } from '../../dom';
+import { dataTable } from '../../table';
 import type { ContentProblem, SequenceDraft } from '../../types';
 import { button, confirmDialog, scrollTable } from '../../ui';
 import { locate } from './problems';
@@ -58,23 +59,12 @@ export function stepsTable(draft: SequenceDraft, selected: number, onSelect: (in
       h('td', null, step.enabled ? 'Yes' : h('strong', null, 'No')),
     ),
   );
-  const table = h(
-    'table',
-    { class: 'table' },
-    h('caption', { class: 'visually-hidden' }, 'Steps of the sequence'),
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        ['#', 'Step', 'Delay', 'Subject', 'A/B variants', 'Preheader', 'Enabled'].map((text) =>
-          h('th', { scope: 'col' }, text),
-        ),
-      ),
-    ),
-    h('tbody', null, rows),
-  );
+  const table = dataTable({
+    caption: 'Steps of the sequence',
+    captionHidden: true,
+    columns: ['#', 'Step', 'Delay', 'Subject', 'A/B variants', 'Preheader', 'Enabled'],
+    rows,
+  });
   return scrollTable('Steps table', table);
 }
 
