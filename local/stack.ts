@@ -205,7 +205,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         { prefix: '/', dir: join(ROOT, 'web/dist') },
       ],
       headers: securityHeaders,
-      refusal: (req) => foreignRequestReason(req, hosts),
+      refusal: (req) => foreignRequestReason(req, hosts, { opaqueOriginOnPages: true }),
     });
     if (!options.openToNetwork) acceptLoopbackOnly(gateway);
     await listen(gateway, options.port);

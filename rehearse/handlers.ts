@@ -220,7 +220,7 @@ export function sampleEvents(
  * must answer with a partial batch response (the intent is not in the table: nothing to send).
  */
 function streamSample(streamArn: string, filterCriteria: unknown, leadEmail: string): SampleEvent {
-  const leadId = leadIdFor(leadEmail);
+  const leadId = leadIdFor(leadEmail, decodeKey(STAND_IN_SECRET));
   const image = {
     pk: { S: `LEAD#${leadId}` },
     sk: { S: 'EMAIL#rehearsal#staff-notification' },

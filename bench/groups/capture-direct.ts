@@ -2,17 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoLeadRepository } from '../../functions/adapters/dynamodb/lead-repository';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamodb/rate-limiter';
-import { consentText } from '../../functions/consent/consent-text';
-import { CAPTURE_EMAIL_SPACING } from '../../functions/lead/capture-lead';
+import { CAPTURE_EMAIL_SPACING, captureRecords, pendingCaptureEmails } from '../../functions/lead/capture-lead';
 import { leadIdFor } from '../../functions/lead/email-address';
-import type {
-  Attribution,
-  CaptureEmailIntent,
-  ConsentRecord,
-  Enrolment,
-  Lead,
-  Submission,
-} from '../../functions/lead/lead';
+import type { Enrolment } from '../../functions/lead/lead';
+import { leadFormSchema } from '../../functions/lead/lead-form';
+import { validLead } from '../../test/support/capture-harness';
 import { BENCH_IDENTITY_KEY } from '../seed';
 
 export interface DirectCaptureOptions {
@@ -29,19 +23,23 @@ export interface DirectCaptureOptions {
   withRateLimitWrites: boolean;
 }
 
+/** What the bench posts to the real handler, parsed as the handler parses it. */
+const BENCH_FORM = leadFormSchema.parse(validLead('bench@example.com'));
+
 /**
  * The baseline for `capture.throughput_ratio`: the DynamoDB writes the capture path makes for
  * a new lead, made by the capture path's own adapter (functions/adapters/dynamodb/lead-repository.ts:
  * the same keys, items, conditions and idempotency token, so the baseline cannot drift from
- * it), with no parsing, validation, middleware, email composition or SES call (and, optionally,
+ * it), with the records built by the capture path's own builder (captureRecords) from a form parsed
+ * once, and no parsing, validation, middleware, email composition or SES call (and, optionally,
  * the per-address counter update the handler makes first, by its own adapter too). One
- * TransactWriteItems (lead, submission, consent, two capture emails, enrolment), then the two
- * UpdateItem calls that mark the capture emails sent, in parallel as the handler makes them.
+ * TransactWriteItems (lead, submission, consent, enrolment and the two capture-email intents,
+ * stored pending: the table's stream delivers them, not the request).
  */
 export function directCapture(options: DirectCaptureOptions) {
   const table = { client: options.doc, tableName: options.tableName, dueShards: options.dueShards };
   const leads = new DynamoLeadRepository(table);
-  const rateLimiter = new DynamoRateLimiter(table);
+  const rateLimiter = new DynamoRateLimiter(table, async () => BENCH_IDENTITY_KEY);
 
   return async (email: string, sourceIp: string): Promise<void> => {
     const requestId = randomUUID();
@@ -52,49 +50,11 @@ export function directCapture(options: DirectCaptureOptions) {
     }
     const leadId = leadIdFor(email, BENCH_IDENTITY_KEY);
     const submissionId = `${now}#${requestId}`;
-    const attribution: Attribution = {
-      utmSource: 'newsletter',
-      utmMedium: 'email',
-      utmCampaign: 'exosomes-nov',
-      landingPath: '/',
-    };
-    const profile = {
-      firstName: 'Dana',
-      lastName: 'Whitfield',
-      phone: '+18135550199',
-      preferredContact: 'email' as const,
-      interests: ['fraxel-aftercare' as const, 'hair-restoration' as const],
-      timeZone: 'America/New_York',
-    };
-    const lead: Lead = {
-      leadId,
-      email,
-      ...profile,
-      status: 'active',
-      createdAt: now,
-      updatedAt: now,
-      submissionCount: 1,
-      firstTouch: attribution,
-      lastTouch: attribution,
-    };
-    const submission: Submission = {
-      leadId,
-      submissionId,
-      receivedAt: now,
-      ...profile,
-      message: 'Is this suitable after my second Fraxel session?',
-      attribution,
-    };
-    const consent: ConsentRecord = {
-      leadId,
-      submissionId,
-      givenAt: now,
-      textVersion: '2026-11-01',
-      text: consentText('2026-11-01', options.practiceName),
-      mode: 'single',
-      sourcePage: '/',
-      attribution,
-    };
+    const { lead, submission, consent } = captureRecords(
+      { ...BENCH_FORM, email },
+      { leadId, submissionId, now },
+      { consentMode: 'single', practiceName: options.practiceName },
+    );
     const enrolment: Enrolment = {
       leadId,
       sequenceId: options.sequence.id,
@@ -105,18 +65,7 @@ export function directCapture(options: DirectCaptureOptions) {
       timeZone: 'America/New_York',
       enrolledAt: now,
     };
-    const intents = (['confirmation', 'staff-notification'] as const).map(
-      (kind): CaptureEmailIntent => ({
-        leadId,
-        submissionId,
-        kind,
-        // Claimed by the request that sends them, as the capture path stores them.
-        status: 'sending',
-        claimedAt: now,
-        createdAt: now,
-        attempts: 0,
-      }),
-    );
+    const intents = pendingCaptureEmails(['confirmation', 'staff-notification'], { leadId, submissionId, now });
 
     const windowMs = 60_000;
     await leads.recordSubmission({
@@ -130,8 +79,5 @@ export function directCapture(options: DirectCaptureOptions) {
       requestToken: requestId,
       rateLimit: { limit: 5, windowStart: Math.floor(receivedAt.getTime() / windowMs) * windowMs, windowMs },
     });
-    await Promise.all(
-      intents.map((intent) => leads.markCaptureEmailSent(intent, randomUUID(), new Date().toISOString())),
-    );
   };
 }

@@ -26,8 +26,9 @@ function lambdaLikeEnv(service: string): NodeJS.ProcessEnv {
     NODE_OPTIONS: '--enable-source-maps',
     POWERTOOLS_SERVICE_NAME: service,
     POWERTOOLS_LOGGER_LOG_EVENT: 'false',
-    // The stack passes the secret's ARN; the key itself is fetched on first use, not at import.
+    // The stack passes the secrets' ARNs; the keys themselves are fetched on first use, not at import.
     SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-signing-key',
+    IDENTITY_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-identity-key',
     ...capture,
   };
 }

@@ -1,3 +1,4 @@
+import type { BookingStore } from '../booking/ports';
 import type { EnrolmentStore, SendRecord, SendRecordStore, StepStats, SuppressionList } from '../drip/ports';
 import type { CaptureEmailIntent, ConsentRecord, Enrolment, Lead, Submission } from '../lead/lead';
 import { markLeadBooked } from '../lead/mark-booked';
@@ -18,6 +19,8 @@ import type { AccountSuppressionList, LeadDirectory, LeadListRow, SuppressionSta
 export interface LeadsDeps {
   leads: LeadDirectory;
   accountSuppression: AccountSuppressionList;
+  /** Entries staff have not handled yet can name the person: erasure removes them too. */
+  bookingInbox: Pick<BookingStore, 'forgetInboxEntries'>;
   leadEnrolments: Pick<EnrolmentStore, 'getLead' | 'exitEnrolments' | 'creditCompleted' | 'markLeadBooked'>;
   sendRecords: Pick<SendRecordStore, 'recordEmailEvent'>;
   suppression: SuppressionList;
@@ -367,6 +370,9 @@ export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: 
   await deps.leads.suppressErased(lead.email, at);
   await deps.accountSuppression.forget(lead.email);
   await deps.leadEnrolments.exitEnrolments(leadId, 'erased', at);
+  // While the address is still known: a booking kept for staff before the person was a lead
+  // carries only the address.
+  const inbox = await deps.bookingInbox.forgetInboxEntries({ leadId, email: lead.email });
   // Opt-in tokens are keyed by their hash, outside the partition; only a recent submission can
   // have one that has not expired, so the (table-wide) search runs only then.
   const items = await deps.leads.leadItems(leadId);
@@ -378,8 +384,11 @@ export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: 
   await deps.leads.deleteLeadProfile(leadId);
   const tokens = recent ? await deps.leads.deleteOptInTokens(leadId) : 0;
   const deleted = 1 + (await deps.leads.deleteLeadPartition(leadId));
-  deps.log.info('Lead erased', { leadId, deleted, optInTokens: tokens });
-  return { status: 'erased', deleted: deleted + tokens };
+  // Again, now that nothing new can be written for the lead: a cancellation or a booking tool's
+  // retry handled while the erasure ran may have added an entry about them since the first sweep.
+  const lateInbox = await deps.bookingInbox.forgetInboxEntries({ leadId, email: lead.email });
+  deps.log.info('Lead erased', { leadId, deleted, optInTokens: tokens, bookingInbox: inbox + lateInbox });
+  return { status: 'erased', deleted: deleted + tokens + inbox + lateInbox };
 }
 
 /**
@@ -389,11 +398,12 @@ export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: 
  */
 async function finishErasure(leadId: string, deps: LeadsDeps): Promise<EraseResult> {
   const leftovers = await deps.leads.leadItems(leadId);
-  if (leftovers.length === 0) return { status: 'unknown-lead' };
+  const inbox = await deps.bookingInbox.forgetInboxEntries({ leadId });
+  if (leftovers.length === 0 && inbox === 0) return { status: 'unknown-lead' };
   const tokens = await deps.leads.deleteOptInTokens(leadId);
   const deleted = await deps.leads.deleteLeadPartition(leadId);
-  deps.log.info('Lead erasure finished', { leadId, deleted, optInTokens: tokens });
-  return { status: 'erased', deleted: deleted + tokens };
+  deps.log.info('Lead erasure finished', { leadId, deleted, optInTokens: tokens, bookingInbox: inbox });
+  return { status: 'erased', deleted: deleted + tokens + inbox };
 }
 
 /** Stops one sequence for one person without suppressing them (staff decided, e.g. they called). */

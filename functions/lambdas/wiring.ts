@@ -37,8 +37,6 @@ export interface Overrides {
   queue?: WorkQueue;
   pacer?: Pacer;
   counters?: Counters;
-  /** The secret CloudFront sends in x-origin-verify (instead of reading it from Secrets Manager). */
-  originVerifyKey?: SigningKeyProvider;
   /** The key of lead ids and suppression hashes (instead of reading it from Secrets Manager). */
   identityKey?: SigningKeyProvider;
   /** Outgoing webhooks' queue (the local stack's in-process one, a test's recording one). */
@@ -92,8 +90,13 @@ export function identityKeyFrom(env: IdentityKeyEnv, overrides: Overrides): Sign
 }
 
 /** Keyed lead ids and suppression hashes; the key is fetched once per container and kept. */
-export function addressIdsFrom(env: IdentityKeyEnv, overrides: Overrides, table: Table): AddressIds {
-  return new DynamoAddressIds(table, identityKeyFrom(env, overrides));
+export function addressIdsFrom(
+  env: IdentityKeyEnv,
+  overrides: Overrides,
+  table: Table,
+  identityKey: SigningKeyProvider = identityKeyFrom(env, overrides),
+): AddressIds {
+  return new DynamoAddressIds(table, identityKey);
 }
 
 export function clockFrom(overrides: Overrides): Clock {

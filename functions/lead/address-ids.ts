@@ -19,3 +19,9 @@ export interface AddressIds {
    */
   currentLeadId(leadId: string): Promise<string>;
 }
+
+/**
+ * The attribute the migration to keyed ids sets on the items it copies: a copy is the same lead
+ * under its new id, not a new lead (functions/webhooks/events.ts ignores it).
+ */
+export const KEYED_ID_COPY = 'keyedIdCopy';

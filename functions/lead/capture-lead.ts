@@ -71,44 +71,7 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
   const now = request.receivedAt.toISOString();
   const leadId = await deps.ids.leadIdFor(form.email);
   const submissionId = `${now}#${request.requestId}`;
-  const attribution = attributionOf(form);
-  const profile = {
-    firstName: form.firstName,
-    lastName: form.lastName,
-    phone: form.phone,
-    preferredContact: form.preferredContact,
-    interests: form.interests,
-    timeZone: form.timeZone,
-  };
-  const lead: Lead = {
-    leadId,
-    email: form.email,
-    ...profile,
-    status: settings.consentMode === 'single' ? 'active' : 'pending-confirmation',
-    createdAt: now,
-    updatedAt: now,
-    submissionCount: 1,
-    firstTouch: attribution,
-    lastTouch: attribution,
-  };
-  const submission: Submission = {
-    leadId,
-    submissionId,
-    receivedAt: now,
-    ...profile,
-    message: form.message,
-    attribution,
-  };
-  const consent: ConsentRecord = {
-    leadId,
-    submissionId,
-    givenAt: now,
-    textVersion: form.consentVersion,
-    text: consentText(form.consentVersion, settings.practiceName),
-    mode: settings.consentMode,
-    sourcePage: attribution.landingPath,
-    attribution,
-  };
+  const { lead, submission, consent } = captureRecords(form, { leadId, submissionId, now }, settings);
   // Someone who unsubscribed, bounced, complained or was erased gets nothing from a form post
   // (anyone can post it with their address): no confirmation, no sequence. Staff still hear.
   const suppressed = await deps.suppression.reasonFor(form.email);
@@ -117,9 +80,7 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
   const visitorEmail: CaptureEmailKind = settings.consentMode === 'single' ? 'confirmation' : 'opt-in';
   const kinds: CaptureEmailKind[] = suppressed ? ['staff-notification'] : [visitorEmail, 'staff-notification'];
   // Inserted pending: the stream's INSERT of each one is what delivers it.
-  const emails = kinds.map(
-    (kind): CaptureEmailIntent => ({ leadId, submissionId, kind, status: 'pending', createdAt: now, attempts: 0 }),
-  );
+  const emails = pendingCaptureEmails(kinds, { leadId, submissionId, now });
   const windowStart = Math.floor(request.receivedAt.getTime() / RATE_WINDOW_MS) * RATE_WINDOW_MS;
   const recorded = await deps.leads.recordSubmission({
     lead,
@@ -164,6 +125,70 @@ async function newEnrolment(lead: Lead, now: Date, deps: CaptureDeps): Promise<E
       (sequence.timeZoneFallback === 'practice' ? deps.settings.practiceTimeZone : sequence.timeZoneFallback),
     enrolledAt: now.toISOString(),
   };
+}
+
+/**
+ * The capture emails of one submission, claimed by the request that stores them, which sends
+ * them next: the sender leaves a claimed email alone, and if the request dies mid-send,
+ * records it as interrupted rather than send it twice.
+ */
+export function pendingCaptureEmails(
+  kinds: readonly CaptureEmailKind[],
+  ids: { leadId: string; submissionId: string; now: string },
+): CaptureEmailIntent[] {
+  const { leadId, submissionId, now } = ids;
+  return kinds.map((kind) => ({ leadId, submissionId, kind, status: 'pending', createdAt: now, attempts: 0 }));
+}
+
+/**
+ * What one submission stores: the lead as it is when new, the submission and the consent
+ * given with it. `npm run bench`'s direct-write baseline builds its items here too.
+ */
+export function captureRecords(
+  form: LeadForm,
+  ids: { leadId: string; submissionId: string; now: string },
+  settings: Pick<CaptureSettings, 'consentMode' | 'practiceName'>,
+): { lead: Lead; submission: Submission; consent: ConsentRecord } {
+  const { leadId, submissionId, now } = ids;
+  const attribution = attributionOf(form);
+  const profile = {
+    firstName: form.firstName,
+    lastName: form.lastName,
+    phone: form.phone,
+    preferredContact: form.preferredContact,
+    interests: form.interests,
+    timeZone: form.timeZone,
+  };
+  const lead: Lead = {
+    leadId,
+    email: form.email,
+    ...profile,
+    status: settings.consentMode === 'single' ? 'active' : 'pending-confirmation',
+    createdAt: now,
+    updatedAt: now,
+    submissionCount: 1,
+    firstTouch: attribution,
+    lastTouch: attribution,
+  };
+  const submission: Submission = {
+    leadId,
+    submissionId,
+    receivedAt: now,
+    ...profile,
+    message: form.message,
+    attribution,
+  };
+  const consent: ConsentRecord = {
+    leadId,
+    submissionId,
+    givenAt: now,
+    textVersion: form.consentVersion,
+    text: consentText(form.consentVersion, settings.practiceName),
+    mode: settings.consentMode,
+    sourcePage: attribution.landingPath,
+    attribution,
+  };
+  return { lead, submission, consent };
 }
 
 function attributionOf(form: LeadForm): Attribution {

@@ -1,4 +1,3 @@
-import type { OptInRecord } from '../consent/opt-in-token';
 import type { CaptureEmailIntent, ConsentRecord, Enrolment, Lead, Submission } from './lead';
 
 export interface SubmissionWrite {
@@ -24,8 +23,6 @@ export interface SubmissionWrite {
    * submission past its limit stores no such email (the form is public: anyone can post it).
    */
   emailSpacing: { visitorEveryMs: number; staffEveryMs: number };
-  /** Double opt-in: the hashed token the emailed link carries (stored with the opt-in email). */
-  optIn?: OptInRecord;
   /** Idempotency token for the storage call (the request id). */
   requestToken: string;
   /**

@@ -1,7 +1,6 @@
 import type { Mailer } from '../mail/outgoing-email';
+import { escapeHtml } from '../render/escape';
 import type { EndpointAlerts } from './deliver';
-
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /**
  * The email admins get when an endpoint is disabled: which endpoint (its host, not its full

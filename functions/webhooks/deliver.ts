@@ -30,7 +30,7 @@ export interface DeliveryDeps {
   random?: () => number;
 }
 
-export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'cancelled' | 'waiting';
+export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'cancelled' | 'waiting' | 'already-attempted';
 
 const seconds = (ms: number) => Math.max(0, Math.min(MAX_QUEUE_DELAY_SECONDS, Math.ceil(ms / 1000)));
 
@@ -58,6 +58,17 @@ export async function deliverMessage(message: DeliveryMessage, deps: DeliveryDep
   };
   if (record.status === 'delivered' || record.status === 'failed' || record.status === 'cancelled') {
     return record.status;
+  }
+  // SQS handed this attempt again although it was made and its retry queued (the batch ran out of
+  // time before the message was deleted): attempting it again would start a second retry chain.
+  // (An attempt is recorded as made only once its retry is on the queue, below.)
+  if (record.attempts >= message.attempt) {
+    deps.log.info('Webhook attempt already made', {
+      endpointId: message.endpointId,
+      eventId: message.eventId,
+      attempt: message.attempt,
+    });
+    return 'already-attempted';
   }
   const cancel = async (why: string) => {
     if (endpoint) await deps.store.updateDelivery({ ...record, status: 'cancelled', lastError: why });
@@ -104,11 +115,14 @@ export async function deliverMessage(message: DeliveryMessage, deps: DeliveryDep
   const gone = 'status' in result && result.status === 410;
   const next = gone ? undefined : nextAttemptAt(message.firstAttemptAt, message.attempt, now, deps.random);
   if (next) {
-    await deps.store.updateDelivery({ ...attempted, status: 'retrying', nextAttemptAt: next.toISOString() });
+    // The next attempt is queued before this one is recorded as made: a crash in between makes
+    // SQS hand this attempt again, which is then made again (a duplicate the receiver drops by
+    // its webhook-id), never an attempt recorded as made whose successor was never queued.
     await deps.queue.send(
       { ...message, attempt: message.attempt + 1, notBefore: next.toISOString() },
       seconds(next.getTime() - now.getTime()),
     );
+    await deps.store.updateDelivery({ ...attempted, status: 'retrying', nextAttemptAt: next.toISOString() });
     return 'retrying';
   }
   await deps.store.updateDelivery({ ...attempted, status: 'failed' });

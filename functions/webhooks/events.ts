@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { KEYED_ID_COPY } from '../lead/address-ids';
+import { isUnkeyedLeadId } from '../lead/email-address';
 
 /** The events an endpoint can subscribe to (issue 13). */
 export const WEBHOOK_EVENTS = [
@@ -28,6 +30,11 @@ export interface LeadEvent {
 /** One change of the table as the stream reports it, images already unmarshalled. */
 export interface TableChange {
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  /**
+   * The stream's sequence number of this change: what makes an event's id stable when the event
+   * has no time of its own (an erasure) and a retried batch is handled at another time.
+   */
+  sequenceNumber?: string;
   oldImage?: Record<string, unknown>;
   newImage?: Record<string, unknown>;
 }
@@ -53,8 +60,8 @@ export function eventIdFor(type: string, leadId: string, at: string): string {
   return `msg_${hash}`;
 }
 
-function event(type: WebhookEventType, leadId: string, at: string): LeadEvent {
-  return { eventId: eventIdFor(type, leadId, at), type, leadId, at };
+function event(type: WebhookEventType, leadId: string, at: string, idKey = at): LeadEvent {
+  return { eventId: eventIdFor(type, leadId, idKey), type, leadId, at };
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
@@ -68,31 +75,40 @@ export function leadEventsFromChange(change: TableChange, now: string): LeadEven
   const sk = text(item?.sk);
   const leadId = text(item?.leadId);
   if (!sk || !leadId) return [];
+  // The migration to keyed ids copies each lead under its new id and removes the old items: the
+  // same person, so the CRM hears nothing, and an unkeyed id never leaves the system.
+  if (isUnkeyedLeadId(leadId)) return [];
+  if (change.eventName === 'INSERT' && change.newImage?.[KEYED_ID_COPY] === true) return [];
   const before = change.oldImage ?? {};
   const after = change.newImage ?? {};
+  // An event whose item names its time is identified by it; one that does not, by the change.
+  const timed = (type: WebhookEventType, at: string | undefined) =>
+    at
+      ? event(type, leadId, at)
+      : event(type, leadId, now, change.sequenceNumber ? `change:${change.sequenceNumber}` : now);
 
   if (sk === 'PROFILE') {
-    if (change.eventName === 'REMOVE') return [event('lead.erased', leadId, now)];
+    if (change.eventName === 'REMOVE') return [timed('lead.erased', undefined)];
     const events: LeadEvent[] = [];
-    if (change.eventName === 'INSERT') events.push(event('lead.created', leadId, text(after.createdAt) ?? now));
+    if (change.eventName === 'INSERT') events.push(timed('lead.created', text(after.createdAt)));
     const wasPending = change.eventName === 'MODIFY' && before.status === 'pending-confirmation';
     if (wasPending && after.status === 'active') {
-      events.push(event('lead.confirmed', leadId, text(after.updatedAt) ?? now));
+      events.push(timed('lead.confirmed', text(after.updatedAt)));
     }
     if (after.status === 'booked' && before.status !== 'booked') {
-      events.push(event('lead.booked', leadId, text(after.bookedAt) ?? now));
+      events.push(timed('lead.booked', text(after.bookedAt)));
     }
     return events;
   }
 
   if (sk.startsWith('ENROLMENT#') && change.eventName !== 'REMOVE') {
     if (after.status === 'replied' && before.status !== 'replied') {
-      return [event('lead.replied', leadId, text(after.repliedAt) ?? text(after.updatedAt) ?? now)];
+      return [timed('lead.replied', text(after.repliedAt) ?? text(after.updatedAt))];
     }
     const type = EXIT_EVENTS[String(after.exitReason)];
     // Every enrolment of the lead exits with the same time: one event, whichever comes first.
     if (type && after.status === 'exited' && before.status !== 'exited') {
-      return [event(type, leadId, text(after.exitedAt) ?? now)];
+      return [timed(type, text(after.exitedAt))];
     }
   }
   return [];

@@ -38,7 +38,7 @@ export async function fanOut(events: LeadEvent[], deps: FanOutDeps): Promise<num
         if (!existing || existing.queuedAt || existing.attempts > 0) continue;
       }
       await deps.queue.send(messageFor(record, event.at, now), 0);
-      await deps.store.updateDelivery({ ...record, queuedAt: now });
+      await deps.store.markQueued(endpoint.endpointId, event.eventId, now);
       queued += 1;
     }
   }

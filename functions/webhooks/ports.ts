@@ -42,6 +42,11 @@ export interface WebhookStore {
   /** Conditional: false if this endpoint already has this event (the same change seen twice). */
   createDelivery(record: DeliveryRecord): Promise<boolean>;
   updateDelivery(record: DeliveryRecord): Promise<void>;
+  /**
+   * Notes that the first attempt is on the queue, changing nothing else: the deliverer may
+   * already have made that attempt, and its record must not be rewound.
+   */
+  markQueued(endpointId: string, eventId: string, at: string): Promise<void>;
   getDelivery(endpointId: string, eventId: string): Promise<DeliveryRecord | undefined>;
   listDeliveries(endpointId: string, limit: number): Promise<DeliveryRecord[]>;
 }

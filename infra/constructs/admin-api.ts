@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -12,7 +11,7 @@ import type { PublicApi } from './api';
 import type { ConsoleAuth } from './console-auth';
 import type { LeadData } from './data';
 import type { EmailSending } from './email';
-import { AppFunction, observabilityProps, PROJECT_ROOT } from './lambda';
+import { AppFunction } from './lambda';
 
 /** Exists only in the local stack (local/admin-auth.ts): AWS signs staff in through Cognito. */
 export const LOCAL_LOGIN_ROUTE = `POST ${ADMIN_API_PREFIX}/login`;
@@ -77,7 +76,6 @@ export class AdminApi extends Construct {
   constructor(scope: Construct, id: string, props: AdminApiProps) {
     super(scope, id);
     const { config, data, email, auth } = props;
-    const { observability } = config;
     const mail = {
       configurationSetName: email.configurationSet.configurationSetName,
       siteUrl: props.siteUrl,
@@ -85,12 +83,10 @@ export class AdminApi extends Construct {
     };
 
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/admin/index.ts'),
+      lambda: 'admin',
       description: `Marketing console API (${ADMIN_API_PREFIX}/*, Cognito JWT): leads, sequences, simulator, results, import`,
-      serviceName: 'admin',
-      memorySize: config.admin.memorySize,
-      timeout: config.admin.timeout,
-      ...observabilityProps(observability),
+      sizing: config.admin,
+      observability: config.observability,
       environment: adminEnvironment(config, data.table.tableName, {
         ...mail,
         identityKeySecretArn: data.identityKey.secret.secretArn,
@@ -118,12 +114,10 @@ export class AdminApi extends Construct {
     ]);
 
     this.composeFunction = new AppFunction(this, 'Compose', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/admin-compose/index.ts'),
+      lambda: 'admin-compose',
       description: `Marketing console API, draft routes (${ADMIN_API_PREFIX}/sequences/*, Cognito JWT): save, preview, test send, publish`,
-      serviceName: 'admin-compose',
-      memorySize: config.adminCompose.memorySize,
-      timeout: config.adminCompose.timeout,
-      ...observabilityProps(observability),
+      sizing: config.adminCompose,
+      observability: config.observability,
       environment: adminComposeEnvironment(config, data.table.tableName, mail),
     });
     // Drafts read and saved; a publish writes the version (put, then updates to what it lacks)

@@ -1,21 +1,14 @@
-import * as path from 'node:path';
 import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { PUBLIC_ROUTES } from '../../functions/http/public-routes';
-import type { DeployConfig } from '../config';
 import { bookingToolsEnvironment } from '../environment';
 import { acknowledge } from '../nag';
-import type { PublicApi } from './api';
-import type { LeadData } from './data';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import type { PublicRouteProps } from './api';
+import { AppFunction } from './lambda';
 import { SigningKey } from './signing-key';
 
-export interface BookingToolsProps {
-  readonly config: DeployConfig;
-  readonly data: LeadData;
-  readonly api: PublicApi;
-}
+export type BookingToolsProps = PublicRouteProps;
 
 /**
  * `POST /webhooks/calendly` and `POST /webhooks/acuity`: the two scheduling tools' own webhooks,
@@ -31,7 +24,6 @@ export class BookingTools extends Construct {
   constructor(scope: Construct, id: string, props: BookingToolsProps) {
     super(scope, id);
     const { config, data, api } = props;
-    const { observability } = config;
 
     this.calendlyKey = new SigningKey(this, 'CalendlyKey', {
       description: 'Signing key of the Calendly webhook subscription (POST /webhooks/calendly)',
@@ -60,24 +52,19 @@ export class BookingTools extends Construct {
       identityKeySecretArn: data.identityKey.secret.secretArn,
     });
     const common = {
-      memorySize: config.bookingTools.memorySize,
-      timeout: config.bookingTools.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      sizing: config.bookingTools,
+      observability: config.observability,
       environment,
     };
     this.calendly = new AppFunction(this, 'Calendly', {
       ...common,
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/calendly/index.ts'),
+      lambda: 'calendly',
       description: 'POST /webhooks/calendly (Calendly-signed): bookings and cancellations from Calendly',
-      serviceName: 'calendly',
     });
     this.acuity = new AppFunction(this, 'Acuity', {
       ...common,
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/acuity/index.ts'),
+      lambda: 'acuity',
       description: 'POST /webhooks/acuity (Acuity-signed): bookings and cancellations from Acuity Scheduling',
-      serviceName: 'acuity',
     });
     for (const fn of [this.calendly, this.acuity]) {
       // Lead, enrolments (query, exit, rebook enrolment), step counters, the replay store

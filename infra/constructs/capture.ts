@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -12,7 +11,7 @@ import { acknowledge } from '../nag';
 import { IDENTITY_READ_PREFIXES, type LeadData } from './data';
 import { deadLetterQueue } from './drip';
 import type { EmailSending } from './email';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction } from './lambda';
 
 export interface LeadCaptureProps {
   readonly config: DeployConfig;
@@ -41,19 +40,12 @@ export class LeadCapture extends Construct {
   constructor(scope: Construct, id: string, props: LeadCaptureProps) {
     super(scope, id);
     const { config, data, email } = props;
-    const observability = {
-      logRetention: config.observability.logRetention,
-      metricsNamespace: config.observability.metricsNamespace,
-      tracing: config.observability.tracing,
-    };
 
     this.function = new AppFunction(this, 'Capture', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/capture/index.ts'),
+      lambda: 'capture',
       description: 'POST /leads: store a consultation lead and its capture-email intents in one transaction',
-      serviceName: 'capture',
-      memorySize: config.capture.memorySize,
-      timeout: config.capture.timeout,
-      ...observability,
+      sizing: config.capture,
+      observability: config.observability,
       environment: captureEnvironment(config, data.table.tableName, {
         configurationSetName: email.configurationSet.configurationSetName,
         siteUrl: props.siteUrl,
@@ -76,12 +68,11 @@ export class LeadCapture extends Construct {
     data.grantPartitionItemActions(this.function, ['SEQUENCE#', ...IDENTITY_READ_PREFIXES], 'GetItem');
 
     this.mailer = new AppFunction(this, 'Mailer', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/capture-mailer/index.ts'),
+      lambda: 'capture-mailer',
       description: 'Sends the capture emails (staff notification, confirmation) from the table stream',
-      serviceName: 'capture-mailer',
-      memorySize: config.sender.memorySize,
-      timeout: Duration.seconds(60),
-      ...observability,
+      // A batch of up to ten intents, each paced like the sender's steps.
+      sizing: { memorySize: config.sender.memorySize, timeout: Duration.seconds(60) },
+      observability: config.observability,
       environment: captureMailerEnvironment(config, data.table.tableName, {
         configurationSetName: email.configurationSet.configurationSetName,
         siteUrl: props.siteUrl,

@@ -149,65 +149,82 @@ export class Monitoring extends Construct {
       });
     }
 
-    const stepMetric = (metricName: string) =>
+    // The functions' own metrics (Powertools, dimension `service`), summed over 5 minutes unless said.
+    const serviceMetric = (
+      fn: AppFunction,
+      metricName: string,
+      { statistic = cloudwatch.Stats.SUM, period = Duration.minutes(5) } = {},
+    ) =>
       new cloudwatch.Metric({
         namespace: props.metricsNamespace,
         metricName,
-        dimensionsMap: { service: functions.sender.serviceName },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(5),
+        dimensionsMap: { service: fn.serviceName },
+        statistic,
+        period,
       });
-    this.alarm('StepFailed', stepMetric('StepFailed'), 0, {
-      description: 'A sequence step ended failed (SES refused it, or its send timed out): that email did not go out.',
-    });
-    this.alarm('StepInterrupted', stepMetric('StepInterrupted'), 0, {
-      description:
-        'A sender stopped between claiming a step and finishing it; the step was recorded as failed rather than risk sending it twice.',
-    });
-    this.alarm('SendUnknown', stepMetric('SendUnknown'), 0, {
-      description:
-        'SES timed out, dropped the connection or answered 5xx after receiving a sequence step: ' +
-        'SES may or may not have sent it, so it was recorded as failed and not resent. ' +
-        'Check the SES service health; the sender log names the lead and step.',
-    });
-    const captureMetric = (metricName: string) =>
-      new cloudwatch.Metric({
-        namespace: props.metricsNamespace,
-        metricName,
-        dimensionsMap: { service: functions.captureMailer.serviceName },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(5),
-      });
-    this.alarm('CaptureSendUnknown', captureMetric('SendUnknown'), 0, {
-      description:
-        'SES timed out, dropped the connection or answered 5xx while the capture mailer sent a confirmation ' +
-        'or staff notification, or a delivery stopped between its send and its record: SES may or may not ' +
-        'have sent it, so it was recorded as failed and not resent. The capture-mailer log names the lead.',
-    });
-    this.alarm('CaptureEmailFailed', captureMetric('CaptureEmailFailed'), 0, {
-      description:
-        'A confirmation or staff notification was certainly not sent after every delivery from the stream ' +
-        '(SES throttled or refused it each time); the lead’s timeline shows it failed. Check SES.',
-    });
-    this.alarm('StepStale', stepMetric('StepStale'), 0, {
-      description:
-        'An enrolment was waiting at a step it could not send (already done, e.g. after a move to a version ' +
-        'that reorders steps, or past the last step); the sender moved it on without sending. The sender log ' +
-        'names the lead; check the last move between versions.',
-    });
-
-    const dispatchFailed = new cloudwatch.Metric({
-      namespace: props.metricsNamespace,
-      metricName: 'DispatchFailed',
-      dimensionsMap: { service: functions.dispatcher.serviceName },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-    });
-    this.alarm('DispatchFailed', dispatchFailed, 0, {
-      description:
-        'The dispatcher leased due steps it could not put on the work queue (SQS refused them). They are sent ' +
-        'late, once the lease runs out; if this keeps firing, check the queue and the dispatcher role.',
-    });
+    const stepMetric = (metricName: string) => serviceMetric(functions.sender, metricName);
+    // Each data point of these is one email that did not go out, or may have gone out unrecorded.
+    const anyOccurrence: { id: string; fn: AppFunction; metricName: string; description: string }[] = [
+      {
+        id: 'StepFailed',
+        fn: functions.sender,
+        metricName: 'StepFailed',
+        description: 'A sequence step ended failed (SES refused it, or its send timed out): that email did not go out.',
+      },
+      {
+        id: 'StepInterrupted',
+        fn: functions.sender,
+        metricName: 'StepInterrupted',
+        description:
+          'A sender stopped between claiming a step and finishing it; the step was recorded as failed rather than risk sending it twice.',
+      },
+      {
+        id: 'SendUnknown',
+        fn: functions.sender,
+        metricName: 'SendUnknown',
+        description:
+          'SES timed out, dropped the connection or answered 5xx after receiving an email (a sequence step or a ' +
+          'capture email retry): SES may or may not have sent it, so it was recorded as failed and not resent. ' +
+          'Check the SES service health; the sender log names the lead and step.',
+      },
+      {
+        id: 'CaptureSendUnknown',
+        fn: functions.captureMailer,
+        metricName: 'SendUnknown',
+        description:
+          'SES timed out, dropped the connection or answered 5xx while the capture mailer sent a confirmation ' +
+          'or staff notification, or a delivery stopped between its send and its record: SES may or may not ' +
+          'have sent it, so it was recorded as failed and not resent. The capture-mailer log names the lead.',
+      },
+      {
+        id: 'CaptureEmailFailed',
+        fn: functions.captureMailer,
+        metricName: 'CaptureEmailFailed',
+        description:
+          'A confirmation or staff notification was certainly not sent after every delivery from the stream ' +
+          '(SES throttled or refused it each time); the lead’s timeline shows it failed. Check SES.',
+      },
+      {
+        id: 'StepStale',
+        fn: functions.sender,
+        metricName: 'StepStale',
+        description:
+          'An enrolment was waiting at a step it could not send (already done, e.g. after a move to a version ' +
+          'that reorders steps, or past the last step); the sender moved it on without sending. The sender log ' +
+          'names the lead; check the last move between versions.',
+      },
+      {
+        id: 'DispatchFailed',
+        fn: functions.dispatcher,
+        metricName: 'DispatchFailed',
+        description:
+          'The dispatcher leased due steps it could not put on the work queue (SQS refused them). They are sent ' +
+          'late, once the lease runs out; if this keeps firing, check the queue and the dispatcher role.',
+      },
+    ];
+    for (const { id, fn, metricName, description } of anyOccurrence) {
+      this.alarm(id, serviceMetric(fn, metricName), 0, { description });
+    }
 
     // The admin handlers turn unexpected errors into a 500 for the console, so Lambda does not
     // count them as errors: their logs do (one ERROR line each, the detail beside it), into one
@@ -246,10 +263,7 @@ export class Monitoring extends Construct {
     // One data point a day, each run: a one-day period keeps the alarm in ALARM until the next
     // run says otherwise, instead of recovering (and notifying) minutes after it fired.
     const reviewMetric = (metricName: string) =>
-      new cloudwatch.Metric({
-        namespace: props.metricsNamespace,
-        metricName,
-        dimensionsMap: { service: functions.reviewCheck.serviceName },
+      serviceMetric(functions.reviewCheck, metricName, {
         statistic: cloudwatch.Stats.MAXIMUM,
         period: Duration.days(1),
       });

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -12,7 +11,7 @@ import { acknowledge } from '../nag';
 import type { LeadData } from './data';
 import { deadLetterQueue } from './drip';
 import type { EmailSending } from './email';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction } from './lambda';
 
 export interface OutgoingWebhooksProps {
   readonly config: DeployConfig;
@@ -47,7 +46,6 @@ export class OutgoingWebhooks extends Construct {
   constructor(scope: Construct, id: string, props: OutgoingWebhooksProps) {
     super(scope, id);
     const { config, data, email } = props;
-    const { observability } = config;
 
     this.deadLetters = deadLetterQueue(this, 'DeliveryDeadLetters');
     this.eventDeadLetters = deadLetterQueue(this, 'EventDeadLetters');
@@ -64,22 +62,22 @@ export class OutgoingWebhooks extends Construct {
       deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: 5 },
     });
 
-    const common = {
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
-    };
     this.events = new AppFunction(this, 'Events', {
-      ...common,
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/webhook-events/index.ts'),
+      lambda: 'webhook-events',
       description: 'Table stream → lead events → one queued webhook delivery per subscribed endpoint',
-      serviceName: 'webhook-events',
-      memorySize: 256,
-      timeout: Duration.seconds(30),
+      sizing: { memorySize: 256, timeout: Duration.seconds(30) },
+      observability: config.observability,
       environment: webhookEventsEnvironment(config, data.table.tableName, this.queue.queueUrl),
     });
-    // Endpoints (query), the delivery log (conditional put, get, put): the WEBHOOK- partitions only.
-    data.grantPartitionItemActions(this.events, [WEBHOOK_PARTITION_PREFIX], 'GetItem', 'PutItem', 'Query');
+    // Endpoints (query), the delivery log (conditional put, get, marked queued): the WEBHOOK- partitions only.
+    data.grantPartitionItemActions(
+      this.events,
+      [WEBHOOK_PARTITION_PREFIX],
+      'GetItem',
+      'PutItem',
+      'UpdateItem',
+      'Query',
+    );
     data.table.grantStreamRead(this.events);
     this.queue.grantSendMessages(this.events);
     this.events.fn.addEventSource(
@@ -102,12 +100,10 @@ export class OutgoingWebhooks extends Construct {
     );
 
     this.deliverer = new AppFunction(this, 'Deliverer', {
-      ...common,
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/webhook-deliverer/index.ts'),
+      lambda: 'webhook-deliverer',
       description: 'Sends queued webhook deliveries (Standard Webhooks, SSRF-guarded), retries for 24 hours',
-      serviceName: 'webhook-deliverer',
-      memorySize: 256,
-      timeout: DELIVERER_TIMEOUT,
+      sizing: { memorySize: 256, timeout: DELIVERER_TIMEOUT },
+      observability: config.observability,
       environment: webhookDelivererEnvironment(
         config,
         data.table.tableName,

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -10,7 +9,7 @@ import { sesEventsEnvironment } from '../environment';
 import { IDENTITY_READ_PREFIXES, type LeadData } from './data';
 import { deadLetterQueue } from './drip';
 import type { EmailSending } from './email';
-import { AppFunction, observabilityProps, PROJECT_ROOT } from './lambda';
+import { AppFunction } from './lambda';
 
 /**
  * The events the configuration set publishes, with the EventBridge detail-type SES gives each.
@@ -43,19 +42,15 @@ export class SesEvents extends Construct {
   readonly rule: events.Rule;
   readonly destination: ses.ConfigurationSetEventDestination;
 
-  constructor(scope: Construct, id: string, props: SesEventsProps) {
+  constructor(scope: Construct, id: string, { config, data, email }: SesEventsProps) {
     super(scope, id);
-    const { config, data, email } = props;
-    const { observability } = config;
 
     this.deadLetters = deadLetterQueue(this, 'DeadLetters');
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/ses-events/index.ts'),
+      lambda: 'ses-events',
       description: 'SES bounce, complaint, delivery, open and click events: suppression and step counters',
-      serviceName: 'ses-events',
-      memorySize: config.sesEvents.memorySize,
-      timeout: config.sesEvents.timeout,
-      ...observabilityProps(observability),
+      sizing: config.sesEvents,
+      observability: config.observability,
       environment: sesEventsEnvironment(config, data.table.tableName, {
         identityKeySecretArn: data.identityKey.secret.secretArn,
       }),
@@ -68,9 +63,10 @@ export class SesEvents extends Construct {
       },
     });
     // Suppress (update), note the event on its send record (conditional update), count it
-    // (update), and exit the person's enrolments (query of their partition, then updates); the
-    // suppression entry is read first, since an erased person's entry takes nothing more.
-    data.grantItemActions(this.function, 'GetItem', 'UpdateItem', 'Query');
+    // (update), and exit the person's enrolments (query of their partition, then updates). The
+    // suppression entry, read first since an erased person's takes nothing more, is among the
+    // identity reads below.
+    data.grantItemActions(this.function, 'UpdateItem', 'Query');
     // A late bounce or complaint for an erased person: SES listed the address again, in the
     // clear, and it comes off.
     email.grantAccountActions(this.function.fn, ['ses:DeleteSuppressedDestination']);

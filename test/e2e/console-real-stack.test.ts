@@ -223,8 +223,11 @@ describe('the marketing console on the real local stack', () => {
 
   it('rewords a later step, records the clinical review and publishes a new version', async () => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Sequences' }).click();
-    await statusText(page, '1 sequence loaded.').waitFor();
-    const [listed] = await bodyRows(page.getByRole('region', { name: 'Sequences table' }));
+    // The shipped sequences: the aftercare story and the short rebook path after a cancellation.
+    await statusText(page, '2 sequences loaded.').waitFor();
+    const listed = (await bodyRows(page.getByRole('region', { name: 'Sequences table' }))).find(
+      (cells) => cells[0] === SEQUENCE_NAME,
+    );
     expect(listed![1]).toBe(seen.oldVersion);
     expect(listed![4]).toBe(`v${seen.oldVersion}: 3 active`);
     await expectNoAxeViolations();

@@ -127,7 +127,8 @@ describe('the drip engine with the default settings', () => {
 
     it('feeds the sender in batches of 10, reports partial batch failures and polls no faster than the reserved concurrency', () => {
       const { drip } = s.stack;
-      s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      // The sender's, the outgoing webhooks' stream consumer's and their deliverer's.
+      s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
       s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: resolve(drip.workQueue.queueArn),
         FunctionName: resolve(drip.sender.fn.functionName),
@@ -211,8 +212,9 @@ describe('the drip engine with the default settings', () => {
 
     it('encrypts every queue and refuses plain HTTP to it', () => {
       const queues = s.template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
-      // work, work DLQ, dispatch DLQ, SES events DLQ, review check DLQ
-      expect(Object.keys(queues)).toHaveLength(5);
+      // work, work DLQ, dispatch DLQ, SES events DLQ, review check DLQ; the outgoing webhooks'
+      // delivery queue, its DLQ and the stream consumer's on-failure queue
+      expect(Object.keys(queues)).toHaveLength(8);
       for (const [id, queue] of Object.entries(queues)) {
         expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
         s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -309,6 +311,8 @@ describe('the drip engine with the default settings', () => {
         { Effect: 'Allow', Action: LOGS, Resource: resolve(sesEvents.function.logGroup.logGroupArn) },
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: resolve(sesEvents.deadLetters.queueArn) },
         { Effect: 'Allow', Action: ['dynamodb:Query', 'dynamodb:UpdateItem'], Resource: resolve(data.table.tableArn) },
+        // A late bounce or complaint for an erased person takes the address off SES's list again.
+        { Effect: 'Allow', Action: 'ses:DeleteSuppressedDestination', Resource: '*' },
         {
           Effect: 'Allow',
           Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],

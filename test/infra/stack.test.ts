@@ -392,12 +392,13 @@ describe('the stack with the default settings', () => {
       expect(s.acknowledgements.filter((ack) => ack.path.includes('/Leads/Capture/'))).toEqual([]);
     });
 
-    it('acknowledges a "*" resource only for CDK’s site deployment, the account-level SES actions of the sender, the capture mailer and the admin API, and the stream consumer’s ListStreams', () => {
+    it('acknowledges a "*" resource only for CDK’s site deployment, the account-level SES actions of the sender, the capture mailer, SES events and the admin API, and the stream consumer’s ListStreams', () => {
       const wildcards = s.acknowledgements.filter((ack) => ack.id.endsWith('AwsSolutions-IAM5[Resource::*]'));
       expect(wildcards.map((ack) => ack.path).sort()).toEqual([
         'Test/Admin/Handler/Role',
         'Test/Drip/Sender/Role',
         'Test/Leads/Mailer/Role',
+        'Test/SesEvents/Handler/Role',
         'Test/Site/DeploymentRole',
         'Test/Webhooks/Events/Role',
       ]);

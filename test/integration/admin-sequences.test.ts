@@ -61,6 +61,8 @@ describe('sequence drafts and publishing', () => {
     const list = await admin.asMarketing<SequenceListItem[]>('GET', '/sequences');
     expect(list.body).toEqual([
       expect.objectContaining({ sequenceId: ID, publishedVersion: bundled.version, hasDraft: false }),
+      // The short path after a cancelled consultation (Calendly, Acuity), shipped alongside.
+      expect.objectContaining({ sequenceId: 'rebook-after-cancellation', hasDraft: false }),
     ]);
     const saved = await saveDraft(await publishedSource());
     expect(saved.status).toBe(200);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DynamoBookingStore } from '../../functions/adapters/dynamodb/booking-store';
+import { ABANDONED_CLAIM_MS, DynamoBookingStore } from '../../functions/adapters/dynamodb/booking-store';
 import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
 import { DynamoStepStats } from '../../functions/adapters/dynamodb/step-stats';
 import type { AcuityAppointment } from '../../functions/booking/booking-change';
@@ -186,6 +186,21 @@ describe('Calendly', () => {
     expect(await store.getLead(leadId)).toMatchObject({ status: 'booked' });
   });
 
+  it('keeps one inbox entry when Calendly retries a notification it thinks failed', async () => {
+    const email = `retried.${Date.now()}@example.com`;
+    const body = calendlyBody('invitee.created', email);
+
+    await postCalendly(body, signAsCalendly(body, CALENDLY_KEY, now.getTime()));
+    clock.set(new Date(now.getTime() + 5 * 1000));
+    const retried = await postCalendly(body, signAsCalendly(body, CALENDLY_KEY, now.getTime() + 5 * 1000)).finally(() =>
+      clock.set(now),
+    );
+
+    expect(JSON.parse(retried.body!)).toEqual({ status: 'stored-for-staff' });
+    const entries = (await bookings.listInbox(1000)).filter((entry) => entry.email === email);
+    expect(entries).toEqual([expect.objectContaining({ kind: 'unmatched-booking', at: now.toISOString() })]);
+  });
+
   it('keeps a booking for an address it does not know in the staff inbox instead of dropping it', async () => {
     const email = `stranger.${Date.now()}@example.com`;
     const body = calendlyBody('invitee.created', email);
@@ -289,7 +304,7 @@ describe('Acuity', () => {
     expect(await store.getLead(leadId)).toMatchObject({ status: 'active' });
   });
 
-  it('refuses a replayed notification with 401 and changes nothing', async () => {
+  it('acknowledges a repeated notification (Acuity repeats the body for a second reschedule) and changes nothing', async () => {
     const { email, leadId } = await seed('acuity-replay');
     acuityBook.set('504', { email, canceled: false });
     const scheduled = form('scheduled', '504');
@@ -301,9 +316,57 @@ describe('Acuity', () => {
 
     const replayed = await postAcuity(canceled, sign(canceled));
 
-    expect(replayed.statusCode).toBe(401);
+    expect(replayed.statusCode).toBe(200);
+    expect(JSON.parse(replayed.body!)).toEqual({ status: 'duplicate' });
     expect((await allItems(harness.doc, harness.tableName)).length).toBe(itemsBefore);
     expect(await store.getLead(leadId)).toMatchObject({ status: 'active' });
+  });
+
+  it('answers 409 to a repeat that arrives while the first is still being acted on, so Acuity retries it', async () => {
+    const { email } = await seed('acuity-in-flight');
+    const scheduled = form('scheduled', '506');
+    let finishLookup: () => void = () => undefined;
+    const lookupHeld = new Promise<void>((resolve) => {
+      finishLookup = resolve;
+    });
+    acuityBook.set('506', { email, canceled: false });
+    const slow = acuityBook.get.bind(acuityBook);
+    acuityBook.get = (id: string) => (id === '506' ? (lookupHeld.then(() => slow(id)) as never) : slow(id));
+    try {
+      const first = postAcuity(scheduled, sign(scheduled));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const repeat = await postAcuity(scheduled, sign(scheduled));
+      expect(repeat.statusCode).toBe(409);
+      finishLookup();
+      expect((await first).statusCode).toBe(200);
+    } finally {
+      acuityBook.get = slow;
+    }
+    const afterwards = await postAcuity(scheduled, sign(scheduled));
+    expect(JSON.parse(afterwards.body!)).toEqual({ status: 'duplicate' });
+  });
+
+  it('takes over a claim whose invocation died before settling it, so the retry is acted on', async () => {
+    const { email, leadId } = await seed('acuity-abandoned');
+    const scheduled = form('scheduled', '507');
+    acuityBook.set('507', { email, canceled: false });
+    const slow = acuityBook.get.bind(acuityBook);
+    // The first invocation claims the notification, then never finishes (as after a timeout).
+    acuityBook.get = (id: string) => (id === '507' ? (new Promise(() => undefined) as never) : slow(id));
+    try {
+      void postAcuity(scheduled, sign(scheduled));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      acuityBook.get = slow;
+    }
+    expect((await postAcuity(scheduled, sign(scheduled))).statusCode).toBe(409);
+    expect(await store.getLead(leadId)).toMatchObject({ status: 'active' });
+
+    clock.set(new Date(now.getTime() + ABANDONED_CLAIM_MS + MINUTE));
+    const retried = await postAcuity(scheduled, sign(scheduled)).finally(() => clock.set(now));
+
+    expect(JSON.parse(retried.body!)).toEqual({ status: 'booked' });
+    expect(await store.getLead(leadId)).toMatchObject({ status: 'booked' });
   });
 
   it('answers 404 for an appointment Acuity does not have, and a retry later still goes through', async () => {

@@ -1,9 +1,9 @@
-import { leadIdFor } from '../../functions/lead/email-address';
 import type { SendCaptureEmailDeps } from '../../functions/lead/send-capture-email';
 import { memoryCounters } from '../../functions/observability/metrics';
 import { startLocalCaptureMailer } from '../../local/capture-mailer';
 import { jsonPost, lambdaContext } from '../support/api-event';
 import { captureHarness, validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { itemsOfLead, outbox, uniqueEmail } from '../support/services';
 import { type StubBehaviour, sesStub } from '../support/ses-stub';
 
@@ -18,7 +18,9 @@ jest.setTimeout(120_000);
 
 const STAFF = 'frontdesk@example.com';
 const emailsOf = async (harness: Harness, email: string) =>
-  (await itemsOfLead(harness.doc, harness.tableName, leadIdFor(email))).filter((item) => item.type === 'capture-email');
+  (await itemsOfLead(harness.doc, harness.tableName, testLeadId(email))).filter(
+    (item) => item.type === 'capture-email',
+  );
 type Harness = Awaited<ReturnType<typeof captureHarness>>;
 const staffMailsAbout = async (email: string) =>
   (await outbox(STAFF)).filter((mail) => mail.body.text?.includes(email));

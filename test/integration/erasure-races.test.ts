@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteSuppressedDestinationCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoBookingStore } from '../../functions/adapters/dynamodb/booking-store';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import { eraseLead } from '../../functions/admin/leads';
 import { adminEnvSchema, parseEnv, sesEventsEnvSchema } from '../../functions/config/env';
@@ -14,7 +15,7 @@ import { jsonPost, lambdaContext } from '../support/api-event';
 import { captureHarness, validLead } from '../support/capture-harness';
 import { countingMailer, dripHarness, TestClock } from '../support/drip-harness';
 import { dynamoFaults, onSortKey } from '../support/fault-injection';
-import { testIdentityKey, testSuppressionHash } from '../support/identity';
+import { testIdentityKey, testLeadId, testSuppressionHash } from '../support/identity';
 import { itemsOfLead, uniqueEmail } from '../support/services';
 
 /**
@@ -76,7 +77,7 @@ describe('erasing a lead while the sender is working on it', () => {
 
   it('leaves the partition empty when a capture email was being sent from the stream as the lead was erased', async () => {
     const email = uniqueEmail('erase-capture');
-    const leadId = leadIdFor(email);
+    const leadId = testLeadId(email);
     let erase: (id: string) => Promise<unknown> = async () => undefined;
     let erasedDuringSend = 0;
     const mailer: Mailer = {
@@ -100,7 +101,6 @@ describe('erasing a lead while the sender is working on it', () => {
   it('finishes an erasure that failed after the lead item went, when it is run again', async () => {
     const { harness, erase, clock } = await setUp();
     const leadId = await harness.seedLead(uniqueEmail('erase-twice'), clock.now());
-    await harness.seedCaptureEmail(leadId, clock.now());
     const faults = dynamoFaults();
     let failed = false;
     try {
@@ -176,5 +176,36 @@ describe('erasing a lead while the sender is working on it', () => {
     } finally {
       ses.restore();
     }
+  });
+});
+
+describe('erasing a lead the booking inbox knows', () => {
+  it('removes the entries about them: one kept by lead id, and one an unknown-address booking kept by address', async () => {
+    const { harness, erase, clock } = await setUp();
+    const email = uniqueEmail('erase-inbox');
+    const bookings = new DynamoBookingStore({
+      client: harness.doc as never,
+      tableName: harness.tableName,
+      dueShards: 4,
+    });
+    const at = clock.now().toISOString();
+    // Booked in Calendly before they filled in the form: kept for staff by address only.
+    await bookings.addToInbox({ kind: 'unmatched-booking', tool: 'calendly', bookingId: 'b-1', at, email });
+    const leadId = await harness.seedLead(email, clock.now());
+    await bookings.addToInbox({ kind: 'cancellation-to-decide', tool: 'acuity', bookingId: 'b-2', at, leadId });
+    const someoneElse = uniqueEmail('erase-inbox-other');
+    await bookings.addToInbox({
+      kind: 'unmatched-booking',
+      tool: 'calendly',
+      bookingId: 'b-3',
+      at,
+      email: someoneElse,
+    });
+
+    await erase(leadId);
+
+    const left = await bookings.listInbox(1000);
+    expect(left.filter((entry) => entry.leadId === leadId || entry.email === email)).toEqual([]);
+    expect(left).toContainEqual(expect.objectContaining({ bookingId: 'b-3', email: someoneElse }));
   });
 });

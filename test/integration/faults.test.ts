@@ -5,11 +5,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoCaptureEmailStore } from '../../functions/adapters/dynamodb/capture-emails';
 import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
 import { DynamoSendRecordStore } from '../../functions/adapters/dynamodb/send-records';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { jsonPost, lambdaContext } from '../support/api-event';
 import { captureHarness, validLead } from '../support/capture-harness';
 import { dripHarness, TestClock } from '../support/drip-harness';
 import { dynamoFaults, onPartition, onSortKey, throttled, timedOut } from '../support/fault-injection';
+import { testLeadId } from '../support/identity';
 import { allItems, uniqueEmail } from '../support/services';
 
 jest.setTimeout(60_000);
@@ -252,7 +252,7 @@ describe('the capture mailer with DynamoDB failing', () => {
       tableName: harness.tableName,
       dueShards: 4,
     });
-    const leadId = leadIdFor(email);
+    const leadId = testLeadId(email);
     return {
       post: () => harness.handler(jsonPost('/leads', validLead(email)), lambdaContext),
       intent: async (kind: string) => {

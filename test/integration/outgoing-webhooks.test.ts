@@ -221,6 +221,36 @@ describe('a registered local receiver', () => {
   });
 });
 
+describe('a fan-out slower than the deliverer', () => {
+  it('does not rewind a delivery the deliverer already made when it marks the delivery queued', async () => {
+    const { endpoint } = await registered();
+    const { leadId } = await newLead();
+    const record = await streamInsertOf(leadId);
+    // The deliverer takes the message as soon as it is on the queue, before fan-out marks it queued.
+    const delivering: Promise<unknown>[] = [];
+    const eager = new RecordingQueue();
+    const immediate = Object.assign(Object.create(eager) as RecordingQueue, {
+      async send(message: DeliveryMessage, delaySeconds: number) {
+        await eager.send(message, delaySeconds);
+        const run = deliverer(new RecordingQueue())(sqsEvent([message]));
+        delivering.push(run);
+        await run;
+      },
+    });
+    const events = makeWebhookEventsHandler(
+      webhookEventsDeps(parseEnv(webhookEventsEnvSchema, localEnv), { clock, deliveryQueue: immediate }),
+    );
+
+    await events(record);
+    await Promise.all(delivering);
+
+    const [log] = await store.listDeliveries(endpoint.endpointId, 10);
+    expect(log).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(log!.queuedAt).toBeDefined();
+    expect(received).toHaveLength(1);
+  });
+});
+
 describe('a receiver that does not answer 2xx is retried with backoff, never followed', () => {
   it.each([
     [
@@ -250,6 +280,48 @@ describe('a receiver that does not answer 2xx is retried with backoff, never fol
     expect(retry?.message).toMatchObject({ attempt: 2, eventId: messages[0]!.eventId });
     expect(retry!.delaySeconds).toBeGreaterThan(0);
     expect(Date.parse(retry!.message.notBefore!)).toBeGreaterThan(now.getTime());
+  });
+
+  it('makes an attempt once when SQS hands it again after its retry was queued (the batch ran out of time)', async () => {
+    answer = (_req, res) => res.writeHead(500).end('oops');
+    const { endpoint } = await registered();
+    const queue = new RecordingQueue();
+    const { messages } = await queuedCreated(queue);
+    await deliverer(queue)(sqsEvent(messages));
+    expect(queue.sent).toHaveLength(1);
+
+    // The same message again, as SQS redelivers one whose batch did not finish.
+    await deliverer(queue)(sqsEvent(messages));
+
+    expect(received).toHaveLength(1);
+    expect(queue.sent).toHaveLength(1);
+    const [log] = await store.listDeliveries(endpoint.endpointId, 10);
+    expect(log).toMatchObject({ status: 'retrying', attempts: 1 });
+  });
+
+  it('keeps the retry chain when queuing the next attempt fails: SQS hands the attempt again and it is made again', async () => {
+    answer = (_req, res) => res.writeHead(500).end('oops');
+    const { endpoint } = await registered();
+    const queue = new RecordingQueue();
+    const { messages } = await queuedCreated(queue);
+    const failingOnce = Object.assign(Object.create(queue) as RecordingQueue, {
+      failed: false,
+      async send(message: DeliveryMessage, delaySeconds: number) {
+        if (!this.failed) {
+          this.failed = true;
+          throw new Error('SQS unavailable');
+        }
+        return queue.send(message, delaySeconds);
+      },
+    });
+    expect(await deliverer(failingOnce)(sqsEvent(messages))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+
+    await deliverer(failingOnce)(sqsEvent(messages));
+
+    expect(received).toHaveLength(2);
+    expect(queue.sent.map((entry) => entry.message.attempt)).toEqual([2]);
+    const [log] = await store.listDeliveries(endpoint.endpointId, 10);
+    expect(log).toMatchObject({ status: 'retrying', attempts: 1 });
   });
 
   it('stops after 24 hours: dead-letter queue, endpoint turned off, admins emailed', async () => {

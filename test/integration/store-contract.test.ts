@@ -39,10 +39,8 @@ function submissionWrite(leadId: string, options: Partial<SubmissionWrite> & { w
       leadId,
       submissionId,
       kind,
-      status: 'sending',
-      claimedAt: when,
+      status: 'pending',
       createdAt: when,
-      retryAt: at(10 * 60_000),
       attempts: 0,
     }),
   );
@@ -177,29 +175,17 @@ describe.each([
       expect(await world.enrolments.getLead(leadId)).toMatchObject({ submissionCount: 3 });
     });
 
-    it('end only the capture request’s own claim on an email', async () => {
+    it('store the capture emails pending, for the stream, and outside the due index', async () => {
       const { leadId, write } = await seededLead();
-      const [confirmation, staff] = write.emails as [CaptureEmailIntent, CaptureEmailIntent];
-      await world.leads.markCaptureEmailSent(confirmation, 'm-1', at(1000));
-      await world.leads.markCaptureEmailUnknown(confirmation, 'late', at(2000));
-      await world.leads.markCaptureEmailUnsent(staff, 'throttled');
-
       const id = write.submission.submissionId;
-      expect(await world.captureEmails.getCaptureEmail(leadId, id, 'confirmation')).toMatchObject({
-        status: 'sent',
-        messageId: 'm-1',
-        attempts: 1,
-      });
-      expect(await world.captureEmails.getCaptureEmail(leadId, id, 'staff-notification')).toMatchObject({
-        status: 'pending',
-        lastError: 'throttled',
-        attempts: 1,
-      });
+      for (const kind of ['confirmation', 'staff-notification']) {
+        expect(await world.captureEmails.getCaptureEmail(leadId, id, kind)).toMatchObject({
+          status: 'pending',
+          attempts: 0,
+        });
+      }
       const due = (await dueEntries(world, at(60 * 60_000))).filter((entry) => entry.message.leadId === leadId);
-      expect(due.map((entry) => entry.message.kind === 'capture-email' && entry.message.emailKind).sort()).toEqual([
-        false, // the enrolment's first step
-        'staff-notification',
-      ]);
+      expect(due.map((entry) => entry.message.kind)).toEqual(['step']);
     });
   });
 
@@ -335,7 +321,6 @@ describe.each([
     it('claim a pending email once, send it again later, and end it', async () => {
       const { leadId, write } = await seededLead();
       const [confirmation] = write.emails as [CaptureEmailIntent];
-      await world.leads.markCaptureEmailUnsent(confirmation, 'throttled');
       const pending = (await world.captureEmails.getCaptureEmail(leadId, confirmation.submissionId, 'confirmation'))!;
 
       expect(await world.captureEmails.claimCaptureEmail(pending, at(1), 'c-1')).toBe(true);
@@ -343,12 +328,10 @@ describe.each([
       await world.captureEmails.finishCaptureEmail(pending, {
         status: 'pending',
         at: at(2),
-        retryAt: at(60_000),
         reason: 'Throttling',
-        countAttempt: false,
       });
       const again = await world.captureEmails.getCaptureEmail(leadId, confirmation.submissionId, 'confirmation');
-      expect(again).toMatchObject({ status: 'pending', retryAt: at(60_000), attempts: 1, lastError: 'Throttling' });
+      expect(again).toMatchObject({ status: 'pending', attempts: 1, lastError: 'Throttling' });
 
       expect(await world.captureEmails.claimCaptureEmail(again!, at(3), 'c-3')).toBe(true);
       await world.captureEmails.finishCaptureEmail(again!, { status: 'sent', at: at(4), messageId: 'm-9' });

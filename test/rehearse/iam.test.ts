@@ -21,6 +21,7 @@ function captureCalls(): CallToCheck[] {
     PRACTICE_NAME: 'Bayview Clinic',
     SES_CONFIGURATION_SET: 'local',
     SIGNING_KEY_SECRET_ARN: 'local-secret',
+    IDENTITY_KEY_SECRET_ARN: 'local-identity',
   };
   const calls = [
     ...describeCall(
@@ -39,6 +40,13 @@ function captureCalls(): CallToCheck[] {
       'dynamodb',
       'GetItemCommand',
       { TableName: 'local-table', Key: { pk: 'SEQUENCE#w', sk: 'PUBLISHED' } },
+      settings,
+    ),
+    // Lead ids: whether the move to keyed ids is done (the key itself comes with the environment).
+    ...describeCall(
+      'dynamodb',
+      'GetItemCommand',
+      { TableName: 'local-table', Key: { pk: 'MIGRATION#keyed-ids', sk: 'MIGRATION' } },
       settings,
     ),
   ];
@@ -62,11 +70,12 @@ describe('IAM, call by call, against the synthesized template', () => {
     const report = await checkIam(stackFrom(synthesized), captureCalls());
     expect(report.denied).toEqual([]);
     expect(report.problems).toEqual([]);
-    expect(report.perFunction.capture).toBe(5);
-    // This hand-written list leaves out the transaction's suppression check and the origin-verify
-    // secret, so their grants show as unused; DescribeSecret (both secrets) is unused for real.
+    expect(report.perFunction.capture).toBe(7);
+    // The calls above make no condition check and do not read the origin-verify secret; no call
+    // describes a secret (one DescribeSecret per secret the role may read).
     expect(report.unused.filter((grant) => grant.function === 'capture').map((grant) => grant.action)).toEqual([
       'dynamodb:ConditionCheckItem',
+      'secretsmanager:DescribeSecret',
       'secretsmanager:DescribeSecret',
       'secretsmanager:DescribeSecret',
       'secretsmanager:GetSecretValue',
@@ -115,7 +124,8 @@ describe('IAM, call by call, against the synthesized template', () => {
       ),
     );
     const report = await checkIam(stackFrom(template), captureCalls());
-    expect(report.denied.map((denial) => denial.action)).toEqual(['dynamodb:GetItem']);
+    // The published pointer's read and the migration marker's.
+    expect(report.denied.map((denial) => denial.action)).toEqual(['dynamodb:GetItem', 'dynamodb:GetItem']);
     expect(report.denied[0]!.statement).toMatch(/statement \d+: its Condition .*PUBLISHED#\*.* does not hold/);
   });
 

@@ -57,7 +57,6 @@ export async function captureHarness(
     identityKey: testIdentityKey,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.mailer ? { mailer: options.mailer } : {}),
-    ...(options.originVerifyKey ? { originVerifyKey: options.originVerifyKey } : {}),
   };
   const captureOnly = makeCaptureHandler(captureDeps(env, overrides));
   const mailer = await startLocalCaptureMailer({

@@ -54,9 +54,16 @@ export interface StoredEmail {
   at: number;
 }
 
-/** What the local SES has "sent" (its GET /store), optionally only to one recipient. */
+/**
+ * When this test file started (SES Local stamps mail in epoch seconds, on the real clock). The
+ * outbox is shared by the whole run and grows with it: reading all of it on every poll made each
+ * later file slower than the one before.
+ */
+const FILE_STARTED_SECONDS = Math.floor(Date.now() / 1000) - 5;
+
+/** What the local SES has "sent" (its GET /store) since this file started, optionally only to one recipient. */
 export async function outbox(recipient?: string, sesEndpoint = testEndpoints().ses): Promise<StoredEmail[]> {
-  const response = await fetch(`${sesEndpoint}/store`);
+  const response = await fetch(`${sesEndpoint}/store?since=${FILE_STARTED_SECONDS}`);
   const { emails } = (await response.json()) as { emails: StoredEmail[] };
   return recipient ? emails.filter((email) => email.destination.to.includes(recipient)) : emails;
 }

@@ -1,17 +1,27 @@
 import { createCaptureEmailComposer } from '../../functions/lead/capture-emails';
 import { type CaptureDeps, captureLead } from '../../functions/lead/capture-lead';
 import { leadFormSchema } from '../../functions/lead/lead-form';
+import { type SendCaptureEmailDeps, sendCaptureEmail } from '../../functions/lead/send-capture-email';
 import { memoryCounters } from '../../functions/observability/metrics';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { validLead } from '../support/capture-harness';
 import { TestClock } from '../support/drip-harness';
 import { links, practice, quietLog, recordingMailer, sequence, throttled } from '../support/fakes/doubles';
-import { MemorySuppressionList, memoryAddressIds } from '../support/fakes/drip-stores';
+import {
+  MemoryCaptureEmailStore,
+  MemoryEnrolmentStore,
+  MemorySuppressionList,
+  memoryAddressIds,
+} from '../support/fakes/drip-stores';
 import { MemoryLeadRepository } from '../support/fakes/lead-repository';
 import { enrolmentKey, MemoryTable } from '../support/fakes/memory-table';
 import { testLeadId as leadIdFor } from '../support/identity';
 
-/** captureLead on the in-memory repository (test/integration/store-contract.test.ts keeps it honest). */
+/**
+ * captureLead on the in-memory repository (test/integration/store-contract.test.ts keeps it
+ * honest), with the capture emails delivered afterwards as the table's stream delivers them:
+ * sendCaptureEmail for each intent the request stored pending.
+ */
 
 const start = new Date('2026-12-01T15:00:00Z');
 
@@ -24,11 +34,25 @@ function setup(options: { mailer?: ReturnType<typeof recordingMailer>; consentMo
   const deps: CaptureDeps = {
     leads: new MemoryLeadRepository(table),
     ids: memoryAddressIds,
-    counters,
     suppression,
     sequences: {
       current: async () => ({ sequenceId: sequence.id, version: sequence.version, timeZoneFallback: 'practice' }),
     },
+    settings: {
+      defaultSequenceId: sequence.id,
+      consentMode: options.consentMode ?? 'single',
+      practiceName: practice.name,
+      practiceTimeZone: practice.timeZone,
+      perEmailPerMinute: 3,
+    },
+    clock,
+    log: quietLog,
+  };
+  const delivery: SendCaptureEmailDeps = {
+    captureEmails: new MemoryCaptureEmailStore(table),
+    leads: new MemoryEnrolmentStore(table),
+    optIns: { saveOptInToken: async (record) => void table.optIns.set(record.tokenHash, { ...record }) },
+    suppression,
     composer: createCaptureEmailComposer({
       templates: bundledEmails().transactional,
       practice,
@@ -36,27 +60,29 @@ function setup(options: { mailer?: ReturnType<typeof recordingMailer>; consentMo
       links,
     }),
     mailer: mailer.mailer,
-    settings: {
-      defaultSequenceId: sequence.id,
-      consentMode: options.consentMode ?? 'single',
-      practiceName: practice.name,
-      practiceTimeZone: practice.timeZone,
-      perEmailPerMinute: 3,
-      captureEmailRetryAfterMs: 10 * 60_000,
-    },
+    pacer: { take: async () => true },
     clock,
     log: quietLog,
+    counters,
+    settings: { maxSendAttempts: 1, maxDeliveries: 5, timeReserveMs: 0 },
+  };
+  /** One delivery of every intent still pending, as the stream hands the records over. */
+  const deliver = async () => {
+    const pending = [...table.captureEmails.values()].filter((stored) => stored.item.status === 'pending');
+    return Promise.all(pending.map(({ item: intent }) => sendCaptureEmail(intent, delivery).catch(() => 'retried')));
   };
   let requests = 0;
-  const post = (email: string, extra: Record<string, unknown> = {}) => {
+  const post = async (email: string, extra: Record<string, unknown> = {}) => {
     const receivedAt = clock.now();
-    return captureLead(
+    const outcome = await captureLead(
       leadFormSchema.parse(validLead(email, extra)),
       { requestId: `r-${++requests}`, receivedAt },
       deps,
     );
+    await deliver();
+    return outcome;
   };
-  return { table, clock, suppression, counters, deps, sent: mailer.sent, post };
+  return { table, clock, suppression, counters, deps, sent: mailer.sent, post, deliver };
 }
 
 const kindsOf = (sent: { tags: Record<string, string> }[]) => sent.map((email) => email.tags.kind).sort();
@@ -101,19 +127,36 @@ describe('captureLead', () => {
     expect(table.enrolments.size).toBe(0);
   });
 
-  it('keeps the lead and leaves a throttled email for the sender to retry', async () => {
-    const mailer = recordingMailer((email) => (email.tags.kind === 'confirmation' ? throttled() : undefined));
-    const { table, sent, post } = setup({ mailer });
+  it('stores the emails pending and sends nothing itself: the stream delivers them', async () => {
+    const { table, deps, sent } = setup();
+    const form = leadFormSchema.parse(validLead('quiet@example.com'));
+    await captureLead(form, { requestId: 'r-only', receivedAt: start }, deps);
+
+    expect(sent).toEqual([]);
+    const emails = [...table.captureEmails.values()];
+    expect(emails.map((stored) => [stored.item.kind, stored.item.status, stored.dueAt])).toEqual([
+      ['confirmation', 'pending', undefined],
+      ['staff-notification', 'pending', undefined],
+    ]);
+  });
+
+  it('keeps the lead and gives a throttled email back for the stream’s next delivery', async () => {
+    let throttle = true;
+    const mailer = recordingMailer((email) =>
+      throttle && email.tags.kind === 'confirmation' ? throttled() : undefined,
+    );
+    const { table, sent, post, deliver } = setup({ mailer });
 
     expect(await post('busy@example.com')).toMatchObject({ kind: 'accepted' });
     const leadId = leadIdFor('busy@example.com');
     expect(kindsOf(sent)).toEqual(['staff-notification']);
     const [confirmation] = [...table.captureEmails.entries()].filter(([key]) => key.endsWith('#confirmation'));
-    expect(confirmation![1]).toMatchObject({
-      item: { status: 'pending', attempts: 1 },
-      dueAt: new Date(start.getTime() + 10 * 60_000).toISOString(),
-    });
+    expect(confirmation![1].item).toMatchObject({ status: 'pending', attempts: 1 });
     expect(table.leadOf(leadId)).toBeDefined();
+
+    throttle = false;
+    await deliver();
+    expect(kindsOf(sent)).toEqual(['confirmation', 'staff-notification']);
   });
 
   it('answers a returning visitor without a second confirmation or enrolment, and limits posts per minute', async () => {

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BookingInboxEntry, BookingStore, ReplayGuard } from '../../booking/ports';
 import type { Enrolment } from '../../lead/lead';
-import { entity } from './items';
+import { entity, queryAll } from './items';
 import { keys } from './keys';
 import { enrolmentItem } from './lead-repository';
+import { changeLeadStatus } from './lead-status';
 import type { Table } from './table';
 import { TTL_ATTRIBUTE } from './table-schema';
-import { isConditionFailure } from './transactions';
+import { conditionalWrite, isConditionFailure } from './transactions';
 
 const INBOX_PK = 'BOOKING-INBOX';
 /** Unknown addresses are kept for staff this long, then DynamoDB's TTL removes them. */
@@ -19,23 +20,14 @@ const hashed = (value: string) => createHash('sha256').update(value).digest('bas
 export class DynamoBookingStore implements BookingStore {
   constructor(private readonly table: Table) {}
 
-  async markCancelled(leadId: string, at: string): Promise<boolean> {
-    try {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: keys.lead(leadId),
-          UpdateExpression: 'SET #status = :active, cancelledAt = :at, updatedAt = :at REMOVE bookedAt',
-          ConditionExpression: 'attribute_exists(pk) AND #status = :booked',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':booked': 'booked', ':active': 'active', ':at': at },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  markCancelled(leadId: string, at: string): Promise<boolean> {
+    return changeLeadStatus(this.table, leadId, {
+      to: 'active',
+      from: { is: 'booked' },
+      stampedAs: 'cancelledAt',
+      at,
+      remove: ['bookedAt'],
+    });
   }
 
   async bookedEnrolments(leadId: string): Promise<Enrolment[]> {
@@ -53,8 +45,8 @@ export class DynamoBookingStore implements BookingStore {
   }
 
   async enrol(enrolment: Enrolment): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    return conditionalWrite(() =>
+      this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
           Item: enrolmentItem(enrolment, this.table.dueShards),
@@ -63,45 +55,73 @@ export class DynamoBookingStore implements BookingStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':active': 'active' },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async addToInbox(entry: BookingInboxEntry): Promise<void> {
-    await this.table.client.send(
-      new PutCommand({
-        TableName: this.table.tableName,
-        Item: {
-          pk: INBOX_PK,
-          sk: `${entry.at}#${entry.tool}#${hashed(entry.bookingId)}`,
-          type: 'booking-inbox',
-          ...entry,
-          [TTL_ATTRIBUTE]: Math.ceil(Date.parse(entry.at) / 1000) + INBOX_DAYS * 86_400,
-        },
-      }),
-    );
+    try {
+      await this.table.client.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: {
+            pk: INBOX_PK,
+            // One entry per booking and kind: Calendly and Acuity retry a notification they think
+            // failed, and the first entry (with its time) is the one staff should see.
+            sk: `ENTRY#${entry.tool}#${entry.kind}#${hashed(entry.bookingId)}`,
+            type: 'booking-inbox',
+            ...entry,
+            [TTL_ATTRIBUTE]: Math.ceil(Date.parse(entry.at) / 1000) + INBOX_DAYS * 86_400,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async listInbox(limit: number): Promise<BookingInboxEntry[]> {
-    const result = await this.table.client.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': INBOX_PK },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
+    const items = await this.allInboxItems();
+    return items
+      .map((item) => {
+        const { [TTL_ATTRIBUTE]: _expires, ...rest } = entity<Record<string, unknown>>(item);
+        return rest as unknown as BookingInboxEntry;
+      })
+      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+      .slice(0, limit);
+  }
+
+  async forgetInboxEntries(person: { leadId: string; email?: string }): Promise<number> {
+    const email = person.email?.toLowerCase();
+    const about = (await this.allInboxItems()).filter(
+      (item) => item.leadId === person.leadId || (email !== undefined && String(item.email).toLowerCase() === email),
     );
-    return (result.Items ?? []).map((item) => {
-      const { [TTL_ATTRIBUTE]: _expires, ...rest } = entity<Record<string, unknown>>(item);
-      return rest as unknown as BookingInboxEntry;
+    for (const item of about) {
+      await this.table.client.send(
+        new DeleteCommand({ TableName: this.table.tableName, Key: { pk: item.pk, sk: item.sk } }),
+      );
+    }
+    return about.length;
+  }
+
+  /** The whole inbox: one partition, kept small by its 180-day TTL. */
+  private allInboxItems(): Promise<Record<string, unknown>[]> {
+    return queryAll(this.table, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': INBOX_PK },
+      // Erasure must see an entry written a moment ago.
+      ConsistentRead: true,
     });
   }
 }
+
+/**
+ * Lambda's longest possible run. A claim still `working` after it belongs to an invocation that
+ * died between claiming and settling (a crash or a timeout): the next delivery takes it over,
+ * instead of answering "in progress" until the claim expires.
+ */
+export const ABANDONED_CLAIM_MS = 15 * 60_000;
 
 /** Deliveries already acted on, by a hash of their signature; DynamoDB's TTL forgets them. */
 export class DynamoReplayGuard implements ReplayGuard {
@@ -115,25 +135,53 @@ export class DynamoReplayGuard implements ReplayGuard {
   }
 
   async claim(key: string, expiresAt: Date): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    const now = this.now();
+    return conditionalWrite(() =>
+      this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
-          Item: { ...this.key(key), type: 'replay', [TTL_ATTRIBUTE]: Math.ceil(expiresAt.getTime() / 1000) },
+          Item: {
+            ...this.key(key),
+            type: 'replay',
+            state: 'working',
+            claimedAt: now.getTime(),
+            [TTL_ATTRIBUTE]: Math.ceil(expiresAt.getTime() / 1000),
+          },
           // TTL deletes lazily (within days): an expired claim that is still there does not count.
-          ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now',
-          ExpressionAttributeNames: { '#expires': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':now': Math.floor(this.now().getTime() / 1000) },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #expires < :now OR (#state = :working AND claimedAt < :abandoned)',
+          ExpressionAttributeNames: { '#expires': TTL_ATTRIBUTE, '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':now': Math.floor(now.getTime() / 1000),
+            ':working': 'working',
+            ':abandoned': now.getTime() - ABANDONED_CLAIM_MS,
+          },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async release(key: string): Promise<void> {
     await this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: this.key(key) }));
+  }
+
+  async settle(key: string): Promise<void> {
+    await this.table.client.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: this.key(key),
+        UpdateExpression: 'SET #state = :done',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':done': 'done' },
+      }),
+    );
+  }
+
+  async isSettled(key: string): Promise<boolean> {
+    const { Item } = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: this.key(key), ConsistentRead: true }),
+    );
+    return Item !== undefined && Item.state !== 'working';
   }
 }

@@ -4,7 +4,7 @@ import type { CaptureEmailIntent, Submission } from '../../lead/lead';
 import { getEntity } from './items';
 import { keys } from './keys';
 import type { Table } from './table';
-import { isConditionFailure } from './transactions';
+import { conditionalWrite, isConditionFailure } from './transactions';
 
 export class DynamoCaptureEmailStore implements CaptureEmailStore {
   constructor(private readonly table: Table) {}
@@ -18,8 +18,8 @@ export class DynamoCaptureEmailStore implements CaptureEmailStore {
   }
 
   async claimCaptureEmail(intent: CaptureEmailIntent, at: string, claimId: string): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    return conditionalWrite(() =>
+      this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.captureEmail(intent.leadId, intent.submissionId, intent.kind),
@@ -28,12 +28,8 @@ export class DynamoCaptureEmailStore implements CaptureEmailStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at, ':claimId': claimId },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /**

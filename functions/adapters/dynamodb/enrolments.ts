@@ -3,9 +3,10 @@ import type { EnrolmentAdvance, EnrolmentStore, SendRecord } from '../../drip/po
 import type { Enrolment, ExitReason, Lead } from '../../lead/lead';
 import { entity, getEntity } from './items';
 import { dueShard, keys } from './keys';
+import { changeLeadStatus } from './lead-status';
 import { statsIncrement } from './step-stats';
 import type { Table } from './table';
-import { cancellationCodes, isConditionFailure, withConflictRetry } from './transactions';
+import { cancellationCodes, conditionalWrite, isConditionFailure, withConflictRetry } from './transactions';
 
 export class DynamoEnrolmentStore implements EnrolmentStore {
   constructor(private readonly table: Table) {}
@@ -32,15 +33,9 @@ export class DynamoEnrolmentStore implements EnrolmentStore {
 
   async advanceEnrolment(enrolment: Enrolment, advance: EnrolmentAdvance): Promise<boolean> {
     const nothingSent = { stepId: '', status: 'skipped' } as const;
-    try {
-      await this.table.client.send(
-        new UpdateCommand(enrolmentAdvanceUpdate(this.table, nothingSent, enrolment, advance)),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionalWrite(() =>
+      this.table.client.send(new UpdateCommand(enrolmentAdvanceUpdate(this.table, nothingSent, enrolment, advance))),
+    );
   }
 
   async exitEnrolments(leadId: string, reason: ExitReason, at: string): Promise<Enrolment[]> {
@@ -108,23 +103,8 @@ export class DynamoEnrolmentStore implements EnrolmentStore {
     return credited;
   }
 
-  async markLeadBooked(leadId: string, at: string): Promise<boolean> {
-    try {
-      await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: keys.lead(leadId),
-          UpdateExpression: 'SET #status = :booked, bookedAt = :at, updatedAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND #status <> :booked',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':booked': 'booked', ':at': at },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  markLeadBooked(leadId: string, at: string): Promise<boolean> {
+    return changeLeadStatus(this.table, leadId, { to: 'booked', from: { isNot: 'booked' }, stampedAs: 'bookedAt', at });
   }
 }
 

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys';
 import type { Table } from './table';
 
@@ -26,22 +26,26 @@ export async function getEntity<T>(table: Table, key: { pk: string; sk: string }
   return result.Item ? entity<T>(result.Item) : undefined;
 }
 
-/** Every item of a lead's partition, read strongly consistent, page by page. */
-export async function leadPartitionItems(table: Table, leadId: string): Promise<Record<string, unknown>[]> {
+/** Every item a query finds, page by page. */
+export async function queryAll(
+  table: Table,
+  query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await table.client.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk },
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      }),
-    );
+    const page = await table.client.send(new QueryCommand({ ...query, TableName: table.tableName, ExclusiveStartKey }));
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
+}
+
+/** Every item of a lead's partition, read strongly consistent. */
+export function leadPartitionItems(table: Table, leadId: string): Promise<Record<string, unknown>[]> {
+  return queryAll(table, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk },
+    ConsistentRead: true,
+  });
 }

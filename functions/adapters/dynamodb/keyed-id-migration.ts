@@ -6,6 +6,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { KEYED_ID_COPY } from '../../lead/address-ids';
 import {
   isUnkeyedLeadId,
   isUnkeyedSuppressionHash,
@@ -150,7 +151,8 @@ async function moveLead(table: Table, from: string, to: string): Promise<number>
 /** The item as stored under the keyed id, out of the due index until its old self is gone. */
 function renamed(item: Record<string, unknown>, to: string): Record<string, unknown> {
   const { duePk: _duePk, dueAt: _dueAt, ...copy } = item;
-  Object.assign(copy, { pk: keys.lead(to).pk });
+  // Marked, so the table's stream does not take the copy for a new lead (outgoing webhooks).
+  Object.assign(copy, { pk: keys.lead(to).pk, [KEYED_ID_COPY]: true });
   if (typeof item.leadId === 'string') copy.leadId = to;
   if (item.listPk !== undefined && typeof item.createdAt === 'string')
     Object.assign(copy, leadListKeys(item.createdAt, to));

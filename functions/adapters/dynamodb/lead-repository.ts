@@ -76,7 +76,6 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
       ),
       ...this.historyPuts(write),
       ...write.emails.map((intent) => this.put(captureEmailItem(intent))),
-      ...(write.optIn ? [this.put(optInItem(write.optIn))] : []),
       ...(enrolment ? [this.put(enrolmentItem(enrolment, this.table.dueShards), true)] : []),
     ];
     await this.table.client.send(
@@ -230,7 +229,6 @@ export class DynamoLeadRepository implements LeadRepository, OptInStore {
                 },
               },
               this.put(captureEmailItem(intent)),
-              ...(intent.kind === 'opt-in' && write.optIn ? [this.put(optInItem(write.optIn))] : []),
             ],
             ClientRequestToken: transactionToken('email', intent.kind, write.requestToken),
           }),

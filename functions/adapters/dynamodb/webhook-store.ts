@@ -1,9 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord, WebhookEndpoint, WebhookStore } from '../../webhooks/ports';
 import { entity } from './items';
 import type { Table } from './table';
 import { TTL_ATTRIBUTE } from './table-schema';
-import { isConditionFailure } from './transactions';
+import { conditionalWrite, isConditionFailure } from './transactions';
 
 /** Every webhook item's partition starts so: the webhook functions' IAM is limited to it. */
 export const WEBHOOK_PARTITION_PREFIX = 'WEBHOOK-';
@@ -65,23 +65,36 @@ export class DynamoWebhookStore implements WebhookStore {
   }
 
   async createDelivery(record: DeliveryRecord): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    return conditionalWrite(() =>
+      this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
           Item: this.deliveryItem(record),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async updateDelivery(record: DeliveryRecord): Promise<void> {
     await this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: this.deliveryItem(record) }));
+  }
+
+  async markQueued(endpointId: string, eventId: string, at: string): Promise<void> {
+    await this.table.client
+      .send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: deliveryKey(endpointId, eventId),
+          UpdateExpression: 'SET queuedAt = :at',
+          // Never a stub: a record that is gone (its endpoint removed) has nothing to mark.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   async getDelivery(endpointId: string, eventId: string): Promise<DeliveryRecord | undefined> {

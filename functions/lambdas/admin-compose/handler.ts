@@ -4,7 +4,7 @@ import type { SequencesDeps } from '../../admin/sequences/deps';
 import { previewStep, saveDraft, testSend } from '../../admin/sequences/drafts';
 import { publishDraft } from '../../admin/sequences/publish';
 import { sequenceDraftSchema } from '../../sequence/draft';
-import { type AdminRoute, KB, makeAdminDispatcher, ok, parse, sequenceIdOf } from '../http/admin-dispatch';
+import { type AdminRoute, KB, makeAdminDispatcher, ok, sequenceBodyRoute, sequenceIdOf } from '../http/admin-dispatch';
 
 /** What the draft routes need: the sequences' stores, the MJML compiler and the test mailer. */
 export type AdminComposeDeps = SequencesDeps;
@@ -14,39 +14,22 @@ export type AdminComposeDeps = SequencesDeps;
  * which function serves it: functions/admin/routes.ts). Every other route is the admin function's.
  */
 const ROUTES: Record<ComposeRouteKey, AdminRoute<AdminComposeDeps>> = {
-  [`PUT ${ADMIN_API_PREFIX}/sequences/{sequenceId}/draft`]: {
-    maxBodyBytes: 1024 * KB,
-    run: async ({ event, user, deps }) => {
-      const sequenceId = sequenceIdOf(event);
-      return ok(await saveDraft(sequenceId, parse(sequenceDraftSchema, event.parsedBody), user, deps));
-    },
-  },
-  [`POST ${ADMIN_API_PREFIX}/sequences/{sequenceId}/preview`]: {
-    maxBodyBytes: 1024 * KB,
-    run: async ({ event, deps }) => {
-      const sequenceId = sequenceIdOf(event);
-      const request = parse(previewRequestSchema, event.parsedBody);
-      return ok(
-        await previewStep(
-          sequenceId,
-          {
-            draft: request.draft,
-            stepId: request.stepId,
-            ...(request.variantId ? { variantId: request.variantId } : {}),
-          },
-          deps,
-        ),
-      );
-    },
-  },
-  [`POST ${ADMIN_API_PREFIX}/sequences/{sequenceId}/test-send`]: {
-    maxBodyBytes: 4 * KB,
-    run: async ({ event, user, deps }) => {
-      const sequenceId = sequenceIdOf(event);
-      const { stepId } = parse(testSendSchema, event.parsedBody);
-      return ok(await testSend(sequenceId, stepId, user, deps));
-    },
-  },
+  [`PUT ${ADMIN_API_PREFIX}/sequences/{sequenceId}/draft`]: sequenceBodyRoute(
+    sequenceDraftSchema,
+    1024 * KB,
+    (sequenceId, draft, { user, deps }) => saveDraft(sequenceId, draft, user, deps),
+  ),
+  [`POST ${ADMIN_API_PREFIX}/sequences/{sequenceId}/preview`]: sequenceBodyRoute(
+    previewRequestSchema,
+    1024 * KB,
+    (sequenceId, { draft, stepId, variantId }, { deps }) =>
+      previewStep(sequenceId, { draft, stepId, ...(variantId ? { variantId } : {}) }, deps),
+  ),
+  [`POST ${ADMIN_API_PREFIX}/sequences/{sequenceId}/test-send`]: sequenceBodyRoute(
+    testSendSchema,
+    4 * KB,
+    (sequenceId, { stepId }, { user, deps }) => testSend(sequenceId, stepId, user, deps),
+  ),
   [`POST ${ADMIN_API_PREFIX}/sequences/{sequenceId}/publish`]: {
     run: async ({ event, user, deps }) => ok(await publishDraft(sequenceIdOf(event), user, deps), 201),
   },

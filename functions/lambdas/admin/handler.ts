@@ -36,6 +36,7 @@ import {
   makeAdminDispatcher,
   ok,
   parse,
+  sequenceBodyRoute,
   sequenceIdOf,
 } from '../http/admin-dispatch';
 import { jsonResponse } from '../http/responses';
@@ -126,20 +127,16 @@ const ROUTES: Record<LeanRouteKey, AdminRoute<AdminDeps>> = {
   [`GET ${ADMIN_API_PREFIX}/sequences/{sequenceId}`]: {
     run: async ({ event, deps }) => ok(await sequenceDetail(sequenceIdOf(event), deps)),
   },
-  [`POST ${ADMIN_API_PREFIX}/sequences/{sequenceId}/review`]: {
-    maxBodyBytes: 4 * KB,
-    run: async ({ event, user, deps }) => {
-      const sequenceId = sequenceIdOf(event);
-      return ok(await recordReview(sequenceId, parse(reviewSchema, event.parsedBody), user, deps));
-    },
-  },
-  [`POST ${ADMIN_API_PREFIX}/sequences/{sequenceId}/migrate`]: {
-    maxBodyBytes: 4 * KB,
-    run: async ({ event, deps }) => {
-      const sequenceId = sequenceIdOf(event);
-      return ok(await migrateVersion(sequenceId, parse(migrateSchema, event.parsedBody), deps));
-    },
-  },
+  [`POST ${ADMIN_API_PREFIX}/sequences/{sequenceId}/review`]: sequenceBodyRoute(
+    reviewSchema,
+    4 * KB,
+    (sequenceId, review, { user, deps }) => recordReview(sequenceId, review, user, deps),
+  ),
+  [`POST ${ADMIN_API_PREFIX}/sequences/{sequenceId}/migrate`]: sequenceBodyRoute(
+    migrateSchema,
+    4 * KB,
+    (sequenceId, migration, { deps }) => migrateVersion(sequenceId, migration, deps),
+  ),
   [`POST ${ADMIN_API_PREFIX}/simulate`]: {
     maxBodyBytes: 4 * KB,
     run: async ({ event, deps }) => {

@@ -5,7 +5,6 @@ import { applyBookingChange, type BookingChangeDeps } from '../../booking/apply-
 import { calendlyChange } from '../../booking/booking-change';
 import type { ReplayGuard } from '../../booking/ports';
 import {
-  BookingSignatureError,
   CALENDLY_SIGNATURE_HEADER,
   CALENDLY_TOLERANCE_MS,
   verifyCalendlySignature,
@@ -13,9 +12,9 @@ import {
 import { fieldProblems } from '../../lead/lead-form';
 import { UnauthorizedError, ValidationError } from '../../shared/errors';
 import type { SigningKeyProvider } from '../../shared/signing-key';
+import { bookingSignature, type SignedEvent } from '../http/booking-signature';
 import { errorResponses } from '../http/error-responses';
-import { rawBody } from '../http/raw-body';
-import { type EventWithBody, requestBody } from '../http/request-body';
+import { requestBody } from '../http/request-body';
 import { type HttpResponse, jsonResponse } from '../http/responses';
 
 export interface CalendlyHandlerDeps extends BookingChangeDeps {
@@ -23,31 +22,21 @@ export interface CalendlyHandlerDeps extends BookingChangeDeps {
   replay: ReplayGuard;
 }
 
-type CalendlyEvent = EventWithBody & { deliveryId?: string };
-
 /**
  * POST /webhooks/calendly: Calendly's invitee.created marks the lead booked, invitee.canceled
  * puts them on the rebook path (or in the staff inbox). Calendly's own signature is checked
  * before anything is read, and each signature is acted on once.
  */
 export function makeCalendlyHandler(deps: CalendlyHandlerDeps) {
-  return middy<CalendlyEvent, HttpResponse>()
+  return middy<SignedEvent, HttpResponse>()
     .use(httpHeaderNormalizer())
-    .use({
-      before: async (request) => {
-        try {
-          request.event.deliveryId = verifyCalendlySignature(
-            request.event.headers?.[CALENDLY_SIGNATURE_HEADER],
-            rawBody(request.event),
-            await deps.calendlyKey(),
-            deps.clock.now().getTime(),
-          );
-        } catch (error) {
-          if (error instanceof BookingSignatureError) throw new UnauthorizedError(error.message, 'HMAC-SHA256');
-          throw error;
-        }
-      },
-    })
+    .use(
+      bookingSignature(
+        async (header, body) =>
+          verifyCalendlySignature(header, body, await deps.calendlyKey(), deps.clock.now().getTime()),
+        CALENDLY_SIGNATURE_HEADER,
+      ),
+    )
     .use(requestBody({ maxBytes: 64 * 1024, accept: ['json'] }))
     .use(errorResponses({ log: deps.log }))
     .handler(async (event) => {

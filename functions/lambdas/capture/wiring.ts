@@ -24,13 +24,15 @@ export function captureDeps(env: CaptureEnv, overrides: Overrides = {}): Capture
   const table = dynamoTable(env);
   const clock = clockFrom(overrides);
   const bundle = captureBundle();
-  const ids = new DynamoAddressIds(table, overrides.identityKey ?? identityKeyOf(env.IDENTITY_KEY));
+  // One key: lead ids, suppression hashes and rate-limit subjects are all keyed by it.
+  const identityKey = overrides.identityKey ?? identityKeyOf(env.IDENTITY_KEY);
+  const ids = new DynamoAddressIds(table, identityKey);
   return {
     leads: new DynamoLeadRepository(table),
     ids,
     suppression: new DynamoSuppressionList(table, ids),
     limits: {
-      limiter: new DynamoRateLimiter(table),
+      limiter: new DynamoRateLimiter(table, identityKey),
       perAddressPerMinute: env.RATE_LIMIT_PER_ADDRESS,
     },
     siteUrl: env.SITE_URL,

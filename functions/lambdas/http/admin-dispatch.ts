@@ -83,6 +83,24 @@ export function sequenceIdOf(event: AdminEvent): string {
 export const ok = (body: unknown, status = 200) => jsonResponse(status, body);
 
 /**
+ * A route that acts on the sequence its path names with the JSON body `schema` parses, and
+ * answers 200 with the use case's result.
+ */
+export function sequenceBodyRoute<Deps, S extends z.ZodType>(
+  schema: S,
+  maxBodyBytes: number,
+  useCase: (sequenceId: string, body: z.output<S>, context: RouteContext<Deps>) => Promise<unknown>,
+): AdminRoute<Deps> {
+  return {
+    maxBodyBytes,
+    run: async (context) => {
+      const sequenceId = sequenceIdOf(context.event);
+      return ok(await useCase(sequenceId, parse(schema, context.event.parsedBody), context));
+    },
+  };
+}
+
+/**
  * A function's admin routes, dispatched by route key. API Gateway's JWT authorizer has already
  * checked the token; the handler reads the groups from its claims, refuses a wrong group with
  * 403, then parses the request (zod), calls one use case and answers with its result. A route

@@ -11,6 +11,7 @@ import {
   type Resolver,
   webhookPoster,
 } from '../../adapters/webhook-poster';
+import { ConfigurationError } from '../../config/env';
 import type { WebhookDelivererEnv } from '../../config/webhook-env';
 import { logger } from '../../observability/logger';
 import { emailAlerts } from '../../webhooks/alerts';
@@ -25,11 +26,21 @@ export interface WebhookOverrides extends Overrides {
   posterLimits?: Partial<typeof DEFAULT_POSTER_LIMITS>;
 }
 
-/** The SSRF rules for this environment: https and public addresses only, unless local development. */
+/**
+ * The SSRF rules for this environment: https and public addresses only, unless local development.
+ * Local development is refused inside Lambda (AWS_LAMBDA_FUNCTION_NAME is set there), so a
+ * stray setting cannot open the deployed functions to http:// and loopback receivers.
+ */
 export function posterOptionsFrom(
   env: Pick<WebhookDelivererEnv, 'WEBHOOKS_LOCAL_DEVELOPMENT'>,
   overrides: WebhookOverrides,
+  runtime: Record<string, string | undefined> = process.env,
 ): PosterOptions {
+  if (env.WEBHOOKS_LOCAL_DEVELOPMENT && runtime.AWS_LAMBDA_FUNCTION_NAME) {
+    throw new ConfigurationError(
+      'Invalid configuration: WEBHOOKS_LOCAL_DEVELOPMENT is for the local stack only; unset it in Lambda',
+    );
+  }
   return {
     resolver: overrides.resolver ?? dnsResolver,
     allowHttp: env.WEBHOOKS_LOCAL_DEVELOPMENT,

@@ -25,6 +25,7 @@ export function makeWebhookEventsHandler(deps: WebhookEventsDeps) {
         const events = leadEventsFromChange(
           {
             eventName: record.eventName ?? 'MODIFY',
+            ...(record.dynamodb?.SequenceNumber ? { sequenceNumber: record.dynamodb.SequenceNumber } : {}),
             oldImage: plain(record.dynamodb?.OldImage as Image),
             newImage: plain(record.dynamodb?.NewImage as Image),
           },

@@ -151,9 +151,9 @@ export class MemoryCaptureEmailStore implements CaptureEmailStore {
     const { item } = stored;
     if (result.status === 'pending') {
       const countAttempt = result.countAttempt ?? true;
-      Object.assign(item, { status: 'pending', retryAt: result.retryAt, lastError: result.reason ?? 'retry' });
+      // Given back for the stream's next delivery of the record (it is not in the due index).
+      Object.assign(item, { status: 'pending', lastError: result.reason ?? 'retry' });
       if (countAttempt) item.attempts += 1;
-      stored.dueAt = result.retryAt;
       return;
     }
     Object.assign(item, {
@@ -163,7 +163,6 @@ export class MemoryCaptureEmailStore implements CaptureEmailStore {
       ...(result.reason ? { lastError: result.reason } : {}),
     });
     item.attempts += 1;
-    stored.dueAt = undefined;
   }
 }
 
@@ -202,7 +201,7 @@ function withoutDue<T extends { nextSendAt?: string }>(item: T): T {
   return rest as T;
 }
 
-/** The sparse due index over the memory table: active enrolments and capture emails still to send. */
+/** The sparse due index over the memory table: active enrolments (capture emails go by the stream). */
 export class MemoryDueIndex implements DueIndex {
   constructor(
     private readonly table: MemoryTable,
@@ -221,18 +220,7 @@ export class MemoryDueIndex implements DueIndex {
         dueAt: stored.item.nextSendAt ?? stored.dueAt ?? '',
       },
     }));
-    const emails = [...this.table.captureEmails].map(([key, stored]) => ({
-      key: `C#${key}`,
-      stored,
-      message: {
-        kind: 'capture-email' as const,
-        leadId: stored.item.leadId,
-        submissionId: stored.item.submissionId,
-        emailKind: stored.item.kind,
-        dueAt: stored.item.retryAt ?? stored.dueAt ?? '',
-      },
-    }));
-    return [...steps, ...emails]
+    return steps
       .filter((entry) => entry.stored.dueAt !== undefined)
       .filter((entry) => shard === undefined || this.table.shardOf(entry.message.leadId) === shard)
       .sort((a, b) => (a.stored.dueAt! < b.stored.dueAt! ? -1 : a.stored.dueAt! > b.stored.dueAt! ? 1 : 0));
@@ -251,10 +239,7 @@ export class MemoryDueIndex implements DueIndex {
 
   async lease(entry: DueEntry, until: string): Promise<boolean> {
     const { message } = entry;
-    const stored =
-      message.kind === 'step'
-        ? this.table.enrolments.get(enrolmentKey(message.leadId, message.sequenceId))
-        : this.table.captureEmails.get(captureEmailKey(message.leadId, message.submissionId, message.emailKind));
+    const stored = this.table.enrolments.get(enrolmentKey(message.leadId, message.sequenceId));
     if (stored?.dueAt === undefined || stored.dueAt !== entry.dueAt) return false;
     stored.dueAt = until;
     return true;

@@ -73,10 +73,9 @@ export class MemoryLeadRepository implements LeadRepository {
     this.table.consents.set(key, copy(defined(write.consent) as unknown as Record<string, unknown>));
   }
 
-  private storeEmail(intent: CaptureEmailIntent, write: SubmissionWrite): void {
+  private storeEmail(intent: CaptureEmailIntent, _write: SubmissionWrite): void {
     const key = captureEmailKey(intent.leadId, intent.submissionId, intent.kind);
-    this.table.captureEmails.set(key, { item: item(intent), dueAt: intent.retryAt });
-    if (intent.kind === 'opt-in' && write.optIn) this.table.optIns.set(write.optIn.tokenHash, copy({ ...write.optIn }));
+    this.table.captureEmails.set(key, { item: item(intent) });
   }
 
   private storeEnrolment(enrolment: Enrolment): void {
@@ -85,27 +84,6 @@ export class MemoryLeadRepository implements LeadRepository {
       item: item(enrolment),
       dueAt: due,
     });
-  }
-
-  async markCaptureEmailSent(intent: CaptureEmailIntent, messageId: string, sentAt: string): Promise<void> {
-    this.endClaim(intent, { status: 'sent', messageId, sentAt }, true);
-  }
-
-  async markCaptureEmailUnsent(intent: CaptureEmailIntent, reason: string): Promise<void> {
-    this.endClaim(intent, { status: 'pending', lastError: reason.slice(0, 200) }, false);
-  }
-
-  async markCaptureEmailUnknown(intent: CaptureEmailIntent, reason: string, at: string): Promise<void> {
-    this.endClaim(intent, { status: 'failed', lastError: reason.slice(0, 200), finishedAt: at }, true);
-  }
-
-  /** Only the capture request's own claim (status sending) ends here: erased or taken over, nothing. */
-  private endClaim(intent: CaptureEmailIntent, fields: Record<string, unknown>, leavesIndex: boolean): void {
-    const stored = this.table.captureEmails.get(captureEmailKey(intent.leadId, intent.submissionId, intent.kind));
-    if (stored?.item.status !== 'sending') return;
-    Object.assign(stored.item, fields);
-    stored.item.attempts += 1;
-    if (leavesIndex) stored.dueAt = undefined;
   }
 }
 

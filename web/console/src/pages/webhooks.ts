@@ -1,6 +1,7 @@
 import type { PageFactory } from '../app';
 import { h, replace } from '../dom';
 import { timeElement } from '../format';
+import { dataTable } from '../table';
 import { busy, button, confirmDialog, errorRegion, field, input, pageHeading, scrollTable, statusRegion } from '../ui';
 
 interface Endpoint {
@@ -67,37 +68,23 @@ export const webhooksPage: PageFactory = ({ ctx }) => {
     const { deliveries } = await ctx.api.request<{ deliveries: Delivery[] }>(
       `/webhooks/${encodeURIComponent(endpoint.endpointId)}/deliveries`,
     );
-    const table = h(
-      'table',
-      { class: 'table' },
-      h(
-        'thead',
-        null,
+    const table = dataTable({
+      caption: 'Deliveries to this endpoint',
+      captionHidden: true,
+      columns: ['Event', 'Status', 'Attempts', 'Last response', 'Last attempt', 'Next attempt'],
+      rows: deliveries.map((delivery) =>
         h(
           'tr',
-          null,
-          ...['Event', 'Status', 'Attempts', 'Last response', 'Last attempt', 'Next attempt'].map((label) =>
-            h('th', { scope: 'col' }, label),
-          ),
+          { 'data-status': delivery.status },
+          h('td', null, delivery.type),
+          h('td', null, delivery.status),
+          h('td', { class: 'number' }, String(delivery.attempts)),
+          h('td', null, delivery.lastResponseCode ? String(delivery.lastResponseCode) : (delivery.lastError ?? '–')),
+          h('td', null, timeElement(delivery.lastAttemptAt)),
+          h('td', null, timeElement(delivery.nextAttemptAt)),
         ),
       ),
-      h(
-        'tbody',
-        null,
-        ...deliveries.map((delivery) =>
-          h(
-            'tr',
-            { 'data-status': delivery.status },
-            h('td', null, delivery.type),
-            h('td', null, delivery.status),
-            h('td', { class: 'number' }, String(delivery.attempts)),
-            h('td', null, delivery.lastResponseCode ? String(delivery.lastResponseCode) : (delivery.lastError ?? '–')),
-            h('td', null, timeElement(delivery.lastAttemptAt)),
-            h('td', null, timeElement(delivery.nextAttemptAt)),
-          ),
-        ),
-      ),
-    );
+    });
     replace(target, deliveries.length > 0 ? scrollTable(`Deliveries to ${endpoint.url}`, table) : 'No deliveries yet.');
   }
 
