@@ -82,7 +82,7 @@ export function captureEnvironment(
   tableName: string,
   /** `originVerifySecret`: a dynamic reference CloudFormation resolves at deploy time, never the value. */
   mail: Omit<MailEnvironmentInputs, 'signingKeySecretArn'> & { originVerifySecret: string; identityKey: string },
-): WithOptional<EnvironmentFor<CaptureEnv>, 'MAIL_REPLY_TO' | 'SIGNING_KEY_SECRET_ARN'> {
+): WithOptional<EnvironmentFor<CaptureEnv>, 'MAIL_REPLY_TO'> {
   return {
     ...baseEnvironment(config, tableName),
     ...mailEnvironment(config, mail),

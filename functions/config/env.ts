@@ -60,27 +60,30 @@ export const mailEnvSchema = z.object({
   SIGNING_KEY_SECRET_ARN: line.optional(),
 });
 
-export const captureEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend({
-  DEFAULT_SEQUENCE_ID: line,
-  CONSENT_MODE: z.enum(['single', 'double']).default('single'),
-  /** Per client address, per minute; 0 turns it off (WAF's rate rule also applies in AWS). */
-  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000).default(20),
-  RATE_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).max(1000).default(5),
-  /**
-   * The value CloudFront sends as the x-origin-verify header: requests without it did not come
-   * through CloudFront and are refused. Unset locally, where there is no CloudFront. In AWS it
-   * is a Secrets Manager dynamic reference that CloudFormation resolves at deploy time, as for
-   * CloudFront's own header: the template holds the reference, never the secret, and the
-   * function needs no Secrets Manager client on its cold start.
-   */
-  ORIGIN_VERIFY_SECRET: line.min(32).optional(),
-  /**
-   * The key of lead ids and suppression hashes, as a value: like the origin-verify value, a
-   * Secrets Manager dynamic reference resolved at deploy time, so capture's cold start needs no
-   * Secrets Manager client. The local stack and tests pass the key itself.
-   */
-  IDENTITY_KEY: line.min(32).optional(),
-});
+// No signing key: the capture function sends nothing (the capture mailer signs the links).
+export const captureEnvSchema = baseEnvSchema
+  .extend(mailEnvSchema.omit({ SIGNING_KEY_SECRET_ARN: true }).shape)
+  .extend({
+    DEFAULT_SEQUENCE_ID: line,
+    CONSENT_MODE: z.enum(['single', 'double']).default('single'),
+    /** Per client address, per minute; 0 turns it off (WAF's rate rule also applies in AWS). */
+    RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).max(10_000).default(20),
+    RATE_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).max(1000).default(5),
+    /**
+     * The value CloudFront sends as the x-origin-verify header: requests without it did not come
+     * through CloudFront and are refused. Unset locally, where there is no CloudFront. In AWS it
+     * is a Secrets Manager dynamic reference that CloudFormation resolves at deploy time, as for
+     * CloudFront's own header: the template holds the reference, never the secret, and the
+     * function needs no Secrets Manager client on its cold start.
+     */
+    ORIGIN_VERIFY_SECRET: line.min(32).optional(),
+    /**
+     * The key of lead ids and suppression hashes, as a value: like the origin-verify value, a
+     * Secrets Manager dynamic reference resolved at deploy time, so capture's cold start needs no
+     * Secrets Manager client. The local stack and tests pass the key itself.
+     */
+    IDENTITY_KEY: line.min(32).optional(),
+  });
 
 /** The capture mailer: the capture emails from the table's stream, through the paced SES mailer. */
 export const captureMailerEnvSchema = baseEnvSchema

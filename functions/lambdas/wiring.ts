@@ -17,18 +17,20 @@ import type { AddressIds } from '../lead/address-ids';
 import { createCaptureEmailComposer } from '../lead/capture-emails';
 import { createLinkBuilder } from '../mail/links';
 import type { Mailer } from '../mail/outgoing-email';
-import type { PracticeDetails } from '../mail/practice';
 import { logger } from '../observability/logger';
 import type { CaptureBundle } from '../sequence/compiled';
-import { type Clock, systemClock } from '../shared/clock';
+import type { Clock } from '../shared/clock';
 import type { SigningKeyProvider } from '../shared/signing-key';
 import type { ExitDeps } from '../suppression/exit-lead';
 import type { DeliveryQueue } from '../webhooks/ports';
+import { clockFrom, practiceFrom } from './sdk-free-wiring';
 
 /**
  * What differs between AWS, the local stack and tests. Everything else is built the same way
  * from the parsed environment, so the code on the path is the same in every mode.
  */
+export { clockFrom, practiceFrom };
+
 export interface Overrides {
   clock?: Clock;
   signingKey?: SigningKeyProvider;
@@ -43,16 +45,6 @@ export interface Overrides {
   deliveryQueue?: DeliveryQueue;
   /** Resolves webhook hosts (tests, without a network). */
   resolver?: (hostname: string) => Promise<string[]>;
-}
-
-export function practiceFrom(env: MailEnv): PracticeDetails {
-  return {
-    name: env.PRACTICE_NAME,
-    surgeon: env.PRACTICE_SURGEON,
-    postalAddress: env.PRACTICE_POSTAL_ADDRESS,
-    phone: env.PRACTICE_PHONE,
-    timeZone: env.PRACTICE_TIME_ZONE,
-  };
 }
 
 /** What the pages behind emailed links show of the practice (header and footer). */
@@ -97,10 +89,6 @@ export function addressIdsFrom(
   identityKey: SigningKeyProvider = identityKeyFrom(env, overrides),
 ): AddressIds {
   return new DynamoAddressIds(table, identityKey);
-}
-
-export function clockFrom(overrides: Overrides): Clock {
-  return overrides.clock ?? systemClock;
 }
 
 export function webhookKeyFrom(env: { WEBHOOK_SECRET_ARN?: string }, overrides: Overrides): SigningKeyProvider {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleLambda, runNode } from '../../bench/bundle';
 import { RECORDING_VARIABLE } from '../../functions/adapters/aws-call-recorder';
@@ -52,6 +52,8 @@ function deployedEnv(): Record<string, string> {
     WORK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/work',
     SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:signing',
     IDENTITY_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:identity',
+    // The capture function gets the identity key as a value (a deploy-time dynamic reference).
+    IDENTITY_KEY: 'a-stand-in-identity-key-of-at-least-32-bytes',
     WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:webhook',
     CALENDLY_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:calendly',
     ACUITY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:acuity',
@@ -131,6 +133,14 @@ describe('the Lambda bundles as shipped', () => {
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ found: 0, enqueued: 0, failed: 0 });
   });
 
+  it('capture requires no AWS SDK package but DynamoDB’s (no SES, no Secrets Manager on its cold start)', () => {
+    const required = [...readFileSync(files.get('capture')!, 'utf8').matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map(
+      (match) => match[1],
+    );
+    expect(required.length).toBeGreaterThan(0);
+    expect([...new Set(required)].sort()).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']);
+  });
+
   describe('the capture bundle on the local services', () => {
     let secrets: StandIn;
 
@@ -158,6 +168,7 @@ describe('the Lambda bundles as shipped', () => {
           DYNAMODB_ENDPOINT: endpoints.dynamo,
           SES_ENDPOINT: endpoints.ses,
           AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+          IDENTITY_KEY: STAND_IN_SECRET,
         },
         INVOKE,
         [JSON.stringify(event)],
@@ -167,7 +178,7 @@ describe('the Lambda bundles as shipped', () => {
       // The emails leave from the table's stream (the capture mailer), not from this function.
       expect(secrets.requests).toEqual([]);
 
-      // The stand-in Secrets Manager answers every secret with the same value: the identity key too.
+      // The identity key is given as a value, the stand-in's secret.
       const items = await itemsOfLead(doc, tableName, leadIdFor(email, decodeKey(STAND_IN_SECRET)));
       expect(items.map((item) => String(item.sk).split('#')[0])).toEqual(
         expect.arrayContaining(['PROFILE', 'SUBMISSION', 'CONSENT', 'ENROLMENT', 'EMAIL']),

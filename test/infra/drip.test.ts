@@ -127,8 +127,8 @@ describe('the drip engine with the default settings', () => {
 
     it('feeds the sender in batches of 10, reports partial batch failures and polls no faster than the reserved concurrency', () => {
       const { drip } = s.stack;
-      // The sender's, the outgoing webhooks' stream consumer's and their deliverer's.
-      s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+      // The sender's, the capture mailer's, the outgoing webhooks' stream consumer's and their deliverer's.
+      s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
       s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: resolve(drip.workQueue.queueArn),
         FunctionName: resolve(drip.sender.fn.functionName),
@@ -213,8 +213,9 @@ describe('the drip engine with the default settings', () => {
     it('encrypts every queue and refuses plain HTTP to it', () => {
       const queues = s.template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
       // work, work DLQ, dispatch DLQ, SES events DLQ, review check DLQ; the outgoing webhooks'
-      // delivery queue, its DLQ and the stream consumer's on-failure queue
-      expect(Object.keys(queues)).toHaveLength(8);
+      // delivery queue, its DLQ and the stream consumer's on-failure queue; the capture mailer's
+      // on-failure queue
+      expect(Object.keys(queues)).toHaveLength(9);
       for (const [id, queue] of Object.entries(queues)) {
         expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
         s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {

@@ -11,7 +11,8 @@ import { ConfigurationError } from '../../config/env';
 import { logger } from '../../observability/logger';
 import { renderLandingPage } from '../../pages/landing';
 import { captureBundle } from '../../sequence/build-output/capture-bundle';
-import { clockFrom, type Overrides, practiceFrom } from '../wiring';
+import { clockFrom, practiceFrom } from '../sdk-free-wiring';
+import type { Overrides } from '../wiring';
 import type { CaptureHandlerDeps } from './handler';
 
 /**
