@@ -1,9 +1,8 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { signWebhook } from '../../functions/http/webhook-signature';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { LOCAL_CONTROL_HEADER } from '../../local/request-guard';
 import { validLead } from '../support/capture-harness';
+import { recordingMailer, throttled } from '../support/fakes/doubles';
 import { testLeadId } from '../support/identity';
 import { control, localStackForTest, postLead } from '../support/local-stack-harness';
 import { outbox, uniqueEmail } from '../support/services';
@@ -126,33 +125,34 @@ describe('drip engine in the local stack', () => {
     expect(await outbox(email)).toHaveLength(2);
   });
 
-  it('retries a confirmation that SES refused at capture time', async () => {
-    const email = uniqueEmail('retry');
-    const ses = mockClient(SESv2Client);
-    ses.on(SendEmailCommand).rejects(Object.assign(new Error('Throttled'), { name: 'TooManyRequestsException' }));
-    try {
-      expect((await postLead(stack.base, validLead(email))).status).toBe(202);
-    } finally {
-      ses.restore();
-    }
-    expect(await outbox(email)).toHaveLength(0);
-
-    await control(stack.base, '/__local/drip/advance', { duration: 'PT15M' });
-
-    const subjects = await subjectsOf(email);
-    const stepSubjectList = sequence.steps.flatMap((step) => step.variants.map((variant) => variant.subject));
-    expect(subjects.filter((subject) => !stepSubjectList.includes(subject))).toHaveLength(1); // the confirmation
-    const { DynamoDBDocumentClient, QueryCommand } = await import('@aws-sdk/lib-dynamodb');
-    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.urls.dynamodb }));
-    const { Items = [] } = await doc.send(
-      new QueryCommand({
-        TableName: stack.env.TABLE_NAME,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :email)',
-        ExpressionAttributeValues: { ':pk': `LEAD#${testLeadId(email)}`, ':email': 'EMAIL#' },
-      }),
+  it('sends a confirmation SES throttled through a whole delivery when the stream delivers it again', async () => {
+    // Four throttled attempts: all of one delivery's (the paced retries inside it).
+    let throttledAttempts = 0;
+    const { mailer, sent } = recordingMailer((email) =>
+      email.tags.kind === 'confirmation' && throttledAttempts++ < 4 ? throttled() : undefined,
     );
-    expect(Items.find((item) => item.kind === 'confirmation')).toMatchObject({ status: 'sent', attempts: 2 });
+    const local = await localStackForTest({}, { mailer });
+    try {
+      const email = uniqueEmail('retry');
+      expect((await postLead(local.base, validLead(email))).status).toBe(202);
+
+      expect(throttledAttempts).toBeGreaterThanOrEqual(5);
+      expect(sent.map((mail) => mail.tags.kind).sort()).toEqual(['confirmation', 'staff-notification']);
+      const { DynamoDBDocumentClient, QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+      const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+      const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.urls.dynamodb }));
+      const { Items = [] } = await doc.send(
+        new QueryCommand({
+          TableName: local.env.TABLE_NAME,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :email)',
+          ExpressionAttributeValues: { ':pk': `LEAD#${testLeadId(email)}`, ':email': 'EMAIL#' },
+        }),
+      );
+      // The first delivery gave it back (one attempt used); the second sent it.
+      expect(Items.find((item) => item.kind === 'confirmation')).toMatchObject({ status: 'sent', attempts: 2 });
+    } finally {
+      await local.stop();
+    }
   });
 });
 

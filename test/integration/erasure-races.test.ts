@@ -89,7 +89,7 @@ describe('erasing a lead while the sender is working on it', () => {
       },
     };
     const capture = await captureHarness({ mailer });
-    const admin = adminDeps(parseEnv(adminEnvSchema, capture.rawEnv), {});
+    const admin = adminDeps(parseEnv(adminEnvSchema, capture.rawEnv), { identityKey: testIdentityKey });
     erase = (id) => eraseLead(id, admin);
 
     await capture.handler(jsonPost('/leads', validLead(email)), lambdaContext);

@@ -245,7 +245,24 @@ describe('sender with SES or DynamoDB failing', () => {
 describe('the capture mailer with DynamoDB failing', () => {
   /** A lead posted through the real handler; its emails then leave from the table's stream. */
   async function postedLead(label: string) {
-    const harness = await captureHarness({ extraEnv: { MAX_SEND_RATE: '50' } });
+    // Whether the mailer (not the capture request) is reading the suppression list right now.
+    const mailer = { readingSuppression: false };
+    const harness = await captureHarness({
+      extraEnv: { MAX_SEND_RATE: '50' },
+      adjustMailer: (deps) => ({
+        ...deps,
+        suppression: {
+          reasonFor: async (address) => {
+            mailer.readingSuppression = true;
+            try {
+              return await deps.suppression.reasonFor(address);
+            } finally {
+              mailer.readingSuppression = false;
+            }
+          },
+        },
+      }),
+    });
     const email = uniqueEmail(label);
     const captureEmails = new DynamoCaptureEmailStore({
       client: harness.doc as never,
@@ -254,6 +271,7 @@ describe('the capture mailer with DynamoDB failing', () => {
     });
     const leadId = testLeadId(email);
     return {
+      mailer,
       post: () => harness.handler(jsonPost('/leads', validLead(email)), lambdaContext),
       intent: async (kind: string) => {
         const [submission] = (await allItems(harness.doc, harness.tableName)).filter(
@@ -273,12 +291,11 @@ describe('the capture mailer with DynamoDB failing', () => {
     });
     const faults = dynamoFaults();
     try {
-      const { post, intent } = await postedLead('suppression-read');
-      // The first suppression read is the capture request's own; the second is the mailer's.
-      let reads = 0;
+      const { post, intent, mailer } = await postedLead('suppression-read');
+      // The capture request reads the suppression list too; the mailer's first read fails.
       let failures = 0;
       faults.intercept(GetCommand, async (input, forward) => {
-        if (onPartition(input, 'SUPPRESSION#') && ++reads === 2) {
+        if (onPartition(input, 'SUPPRESSION#') && mailer.readingSuppression && failures === 0) {
           failures++;
           throw throttled();
         }
