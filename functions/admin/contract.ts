@@ -120,7 +120,11 @@ export interface TimelineEvent {
     | 'unsubscribed'
     | 'booked'
     | 'exited'
-    | 'completed';
+    | 'completed'
+    | 'reply'
+    | 'auto-reply'
+    | 'paused'
+    | 'follow-up';
   title: string;
   detail?: string;
   sequenceId?: string;

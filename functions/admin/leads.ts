@@ -13,6 +13,7 @@ import type {
   LeadTimeline,
   TimelineEvent,
 } from './contract';
+import { followUpEvents } from './follow-up-timeline';
 import type { AccountSuppressionList, LeadDirectory, LeadListRow, SuppressionState } from './ports';
 
 export interface LeadsDeps {
@@ -97,6 +98,7 @@ async function progressOf(lead: Lead, enrolment: Enrolment | undefined, versions
   if (enrolment.status === 'completed') return 'completed';
   if (enrolment.status === 'exited') return `exited: ${enrolment.exitReason ?? 'stopped'}`;
   if (enrolment.status === 'pending') return 'pending';
+  if (enrolment.status === 'replied') return 'paused: replied';
   const sequence = await versions.get(enrolment.sequenceId, enrolment.sequenceVersion).catch(() => undefined);
   return sequence ? `${enrolment.stepIndex} of ${sequence.steps.length}` : `${enrolment.stepIndex} sent`;
 }
@@ -250,6 +252,7 @@ export async function leadTimeline(leadId: string, deps: LeadsDeps): Promise<Lea
     }
   }
   if (lead.bookedAt) events.push({ at: lead.bookedAt, kind: 'booked', title: 'Marked as booked' });
+  events.push(...followUpEvents(items, enrolments));
   events.sort((a, b) => a.at.localeCompare(b.at) || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
 
   return {
@@ -307,6 +310,10 @@ const KIND_ORDER: TimelineEvent['kind'][] = [
   'complained',
   'unsubscribed',
   'booked',
+  'reply',
+  'auto-reply',
+  'paused',
+  'follow-up',
   'exited',
   'completed',
   'step-scheduled',
