@@ -5,11 +5,12 @@ import type {
   CaptureEnv,
   ConfirmEnv,
   DispatcherEnv,
+  InboundEnv,
   MailEnv,
   SenderEnv,
   UnsubscribeEnv,
 } from '../functions/config/env';
-import type { DeployConfig } from './config';
+import { type DeployConfig, replyDomainOf } from './config';
 
 /** Set by the local runtime and tests only; in AWS the SDK finds the regional endpoints. */
 type LocalOnly = 'DYNAMODB_ENDPOINT' | 'SES_ENDPOINT';
@@ -99,9 +100,11 @@ export function senderEnvironment(
   config: DeployConfig,
   tableName: string,
   mail: MailEnvironmentInputs,
-): WithOptional<EnvironmentFor<SenderEnv>, 'MAIL_REPLY_TO' | 'MAX_SEND_RATE'> {
+): WithOptional<EnvironmentFor<SenderEnv>, 'MAIL_REPLY_TO' | 'MAX_SEND_RATE' | 'REPLY_DOMAIN'> {
   const { sender } = config;
+  const replyDomain = replyDomainOf(config);
   return {
+    ...(replyDomain && { REPLY_DOMAIN: replyDomain }),
     ...baseEnvironment(config, tableName),
     ...signedMailEnvironment(config, mail),
     ...(sender.maxSendRate !== undefined && { MAX_SEND_RATE: String(sender.maxSendRate) }),
@@ -178,4 +181,20 @@ export function adminEnvironment(
 /** The daily clinical review check reads the published pointers only. */
 export function reviewCheckEnvironment(config: DeployConfig, tableName: string): EnvironmentFor<BaseEnv> {
   return baseEnvironment(config, tableName);
+}
+
+/** The inbound function: replies received by SES, stored in `bucket`, matched to leads. */
+export function inboundEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  mail: MailEnvironmentInputs & { bucketName: string; prefix: string; replyDomain: string },
+): WithOptional<EnvironmentFor<InboundEnv>, 'MAIL_REPLY_TO'> {
+  return {
+    ...baseEnvironment(config, tableName),
+    ...signedMailEnvironment(config, mail),
+    REPLY_DOMAIN: mail.replyDomain,
+    STAFF_INBOX: config.replies.staffInbox ?? config.clinic.mail.staffAddresses[0]!,
+    INBOUND_BUCKET: mail.bucketName,
+    INBOUND_PREFIX: mail.prefix,
+  };
 }

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PUBLIC_ROUTES } from '../functions/http/public-routes';
-import type { DeployConfig } from './config';
+import { type DeployConfig, replyDomainOf } from './config';
 import { AdminApi } from './constructs/admin-api';
 import { PublicApi } from './constructs/api';
 import { BookedWebhook } from './constructs/booked';
@@ -12,6 +12,7 @@ import { LeadData } from './constructs/data';
 import { DripEngine } from './constructs/drip';
 import { EmailSending } from './constructs/email';
 import { Monitoring } from './constructs/monitoring';
+import { Replies } from './constructs/replies';
 import { ReviewCheck } from './constructs/review-check';
 import { SesEvents } from './constructs/ses-events';
 import { ORIGIN_VERIFY_KEY, SigningKey } from './constructs/signing-key';
@@ -47,6 +48,8 @@ export class LeadNurtureStack extends Stack {
   readonly consoleAuth: ConsoleAuth;
   readonly admin: AdminApi;
   readonly reviewCheck: ReviewCheck;
+  /** Replies received by SES (absent when `replies.enabled` is false). */
+  readonly replies?: Replies;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: LeadNurtureStackProps) {
@@ -165,6 +168,19 @@ export class LeadNurtureStack extends Stack {
       apiBase: '',
     });
     this.reviewCheck = new ReviewCheck(this, 'ReviewCheck', { config, data: this.data });
+    const replyDomain = replyDomainOf(config);
+    this.replies = replyDomain
+      ? new Replies(this, 'Replies', {
+          config,
+          data: this.data,
+          email: this.email,
+          signingKey: this.signingKey.secret,
+          replyDomain,
+          siteUrl: this.site.url,
+          publicApiUrl: this.api.url,
+          accessLogs: this.site.logBucket,
+        })
+      : undefined;
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api,
@@ -178,6 +194,7 @@ export class LeadNurtureStack extends Stack {
         ...(this.confirmOptIn ? { confirmOptIn: this.confirmOptIn.function } : {}),
         admin: this.admin.function,
         reviewCheck: this.reviewCheck.function,
+        ...(this.replies ? { inbound: this.replies.function } : {}),
       },
       workQueue: this.drip.workQueue,
       deadLetterQueues: {
@@ -185,6 +202,7 @@ export class LeadNurtureStack extends Stack {
         Dispatch: this.drip.dispatchDeadLetters,
         SesEvents: this.sesEvents.deadLetters,
         ReviewCheck: this.reviewCheck.deadLetters,
+        ...(this.replies ? { Replies: this.replies.deadLetters } : {}),
       },
       metricsNamespace: config.observability.metricsNamespace,
       alarmEmail: config.observability.alarmEmail,

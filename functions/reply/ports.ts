@@ -55,3 +55,8 @@ export interface ReplyStore {
 export interface SentMessageIndex {
   remember(messageId: string, leadId: string, sentAt: string): Promise<void>;
 }
+
+/** Where received messages are kept raw (S3 in AWS, memory locally), by SES message id. */
+export interface RawMessageStore {
+  get(messageId: string): Promise<Buffer | undefined>;
+}

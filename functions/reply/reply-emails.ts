@@ -71,3 +71,19 @@ export function unmatchedReplyEmail(
     ...(sender?.ok ? { replyTo: sender.normalised } : {}),
   };
 }
+
+/** A received message that could not be read as an email: staff are told where it is kept. */
+export function unreadableMessageEmail(sourceId: string, reason: string, settings: Settings): OutgoingEmail {
+  const lines = [
+    `A message reached the reply address but could not be read as an email (${reason}).`,
+    `It is kept as ${sourceId} until the bucket's lifecycle rule deletes it.`,
+  ];
+  return {
+    to: [settings.staffInbox],
+    subject: 'A received message could not be read',
+    text: lines.join('\n'),
+    html: asHtml(lines),
+    headers: [],
+    tags: { kind: 'reply-unreadable' },
+  };
+}

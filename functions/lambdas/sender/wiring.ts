@@ -1,12 +1,14 @@
 import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { sesClient } from '../../adapters/clients/ses';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
+import { DynamoReplyStore } from '../../adapters/dynamodb/reply-store';
 import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
 import { accountMaxSendRate, lazyPacer } from '../../adapters/ses-send-rate';
 import type { SenderEnv } from '../../config/env';
 import { SENDER_TIME_RESERVE_MS } from '../../drip/time-budget';
 import { logger } from '../../observability/logger';
 import { metricCounters } from '../../observability/metrics';
+import { withReplyAddress } from '../../reply/reply-to-mailer';
 import { bundledEmails } from '../../sequence/build-output/email-bundle';
 import {
   captureComposerFrom,
@@ -16,6 +18,7 @@ import {
   mailerFrom,
   type Overrides,
   practiceFrom,
+  signingKeyFrom,
 } from '../wiring';
 import type { SenderDeps } from './handler';
 
@@ -30,7 +33,15 @@ export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDep
     suppression,
     stats,
     versions: new DynamoSequenceVersions(table, Object.values(bundledEmails().sequences)),
-    mailer: mailerFrom(env, overrides),
+    mailer: env.REPLY_DOMAIN
+      ? withReplyAddress(mailerFrom(env, overrides), {
+          receivingDomain: env.REPLY_DOMAIN,
+          replyKey: signingKeyFrom(env, overrides),
+          index: new DynamoReplyStore(table),
+          clock: clockFrom(overrides),
+          log: logger,
+        })
+      : mailerFrom(env, overrides),
     composer: captureComposerFrom(env, overrides, bundledEmails().transactional),
     pacer: overrides.pacer ?? lazyPacer(async () => rate ?? accountMaxSendRate(sesForRate), env.SENDER_CONCURRENCY),
     clock: clockFrom(overrides),
