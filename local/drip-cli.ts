@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { createTransport } from 'nodemailer';
 import { clinicConfig } from '../config/clinic';
 import { signWebhook } from '../functions/http/webhook-signature';
 import { checkEmailAddress, leadIdFor } from '../functions/lead/email-address';
@@ -52,6 +51,8 @@ async function reply(email: string | undefined, text: string | undefined): Promi
   const domain = `reply.${clinicConfig.mail.sendingDomain.toLowerCase()}`;
   const to = replyAddressFor(leadIdFor(check.normalised), domain, key);
   const port = Number(process.env.SMTP_PORT || 2525);
+  // Loaded only for this command: the others start faster without the SMTP client.
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
   try {
     const info = await transport.sendMail({ from: check.normalised, to, subject: 'Re: your consultation', text });

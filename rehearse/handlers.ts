@@ -6,6 +6,7 @@ import { RECORDING_VARIABLE } from '../functions/adapters/aws-call-recorder';
 import { leadIdFor } from '../functions/lead/email-address';
 import { cognitoClaims, httpApiRequest, schedulerInvocation, sqsBatch } from './fixtures/lambda-events';
 import { fromConfigurationSet, SES_EVENT_FIXTURES } from './fixtures/ses-events';
+import { sesReceiptEvent } from './fixtures/ses-receipt-event';
 import { type LambdaFunction, lambdaFunctions, referencedId, resourcesOfType, type SynthesizedStack } from './stack';
 
 /** One invocation of a shipped handler with a sample event, and what it must answer. */
@@ -29,6 +30,8 @@ export interface LocalServices {
   sesEndpoint: string;
   secretsEndpoint: string;
   sqsEndpoint: string;
+  /** Serves the stored raw email for S3 GetObject (the inbound function). */
+  s3Endpoint?: string;
   /** A table on DynamoDB Local with the stack's key schema, for TABLE_NAME. */
   tableName: string;
   /** Where the bundles record their AWS calls. */
@@ -203,6 +206,27 @@ export function sampleEvents(
       });
     }
   }
+  for (const [, rule] of resourcesOfType(stack, 'AWS::SES::ReceiptRule')) {
+    const props = rule.Properties?.Rule as {
+      Recipients?: string[];
+      Actions?: { LambdaAction?: { FunctionArn?: unknown } }[];
+    };
+    const action = props?.Actions?.find(
+      (candidate) => referencedId(candidate.LambdaAction?.FunctionArn) === fn.logicalId,
+    );
+    if (!action) continue;
+    const recipient = `someone@${resolver.resolveString(props.Recipients?.[0] ?? 'example.com')}`;
+    samples.push({
+      name: 'SES receipt (Lambda action, the documented event)',
+      event: sesReceiptEvent(recipient, resolver.resolveString({ 'Fn::GetAtt': [fn.logicalId, 'Arn'] })),
+      expect: (result) => {
+        const kinds = (result as { results?: { kind: string }[] } | undefined)?.results?.map((entry) => entry.kind);
+        return kinds?.length === 1 && kinds[0] !== 'missing'
+          ? undefined
+          : `answered ${JSON.stringify(result)} instead of one handled message`;
+      },
+    });
+  }
   return samples;
 }
 
@@ -260,6 +284,7 @@ export function localEnvironment(stack: SynthesizedStack, fn: LambdaFunction, se
     SES_ENDPOINT: services.sesEndpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: services.secretsEndpoint,
     AWS_ENDPOINT_URL_SQS: services.sqsEndpoint,
+    ...(services.s3Endpoint ? { AWS_ENDPOINT_URL_S3: services.s3Endpoint } : {}),
     // Quiet, and no event ever logged; the answers are what is checked.
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     [RECORDING_VARIABLE]: services.recordingDir,
