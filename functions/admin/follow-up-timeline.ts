@@ -1,16 +1,9 @@
+import type { PipelineChange } from '../follow-up/follow-up';
 import type { Enrolment } from '../lead/lead';
 import type { StoredReply } from '../reply/ports';
 import type { TimelineEvent } from './contract';
 
-/** Staff changes to a lead (pipeline status, owner, notes, tasks), as stored in its partition. */
-export interface PipelineChange {
-  at: string;
-  by: string;
-  field: 'status' | 'owner' | 'note' | 'task';
-  from?: string;
-  to?: string;
-  note?: string;
-}
+export type { PipelineChange } from '../follow-up/follow-up';
 
 /** The timeline entries of replies, paused sequences and staff follow-up. */
 export function followUpEvents(items: Record<string, unknown>[], enrolments: Enrolment[]): TimelineEvent[] {

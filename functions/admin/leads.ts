@@ -1,7 +1,9 @@
 import type { DripStore, SendRecord, StepStats, SuppressionList } from '../drip/ports';
+import { type FollowUpLead, type FollowUpStore, openTasksOf } from '../follow-up/follow-up';
 import type { CaptureEmailIntent, ConsentRecord, Enrolment, Lead, Submission } from '../lead/lead';
 import { markLeadBooked } from '../lead/mark-booked';
 import type { Log } from '../observability/logger';
+import type { SentMessageIndex } from '../reply/ports';
 import type { SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import type {
@@ -18,6 +20,8 @@ import type { AccountSuppressionList, LeadDirectory, LeadListRow, SuppressionSta
 
 export interface LeadsDeps {
   leads: LeadDirectory;
+  followUp: FollowUpStore;
+  sentMessages: Pick<SentMessageIndex, 'forgetSentMessages'>;
   accountSuppression: AccountSuppressionList;
   store: Pick<DripStore, 'getLead' | 'exitEnrolments' | 'creditCompleted' | 'markLeadBooked' | 'recordEmailEvent'>;
   suppression: SuppressionList;
@@ -58,9 +62,29 @@ export function leadStatus(lead: Lead, enrolment: Enrolment | undefined, suppres
   return lead.status === 'pending-confirmation' ? 'pending-confirmation' : 'active';
 }
 
+/** The staff follow-up filters of the list, on the lead item alone; `owner: "me"` is the signed-in user. */
+function followUpFilter(query: LeadQuery, me: string | undefined) {
+  const owner = query.owner === 'me' ? me : query.owner;
+  if (!query.pipelineStatus && !owner && query.openTask === undefined) return undefined;
+  return (lead: FollowUpLead) =>
+    (!query.pipelineStatus || (lead.pipelineStatus ?? 'new') === query.pipelineStatus) &&
+    (!owner || lead.owner === owner) &&
+    (query.openTask === undefined || openTasksOf(lead).length > 0 === query.openTask);
+}
+
+const SORTS: Record<LeadQuery['sort'], ((a: LeadSummary, b: LeadSummary) => number) | undefined> = {
+  newest: undefined,
+  'pipeline-status': (a, b) => (a.pipelineStatus ?? 'new').localeCompare(b.pipelineStatus ?? 'new'),
+  // Unowned leads last.
+  owner: (a, b) =>
+    Number(a.owner === undefined) - Number(b.owner === undefined) || (a.owner ?? '').localeCompare(b.owner ?? ''),
+  'open-task': (a, b) => (b.openTasks?.length ?? 0) - (a.openTasks?.length ?? 0),
+};
+
 /** One page of leads, newest first, with every filter of the console's list. */
-export async function listLeads(query: LeadQuery, deps: LeadsDeps): Promise<LeadPage> {
+export async function listLeads(query: LeadQuery, deps: LeadsDeps, me?: string): Promise<LeadPage> {
   const { status } = query;
+  const followUp = followUpFilter(query, me);
   const result = await deps.leads.listLeads({
     ...(query.q ? { q: query.q.toLowerCase() } : {}),
     ...(query.interest ? { interest: query.interest } : {}),
@@ -71,9 +95,17 @@ export async function listLeads(query: LeadQuery, deps: LeadsDeps): Promise<Lead
     limit: query.limit,
     sequenceId: deps.settings.defaultSequenceId,
     now: deps.clock.now(),
-    ...(status ? { keep: (row: LeadListRow) => leadStatus(row.lead, row.enrolment, row.suppression) === status } : {}),
+    ...(status || followUp
+      ? {
+          keep: (row: LeadListRow) =>
+            (!status || leadStatus(row.lead, row.enrolment, row.suppression) === status) &&
+            (!followUp || followUp(row.lead)),
+        }
+      : {}),
   });
   const items = await Promise.all(result.rows.map((row) => summarise(row, deps)));
+  const sort = SORTS[query.sort ?? 'newest'];
+  if (sort) items.sort(sort);
   return { items, scanned: result.scanned, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
 }
 
@@ -90,6 +122,9 @@ async function summarise({ lead, enrolment, suppression }: LeadListRow, deps: Le
     createdAt: lead.createdAt,
     submissionCount: lead.submissionCount ?? 1,
     progress: await progressOf(lead, enrolment, deps.versions),
+    pipelineStatus: (lead as FollowUpLead).pipelineStatus ?? 'new',
+    ...((lead as FollowUpLead).owner ? { owner: (lead as FollowUpLead).owner } : {}),
+    openTasks: openTasksOf(lead),
   };
 }
 
@@ -372,6 +407,11 @@ export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: 
   const recent = items.some(
     (item) => item.type === 'submission' && now.getTime() - Date.parse(String(item.receivedAt)) < deps.optInTtlMs,
   );
+  // The In-Reply-To index names the lead by id outside its partition: its entries go too.
+  const messageIds = items.flatMap((item) =>
+    item.type === 'send' && typeof item.messageId === 'string' ? [item.messageId] : [],
+  );
+  await deps.sentMessages.forgetSentMessages(messageIds);
   await deps.leads.deleteLeadProfile(leadId);
   const tokens = recent ? await deps.leads.deleteOptInTokens(leadId) : 0;
   const deleted = 1 + (await deps.leads.deleteLeadPartition(leadId));

@@ -14,6 +14,8 @@ export const ADMIN_ROUTE_ACCESS = {
   [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/booked`]: 'staff',
   [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/stop`]: 'staff',
   [`GET ${ADMIN_API_PREFIX}/leads/{leadId}/export`]: 'staff',
+  [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/pipeline`]: 'staff',
+  [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/tasks/{taskId}/done`]: 'staff',
   [`DELETE ${ADMIN_API_PREFIX}/leads/{leadId}`]: 'admin',
   [`GET ${ADMIN_API_PREFIX}/sequences`]: 'staff',
   [`GET ${ADMIN_API_PREFIX}/sequences/{sequenceId}`]: 'staff',

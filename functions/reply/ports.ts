@@ -54,6 +54,8 @@ export interface ReplyStore {
 /** Remembers which lead each sequence email went to, so a reply's In-Reply-To finds the lead. */
 export interface SentMessageIndex {
   remember(messageId: string, leadId: string, sentAt: string): Promise<void>;
+  /** Deletes these entries (an erasure). */
+  forgetSentMessages(messageIds: string[]): Promise<number>;
 }
 
 /** Where received messages are kept raw (S3 in AWS, memory locally), by SES message id. */

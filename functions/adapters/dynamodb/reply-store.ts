@@ -1,4 +1,11 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Enrolment, Lead } from '../../lead/lead';
 import type { RecordReplyResult, ReplyStore, SentMessageIndex, StoredReply } from '../../reply/ports';
 import { entity } from './items';
@@ -53,6 +60,16 @@ export class DynamoReplyStore implements ReplyStore, SentMessageIndex {
         },
       }),
     );
+  }
+
+  /** An erasure removes the lead's entries from the In-Reply-To index (named by its send records). */
+  async forgetSentMessages(messageIds: string[]): Promise<number> {
+    for (const messageId of messageIds) {
+      await this.table.client.send(
+        new DeleteCommand({ TableName: this.table.tableName, Key: sentMessageKey(messageId) }),
+      );
+    }
+    return messageIds.length;
   }
 
   async pauseEnrolments(leadId: string, at: string): Promise<Enrolment[]> {

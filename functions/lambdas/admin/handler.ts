@@ -8,11 +8,13 @@ import {
   importSchema,
   leadQuerySchema,
   migrateSchema,
+  pipelineUpdateSchema,
   previewRequestSchema,
   resultsQuerySchema,
   reviewSchema,
   simulateSchema,
   stopSequenceSchema,
+  TASK_ID_PATTERN,
   testSendSchema,
 } from '../../admin/contract';
 import { type ImportDeps, importContacts } from '../../admin/import';
@@ -39,6 +41,7 @@ import {
   testSend,
 } from '../../admin/sequences';
 import { type SimulateDeps, simulateJourney } from '../../admin/simulate';
+import { completeTask, type TaskId, updatePipeline } from '../../follow-up/follow-up';
 import type { Log } from '../../observability/logger';
 import { sequenceDraftSchema } from '../../sequence/draft';
 import type { FieldProblem } from '../../shared/errors';
@@ -133,7 +136,8 @@ const ROUTES: Record<AdminRouteKey, AdminRoute> = {
   // CloudFront's and browsers' logs and histories; a body does not.
   [`POST ${ADMIN_API_PREFIX}/leads/search`]: {
     maxBodyBytes: 8192,
-    run: async ({ event, deps }) => ok(await listLeads(parse(leadQuerySchema, event.parsedBody ?? {}), deps)),
+    run: async ({ event, user, deps }) =>
+      ok(await listLeads(parse(leadQuerySchema, event.parsedBody ?? {}), deps, user.username)),
   },
   [`GET ${ADMIN_API_PREFIX}/leads/{leadId}`]: {
     run: async ({ event, deps }) => {
@@ -167,6 +171,29 @@ const ROUTES: Record<AdminRouteKey, AdminRoute> = {
       const exported = await exportLead(leadId, deps);
       if (!exported) throw new NotFoundError('No lead with that id');
       return jsonResponse(200, exported, { 'content-disposition': `attachment; filename="lead-${leadId}.json"` });
+    },
+  },
+  [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/pipeline`]: {
+    maxBodyBytes: 8 * KB,
+    run: async ({ event, user, deps }) => {
+      const leadId = leadIdOf(event);
+      const request = parse(pipelineUpdateSchema, event.parsedBody);
+      const result = await updatePipeline(leadId, request, user.username, { ...deps, followUp: deps.followUp });
+      if (result.status === 'unknown-lead') throw new NotFoundError('No lead with that id');
+      return ok({ ...result, leadId });
+    },
+  },
+  [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/tasks/{taskId}/done`]: {
+    run: async ({ event, user, deps }) => {
+      const leadId = leadIdOf(event);
+      const taskId = event.pathParameters?.taskId ?? '';
+      if (!TASK_ID_PATTERN.test(taskId)) {
+        throw new ValidationError([{ field: 'taskId', message: 'Not a task: contact or reply' }]);
+      }
+      const result = await completeTask(leadId, taskId as TaskId, user.username, deps);
+      if (result === 'unknown-lead') throw new NotFoundError('No lead with that id');
+      if (result === 'not-open') throw new NotFoundError('That task is not open for this lead');
+      return ok({ status: result, leadId, taskId });
     },
   },
   [`DELETE ${ADMIN_API_PREFIX}/leads/{leadId}`]: {

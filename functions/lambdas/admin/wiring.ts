@@ -3,8 +3,10 @@ import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { sesClient } from '../../adapters/clients/ses';
 import { DynamoDripStore } from '../../adapters/dynamodb/drip-store';
 import { DynamoEnrolmentIndex } from '../../adapters/dynamodb/enrolment-index';
+import { DynamoFollowUpStore } from '../../adapters/dynamodb/follow-up-store';
 import { DynamoLeadDirectory } from '../../adapters/dynamodb/lead-directory';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
+import { DynamoReplyStore } from '../../adapters/dynamodb/reply-store';
 import { DynamoSendSlots } from '../../adapters/dynamodb/send-slots';
 import { DynamoSequenceStore } from '../../adapters/dynamodb/sequence-store';
 import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
@@ -64,6 +66,8 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
 
   return {
     leads: new DynamoLeadDirectory(table),
+    followUp: new DynamoFollowUpStore(table),
+    sentMessages: new DynamoReplyStore(table),
     accountSuppression: new SesAccountSuppressionList(ses),
     store: new DynamoDripStore(table),
     suppression: new DynamoSuppressionList(table),
