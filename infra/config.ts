@@ -71,6 +71,11 @@ export interface DeployConfig {
   readonly booked: FunctionSize;
   /** Replies to sequence emails, received by SES (issue 13). */
   readonly replies: RepliesConfig;
+  /** The daily email to staff with the counts of open follow-up tasks (issue 13). */
+  readonly followUpDigest: FunctionSize & {
+    /** Hour of the day (0-23, practice time zone) it goes out. */
+    readonly hour: number;
+  };
   /** Sign-in to the marketing console (`/console/`): a Cognito user pool and its Hosted UI (issue 5). */
   readonly console: {
     /**
@@ -271,6 +276,7 @@ export const deployConfig: DeployConfig = {
     rawMessageExpiration: Duration.days(30),
     retryAttempts: 2,
   },
+  followUpDigest: { memorySize: 256, timeout: Duration.seconds(60), hour: 8 },
   console: {
     domainPrefix: hostedUiPrefix(clinicConfig.practice.name),
     // A working day: staff sign in (with MFA) once a day, not every hour.

@@ -4,6 +4,7 @@ import type {
   BookedEnv,
   CaptureEnv,
   ConfirmEnv,
+  DigestEnv,
   DispatcherEnv,
   InboundEnv,
   MailEnv,
@@ -196,5 +197,18 @@ export function inboundEnvironment(
     STAFF_INBOX: config.replies.staffInbox ?? config.clinic.mail.staffAddresses[0]!,
     INBOUND_BUCKET: mail.bucketName,
     INBOUND_PREFIX: mail.prefix,
+  };
+}
+
+/** The daily follow-up digest: the leads list and the staff addresses; it signs no links. */
+export function digestEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  mail: Omit<MailEnvironmentInputs, 'signingKeySecretArn'>,
+): WithOptional<EnvironmentFor<DigestEnv>, 'MAIL_REPLY_TO' | 'SIGNING_KEY_SECRET_ARN'> {
+  return {
+    ...baseEnvironment(config, tableName),
+    ...mailEnvironment(config, mail),
+    DEFAULT_SEQUENCE_ID: config.clinic.sending.defaultSequenceId,
   };
 }

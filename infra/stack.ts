@@ -11,6 +11,7 @@ import { CONSOLE_SCOPES, ConsoleAuth } from './constructs/console-auth';
 import { LeadData } from './constructs/data';
 import { DripEngine } from './constructs/drip';
 import { EmailSending } from './constructs/email';
+import { FollowUpDigest } from './constructs/follow-up-digest';
 import { Monitoring } from './constructs/monitoring';
 import { Replies } from './constructs/replies';
 import { ReviewCheck } from './constructs/review-check';
@@ -50,6 +51,7 @@ export class LeadNurtureStack extends Stack {
   readonly reviewCheck: ReviewCheck;
   /** Replies received by SES (absent when `replies.enabled` is false). */
   readonly replies?: Replies;
+  readonly followUpDigest: FollowUpDigest;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: LeadNurtureStackProps) {
@@ -181,6 +183,13 @@ export class LeadNurtureStack extends Stack {
           accessLogs: this.site.logBucket,
         })
       : undefined;
+    this.followUpDigest = new FollowUpDigest(this, 'FollowUpDigest', {
+      config,
+      data: this.data,
+      email: this.email,
+      siteUrl: this.site.url,
+      publicApiUrl: this.api.url,
+    });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api,
@@ -195,6 +204,7 @@ export class LeadNurtureStack extends Stack {
         admin: this.admin.function,
         reviewCheck: this.reviewCheck.function,
         ...(this.replies ? { inbound: this.replies.function } : {}),
+        followUpDigest: this.followUpDigest.function,
       },
       workQueue: this.drip.workQueue,
       deadLetterQueues: {
@@ -203,6 +213,7 @@ export class LeadNurtureStack extends Stack {
         SesEvents: this.sesEvents.deadLetters,
         ReviewCheck: this.reviewCheck.deadLetters,
         ...(this.replies ? { Replies: this.replies.deadLetters } : {}),
+        FollowUpDigest: this.followUpDigest.deadLetters,
       },
       metricsNamespace: config.observability.metricsNamespace,
       alarmEmail: config.observability.alarmEmail,

@@ -127,7 +127,13 @@ export const inboundEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend
   INBOUND_PREFIX: z.string().max(100).default('inbound/'),
 });
 
+/** The daily follow-up digest: counts open tasks over the leads list, emails staff. */
+export const digestEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend({
+  DEFAULT_SEQUENCE_ID: line,
+});
+
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
+export type DigestEnv = z.infer<typeof digestEnvSchema>;
 export type InboundEnv = z.infer<typeof inboundEnvSchema>;
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
 export type MailEnv = z.infer<typeof mailEnvSchema>;

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { inboundEnvSchema, senderEnvSchema } from '../../functions/config/env';
+import { digestEnvSchema, inboundEnvSchema, senderEnvSchema } from '../../functions/config/env';
 import { deployConfig } from '../../infra/config';
 import { type Synthesized, synth } from './synth';
 import { environmentOf, expectEnvironmentFor, policyStatementsOf, resourceOf } from './template';
@@ -84,5 +84,18 @@ describe('replies (SES receiving)', () => {
 
   it('has no unacknowledged cdk-nag findings', () => {
     expect(s.nagFindings).toEqual([]);
+  });
+
+  it('runs the follow-up digest daily in the practice time zone; it may query the leads list and send, nothing more', () => {
+    const digest = s.stack.followUpDigest;
+    s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 8 * * ? *)',
+      ScheduleExpressionTimezone: 'America/New_York',
+    });
+    expectEnvironmentFor(s, digest.function.fn, digestEnvSchema, ['MAIL_REPLY_TO', 'SIGNING_KEY_SECRET_ARN']);
+    const actions = policyStatementsOf(s, digest.function.fn.role!).flatMap((statement) => [statement.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:BatchGetItem', 'ses:SendEmail']));
+    expect(actions).not.toContain('dynamodb:PutItem');
+    expect(actions).not.toContain('dynamodb:UpdateItem');
   });
 });
