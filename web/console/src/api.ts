@@ -188,6 +188,17 @@ export class ApiClient {
     return this.request(`/leads/${encodeURIComponent(leadId)}/stop`, { method: 'POST', body: { sequenceId } });
   }
 
+  /** Pipeline status, owner (null: nobody) and a note; each change goes on the timeline. */
+  updatePipeline(leadId: string, change: { status?: string; owner?: string | null; note?: string }): Promise<unknown> {
+    return this.request(`/leads/${encodeURIComponent(leadId)}/pipeline`, { method: 'POST', body: change });
+  }
+
+  completeTask(leadId: string, taskId: string): Promise<unknown> {
+    return this.request(`/leads/${encodeURIComponent(leadId)}/tasks/${encodeURIComponent(taskId)}/done`, {
+      method: 'POST',
+    });
+  }
+
   exportLead(leadId: string): Promise<LeadExport> {
     return this.request(`/leads/${encodeURIComponent(leadId)}/export`);
   }

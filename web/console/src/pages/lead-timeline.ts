@@ -5,7 +5,18 @@ import { downloadLink, revokeLater } from '../download';
 import { timeElement } from '../format';
 import { isAdmin } from '../session';
 import { type LeadTimeline, STATUS_NAMES, type TimelineEvent } from '../types';
-import { busy, button, confirmDialog, errorRegion, pageHeading, scrollTable, statusRegion } from '../ui';
+import {
+  busy,
+  button,
+  confirmDialog,
+  errorRegion,
+  field,
+  input,
+  pageHeading,
+  scrollTable,
+  select,
+  statusRegion,
+} from '../ui';
 
 const label = (map: Record<string, string>, id: string): string => map[id] ?? id;
 
@@ -228,6 +239,73 @@ export const leadPage: PageFactory = ({ ctx, params }) => {
     );
   }
 
+  /** Staff follow-up: open tasks (each can be marked done), pipeline status, owner and a note. */
+  function followUp(current: LeadTimeline): HTMLElement {
+    const tasks = current.lead.openTasks ?? [];
+    const pipeline = select(
+      [
+        { value: 'new', label: 'New' },
+        { value: 'contacted', label: 'Contacted' },
+        { value: 'consultation-booked', label: 'Consultation booked' },
+        { value: 'not-a-fit', label: 'Not a fit' },
+      ],
+      { name: 'pipelineStatus', value: current.lead.pipelineStatus ?? 'new' },
+    );
+    const owner = input({ name: 'owner', maxlength: 254, value: current.lead.owner ?? '', autocomplete: 'off' });
+    const note = input({ name: 'note', maxlength: 2000, value: '', autocomplete: 'off' });
+    const save = h('button', { type: 'submit', class: 'button' }, 'Save follow-up');
+    const form = h(
+      'form',
+      { class: 'filters', novalidate: true },
+      h(
+        'div',
+        { class: 'filter-grid' },
+        field(pipeline, { label: 'Pipeline status' }),
+        field(owner, { label: 'Owner', hint: 'a console user; empty for nobody' }),
+        field(note, { label: 'Add a note', className: 'field--wide' }),
+      ),
+      h('div', { class: 'actions' }, save),
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      errors.clear();
+      const change = {
+        status: pipeline.value,
+        owner: owner.value.trim() || null,
+        ...(note.value.trim() ? { note: note.value.trim() } : {}),
+      };
+      status.set('Saving…');
+      busy(save as HTMLButtonElement, () => ctx.api.updatePipeline(leadId, change), body)
+        .then(async () => {
+          await reload();
+          status.set('Follow-up saved.');
+        })
+        .catch((error) => {
+          status.set('');
+          errors.show(error, 'The follow-up could not be saved.');
+        });
+    });
+    const taskItems = tasks.map((task) => {
+      const done = button('Mark done', {
+        class: 'button--secondary',
+        onclick: () =>
+          void run(done, { title: 'Mark this task done?', body: task.title, confirmLabel: 'Mark done' }, async () => {
+            await ctx.api.completeTask(leadId, task.taskId);
+            await reload();
+            return 'Task done.';
+          }),
+      });
+      return h('li', null, `${task.title} (open since `, timeElement(task.openedAt), ') ', done);
+    });
+    return h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'follow-up-title' },
+      h('h2', { id: 'follow-up-title' }, 'Follow-up'),
+      taskItems.length ? h('ul', { 'aria-label': 'Open tasks' }, taskItems) : h('p', null, 'No open task.'),
+      form,
+    );
+  }
+
   function render(current: LeadTimeline): void {
     heading.textContent = name();
     document.title = `${name()} | Marketing console`;
@@ -241,6 +319,7 @@ export const leadPage: PageFactory = ({ ctx, params }) => {
         detailList(current),
       ),
       actions(current),
+      followUp(current),
       enrolments(current),
       h(
         'section',
