@@ -80,8 +80,8 @@ describe('monitoring with the default settings', () => {
     const functions = s.template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: Match.stringLikeRegexp('^nodejs') },
     }) as Record<string, Resource>;
-    // capture, dispatcher, sender, ses-events, unsubscribe, booked, admin, review check
-    expect(Object.keys(functions)).toHaveLength(8);
+    // capture, dispatcher, sender, ses-events, unsubscribe, booked, admin, review check, inbound, follow-up digest
+    expect(Object.keys(functions)).toHaveLength(10);
     const errorAlarms = alarmsOn('AWS/Lambda', 'Errors');
     for (const id of Object.keys(functions)) {
       const alarm = errorAlarms.find(
@@ -188,7 +188,7 @@ describe('monitoring with the default settings', () => {
   it('sends every alarm, and its recovery, to the one alarm topic, and treats no data as fine', () => {
     // SES reputation, dead-letter queues, function errors, steps (failed, interrupted, unknown, stale),
     // capture sends of unknown outcome, dispatch, API 5xx, admin logged errors, reviews
-    expect(alarms).toHaveLength(2 + 4 + 8 + 4 + 1 + 1 + 1 + 1 + 2);
+    expect(alarms).toHaveLength(2 + 6 + 10 + 4 + 1 + 1 + 1 + 1 + 2);
     const topic = resolve(s.stack.monitoring.alarmTopic.topicArn);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ AlarmActions: [topic], OKActions: [topic], TreatMissingData: 'notBreaching' });
