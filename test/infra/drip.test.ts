@@ -211,8 +211,8 @@ describe('the drip engine with the default settings', () => {
 
     it('encrypts every queue and refuses plain HTTP to it', () => {
       const queues = s.template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
-      // work, work DLQ, dispatch DLQ, SES events DLQ, review check DLQ
-      expect(Object.keys(queues)).toHaveLength(5);
+      // work, work DLQ, dispatch DLQ, SES events DLQ, review check DLQ, replies DLQ, follow-up digest DLQ
+      expect(Object.keys(queues)).toHaveLength(7);
       for (const [id, queue] of Object.entries(queues)) {
         expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
         s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {

@@ -53,6 +53,8 @@ describe('monitoring with the default settings', () => {
         s.stack.drip.dispatchDeadLetters,
         s.stack.sesEvents.deadLetters,
         s.stack.reviewCheck.deadLetters,
+        s.stack.replies!.deadLetters,
+        s.stack.followUpDigest.deadLetters,
       ]
         .map((queue) => logicalId(s, queue))
         .sort(),

@@ -260,7 +260,7 @@ export const leadPage: PageFactory = ({ ctx, params }) => {
       h(
         'div',
         { class: 'filter-grid' },
-        field(pipeline, { label: 'Pipeline status' }),
+        field(pipeline, { label: 'Pipeline stage' }),
         field(owner, { label: 'Owner', hint: 'a console user; empty for nobody' }),
         field(note, { label: 'Add a note', className: 'field--wide' }),
       ),

@@ -124,10 +124,7 @@ export const leadsPage: PageFactory = ({ ctx, query }) => {
   const from = input({ type: 'date', name: 'from', value: filters.from ?? '' });
   const to = input({ type: 'date', name: 'to', value: filters.to ?? '' });
   const pipelineStatus = select(
-    [
-      { value: '', label: 'Any pipeline status' },
-      ...Object.entries(PIPELINE_NAMES).map(([value, label]) => ({ value, label })),
-    ],
+    [{ value: '', label: 'Any stage' }, ...Object.entries(PIPELINE_NAMES).map(([value, label]) => ({ value, label }))],
     { name: 'pipelineStatus', value: filters.pipelineStatus ?? '' },
   );
   const owner = input({ name: 'owner', maxlength: 254, value: filters.owner ?? '', autocomplete: 'off' });
@@ -142,7 +139,7 @@ export const leadsPage: PageFactory = ({ ctx, query }) => {
   const sort = select(
     [
       { value: '', label: 'Newest first' },
-      { value: 'pipeline-status', label: 'Pipeline status' },
+      { value: 'pipeline-status', label: 'Pipeline stage' },
       { value: 'owner', label: 'Owner' },
       { value: 'open-task', label: 'Open tasks first' },
     ],
@@ -173,7 +170,7 @@ export const leadsPage: PageFactory = ({ ctx, query }) => {
       field(source, { label: 'Source', hint: 'utm_source, or "direct"' }),
       field(from, { label: 'Created from' }),
       field(to, { label: 'Created to' }),
-      field(pipelineStatus, { label: 'Pipeline status' }),
+      field(pipelineStatus, { label: 'Pipeline stage' }),
       field(owner, { label: 'Owner', hint: 'a console user, or "me"' }),
       field(openTask, { label: 'Follow-up task' }),
       field(sort, { label: 'Order within a page' }),
