@@ -52,6 +52,7 @@ function deployedEnv(): Record<string, string> {
     WORK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/work',
     SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:signing',
     WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:webhook',
+    INBOUND_BUCKET: 'clinic-replies',
   };
 }
 
