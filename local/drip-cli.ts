@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { clinicConfig } from '../config/clinic';
+import { signAsAcuity, signAsCalendly } from '../functions/booking/tool-signatures';
 import { signWebhook } from '../functions/http/webhook-signature';
 import { checkEmailAddress, leadIdFor } from '../functions/lead/email-address';
 import { replyAddressFor } from '../functions/reply/reply-address';
@@ -16,6 +17,10 @@ const USAGE = `Usage: npm run drip -- <command>
   bounce <email>                simulate an SES hard bounce for that address
   complain <email>              simulate an SES complaint for that address
   booked <email>                mark the lead as booked (a signed webhook call, as a scheduling tool would send)
+  calendly booked|cancelled <email>
+                                a signed Calendly invitee.created / invitee.canceled for that address
+  acuity scheduled <email>      a local Acuity appointment for that address, and its signed notification
+  acuity canceled <id>          cancel that local Acuity appointment, and its signed notification
   reply <email> "<text>"        reply as that lead would: an email over SMTP to their reply address (pauses the sequence)
 
 The local stack must be running (npm start); PORT and SMTP_PORT select it as for npm start (default 3000, 2525).`;
@@ -47,9 +52,12 @@ async function reply(email: string | undefined, text: string | undefined): Promi
   if (!email || !text) fail('Say who replies and what, e.g. npm run drip -- reply you@example.com "Please call me"');
   const check = checkEmailAddress(email);
   if (!check.ok) fail(`"${email}" is not an email address this stack takes: ${check.reason}.`);
-  const key = await fileSigningKey(join(process.env.DATA_DIR ?? join(ROOT, '.data'), 'signing.key'))();
+  const dataDir = process.env.DATA_DIR ?? join(ROOT, '.data');
+  const key = await fileSigningKey(join(dataDir, 'signing.key'))();
+  // The stack keys lead ids with its identity key (npm start migrates the local table to them).
+  const identityKey = await fileSigningKey(join(dataDir, 'identity.key'))();
   const domain = `reply.${clinicConfig.mail.sendingDomain.toLowerCase()}`;
-  const to = replyAddressFor(leadIdFor(check.normalised), domain, key);
+  const to = replyAddressFor(leadIdFor(check.normalised, identityKey), domain, key);
   const port = Number(process.env.SMTP_PORT || 2525);
   // Loaded only for this command: the others start faster without the SMTP client.
   const { createTransport } = await import('nodemailer');
@@ -123,12 +131,51 @@ async function main(): Promise<void> {
       );
       return;
     }
+    case 'calendly':
+    case 'acuity': {
+      const [, action, subject] = process.argv.slice(2);
+      console.log(JSON.stringify(await bookingToolCall(command, action, subject), null, 2));
+      return;
+    }
     case 'reply':
       await reply(argument, extra);
       return;
     default:
       fail(command ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
   }
+}
+
+/** What Calendly or Acuity would send, signed with the local stack's keys (`.data/calendly.key`, `.data/acuity.key`). */
+async function bookingToolCall(tool: 'calendly' | 'acuity', action?: string, subject?: string): Promise<unknown> {
+  const dataDir = process.env.DATA_DIR ?? join(ROOT, '.data');
+  if (tool === 'calendly') {
+    if (!subject || (action !== 'booked' && action !== 'cancelled')) {
+      fail('Say what happened and to whom, e.g. "npm run drip -- calendly cancelled someone@example.com".');
+    }
+    const body = JSON.stringify({
+      event: action === 'booked' ? 'invitee.created' : 'invitee.canceled',
+      payload: { email: subject, uri: `local:calendly:${subject}`, rescheduled: false },
+    });
+    const key = await fileSigningKey(join(dataDir, 'calendly.key'), 'raw')();
+    const { now } = (await call('/__local/status')) as { now: string };
+    const signature = signAsCalendly(body, key, Date.parse(now));
+    return call('/webhooks/calendly', { method: 'POST', body, headers: { 'calendly-webhook-signature': signature } });
+  }
+  if (!subject || (action !== 'scheduled' && action !== 'canceled')) {
+    fail('Say what happened, e.g. "npm run drip -- acuity scheduled someone@example.com" or "acuity canceled 1000".');
+  }
+  const { id } = (await call('/__local/acuity/appointments', {
+    method: 'POST',
+    body: JSON.stringify(action === 'scheduled' ? { email: subject } : { cancel: subject }),
+  })) as { id: string };
+  const body = new URLSearchParams({ action, id, calendarID: '1', appointmentTypeID: '1' }).toString();
+  const key = await fileSigningKey(join(dataDir, 'acuity.key'), 'raw')();
+  const result = await call('/webhooks/acuity', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-acuity-signature': signAsAcuity(body, key) },
+  });
+  return { appointmentId: id, ...(result as object) };
 }
 
 void main();

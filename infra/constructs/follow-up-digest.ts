@@ -1,16 +1,16 @@
-import * as path from 'node:path';
 import { Duration, TimeZone } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { MIGRATION_PREFIX } from '../../functions/adapters/dynamodb/keys';
 import { LIST_INDEX } from '../../functions/adapters/dynamodb/table-schema';
 import type { DeployConfig } from '../config';
 import { digestEnvironment } from '../environment';
 import type { LeadData } from './data';
 import { deadLetterQueue, InvokeFunctionTarget, schedulerRole } from './drip';
 import type { EmailSending } from './email';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction } from './lambda';
 
 export interface FollowUpDigestProps {
   readonly config: DeployConfig;
@@ -40,18 +40,15 @@ export class FollowUpDigest extends Construct {
     }
     this.deadLetters = deadLetterQueue(this, 'DeadLetters');
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/follow-up-digest/index.ts'),
+      lambda: 'follow-up-digest',
       description: 'Daily: emails staff the counts of open follow-up tasks, with console links',
-      serviceName: 'follow-up-digest',
-      memorySize: followUpDigest.memorySize,
-      timeout: followUpDigest.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      sizing: followUpDigest,
+      observability,
       environment: digestEnvironment(config, data.table.tableName, {
         configurationSetName: props.email.configurationSet.configurationSetName,
         siteUrl: props.siteUrl,
         publicApiUrl: props.publicApiUrl,
+        identityKeySecretArn: data.identityKey.secret.secretArn,
       }),
       // A retry could send the digest twice; one retry keeps a lost morning unlikely.
       asyncFailures: { deadLetterQueue: this.deadLetters, retryAttempts: 1, maxEventAge: Duration.hours(1) },
@@ -59,6 +56,8 @@ export class FollowUpDigest extends Construct {
     // The leads list (by month) and, per page, the enrolments and suppressions it reads with them.
     data.grantIndexQuery(this.function, LIST_INDEX.name);
     data.grantBulkActions(this.function, 'BatchGetItem');
+    // Suppression entries by their keyed hash; the migration marker says whether unkeyed ones remain.
+    data.grantIdentity(this.function, MIGRATION_PREFIX);
     props.email.grantSendEmail(this.function);
 
     this.scheduleRole = schedulerRole(this, 'ScheduleRole', 'EventBridge Scheduler: runs the follow-up digest daily');

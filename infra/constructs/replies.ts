@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -14,7 +13,7 @@ import { acknowledge } from '../nag';
 import type { LeadData } from './data';
 import { deadLetterQueue } from './drip';
 import type { EmailSending } from './email';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction } from './lambda';
 
 export const INBOUND_PREFIX = 'inbound/';
 
@@ -62,14 +61,10 @@ export class Replies extends Construct {
 
     this.deadLetters = deadLetterQueue(this, 'DeadLetters');
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/inbound/index.ts'),
+      lambda: 'inbound',
       description: 'Replies received by SES: match to the lead, pause the sequence, timeline, staff task and notice',
-      serviceName: 'inbound',
-      memorySize: replies.memorySize,
-      timeout: replies.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      sizing: replies,
+      observability,
       environment: inboundEnvironment(config, data.table.tableName, {
         configurationSetName: props.email.configurationSet.configurationSetName,
         siteUrl: props.siteUrl,

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -7,10 +6,10 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
 import { sesEventsEnvironment } from '../environment';
-import type { LeadData } from './data';
+import { IDENTITY_READ_PREFIXES, type LeadData } from './data';
 import { deadLetterQueue } from './drip';
 import type { EmailSending } from './email';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction } from './lambda';
 
 /**
  * The events the configuration set publishes, with the EventBridge detail-type SES gives each.
@@ -43,22 +42,18 @@ export class SesEvents extends Construct {
   readonly rule: events.Rule;
   readonly destination: ses.ConfigurationSetEventDestination;
 
-  constructor(scope: Construct, id: string, props: SesEventsProps) {
+  constructor(scope: Construct, id: string, { config, data, email }: SesEventsProps) {
     super(scope, id);
-    const { config, data, email } = props;
-    const { observability } = config;
 
     this.deadLetters = deadLetterQueue(this, 'DeadLetters');
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/ses-events/index.ts'),
+      lambda: 'ses-events',
       description: 'SES bounce, complaint, delivery, open and click events: suppression and step counters',
-      serviceName: 'ses-events',
-      memorySize: config.sesEvents.memorySize,
-      timeout: config.sesEvents.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
-      environment: sesEventsEnvironment(config, data.table.tableName),
+      sizing: config.sesEvents,
+      observability: config.observability,
+      environment: sesEventsEnvironment(config, data.table.tableName, {
+        identityKeySecretArn: data.identityKey.secret.secretArn,
+      }),
       // The handler throws when it could not record an event, so Lambda retries it; a bounce or
       // complaint must never be lost, so the last failure is kept for a replay.
       asyncFailures: {
@@ -68,8 +63,16 @@ export class SesEvents extends Construct {
       },
     });
     // Suppress (update), note the event on its send record (conditional update), count it
-    // (update), and exit the person's enrolments (query of their partition, then updates).
+    // (update), and exit the person's enrolments (query of their partition, then updates). The
+    // suppression entry, read first since an erased person's takes nothing more, is among the
+    // identity reads below.
     data.grantItemActions(this.function, 'UpdateItem', 'Query');
+    // A late bounce or complaint for an erased person: SES listed the address again, in the
+    // clear, and it comes off.
+    email.grantAccountActions(this.function.fn, ['ses:DeleteSuppressedDestination']);
+    // The lead id and suppression hash of a bounced or complaining address, today's id of a lead
+    // an older email's tag names by its unkeyed id (reads only until the migration to keyed ids).
+    data.grantIdentity(this.function, ...IDENTITY_READ_PREFIXES);
 
     const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.destination = new ses.ConfigurationSetEventDestination(this, 'Destination', {

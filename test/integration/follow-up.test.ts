@@ -1,8 +1,8 @@
 import { createTransport } from 'nodemailer';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { replyAddressFor } from '../../functions/reply/reply-address';
 import { adminStack, USERS } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { postLead } from '../support/local-stack-harness';
 import { uniqueEmail } from '../support/services';
 
@@ -19,7 +19,7 @@ afterAll(() => admin.stack.stop());
 async function lead(label: string, preferredContact: 'email' | 'phone' | 'text') {
   const email = uniqueEmail(label);
   expect((await postLead(admin.stack.base, validLead(email, { preferredContact }))).status).toBe(202);
-  return { email, leadId: leadIdFor(email) };
+  return { email, leadId: testLeadId(email) };
 }
 
 const search = (body: Record<string, unknown>, as: 'marketing' | 'admin' = 'marketing') =>

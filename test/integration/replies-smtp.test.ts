@@ -1,8 +1,8 @@
 import { createConnection } from 'node:net';
 import { createTransport } from 'nodemailer';
 import type { LeadTimeline } from '../../functions/admin/contract';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { control, localStackForTest, postLead } from '../support/local-stack-harness';
 import { outbox, type StoredEmail, uniqueEmail } from '../support/services';
 
@@ -35,7 +35,7 @@ function smtp() {
 }
 
 async function timeline(email: string): Promise<LeadTimeline> {
-  const response = await fetch(`${stack.base}/admin/api/leads/${leadIdFor(email)}`, {
+  const response = await fetch(`${stack.base}/admin/api/leads/${testLeadId(email)}`, {
     headers: { authorization: `Bearer ${token}` },
   });
   expect(response.status).toBe(200);
@@ -54,7 +54,7 @@ async function leadWithWelcome(label: string): Promise<{ email: string; welcome:
 
 const REPLY_NOTICE = 'A lead replied to a nurture email';
 const replyNoticesAbout = async (email: string) =>
-  (await outbox(STAFF)).filter((mail) => mail.subject === REPLY_NOTICE && mail.body.text?.includes(leadIdFor(email)));
+  (await outbox(STAFF)).filter((mail) => mail.subject === REPLY_NOTICE && mail.body.text?.includes(testLeadId(email)));
 
 describe('replies over SMTP in the local stack', () => {
   it('gives each sequence email a signed reply address on the receiving subdomain, never in From', async () => {

@@ -4,12 +4,13 @@ import { DynamoLeadDirectory } from '../../adapters/dynamodb/lead-directory';
 import type { DigestEnv } from '../../config/env';
 import type { DigestDeps } from '../../follow-up/digest';
 import { logger } from '../../observability/logger';
-import { clockFrom, mailerFrom, type Overrides } from '../wiring';
+import { addressIdsFrom, clockFrom, mailerFrom, type Overrides } from '../wiring';
 
 export function followUpDigestDeps(env: DigestEnv, overrides: Overrides = {}): DigestDeps {
   recordAwsCallsAs('follow-up-digest', env);
+  const table = dynamoTable(env);
   return {
-    leads: new DynamoLeadDirectory(dynamoTable(env)),
+    leads: new DynamoLeadDirectory(table, addressIdsFrom(env, overrides, table)),
     mailer: mailerFrom(env, overrides),
     clock: clockFrom(overrides),
     log: logger,

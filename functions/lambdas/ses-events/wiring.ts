@@ -1,11 +1,14 @@
 import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
-import type { BaseEnv } from '../../config/env';
+import { sesClient } from '../../adapters/clients/ses';
+import { SesAccountSuppressionList } from '../../adapters/ses-account-suppression';
+import type { SesEventsEnv } from '../../config/env';
 import type { SesEventDeps } from '../../drip/ses-event';
-import { logger } from '../../observability/logger';
-import { clockFrom, dripStores, type Overrides } from '../wiring';
+import { exitDepsFrom, type Overrides } from '../wiring';
 
-export function sesEventsDeps(env: BaseEnv, overrides: Overrides = {}): SesEventDeps {
+export function sesEventsDeps(env: SesEventsEnv, overrides: Overrides = {}): SesEventDeps {
   recordAwsCallsAs('ses-events', env);
-  const { store, suppression, stats } = dripStores(env);
-  return { store, suppression, stats, log: logger, clock: clockFrom(overrides) };
+  return {
+    ...exitDepsFrom(env, overrides),
+    accountSuppression: new SesAccountSuppressionList(sesClient({ endpoint: env.SES_ENDPOINT })),
+  };
 }
