@@ -6,18 +6,8 @@ import { timeElement } from '../format';
 import { isAdmin } from '../session';
 import { dataTable } from '../table';
 import { type LeadTimeline, STATUS_NAMES, type TimelineEvent } from '../types';
-import {
-  busy,
-  button,
-  confirmDialog,
-  errorRegion,
-  field,
-  input,
-  pageHeading,
-  scrollTable,
-  select,
-  statusRegion,
-} from '../ui';
+import { busy, button, confirmDialog, errorRegion, pageHeading, scrollTable, statusRegion } from '../ui';
+import { pipelineForm } from './lead-follow-up';
 
 const label = (map: Record<string, string>, id: string): string => map[id] ?? id;
 
@@ -232,40 +222,10 @@ export const leadPage: PageFactory = ({ ctx, params }) => {
   /** Staff follow-up: open tasks (each can be marked done), pipeline status, owner and a note. */
   function followUp(current: LeadTimeline): HTMLElement {
     const tasks = current.lead.openTasks ?? [];
-    const pipeline = select(
-      [
-        { value: 'new', label: 'New' },
-        { value: 'contacted', label: 'Contacted' },
-        { value: 'consultation-booked', label: 'Consultation booked' },
-        { value: 'not-a-fit', label: 'Not a fit' },
-      ],
-      { name: 'pipelineStatus', value: current.lead.pipelineStatus ?? 'new' },
-    );
-    const owner = input({ name: 'owner', maxlength: 254, value: current.lead.owner ?? '', autocomplete: 'off' });
-    const note = input({ name: 'note', maxlength: 2000, value: '', autocomplete: 'off' });
-    const save = h('button', { type: 'submit', class: 'button' }, 'Save follow-up');
-    const form = h(
-      'form',
-      { class: 'filters', novalidate: true },
-      h(
-        'div',
-        { class: 'filter-grid' },
-        field(pipeline, { label: 'Pipeline stage' }),
-        field(owner, { label: 'Owner', hint: 'a console user; empty for nobody' }),
-        field(note, { label: 'Add a note', className: 'field--wide' }),
-      ),
-      h('div', { class: 'actions' }, save),
-    );
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
+    const form = pipelineForm(current.lead, (change, save) => {
       errors.clear();
-      const change = {
-        status: pipeline.value,
-        owner: owner.value.trim() || null,
-        ...(note.value.trim() ? { note: note.value.trim() } : {}),
-      };
       status.set('Saving…');
-      busy(save as HTMLButtonElement, () => ctx.api.updatePipeline(leadId, change), body)
+      busy(save, () => ctx.api.updatePipeline(leadId, change), body)
         .then(async () => {
           await reload();
           status.set('Follow-up saved.');
