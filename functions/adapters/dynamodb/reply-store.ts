@@ -8,11 +8,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Enrolment, Lead } from '../../lead/lead';
 import type { RecordReplyResult, ReplyStore, SentMessageIndex, StoredReply } from '../../reply/ports';
-import { entity } from './items';
+import { entity, queryAll } from './items';
 import { keys } from './keys';
 import type { Table } from './table';
 import { TTL_ATTRIBUTE } from './table-schema';
-import { cancellationCodes, isConditionFailure } from './transactions';
+import { cancellationCodes, conditionalWrite } from './transactions';
 
 /** A reply is kept in the lead's partition (so an erasure takes it), ordered by when it came. */
 export function replyKey(leadId: string, receivedAt: string, replyId: string) {
@@ -73,21 +73,18 @@ export class DynamoReplyStore implements ReplyStore, SentMessageIndex {
   }
 
   async pauseEnrolments(leadId: string, at: string): Promise<Enrolment[]> {
-    const result = await this.table.client.send(
-      new QueryCommand({
-        TableName: this.table.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk, ':prefix': 'ENROLMENT#' },
-        ConsistentRead: true,
-      }),
-    );
+    const enrolments = await queryAll(this.table, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk, ':prefix': 'ENROLMENT#' },
+      ConsistentRead: true,
+    });
     const paused: Enrolment[] = [];
-    for (const item of result.Items ?? []) {
+    for (const item of enrolments) {
       const enrolment = entity<Enrolment>(item);
       if (enrolment.status !== 'active' && enrolment.status !== 'pending') continue;
-      try {
-        // Off the due index: the dispatcher never sees it again until staff resume it.
-        await this.table.client.send(
+      // Off the due index: the dispatcher never sees it again until staff resume it.
+      const wasRunning = await conditionalWrite(() =>
+        this.table.client.send(
           new UpdateCommand({
             TableName: this.table.tableName,
             Key: keys.enrolment(leadId, enrolment.sequenceId),
@@ -96,11 +93,9 @@ export class DynamoReplyStore implements ReplyStore, SentMessageIndex {
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':replied': 'replied', ':at': at, ':active': 'active', ':pending': 'pending' },
           }),
-        );
-        paused.push({ ...enrolment, status: 'replied' });
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
+      if (wasRunning) paused.push({ ...enrolment, status: 'replied' });
     }
     return paused;
   }
@@ -167,8 +162,9 @@ export class DynamoReplyStore implements ReplyStore, SentMessageIndex {
   async markReplyNotified(leadId: string, replyId: string, at: string): Promise<void> {
     const stored = await this.findReply(leadId, replyId);
     if (!stored) return;
-    await this.table.client
-      .send(
+    // An erasure may have taken the reply meanwhile: nothing left to mark.
+    await conditionalWrite(() =>
+      this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: { pk: keys.lead(leadId).pk, sk: stored.sk },
@@ -176,9 +172,7 @@ export class DynamoReplyStore implements ReplyStore, SentMessageIndex {
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':at': at },
         }),
-      )
-      .catch((error) => {
-        if (!isConditionFailure(error)) throw error;
-      });
+      ),
+    );
   }
 }
