@@ -13,9 +13,11 @@ export { type ContentProblem, type SequenceDraft, sequenceDraftSchema } from '..
  * `{ error: string, message: string, fields?: { field, message }[] }`.
  */
 import * as z from 'zod';
+import type { BookingInboxItem } from '../booking/ports';
 import { PIPELINE_STATUSES, type TASK_IDS } from '../follow-up/follow-up';
 import { INTEREST_IDS } from '../lead/interests';
 
+export type { BookingInboxItem } from '../booking/ports';
 export { PIPELINE_STATUSES, TASK_IDS } from '../follow-up/follow-up';
 
 export const ADMIN_API_PREFIX = '/admin/api';
@@ -175,6 +177,15 @@ export const pipelineUpdateSchema = z
   });
 /** POST /admin/api/leads/{leadId}/tasks/{taskId}/done */
 export const TASK_ID_PATTERN = /^(contact|reply)$/;
+
+/**
+ * GET /admin/api/bookings/inbox: Calendly and Acuity bookings for addresses that are not leads,
+ * and cancellations left to staff, newest first. DELETE /admin/api/bookings/inbox/{entryId}
+ * removes one staff have dealt with.
+ */
+export interface BookingInbox {
+  entries: BookingInboxItem[];
+}
 
 /** GET /admin/api/leads/{leadId}/export: everything held about the person (GDPR access), as JSON. */
 export interface LeadExport {

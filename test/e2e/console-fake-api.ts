@@ -5,6 +5,7 @@ import mjml2html from 'mjml';
 import type * as z from 'zod';
 import {
   ADMIN_API_PREFIX,
+  type BookingInboxItem,
   type Group,
   type ImportReport,
   importSchema,
@@ -216,6 +217,8 @@ export interface FakeApi {
   leads: LeadSummary[];
   sequences: Map<string, SequenceState>;
   testSends: { sequenceId: string; stepId: string; to: string }[];
+  /** The staff booking inbox, newest first; tests set its entries. */
+  bookingInbox: BookingInboxItem[];
   /** What `/console/console-config.json` answers (the build writes none for these tests). */
   consoleConfig: ConsoleConfig;
   /** Back to the canned sequences (and no test sends), for tests that edit them. */
@@ -355,6 +358,7 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
   const leads = makeLeads(now);
   const timelines = new Map<string, LeadTimeline>();
   const testSends: FakeApi['testSends'] = [];
+  const bookingInbox: BookingInboxItem[] = [];
   const sequences = new Map<string, SequenceState>();
   function resetSequences(): void {
     sequences.clear();
@@ -398,6 +402,7 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
     leads,
     sequences,
     testSends,
+    bookingInbox,
     consoleConfig: { auth: { mode: 'local' } },
     revokeTokens: () => tokens.clear(),
     tokenLifetimeSeconds: 3600,
@@ -863,6 +868,14 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
       to.active += moved;
       from.active = 0;
       return { status: 200, body: { ...preview, moved } };
+    }
+    if (route === 'GET /bookings/inbox') return { status: 200, body: { entries: bookingInbox } };
+    match = /^DELETE \/bookings\/inbox\/([^/]+)$/.exec(route);
+    if (match) {
+      const index = bookingInbox.findIndex((entry) => entry.entryId === decodeURIComponent(match![1]!));
+      if (index < 0) throw new HttpError(404, 'not_found', 'No booking inbox entry with that id');
+      bookingInbox.splice(index, 1);
+      return { status: 200, body: { deleted: true, entryId: decodeURIComponent(match[1]!) } };
     }
     if (route === 'POST /simulate') return { status: 200, body: simulate(body) };
     if (route === 'GET /results') return { status: 200, body: results(query) };

@@ -16,10 +16,9 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 const digest = () =>
-  makeFollowUpDigestHandler(followUpDigestDeps(parseEnv(digestEnvSchema, stack.env), { clock: stack.clock }))(
-    {},
-    undefined as never,
-  );
+  makeFollowUpDigestHandler(
+    followUpDigestDeps(parseEnv(digestEnvSchema, stack.env), { clock: stack.clock, identityKey: stack.identityKey }),
+  )({}, undefined as never);
 const digestsSent = async () =>
   (await outbox('frontdesk@example.com')).filter((mail) => mail.subject.startsWith('Follow-up digest'));
 

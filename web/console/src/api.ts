@@ -1,4 +1,5 @@
 import type {
+  BookingInbox,
   ContentProblem,
   DraftSaved,
   ImportReport,
@@ -205,6 +206,15 @@ export class ApiClient {
 
   eraseLead(leadId: string): Promise<unknown> {
     return this.request(`/leads/${encodeURIComponent(leadId)}`, { method: 'DELETE' });
+  }
+
+  bookingInbox(): Promise<BookingInbox> {
+    return this.request('/bookings/inbox');
+  }
+
+  /** Staff dealt with this entry: it leaves the inbox (404 if someone else removed it first). */
+  deleteInboxEntry(entryId: string): Promise<unknown> {
+    return this.request(`/bookings/inbox/${encodeURIComponent(entryId)}`, { method: 'DELETE' });
   }
 
   async sequences(): Promise<SequenceListItem[]> {

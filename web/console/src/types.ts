@@ -7,6 +7,8 @@ import type { IMPORT_COLUMNS as CONTRACT_IMPORT_COLUMNS, LEAD_STATUSES } from '.
 import type { WEEKDAYS } from '../../../functions/sequence/definition';
 
 export type {
+  BookingInbox,
+  BookingInboxItem,
   ContentProblem,
   DraftSaved,
   Group,
