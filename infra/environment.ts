@@ -268,11 +268,12 @@ export function webhookDelivererEnvironment(
 export function inboundEnvironment(
   config: DeployConfig,
   tableName: string,
-  mail: MailEnvironmentInputs & { bucketName: string; prefix: string; replyDomain: string },
+  mail: MailEnvironmentInputs & IdentityKeyInput & { bucketName: string; prefix: string; replyDomain: string },
 ): WithOptional<EnvironmentFor<InboundEnv>, 'MAIL_REPLY_TO'> {
   return {
     ...baseEnvironment(config, tableName),
     ...signedMailEnvironment(config, mail),
+    IDENTITY_KEY_SECRET_ARN: mail.identityKeySecretArn,
     REPLY_DOMAIN: mail.replyDomain,
     STAFF_INBOX: config.replies.staffInbox ?? config.clinic.mail.staffAddresses[0]!,
     INBOUND_BUCKET: mail.bucketName,

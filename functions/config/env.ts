@@ -152,14 +152,17 @@ export const adminEnvSchema = baseEnvSchema
 export const adminComposeEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape);
 
 /** The inbound function: replies received by SES, stored in S3, matched to leads. */
-export const inboundEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend({
-  REPLY_DOMAIN: hostName,
-  /** Where a reply that matches no lead is forwarded (default: the first staff address). */
-  STAFF_INBOX: z.email().optional(),
-  /** The bucket SES stores received messages in; unset locally, where the SMTP server hands them over. */
-  INBOUND_BUCKET: line.optional(),
-  INBOUND_PREFIX: z.string().max(100).default('inbound/'),
-});
+export const inboundEnvSchema = baseEnvSchema
+  .extend(mailEnvSchema.shape)
+  .extend(identityKeyShape)
+  .extend({
+    REPLY_DOMAIN: hostName,
+    /** Where a reply that matches no lead is forwarded (default: the first staff address). */
+    STAFF_INBOX: z.email().optional(),
+    /** The bucket SES stores received messages in; unset locally, where the SMTP server hands them over. */
+    INBOUND_BUCKET: line.optional(),
+    INBOUND_PREFIX: z.string().max(100).default('inbound/'),
+  });
 
 /** The daily follow-up digest: counts open tasks over the leads list, emails staff. */
 export const digestEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend(identityKeyShape).extend({

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AddressIds } from '../lead/address-ids';
 import { checkEmailAddress } from '../lead/email-address';
 import type { Mailer } from '../mail/outgoing-email';
 import type { Log } from '../observability/logger';
@@ -12,6 +13,8 @@ import { replyPlainText } from './reply-text';
 
 export interface ReplyDeps {
   store: ReplyStore;
+  /** An email sent before keyed ids names its lead by the unkeyed id (reply address, sent-message index). */
+  ids: Pick<AddressIds, 'currentLeadId'>;
   mailer: Mailer;
   replyKey: () => Promise<Buffer>;
   clock: Clock;
@@ -46,14 +49,14 @@ async function matchLead(
   const key = await deps.replyKey();
   for (const recipient of message.recipients) {
     const leadId = leadFromReplyAddress(recipient, deps.settings.receivingDomain, key);
-    if (leadId) return { leadId, matchedBy: 'reply-address' };
+    if (leadId) return { leadId: await deps.ids.currentLeadId(leadId), matchedBy: 'reply-address' };
   }
   // The token may have been lost (a client that lower-cases addresses, a reply to another
   // address): the References name the email it answers, which SES gave its message id.
   for (const reference of [...message.references].reverse()) {
     const messageId = sesMessageIdOf(reference);
     const leadId = messageId ? await deps.store.leadForSentMessage(messageId) : undefined;
-    if (leadId) return { leadId, matchedBy: 'in-reply-to' };
+    if (leadId) return { leadId: await deps.ids.currentLeadId(leadId), matchedBy: 'in-reply-to' };
   }
   const forged = message.recipients.some(looksLikeReplyAddress);
   return { reason: forged ? 'reply address with an invalid signature' : 'no reply address or known reference' };

@@ -7,6 +7,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as actions from 'aws-cdk-lib/aws-ses-actions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { MIGRATION_PREFIX } from '../../functions/adapters/dynamodb/keys';
 import type { DeployConfig } from '../config';
 import { inboundEnvironment } from '../environment';
 import { acknowledge } from '../nag';
@@ -70,6 +71,7 @@ export class Replies extends Construct {
         siteUrl: props.siteUrl,
         publicApiUrl: props.publicApiUrl,
         signingKeySecretArn: props.signingKey.secretArn,
+        identityKeySecretArn: data.identityKey.secret.secretArn,
         bucketName: this.bucket.bucketName,
         prefix: INBOUND_PREFIX,
         replyDomain,
@@ -86,6 +88,8 @@ export class Replies extends Construct {
     data.grantPartitionItemActions(this.function, ['LEAD#', 'MESSAGE#'], 'GetItem', 'PutItem', 'UpdateItem', 'Query');
     props.email.grantSendEmail(this.function);
     props.signingKey.grantRead(this.function);
+    // Today's id of a lead an older email names by its unkeyed id (the marker says if any remain).
+    data.grantIdentity(this.function, MIGRATION_PREFIX);
 
     this.ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet');
     this.ruleSet.addRule('Replies', {

@@ -1,8 +1,9 @@
 import { createConnection } from 'node:net';
 import { createTransport } from 'nodemailer';
 import type { LeadTimeline } from '../../functions/admin/contract';
+import { replyAddressFor } from '../../functions/reply/reply-address';
 import { validLead } from '../support/capture-harness';
-import { testLeadId } from '../support/identity';
+import { testLeadId, unkeyedLeadId } from '../support/identity';
 import { control, localStackForTest, postLead } from '../support/local-stack-harness';
 import { outbox, type StoredEmail, uniqueEmail } from '../support/services';
 
@@ -128,6 +129,15 @@ describe('replies over SMTP in the local stack', () => {
     const { enrolments, events } = await timeline(email);
     expect(enrolments[0]).toMatchObject({ status: 'replied' });
     expect(events.find((event) => event.kind === 'reply')?.detail).toContain('Matched by the email it answers.');
+  });
+
+  it('matches a reply to an email sent before keyed ids, whose reply address names the unkeyed id', async () => {
+    const { email } = await leadWithWelcome('pre-keyed');
+    const oldAddress = replyAddressFor(unkeyedLeadId(email), stack.env.REPLY_DOMAIN!, await stack.signingKey());
+    await smtp().sendMail({ from: email, to: oldAddress, subject: 'Re: hi', text: 'Please call me' });
+    const { enrolments, events } = await timeline(email);
+    expect(enrolments[0]).toMatchObject({ status: 'replied' });
+    expect(events.find((event) => event.kind === 'reply')?.title).toBe('Replied');
   });
 
   it('forwards a reply that matches no lead (or carries a forged token) to the staff inbox', async () => {

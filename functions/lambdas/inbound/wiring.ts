@@ -6,7 +6,7 @@ import { S3RawMessages } from '../../adapters/s3-raw-messages';
 import { ConfigurationError, type InboundEnv } from '../../config/env';
 import { logger } from '../../observability/logger';
 import type { RawMessageStore } from '../../reply/ports';
-import { clockFrom, mailerFrom, type Overrides, signingKeyFrom } from '../wiring';
+import { addressIdsFrom, clockFrom, mailerFrom, type Overrides, signingKeyFrom } from '../wiring';
 import type { InboundHandlerDeps } from './handler';
 
 export function inboundDeps(
@@ -17,8 +17,10 @@ export function inboundDeps(
   const rawMessages =
     overrides.rawMessages ??
     (env.INBOUND_BUCKET ? new S3RawMessages(s3Client(), env.INBOUND_BUCKET, env.INBOUND_PREFIX) : missingBucket());
+  const table = dynamoTable(env);
   return {
-    store: new DynamoReplyStore(dynamoTable(env)),
+    store: new DynamoReplyStore(table),
+    ids: addressIdsFrom(env, overrides, table),
     rawMessages,
     sourcePrefix: env.INBOUND_BUCKET ? env.INBOUND_PREFIX : 'local/',
     mailer: mailerFrom(env, overrides),
