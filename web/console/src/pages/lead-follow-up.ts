@@ -1,5 +1,5 @@
 import { h } from '../dom';
-import type { LeadTimeline } from '../types';
+import { type LeadTimeline, PIPELINE_NAMES } from '../types';
 import { field, input, select } from '../ui';
 
 /** What the follow-up form sends (POST /admin/api/leads/{id}/pipeline). */
@@ -9,19 +9,13 @@ export interface PipelineChange {
   note?: string;
 }
 
-const PIPELINE_STAGES = [
-  { value: 'new', label: 'New' },
-  { value: 'contacted', label: 'Contacted' },
-  { value: 'consultation-booked', label: 'Consultation booked' },
-  { value: 'not-a-fit', label: 'Not a fit' },
-];
-
 /** The lead page's follow-up form: pipeline stage, owner and a note, saved together. */
 export function pipelineForm(
   lead: LeadTimeline['lead'],
   onSave: (change: PipelineChange, save: HTMLButtonElement) => void,
 ): HTMLFormElement {
-  const pipeline = select(PIPELINE_STAGES, { name: 'pipelineStatus', value: lead.pipelineStatus ?? 'new' });
+  const stages = Object.entries(PIPELINE_NAMES).map(([value, label]) => ({ value, label }));
+  const pipeline = select(stages, { name: 'pipelineStatus', value: lead.pipelineStatus ?? 'new' });
   const owner = input({ name: 'owner', maxlength: 254, value: lead.owner ?? '', autocomplete: 'off' });
   const note = input({ name: 'note', maxlength: 2000, value: '', autocomplete: 'off' });
   const save = h('button', { type: 'submit', class: 'button' }, 'Save follow-up') as HTMLButtonElement;

@@ -5,7 +5,14 @@ import { h, replace } from '../dom';
 import { downloadLink, fileStamp, revokeLater } from '../download';
 import { formatNumber, plural, timeElement } from '../format';
 import { dataTable } from '../table';
-import { LEAD_STATUS_LIST, type LeadPage, type LeadQuery, type LeadSummary, STATUS_NAMES } from '../types';
+import {
+  LEAD_STATUS_LIST,
+  type LeadPage,
+  type LeadQuery,
+  type LeadSummary,
+  PIPELINE_NAMES,
+  STATUS_NAMES,
+} from '../types';
 import {
   busy,
   button,
@@ -75,13 +82,6 @@ function filtersFrom(query: URLSearchParams): Filters {
   }
   return filters;
 }
-
-const PIPELINE_NAMES: Record<string, string> = {
-  new: 'New',
-  contacted: 'Contacted',
-  'consultation-booked': 'Consultation booked',
-  'not-a-fit': 'Not a fit',
-};
 
 function toQuery(filters: Filters): Partial<LeadQuery> {
   const { openTask, ...rest } = filters;
