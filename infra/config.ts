@@ -74,6 +74,13 @@ export interface DeployConfig {
     /** A cancelled consultation: "rebook" starts the short rebook sequence, "staff" leaves it to staff. */
     readonly cancellationMode: 'rebook' | 'staff';
   };
+  /** Replies to sequence emails, received by SES (issue 13). */
+  readonly replies: RepliesConfig;
+  /** The daily email to staff with the counts of open follow-up tasks (issue 13). */
+  readonly followUpDigest: FunctionSize & {
+    /** Hour of the day (0-23, practice time zone) it goes out. */
+    readonly hour: number;
+  };
   /** Sign-in to the marketing console (`/console/`): a Cognito user pool and its Hosted UI (issue 5). */
   readonly console: {
     /**
@@ -202,6 +209,35 @@ export interface RateLimit {
   readonly window: Duration;
 }
 
+/**
+ * Replies: SES receiving on `<subdomain>.<sendingDomain>` (an MX record there), a receipt rule
+ * storing each message in an encrypted bucket and invoking the inbound function, which pauses the
+ * lead's sequence. `enabled: false` deploys none of it and sequence emails keep `mail.replyToAddress`.
+ */
+export interface RepliesConfig extends FunctionSize {
+  readonly enabled: boolean;
+  /** One DNS label: replies go to r+<token>@<subdomain>.<sendingDomain>. */
+  readonly subdomain: string;
+  /** Where replies that match no lead are forwarded (default: the first staff address). */
+  readonly staffInbox?: string;
+  /** Raw received messages (personal data) are deleted from the bucket after this. */
+  readonly rawMessageExpiration: Duration;
+  /** Lambda's own retries of a message the function failed on, before its dead-letter queue. */
+  readonly retryAttempts: number;
+}
+
+/** The receiving domain replies go to, or undefined when replies are off. */
+export function replyDomainOf(config: Pick<DeployConfig, 'replies' | 'clinic'>): string | undefined {
+  const { replies } = config;
+  if (!replies.enabled) return undefined;
+  if (!/^(?!-)[a-z0-9-]{1,63}(?<!-)$/.test(replies.subdomain)) {
+    throw new Error(`replies.subdomain must be one lower-case DNS label, got "${replies.subdomain}"`);
+  }
+  if (replies.retryAttempts < 0 || replies.retryAttempts > 2)
+    throw new Error('replies.retryAttempts must be 0, 1 or 2');
+  return `${replies.subdomain}.${config.clinic.mail.sendingDomain.toLowerCase()}`;
+}
+
 export interface FunctionSize {
   readonly memorySize: number;
   readonly timeout: Duration;
@@ -244,6 +280,15 @@ export const deployConfig: DeployConfig = {
   booked: { memorySize: 256, timeout: Duration.seconds(10) },
   // Acuity's API is read once per notification: 5 s at most, plus the table writes.
   bookingTools: { memorySize: 256, timeout: Duration.seconds(15), cancellationMode: 'rebook' },
+  replies: {
+    enabled: true,
+    subdomain: 'reply',
+    memorySize: 256,
+    timeout: Duration.seconds(30),
+    rawMessageExpiration: Duration.days(30),
+    retryAttempts: 2,
+  },
+  followUpDigest: { memorySize: 256, timeout: Duration.seconds(60), hour: 8 },
   console: {
     domainPrefix: hostedUiPrefix(clinicConfig.practice.name),
     // A working day: staff sign in (with MFA) once a day, not every hour.

@@ -8,14 +8,16 @@ import type {
   CaptureEnv,
   CaptureMailerEnv,
   ConfirmEnv,
+  DigestEnv,
   DispatcherEnv,
+  InboundEnv,
   MailEnv,
   SenderEnv,
   SesEventsEnv,
   UnsubscribeEnv,
 } from '../functions/config/env';
 import type { WebhookDelivererEnv, WebhookEventsEnv } from '../functions/config/webhook-env';
-import type { DeployConfig } from './config';
+import { type DeployConfig, replyDomainOf } from './config';
 
 /** Set by the local runtime and tests only; in AWS the SDK finds the regional endpoints. */
 type LocalOnly = 'DYNAMODB_ENDPOINT' | 'SES_ENDPOINT';
@@ -125,9 +127,11 @@ export function senderEnvironment(
   config: DeployConfig,
   tableName: string,
   mail: MailEnvironmentInputs & IdentityKeyInput,
-): WithOptional<EnvironmentFor<SenderEnv>, 'MAIL_REPLY_TO' | 'MAX_SEND_RATE'> {
+): WithOptional<EnvironmentFor<SenderEnv>, 'MAIL_REPLY_TO' | 'MAX_SEND_RATE' | 'REPLY_DOMAIN'> {
   const { sender } = config;
+  const replyDomain = replyDomainOf(config);
   return {
+    ...(replyDomain && { REPLY_DOMAIN: replyDomain }),
     ...baseEnvironment(config, tableName),
     ...signedMailEnvironment(config, mail),
     IDENTITY_KEY_SECRET_ARN: mail.identityKeySecretArn,
@@ -272,5 +276,37 @@ export function webhookDelivererEnvironment(
     ...mailEnvironment(config, mail),
     WEBHOOK_QUEUE_URL: queues.queueUrl,
     WEBHOOK_DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
+  };
+}
+
+/** The inbound function: replies received by SES, stored in `bucket`, matched to leads. */
+export function inboundEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  mail: MailEnvironmentInputs & IdentityKeyInput & { bucketName: string; prefix: string; replyDomain: string },
+): WithOptional<EnvironmentFor<InboundEnv>, 'MAIL_REPLY_TO'> {
+  return {
+    ...baseEnvironment(config, tableName),
+    ...signedMailEnvironment(config, mail),
+    IDENTITY_KEY_SECRET_ARN: mail.identityKeySecretArn,
+    REPLY_DOMAIN: mail.replyDomain,
+    STAFF_INBOX: config.replies.staffInbox ?? config.clinic.mail.staffAddresses[0]!,
+    INBOUND_BUCKET: mail.bucketName,
+    INBOUND_PREFIX: mail.prefix,
+  };
+}
+
+/** The daily follow-up digest: the leads list and the staff addresses; it signs no links. */
+export function digestEnvironment(
+  config: DeployConfig,
+  tableName: string,
+  mail: Omit<MailEnvironmentInputs, 'signingKeySecretArn'> & IdentityKeyInput,
+): WithOptional<EnvironmentFor<DigestEnv>, 'MAIL_REPLY_TO' | 'SIGNING_KEY_SECRET_ARN'> {
+  return {
+    ...baseEnvironment(config, tableName),
+    ...mailEnvironment(config, mail),
+    // The leads list reads each page's suppression entries by their keyed hash.
+    IDENTITY_KEY_SECRET_ARN: mail.identityKeySecretArn,
+    DEFAULT_SEQUENCE_ID: config.clinic.sending.defaultSequenceId,
   };
 }

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PUBLIC_ROUTES } from '../functions/http/public-routes';
-import type { DeployConfig } from './config';
+import { type DeployConfig, replyDomainOf } from './config';
 import { AdminApi } from './constructs/admin-api';
 import { PublicApi } from './constructs/api';
 import { BookedWebhook } from './constructs/booked';
@@ -12,8 +12,10 @@ import { CONSOLE_SCOPES, ConsoleAuth } from './constructs/console-auth';
 import { LeadData } from './constructs/data';
 import { DripEngine } from './constructs/drip';
 import { EmailSending } from './constructs/email';
+import { FollowUpDigest } from './constructs/follow-up-digest';
 import { Monitoring } from './constructs/monitoring';
 import { OutgoingWebhooks } from './constructs/outgoing-webhooks';
+import { Replies } from './constructs/replies';
 import { ReviewCheck } from './constructs/review-check';
 import { SesEvents } from './constructs/ses-events';
 import { ORIGIN_VERIFY_KEY, SigningKey } from './constructs/signing-key';
@@ -51,6 +53,9 @@ export class LeadNurtureStack extends Stack {
   readonly admin: AdminApi;
   readonly reviewCheck: ReviewCheck;
   readonly webhooks: OutgoingWebhooks;
+  /** Replies received by SES (absent when `replies.enabled` is false). */
+  readonly replies?: Replies;
+  readonly followUpDigest: FollowUpDigest;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: LeadNurtureStackProps) {
@@ -178,6 +183,26 @@ export class LeadNurtureStack extends Stack {
       siteUrl: this.site.url,
       publicApiUrl: this.api.url,
     });
+    const replyDomain = replyDomainOf(config);
+    this.replies = replyDomain
+      ? new Replies(this, 'Replies', {
+          config,
+          data: this.data,
+          email: this.email,
+          signingKey: this.signingKey.secret,
+          replyDomain,
+          siteUrl: this.site.url,
+          publicApiUrl: this.api.url,
+          accessLogs: this.site.logBucket,
+        })
+      : undefined;
+    this.followUpDigest = new FollowUpDigest(this, 'FollowUpDigest', {
+      config,
+      data: this.data,
+      email: this.email,
+      siteUrl: this.site.url,
+      publicApiUrl: this.api.url,
+    });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api,
@@ -197,6 +222,8 @@ export class LeadNurtureStack extends Stack {
         reviewCheck: this.reviewCheck.function,
         webhookEvents: this.webhooks.events,
         webhookDeliverer: this.webhooks.deliverer,
+        ...(this.replies ? { inbound: this.replies.function } : {}),
+        followUpDigest: this.followUpDigest.function,
       },
       workQueue: this.drip.workQueue,
       deadLetterQueues: {
@@ -207,6 +234,8 @@ export class LeadNurtureStack extends Stack {
         ReviewCheck: this.reviewCheck.deadLetters,
         WebhookDeliveries: this.webhooks.deadLetters,
         WebhookEvents: this.webhooks.eventDeadLetters,
+        ...(this.replies ? { Replies: this.replies.deadLetters } : {}),
+        FollowUpDigest: this.followUpDigest.deadLetters,
       },
       metricsNamespace: config.observability.metricsNamespace,
       alarmEmail: config.observability.alarmEmail,

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
+import { clinicConfig } from '../config/clinic';
 import { signAsAcuity, signAsCalendly } from '../functions/booking/tool-signatures';
 import { signWebhook } from '../functions/http/webhook-signature';
+import { checkEmailAddress, leadIdFor } from '../functions/lead/email-address';
+import { replyAddressFor } from '../functions/reply/reply-address';
 import { parseDuration } from '../functions/schedule';
 import { ROOT } from './paths';
 import { LOCAL_CONTROL_HEADER } from './request-guard';
@@ -18,8 +21,9 @@ const USAGE = `Usage: npm run drip -- <command>
                                 a signed Calendly invitee.created / invitee.canceled for that address
   acuity scheduled <email>      a local Acuity appointment for that address, and its signed notification
   acuity canceled <id>          cancel that local Acuity appointment, and its signed notification
+  reply <email> "<text>"        reply as that lead would: an email over SMTP to their reply address (pauses the sequence)
 
-The local stack must be running (npm start); PORT selects it as for npm start (default 3000).`;
+The local stack must be running (npm start); PORT and SMTP_PORT select it as for npm start (default 3000, 2525).`;
 
 async function call(path: string, init: RequestInit = {}): Promise<unknown> {
   const base = `http://localhost:${process.env.PORT || 3000}`;
@@ -43,8 +47,37 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** Sends what a mail client would: from the lead's address to their signed reply address, over SMTP. */
+async function reply(email: string | undefined, text: string | undefined): Promise<void> {
+  if (!email || !text) fail('Say who replies and what, e.g. npm run drip -- reply you@example.com "Please call me"');
+  const check = checkEmailAddress(email);
+  if (!check.ok) fail(`"${email}" is not an email address this stack takes: ${check.reason}.`);
+  const dataDir = process.env.DATA_DIR ?? join(ROOT, '.data');
+  const key = await fileSigningKey(join(dataDir, 'signing.key'))();
+  // The stack keys lead ids with its identity key (npm start migrates the local table to them).
+  const identityKey = await fileSigningKey(join(dataDir, 'identity.key'))();
+  const domain = `reply.${clinicConfig.mail.sendingDomain.toLowerCase()}`;
+  const to = replyAddressFor(leadIdFor(check.normalised, identityKey), domain, key);
+  const port = Number(process.env.SMTP_PORT || 2525);
+  // Loaded only for this command: the others start faster without the SMTP client.
+  const { createTransport } = await import('nodemailer');
+  const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+  try {
+    const info = await transport.sendMail({ from: check.normalised, to, subject: 'Re: your consultation', text });
+    console.log(JSON.stringify({ sent: true, to, smtp: `localhost:${port}`, answer: info.response }, null, 2));
+  } catch (error) {
+    const { code, response } = error as { code?: string; response?: string };
+    if (code === 'ESOCKET' || code === 'ECONNECTION') {
+      fail(`No local SMTP server answers on localhost:${port}. Start the stack with "npm start" (or set SMTP_PORT).`);
+    }
+    fail(`The SMTP server refused the reply: ${response ?? (error as Error).message}`);
+  } finally {
+    transport.close();
+  }
+}
+
 async function main(): Promise<void> {
-  const [command, argument] = process.argv.slice(2);
+  const [command, argument, extra] = process.argv.slice(2);
   switch (command) {
     case 'advance': {
       if (!argument) fail('Say how far to move the clock, e.g. "npm run drip -- advance P3D".');
@@ -104,6 +137,9 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(await bookingToolCall(command, action, subject), null, 2));
       return;
     }
+    case 'reply':
+      await reply(argument, extra);
+      return;
     default:
       fail(command ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
   }

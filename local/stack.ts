@@ -8,11 +8,13 @@ import { dynamoTable } from '../functions/adapters/clients/dynamodb';
 import { DynamoAddressIds } from '../functions/adapters/dynamodb/address-ids';
 import { DynamoEnrolmentStore } from '../functions/adapters/dynamodb/enrolments';
 import { keyedIdsMigrated, migrateToKeyedIds } from '../functions/adapters/dynamodb/keyed-id-migration';
+import { MemoryRawMessages } from '../functions/adapters/s3-raw-messages';
 import {
   adminComposeEnvSchema,
   adminEnvSchema,
   baseEnvSchema,
   captureEnvSchema,
+  inboundEnvSchema,
   parseEnv,
 } from '../functions/config/env';
 import { PUBLIC_ROUTES, type PublicFunction } from '../functions/http/public-routes';
@@ -22,6 +24,8 @@ import { makeAdminComposeHandler } from '../functions/lambdas/admin-compose/hand
 import { adminComposeDeps } from '../functions/lambdas/admin-compose/wiring';
 import { makeCaptureHandler } from '../functions/lambdas/capture/handler';
 import { captureDeps } from '../functions/lambdas/capture/wiring';
+import { makeInboundHandler } from '../functions/lambdas/inbound/handler';
+import { inboundDeps } from '../functions/lambdas/inbound/wiring';
 import type { Mailer } from '../functions/mail/outgoing-email';
 import type { SigningKeyProvider } from '../functions/shared/signing-key';
 import { securityHeaders } from '../web/security-headers';
@@ -40,6 +44,7 @@ import { assertPortFree } from './ports';
 import { foreignRequestReason, refuseForeignRequests, thisMachineHosts } from './request-guard';
 import { type RunningSes, startSesLocal } from './ses-local';
 import { fileSigningKey } from './signing-key';
+import { startInboundSmtp } from './smtp-inbound';
 import type { StreamMapping } from './stream-mapping';
 import { ensureTable } from './table';
 import { localWebhooks } from './webhooks';
@@ -48,6 +53,8 @@ export interface LocalStackOptions {
   port: number;
   sesPort: number;
   dynamoPort: number;
+  /** Inbound SMTP for replies (0: any free port). */
+  smtpPort?: number;
   /** Folder for DynamoDB's files and the signing key; omit to keep everything in memory (tests). */
   dataDir?: string;
   tableName?: string;
@@ -66,7 +73,9 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
-  urls: { site: string; outbox: string; preview: string; console: string; dynamodb: string };
+  urls: { site: string; outbox: string; preview: string; console: string; dynamodb: string; smtp: string };
+  /** The port the local SMTP server receives replies on. */
+  smtpPort: number;
   env: Record<string, string>;
   clock: ControllableClock;
   drip: ReturnType<typeof createDripRuntime>;
@@ -93,6 +102,7 @@ export interface LocalStack {
 /** The whole pipeline on one machine: DynamoDB Local, local SES, and the handlers behind a local gateway. */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   await assertPortFree(options.port, 'PORT');
+  if (options.smtpPort) await assertPortFree(options.smtpPort, 'SMTP_PORT');
   if (!options.sesEndpoint) await assertPortFree(options.sesPort, 'SES_PORT');
   if (!options.dynamoEndpoint) await assertPortFree(options.dynamoPort, 'DYNAMODB_PORT');
   process.env.AWS_REGION ??= 'us-east-1';
@@ -210,6 +220,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (!options.openToNetwork) acceptLoopbackOnly(gateway);
     await listen(gateway, options.port);
     stoppers.push(() => close(gateway));
+
+    // Replies: SES receiving's stand-in hands each accepted message to the inbound handler.
+    const rawMessages = new MemoryRawMessages();
+    const inbound = makeInboundHandler(inboundDeps(parseEnv(inboundEnvSchema, env), { ...overrides, rawMessages }));
+    const smtp = await startInboundSmtp({
+      port: options.smtpPort ?? 0,
+      host: options.openToNetwork ? '::' : '127.0.0.1',
+      receivingDomain: env.REPLY_DOMAIN!,
+      rawMessages,
+      deliver: (event) => inbound(event, undefined as never),
+    });
+    stoppers.push(() => smtp.stop());
     let stopTimer: (() => void) | undefined;
     if (options.dispatchIntervalMs) {
       stopTimer = drip.startTimer(options.dispatchIntervalMs);
@@ -227,7 +249,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         preview: `${site}/preview/`,
         console: `${site}/console/`,
         dynamodb: dynamoEndpoint,
+        smtp: `smtp://localhost:${smtp.port}`,
       },
+      smtpPort: smtp.port,
       env,
       clock,
       drip,
@@ -248,6 +272,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         gateway.closeAllConnections();
         await new Promise<void>((resolve) => gateway.close(() => resolve()));
         await ses?.stop();
+        await smtp.stop();
       },
     };
   } catch (error) {

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   const port = portSetting('PORT', 3000);
   const sesPort = portSetting('SES_PORT', 8005);
   const dynamoPort = portSetting('DYNAMODB_PORT', 8000);
+  const smtpPort = portSetting('SMTP_PORT', 2525);
   const dataDir = process.env.DATA_DIR ?? join(ROOT, '.data');
   const openToNetwork = switchSetting('OPEN_TO_NETWORK');
 
@@ -38,7 +39,15 @@ async function main(): Promise<void> {
   await buildEmails();
   await Promise.all([writePreview(), buildSite()]);
 
-  const stack = await startLocalStack({ port, sesPort, dynamoPort, dataDir, dispatchIntervalMs: 5000, openToNetwork });
+  const stack = await startLocalStack({
+    port,
+    sesPort,
+    dynamoPort,
+    smtpPort,
+    dataDir,
+    dispatchIntervalMs: 5000,
+    openToNetwork,
+  });
   console.log(`
 Local stack is running (data in ${dataDir}; Ctrl-C stops it).
 
@@ -47,6 +56,7 @@ Local stack is running (data in ${dataDir}; Ctrl-C stops it).
   Email preview  ${stack.urls.preview}
   Console        ${stack.urls.console}
   DynamoDB Local ${stack.urls.dynamodb}
+  Replies (SMTP) localhost:${stack.smtpPort}  (to r+…@${stack.env.REPLY_DOMAIN})
 
 The outbox lives in memory: it starts empty after a restart, while leads and emails' records
 stay in ${dataDir}. The console's lead timelines show the schedule on the stack's clock.
@@ -61,6 +71,8 @@ ${
 }The dispatcher runs every 5 s. Fast-forward the clock to watch the whole sequence arrive:
   npm run drip -- advance P3D      (or P35D for the whole sequence)
   npm run drip -- bounce EMAIL     npm run drip -- complain EMAIL     npm run drip -- status
+Reply as a lead would (over SMTP, to their reply address; the sequence pauses):
+  npm run drip -- reply EMAIL "Please call me"
 `);
 
   let stopping = false;

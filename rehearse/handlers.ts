@@ -8,6 +8,7 @@ import { leadIdFor } from '../functions/lead/email-address';
 import { matchesPattern } from '../local/event-pattern';
 import { cognitoClaims, httpApiRequest, schedulerInvocation, sqsBatch } from './fixtures/lambda-events';
 import { fromConfigurationSet, SES_EVENT_FIXTURES } from './fixtures/ses-events';
+import { sesReceiptEvent } from './fixtures/ses-receipt-event';
 import { type LambdaFunction, lambdaFunctions, referencedId, resourcesOfType, type SynthesizedStack } from './stack';
 import { STAND_IN_SECRET } from './stand-ins';
 
@@ -32,6 +33,8 @@ export interface LocalServices {
   sesEndpoint: string;
   secretsEndpoint: string;
   sqsEndpoint: string;
+  /** Serves the stored raw email for S3 GetObject (the inbound function). */
+  s3Endpoint?: string;
   /** A table on DynamoDB Local with the stack's key schema, for TABLE_NAME. */
   tableName: string;
   /** Where the bundles record their AWS calls. */
@@ -211,6 +214,27 @@ export function sampleEvents(
       });
     }
   }
+  for (const [, rule] of resourcesOfType(stack, 'AWS::SES::ReceiptRule')) {
+    const props = rule.Properties?.Rule as {
+      Recipients?: string[];
+      Actions?: { LambdaAction?: { FunctionArn?: unknown } }[];
+    };
+    const action = props?.Actions?.find(
+      (candidate) => referencedId(candidate.LambdaAction?.FunctionArn) === fn.logicalId,
+    );
+    if (!action) continue;
+    const recipient = `someone@${resolver.resolveString(props.Recipients?.[0] ?? 'example.com')}`;
+    samples.push({
+      name: 'SES receipt (Lambda action, the documented event)',
+      event: sesReceiptEvent(recipient, resolver.resolveString({ 'Fn::GetAtt': [fn.logicalId, 'Arn'] })),
+      expect: (result) => {
+        const kinds = (result as { results?: { kind: string }[] } | undefined)?.results?.map((entry) => entry.kind);
+        return kinds?.length === 1 && kinds[0] !== 'missing'
+          ? undefined
+          : `answered ${JSON.stringify(result)} instead of one handled message`;
+      },
+    });
+  }
   return samples;
 }
 
@@ -318,6 +342,7 @@ export function localEnvironment(stack: SynthesizedStack, fn: LambdaFunction, se
     SES_ENDPOINT: services.sesEndpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: services.secretsEndpoint,
     AWS_ENDPOINT_URL_SQS: services.sqsEndpoint,
+    ...(services.s3Endpoint ? { AWS_ENDPOINT_URL_S3: services.s3Endpoint } : {}),
     // Quiet, and no event ever logged; the answers are what is checked.
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     [RECORDING_VARIABLE]: services.recordingDir,

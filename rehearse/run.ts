@@ -10,6 +10,7 @@ import { ensureTable } from '../local/table';
 import { checkActions } from './actions';
 import { type CallToCheck, readRecording } from './calls';
 import { checkRules } from './contracts';
+import { SAMPLE_RAW_REPLY } from './fixtures/ses-receipt-event';
 import { functionsToRun, type HandlerRun, runHandler, sampleEvents } from './handlers';
 import { checkIam, type IamReport } from './iam';
 import { CALL_SOURCES, newestFile, runQuietly, templateState } from './inputs';
@@ -17,7 +18,7 @@ import { checkLimits } from './limits';
 import { CDK_OUT, RECORDING_DIR } from './paths';
 import { ACCOUNT_ONLY, type Row, renderReport } from './report';
 import { lambdaFunctions, RehearsalInputError, readAssembly, type SynthesizedStack } from './stack';
-import { secretsManagerStandIn, sqsStandIn } from './stand-ins';
+import { s3StandIn, secretsManagerStandIn, sqsStandIn } from './stand-ins';
 
 export interface RehearsalOptions {
   cdkOut?: string;
@@ -89,6 +90,7 @@ export async function runHandlers(
   const ses = await startSesLocal({ port: sesPort });
   const secrets = await secretsManagerStandIn();
   const sqs = await sqsStandIn();
+  const s3 = await s3StandIn(SAMPLE_RAW_REPLY);
   try {
     const tableName = `rehearsal-${randomUUID().slice(0, 8)}`;
     const client = new DynamoDBClient({
@@ -103,6 +105,7 @@ export async function runHandlers(
       sesEndpoint: ses.endpoint,
       secretsEndpoint: secrets.endpoint,
       sqsEndpoint: sqs.endpoint,
+      s3Endpoint: s3.endpoint,
       tableName,
       recordingDir,
     };
@@ -113,7 +116,7 @@ export async function runHandlers(
     }
     return runs;
   } finally {
-    await Promise.all([sqs.stop(), secrets.stop(), ses.stop(), dynamo.stop()]);
+    await Promise.all([s3.stop(), sqs.stop(), secrets.stop(), ses.stop(), dynamo.stop()]);
   }
 }
 

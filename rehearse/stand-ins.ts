@@ -99,3 +99,29 @@ export function sqsStandIn(): Promise<StandIn> {
     return { status: 400, body: { __type: 'com.amazonaws.sqs#InvalidAction', message: `unexpected ${target}` } };
   });
 }
+
+/**
+ * Answers S3 GetObject (REST, path-style) with `message` for any key: the raw email SES's receipt
+ * rule would have stored. Reached through AWS_ENDPOINT_URL_S3.
+ */
+export async function s3StandIn(message: string): Promise<StandIn> {
+  const requests: string[] = [];
+  const server: Server = createServer((request, response) => {
+    requests.push(`${request.method} ${request.url}`);
+    if (request.method !== 'GET') {
+      response.statusCode = 405;
+      response.end();
+      return;
+    }
+    response.statusCode = 200;
+    response.setHeader('content-type', 'message/rfc822');
+    response.setHeader('content-length', Buffer.byteLength(message));
+    response.end(message);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

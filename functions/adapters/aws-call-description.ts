@@ -32,6 +32,7 @@ export const RESOURCE_SETTINGS = [
   'SES_CONFIGURATION_SET',
   'MAIL_FROM_ADDRESS',
   'PRACTICE_NAME',
+  'INBOUND_BUCKET',
 ] as const;
 
 export type Settings = Partial<Record<(typeof RESOURCE_SETTINGS)[number], string>>;
@@ -65,6 +66,8 @@ export function describeCall(service: string, command: string, input: Input, set
       return describeSqs(operation, input, settings);
     case 'secretsmanager':
       return describeSecret(operation, input, settings);
+    case 's3':
+      return describeS3(operation, input, settings);
     default:
       return [{ service, action: operation, resources: [UNMAPPED], context: {} }];
   }
@@ -251,6 +254,20 @@ function describeSecret(operation: string, input: Input, settings: Settings): De
       action: operation,
       resources: [secret],
       context: { 'secretsmanager:SecretId': secret },
+    },
+  ];
+}
+
+/** An object read: the bucket by setting, the key's folder kept and its name (an SES message id) masked. */
+function describeS3(operation: string, input: Input, settings: Settings): DescribedCall[] {
+  const key = String(input.Key ?? '');
+  const folder = key.includes('/') ? key.slice(0, key.lastIndexOf('/') + 1) : '';
+  return [
+    {
+      service: 's3',
+      action: operation,
+      resources: [`${ARN_PREFIX}:s3:::${fromSettings(settings, String(input.Bucket))}/${folder}${MASKED}`],
+      context: {},
     },
   ];
 }

@@ -27,12 +27,13 @@ export class SesMailer implements Mailer {
 
   async send(email: OutgoingEmail, options: SendOptions = {}): Promise<SentEmail> {
     assertSafeForHeaders(email);
+    const replyTo = email.replyTo ?? this.options.replyTo;
     const result = await this.options.client
       .send(
         new SendEmailCommand({
           FromEmailAddress: this.from,
           Destination: { ToAddresses: email.to },
-          ...(this.options.replyTo ? { ReplyToAddresses: [this.options.replyTo] } : {}),
+          ...(replyTo ? { ReplyToAddresses: [replyTo] } : {}),
           Content: {
             Simple: {
               Subject: { Data: email.subject, Charset: 'UTF-8' },

@@ -13,7 +13,12 @@ export { type ContentProblem, type SequenceDraft, sequenceDraftSchema } from '..
  * `{ error: string, message: string, fields?: { field, message }[] }`.
  */
 import * as z from 'zod';
+import type { BookingInboxItem } from '../booking/ports';
+import { PIPELINE_STATUSES, type TASK_IDS } from '../follow-up/follow-up';
 import { INTEREST_IDS } from '../lead/interests';
+
+export type { BookingInboxItem } from '../booking/ports';
+export { PIPELINE_STATUSES, TASK_IDS } from '../follow-up/follow-up';
 
 export const ADMIN_API_PREFIX = '/admin/api';
 
@@ -75,6 +80,12 @@ export const leadQuerySchema = z.strictObject({
   to: z.iso.date().optional(),
   cursor: z.string().max(2000).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** Staff follow-up: pipeline status, owner ("me" for the signed-in user), open task. */
+  pipelineStatus: z.enum(PIPELINE_STATUSES).optional(),
+  owner: z.string().trim().min(1).max(254).optional(),
+  openTask: z.boolean().optional(),
+  /** Order of the rows within a page (pages themselves stay newest first). */
+  sort: z.enum(['newest', 'pipeline-status', 'owner', 'open-task']).default('newest'),
 });
 export type LeadQuery = z.infer<typeof leadQuerySchema>;
 
@@ -91,6 +102,10 @@ export interface LeadSummary {
   submissionCount: number;
   /** Sequence progress of the default sequence: "3 of 7", "completed", "exited: unsubscribed". */
   progress: string;
+  /** Staff follow-up (absent from servers older than it): `new` until staff change it. */
+  pipelineStatus?: (typeof PIPELINE_STATUSES)[number];
+  owner?: string;
+  openTasks?: { taskId: (typeof TASK_IDS)[number]; title: string; openedAt: string }[];
 }
 export interface LeadPage {
   items: LeadSummary[];
@@ -120,7 +135,11 @@ export interface TimelineEvent {
     | 'unsubscribed'
     | 'booked'
     | 'exited'
-    | 'completed';
+    | 'completed'
+    | 'reply'
+    | 'auto-reply'
+    | 'paused'
+    | 'follow-up';
   title: string;
   detail?: string;
   sequenceId?: string;
@@ -142,6 +161,32 @@ export interface LeadTimeline {
 
 /** POST /admin/api/leads/{leadId}/booked, POST …/stop (marketing), DELETE /admin/api/leads/{leadId} (admin). */
 export const stopSequenceSchema = z.strictObject({ sequenceId: z.string().min(1).max(64) });
+/**
+ * POST /admin/api/leads/{leadId}/pipeline: pipeline status, owner (null: nobody) and a note;
+ * each change goes on the timeline with who made it and when.
+ */
+export const pipelineUpdateSchema = z
+  .strictObject({
+    status: z.enum(PIPELINE_STATUSES).optional(),
+    owner: z.string().trim().min(1).max(254).nullable().optional(),
+    note: z.string().trim().min(1).max(2000).optional(),
+  })
+  .refine((body) => body.status !== undefined || body.owner !== undefined || body.note !== undefined, {
+    error: 'Send a status, an owner or a note',
+    path: ['status'],
+  });
+/** POST /admin/api/leads/{leadId}/tasks/{taskId}/done */
+export const TASK_ID_PATTERN = /^(contact|reply)$/;
+
+/**
+ * GET /admin/api/bookings/inbox: Calendly and Acuity bookings for addresses that are not leads,
+ * and cancellations left to staff, newest first. DELETE /admin/api/bookings/inbox/{entryId}
+ * removes one staff have dealt with.
+ */
+export interface BookingInbox {
+  entries: BookingInboxItem[];
+}
+
 /** GET /admin/api/leads/{leadId}/export: everything held about the person (GDPR access), as JSON. */
 export interface LeadExport {
   exportedAt: string;

@@ -1,8 +1,10 @@
 import type { BookingStore } from '../booking/ports';
 import type { EnrolmentStore, SendRecord, SendRecordStore, StepStats, SuppressionList } from '../drip/ports';
+import { type FollowUpLead, type FollowUpStore, openTasksOf } from '../follow-up/follow-up';
 import type { CaptureEmailIntent, ConsentRecord, Enrolment, Lead, Submission } from '../lead/lead';
 import { markLeadBooked } from '../lead/mark-booked';
 import type { Log } from '../observability/logger';
+import type { SentMessageIndex } from '../reply/ports';
 import type { SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import type {
@@ -14,10 +16,13 @@ import type {
   LeadTimeline,
   TimelineEvent,
 } from './contract';
+import { followUpEvents } from './follow-up-timeline';
 import type { AccountSuppressionList, LeadDirectory, LeadListRow, SuppressionState } from './ports';
 
 export interface LeadsDeps {
   leads: LeadDirectory;
+  followUp: FollowUpStore;
+  sentMessages: Pick<SentMessageIndex, 'forgetSentMessages'>;
   accountSuppression: AccountSuppressionList;
   /** Entries staff have not handled yet can name the person: erasure removes them too. */
   bookingInbox: Pick<BookingStore, 'forgetInboxEntries'>;
@@ -61,9 +66,29 @@ export function leadStatus(lead: Lead, enrolment: Enrolment | undefined, suppres
   return lead.status === 'pending-confirmation' ? 'pending-confirmation' : 'active';
 }
 
+/** The staff follow-up filters of the list, on the lead item alone; `owner: "me"` is the signed-in user. */
+function followUpFilter(query: LeadQuery, me: string | undefined) {
+  const owner = query.owner === 'me' ? me : query.owner;
+  if (!query.pipelineStatus && !owner && query.openTask === undefined) return undefined;
+  return (lead: FollowUpLead) =>
+    (!query.pipelineStatus || (lead.pipelineStatus ?? 'new') === query.pipelineStatus) &&
+    (!owner || lead.owner === owner) &&
+    (query.openTask === undefined || openTasksOf(lead).length > 0 === query.openTask);
+}
+
+const SORTS: Record<LeadQuery['sort'], ((a: LeadSummary, b: LeadSummary) => number) | undefined> = {
+  newest: undefined,
+  'pipeline-status': (a, b) => (a.pipelineStatus ?? 'new').localeCompare(b.pipelineStatus ?? 'new'),
+  // Unowned leads last.
+  owner: (a, b) =>
+    Number(a.owner === undefined) - Number(b.owner === undefined) || (a.owner ?? '').localeCompare(b.owner ?? ''),
+  'open-task': (a, b) => (b.openTasks?.length ?? 0) - (a.openTasks?.length ?? 0),
+};
+
 /** One page of leads, newest first, with every filter of the console's list. */
-export async function listLeads(query: LeadQuery, deps: LeadsDeps): Promise<LeadPage> {
+export async function listLeads(query: LeadQuery, deps: LeadsDeps, me?: string): Promise<LeadPage> {
   const { status } = query;
+  const followUp = followUpFilter(query, me);
   const result = await deps.leads.listLeads({
     ...(query.q ? { q: query.q.toLowerCase() } : {}),
     ...(query.interest ? { interest: query.interest } : {}),
@@ -74,9 +99,17 @@ export async function listLeads(query: LeadQuery, deps: LeadsDeps): Promise<Lead
     limit: query.limit,
     sequenceId: deps.settings.defaultSequenceId,
     now: deps.clock.now(),
-    ...(status ? { keep: (row: LeadListRow) => leadStatus(row.lead, row.enrolment, row.suppression) === status } : {}),
+    ...(status || followUp
+      ? {
+          keep: (row: LeadListRow) =>
+            (!status || leadStatus(row.lead, row.enrolment, row.suppression) === status) &&
+            (!followUp || followUp(row.lead)),
+        }
+      : {}),
   });
   const items = await Promise.all(result.rows.map((row) => summarise(row, deps)));
+  const sort = SORTS[query.sort ?? 'newest'];
+  if (sort) items.sort(sort);
   return { items, scanned: result.scanned, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
 }
 
@@ -93,6 +126,9 @@ async function summarise({ lead, enrolment, suppression }: LeadListRow, deps: Le
     createdAt: lead.createdAt,
     submissionCount: lead.submissionCount ?? 1,
     progress: await progressOf(lead, enrolment, deps.versions),
+    pipelineStatus: (lead as FollowUpLead).pipelineStatus ?? 'new',
+    ...((lead as FollowUpLead).owner ? { owner: (lead as FollowUpLead).owner } : {}),
+    openTasks: openTasksOf(lead),
   };
 }
 
@@ -101,6 +137,7 @@ async function progressOf(lead: Lead, enrolment: Enrolment | undefined, versions
   if (enrolment.status === 'completed') return 'completed';
   if (enrolment.status === 'exited') return `exited: ${enrolment.exitReason ?? 'stopped'}`;
   if (enrolment.status === 'pending') return 'pending';
+  if (enrolment.status === 'replied') return 'paused: replied';
   const sequence = await versions.get(enrolment.sequenceId, enrolment.sequenceVersion).catch(() => undefined);
   return sequence ? `${enrolment.stepIndex} of ${sequence.steps.length}` : `${enrolment.stepIndex} sent`;
 }
@@ -254,6 +291,7 @@ export async function leadTimeline(leadId: string, deps: LeadsDeps): Promise<Lea
     }
   }
   if (lead.bookedAt) events.push({ at: lead.bookedAt, kind: 'booked', title: 'Marked as booked' });
+  events.push(...followUpEvents(items, enrolments));
   events.sort((a, b) => a.at.localeCompare(b.at) || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
 
   return {
@@ -311,6 +349,10 @@ const KIND_ORDER: TimelineEvent['kind'][] = [
   'complained',
   'unsubscribed',
   'booked',
+  'reply',
+  'auto-reply',
+  'paused',
+  'follow-up',
   'exited',
   'completed',
   'step-scheduled',
@@ -381,6 +423,11 @@ export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: 
       item.type === 'submission' &&
       now.getTime() - Date.parse(String(item.receivedAt)) < deps.optInTtlMs + TOKEN_ISSUE_DELAY_MS,
   );
+  // The In-Reply-To index names the lead by id outside its partition: its entries go too.
+  const messageIds = items.flatMap((item) =>
+    item.type === 'send' && typeof item.messageId === 'string' ? [item.messageId] : [],
+  );
+  await deps.sentMessages.forgetSentMessages(messageIds);
   await deps.leads.deleteLeadProfile(leadId);
   const tokens = recent ? await deps.leads.deleteOptInTokens(leadId) : 0;
   const deleted = 1 + (await deps.leads.deleteLeadPartition(leadId));

@@ -15,6 +15,8 @@ export const ADMIN_ROUTE_ACCESS = {
   [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/booked`]: 'staff',
   [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/stop`]: 'staff',
   [`GET ${ADMIN_API_PREFIX}/leads/{leadId}/export`]: 'staff',
+  [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/pipeline`]: 'staff',
+  [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/tasks/{taskId}/done`]: 'staff',
   [`DELETE ${ADMIN_API_PREFIX}/leads/{leadId}`]: 'admin',
   [`GET ${ADMIN_API_PREFIX}/sequences`]: 'staff',
   [`GET ${ADMIN_API_PREFIX}/sequences/{sequenceId}`]: 'staff',
@@ -29,6 +31,8 @@ export const ADMIN_ROUTE_ACCESS = {
   [`POST ${ADMIN_API_PREFIX}/imports`]: 'admin',
   // Calendly and Acuity bookings staff must look at (functions/booking/).
   [`GET ${ADMIN_API_PREFIX}/bookings/inbox`]: 'staff',
+  // Staff clear an entry once they have dealt with it (the front desk's work, not an admin's).
+  [`DELETE ${ADMIN_API_PREFIX}/bookings/inbox/{entryId}`]: 'staff',
   // Outgoing webhooks (functions/webhooks/): only admins register endpoints and see their secrets.
   [`GET ${ADMIN_API_PREFIX}/webhooks`]: 'admin',
   [`POST ${ADMIN_API_PREFIX}/webhooks`]: 'admin',

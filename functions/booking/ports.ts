@@ -29,6 +29,11 @@ export interface BookingInboxEntry {
   email?: string;
 }
 
+/** An inbox entry as staff list it: `entryId` names it for removal. */
+export interface BookingInboxItem extends BookingInboxEntry {
+  entryId: string;
+}
+
 export interface BookingStore {
   /** booked → active again, noting when; false if the lead was not booked. */
   markCancelled(leadId: string, at: string): Promise<boolean>;
@@ -39,7 +44,9 @@ export interface BookingStore {
   /** Kept once per booking and kind: a retried notification adds nothing. */
   addToInbox(entry: BookingInboxEntry): Promise<void>;
   /** The newest entries first. */
-  listInbox(limit: number): Promise<BookingInboxEntry[]>;
+  listInbox(limit: number): Promise<BookingInboxItem[]>;
+  /** Staff dealt with it: the entry removed, or undefined if there is none by that id. */
+  removeFromInbox(entryId: string): Promise<BookingInboxEntry | undefined>;
   /** Erasure: every entry about this person (by lead id, or by the address an unknown booking gave). */
   forgetInboxEntries(person: { leadId: string; email?: string }): Promise<number>;
 }

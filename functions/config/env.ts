@@ -20,6 +20,11 @@ const line = z
   .min(1)
   .refine((value) => !HEADER_BREAKING.test(value), { error: 'must be a single line' });
 
+const hostName = z
+  .string()
+  .max(253)
+  .regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, { error: 'must be a lower-case host name' });
+
 /** Settings every function needs. */
 export const baseEnvSchema = z.object({
   TABLE_NAME: line,
@@ -111,6 +116,11 @@ export const senderEnvSchema = baseEnvSchema
     /** The sender's reserved concurrency: each instance takes its share of the send rate. */
     SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(1),
     CLAIM_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+    /**
+     * The receiving subdomain for replies (e.g. reply.mail.example.com). Set: every sequence email
+     * carries the lead's signed reply address there as Reply-To. Unset: replies are off.
+     */
+    REPLY_DOMAIN: hostName.optional(),
   });
 
 export const unsubscribeEnvSchema = baseEnvSchema.extend({
@@ -161,9 +171,29 @@ export const adminEnvSchema = baseEnvSchema
 /** The admin API's draft routes (admin-compose): compile drafts, send test emails. */
 export const adminComposeEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape);
 
+/** The inbound function: replies received by SES, stored in S3, matched to leads. */
+export const inboundEnvSchema = baseEnvSchema
+  .extend(mailEnvSchema.shape)
+  .extend(identityKeyShape)
+  .extend({
+    REPLY_DOMAIN: hostName,
+    /** Where a reply that matches no lead is forwarded (default: the first staff address). */
+    STAFF_INBOX: z.email().optional(),
+    /** The bucket SES stores received messages in; unset locally, where the SMTP server hands them over. */
+    INBOUND_BUCKET: line.optional(),
+    INBOUND_PREFIX: z.string().max(100).default('inbound/'),
+  });
+
+/** The daily follow-up digest: counts open tasks over the leads list, emails staff. */
+export const digestEnvSchema = baseEnvSchema.extend(mailEnvSchema.shape).extend(identityKeyShape).extend({
+  DEFAULT_SEQUENCE_ID: line,
+});
+
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 export type AdminComposeEnv = z.infer<typeof adminComposeEnvSchema>;
+export type DigestEnv = z.infer<typeof digestEnvSchema>;
 export type IdentityKeyEnv = { IDENTITY_KEY_SECRET_ARN?: string };
+export type InboundEnv = z.infer<typeof inboundEnvSchema>;
 export type SesEventsEnv = z.infer<typeof sesEventsEnvSchema>;
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
 export type MailEnv = z.infer<typeof mailEnvSchema>;

@@ -60,7 +60,8 @@ export interface ConsentRecord {
   attribution: Attribution;
 }
 
-export type EnrolmentStatus = 'active' | 'completed' | 'exited' | 'pending';
+/** `replied`: paused because the person replied (staff follow up; the dispatcher never sees it). */
+export type EnrolmentStatus = 'active' | 'completed' | 'exited' | 'pending' | 'replied';
 export type ExitReason = 'booked' | 'unsubscribed' | 'bounced' | 'complained' | 'stopped' | 'erased';
 
 export interface Enrolment {
@@ -85,6 +86,8 @@ export interface Enrolment {
   receivedStepIds?: string[];
   exitReason?: ExitReason;
   exitedAt?: string;
+  /** When a reply paused it (status `replied`). */
+  repliedAt?: string;
 }
 
 export type CaptureEmailKind = 'confirmation' | 'staff-notification' | 'opt-in';

@@ -12,6 +12,8 @@ export interface OutgoingEmail {
   html: string;
   text: string;
   headers: EmailHeader[];
+  /** Overrides the configured Reply-To (a sequence email's per-lead reply address). */
+  replyTo?: string;
   /** SES message tags: they come back on delivery, open and click events. */
   tags: Record<string, string>;
 }
@@ -40,7 +42,12 @@ const TAG_VALUE = /^[A-Za-z0-9_.@-]{1,256}$/;
  * CR/LF, but templates, configuration and future callers go through here too.
  */
 export function assertSafeForHeaders(email: OutgoingEmail): void {
-  const values = [email.subject, ...email.to, ...email.headers.flatMap((header) => [header.name, header.value])];
+  const values = [
+    email.subject,
+    ...email.to,
+    ...(email.replyTo === undefined ? [] : [email.replyTo]),
+    ...email.headers.flatMap((header) => [header.name, header.value]),
+  ];
   if (values.some((value) => HEADER_BREAKING.test(value))) {
     throw new HeaderInjectionError('A header value contains a line break or control character');
   }

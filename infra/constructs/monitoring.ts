@@ -47,6 +47,10 @@ export interface PipelineFunctions {
   readonly adminCompose: AppFunction;
   /** The daily clinical review check, whose metrics the review alarms watch. */
   readonly reviewCheck: AppFunction;
+  /** Replies received by SES (when replies are on). */
+  readonly inbound?: AppFunction;
+  /** The daily follow-up digest to staff. */
+  readonly followUpDigest?: AppFunction;
 }
 
 export interface MonitoringProps {

@@ -5,6 +5,7 @@ import mjml2html from 'mjml';
 import type * as z from 'zod';
 import {
   ADMIN_API_PREFIX,
+  type BookingInboxItem,
   type Group,
   type ImportReport,
   importSchema,
@@ -15,6 +16,7 @@ import {
   localLoginSchema,
   type Me,
   migrateSchema,
+  pipelineUpdateSchema,
   previewRequestSchema,
   type Results,
   type Review,
@@ -108,6 +110,16 @@ function makeLeads(now: number): LeadSummary[] {
       createdAt: new Date(now - (i + 2) * 3 * 3_600_000).toISOString(),
       submissionCount: 1 + (i % 3),
       progress: status === 'active' ? `${1 + (i % 7)} of 7` : status === 'booked' ? 'exited: booked' : 'completed',
+      // Staff follow-up on a few: every 40th asked for a call, every 80th is the marketer's.
+      ...(i % 40 === 13
+        ? {
+            pipelineStatus: 'new' as const,
+            openTasks: [
+              { taskId: 'contact' as const, title: 'Call them', openedAt: new Date(now - i * 3_600_000).toISOString() },
+            ],
+            ...(i % 80 === 13 ? { owner: USERS.marketer.username } : {}),
+          }
+        : {}),
     });
   }
   leads.unshift(
@@ -216,6 +228,8 @@ export interface FakeApi {
   leads: LeadSummary[];
   sequences: Map<string, SequenceState>;
   testSends: { sequenceId: string; stepId: string; to: string }[];
+  /** The staff booking inbox, newest first; tests set its entries. */
+  bookingInbox: BookingInboxItem[];
   /** What `/console/console-config.json` answers (the build writes none for these tests). */
   consoleConfig: ConsoleConfig;
   /** Back to the canned sequences (and no test sends), for tests that edit them. */
@@ -355,6 +369,7 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
   const leads = makeLeads(now);
   const timelines = new Map<string, LeadTimeline>();
   const testSends: FakeApi['testSends'] = [];
+  const bookingInbox: BookingInboxItem[] = [];
   const sequences = new Map<string, SequenceState>();
   function resetSequences(): void {
     sequences.clear();
@@ -398,6 +413,7 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
     leads,
     sequences,
     testSends,
+    bookingInbox,
     consoleConfig: { auth: { mode: 'local' } },
     revokeTokens: () => tokens.clear(),
     tokenLifetimeSeconds: 3600,
@@ -501,8 +517,9 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
     return current;
   }
 
-  function listLeads(body: unknown) {
+  function listLeads(body: unknown, me: string) {
     const q = parse(leadQuerySchema, body ?? {});
+    const owner = q.owner === 'me' ? me : q.owner;
     const offset = q.cursor ? Number(JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')).offset) : 0;
     const needle = q.q?.toLowerCase();
     const matches = (l: LeadSummary) =>
@@ -511,7 +528,10 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
       (!q.interest || l.interests.includes(q.interest)) &&
       (!q.source || l.source === q.source) &&
       (!q.from || l.createdAt.slice(0, 10) >= q.from) &&
-      (!q.to || l.createdAt.slice(0, 10) <= q.to);
+      (!q.to || l.createdAt.slice(0, 10) <= q.to) &&
+      (!q.pipelineStatus || (l.pipelineStatus ?? 'new') === q.pipelineStatus) &&
+      (!owner || l.owner === owner) &&
+      (q.openTask === undefined || (l.openTasks?.length ?? 0) > 0 === q.openTask);
     const items: LeadSummary[] = [];
     let index = offset;
     while (index < leads.length && items.length < q.limit) {
@@ -730,7 +750,7 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
       now: new Date().toISOString(),
     };
     if (route === 'GET /me') return { status: 200, body: me };
-    if (route === 'POST /leads/search') return { status: 200, body: listLeads(body) };
+    if (route === 'POST /leads/search') return { status: 200, body: listLeads(body, user.username) };
     match = /^GET \/leads\/([^/]+)$/.exec(route);
     if (match) return { status: 200, body: timeline(match[1]!) };
     match = /^GET \/leads\/([^/]+)\/export$/.exec(route);
@@ -758,6 +778,35 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
       }
       current.events.push({ at: new Date().toISOString(), kind: 'booked', title: 'Marked booked by staff' });
       return { status: 200, body: { ok: true } };
+    }
+    match = /^POST \/leads\/([^/]+)\/pipeline$/.exec(route);
+    if (match) {
+      const change = parse(pipelineUpdateSchema, body);
+      const current = timeline(match[1]!);
+      const summary = lead(match[1]!);
+      for (const target of [current.lead, summary]) {
+        if (change.status) target.pipelineStatus = change.status;
+        if (change.owner === null) delete target.owner;
+        else if (change.owner) target.owner = change.owner;
+      }
+      current.events.push({
+        at: new Date().toISOString(),
+        kind: 'follow-up',
+        title: `Follow-up changed by ${user.username}`,
+      });
+      return { status: 200, body: { status: 'updated', leadId: match[1]! } };
+    }
+    match = /^POST \/leads\/([^/]+)\/tasks\/([^/]+)\/done$/.exec(route);
+    if (match) {
+      const current = timeline(match[1]!);
+      const open = current.lead.openTasks ?? [];
+      if (!open.some((task) => task.taskId === match![2])) {
+        throw new HttpError(404, 'not_found', 'That task is not open for this lead');
+      }
+      const remaining = open.filter((task) => task.taskId !== match![2]);
+      current.lead.openTasks = remaining;
+      lead(match[1]!).openTasks = remaining;
+      return { status: 200, body: { status: 'done', leadId: match[1]!, taskId: match[2]! } };
     }
     match = /^POST \/leads\/([^/]+)\/stop$/.exec(route);
     if (match) {
@@ -863,6 +912,14 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
       to.active += moved;
       from.active = 0;
       return { status: 200, body: { ...preview, moved } };
+    }
+    if (route === 'GET /bookings/inbox') return { status: 200, body: { entries: bookingInbox } };
+    match = /^DELETE \/bookings\/inbox\/([^/]+)$/.exec(route);
+    if (match) {
+      const index = bookingInbox.findIndex((entry) => entry.entryId === decodeURIComponent(match![1]!));
+      if (index < 0) throw new HttpError(404, 'not_found', 'No booking inbox entry with that id');
+      bookingInbox.splice(index, 1);
+      return { status: 200, body: { deleted: true, entryId: decodeURIComponent(match[1]!) } };
     }
     if (route === 'POST /simulate') return { status: 200, body: simulate(body) };
     if (route === 'GET /results') return { status: 200, body: results(query) };

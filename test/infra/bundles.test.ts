@@ -55,6 +55,7 @@ function deployedEnv(): Record<string, string> {
     // The capture function gets the identity key as a value (a deploy-time dynamic reference).
     IDENTITY_KEY: 'a-stand-in-identity-key-of-at-least-32-bytes',
     WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:webhook',
+    INBOUND_BUCKET: 'clinic-replies',
     CALENDLY_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:calendly',
     ACUITY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:acuity',
     WEBHOOK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/webhooks',

@@ -212,10 +212,10 @@ describe('the drip engine with the default settings', () => {
 
     it('encrypts every queue and refuses plain HTTP to it', () => {
       const queues = s.template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
-      // work, work DLQ, dispatch DLQ, SES events DLQ, review check DLQ; the outgoing webhooks'
-      // delivery queue, its DLQ and the stream consumer's on-failure queue; the capture mailer's
-      // on-failure queue
-      expect(Object.keys(queues)).toHaveLength(9);
+      // work, work DLQ, dispatch DLQ, SES events DLQ, review check DLQ, replies DLQ, follow-up digest DLQ;
+      // the outgoing webhooks' delivery queue, its DLQ and the stream consumer's on-failure queue; the
+      // capture mailer's on-failure queue
+      expect(Object.keys(queues)).toHaveLength(11);
       for (const [id, queue] of Object.entries(queues)) {
         expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
         s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {

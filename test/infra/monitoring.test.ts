@@ -56,6 +56,8 @@ describe('monitoring with the default settings', () => {
         s.stack.webhooks.deadLetters,
         s.stack.webhooks.eventDeadLetters,
         s.stack.capture.mailerFailures,
+        s.stack.replies!.deadLetters,
+        s.stack.followUpDigest.deadLetters,
       ]
         .map((queue) => logicalId(s, queue))
         .sort(),
@@ -84,8 +86,8 @@ describe('monitoring with the default settings', () => {
       Properties: { Runtime: Match.stringLikeRegexp('^nodejs') },
     }) as Record<string, Resource>;
     // capture, capture mailer, dispatcher, sender, ses-events, unsubscribe, booked, calendly, acuity, admin,
-    // admin-compose, review check, webhook events and deliverer
-    expect(Object.keys(functions)).toHaveLength(14);
+    // admin-compose, review check, webhook events and deliverer, inbound, follow-up digest
+    expect(Object.keys(functions)).toHaveLength(16);
     const errorAlarms = alarmsOn('AWS/Lambda', 'Errors');
     for (const id of Object.keys(functions)) {
       const alarm = errorAlarms.find(
@@ -198,7 +200,7 @@ describe('monitoring with the default settings', () => {
     // SES reputation, dead-letter queues (with the capture mailer's on-failure queue), function
     // errors, steps (failed, interrupted, unknown, stale), capture emails (unknown, failed),
     // dispatch, API 5xx, admin logged errors, reviews
-    expect(alarms).toHaveLength(2 + 7 + 14 + 4 + 2 + 1 + 1 + 1 + 2);
+    expect(alarms).toHaveLength(2 + 9 + 16 + 4 + 2 + 1 + 1 + 1 + 2);
     const topic = resolve(s.stack.monitoring.alarmTopic.topicArn);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ AlarmActions: [topic], OKActions: [topic], TreatMissingData: 'notBreaching' });

@@ -251,7 +251,8 @@ describe('the stack with the default settings', () => {
   describe('landing site', () => {
     it('blocks public access, encrypts and refuses plain HTTP on every bucket', () => {
       const buckets = s.template.findResources('AWS::S3::Bucket') as Record<string, Resource>;
-      expect(Object.keys(buckets)).toHaveLength(2);
+      // the site, its access logs, and received replies
+      expect(Object.keys(buckets)).toHaveLength(3);
       for (const [id, bucket] of Object.entries(buckets)) {
         expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
           BlockPublicAcls: true,
@@ -423,7 +424,15 @@ describe('the stack with a hosted zone, a MAIL FROM domain, a site certificate a
 
   it('creates the DKIM, MAIL FROM MX and SPF records in the zone instead of printing them', () => {
     const records = Object.values(s.template.findResources('AWS::Route53::RecordSet')) as Resource[];
-    expect(records.map((record) => record.Properties.Type).sort()).toEqual(['CNAME', 'CNAME', 'CNAME', 'MX', 'TXT']);
+    // DKIM, MAIL FROM (MX and SPF) and the reply subdomain's MX (SES receiving)
+    expect(records.map((record) => record.Properties.Type).sort()).toEqual([
+      'CNAME',
+      'CNAME',
+      'CNAME',
+      'MX',
+      'MX',
+      'TXT',
+    ]);
     for (const record of records) expect(record.Properties.HostedZoneId).toBe(zone.hostedZoneId);
     s.template.hasResourceProperties('AWS::SES::EmailIdentity', {
       MailFromAttributes: { MailFromDomain: `bounce.${deployConfig.clinic.mail.sendingDomain}` },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Mailer } from '../../functions/mail/outgoing-email';
+import type { SigningKeyProvider } from '../../functions/shared/signing-key';
 import { freePort } from '../../local/ports';
 import { LOCAL_CONTROL_HEADER } from '../../local/request-guard';
 import { type LocalStack, startLocalStack } from '../../local/stack';
@@ -13,7 +14,14 @@ import { testEndpoints } from './services';
  */
 export async function localStackForTest(
   extraEnv: Record<string, string> = {},
-  options: { mailer?: Mailer; openToNetwork?: boolean; dataDir?: string; tableName?: string } = {},
+  options: {
+    mailer?: Mailer;
+    openToNetwork?: boolean;
+    dataDir?: string;
+    tableName?: string;
+    /** Default: the tests' key; `npm run drip` commands that derive ids need the data folder's. */
+    identityKey?: SigningKeyProvider;
+  } = {},
 ): Promise<LocalStack & { base: string }> {
   const { dynamo, ses } = testEndpoints();
   const port = await freePort();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { BookingInboxEntry, BookingStore, ReplayGuard } from '../../booking/ports';
+import type { BookingInboxEntry, BookingInboxItem, BookingStore, ReplayGuard } from '../../booking/ports';
 import type { Enrolment } from '../../lead/lead';
 import { entity, queryAll } from './items';
 import { keys } from './keys';
@@ -15,6 +15,20 @@ const INBOX_PK = 'BOOKING-INBOX';
 const INBOX_DAYS = 180;
 
 const hashed = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 32);
+
+/**
+ * An entry's id is its sort key without the prefix, `<tool>.<kind>.<hash of the booking id>`:
+ * it names no person and needs no index to find the entry again.
+ */
+const inboxSortKey = (entry: Pick<BookingInboxEntry, 'tool' | 'kind' | 'bookingId'>) =>
+  `ENTRY#${entry.tool}#${entry.kind}#${hashed(entry.bookingId)}`;
+const entryIdOf = (sortKey: string) => sortKey.replace(/^ENTRY#/, '').replaceAll('#', '.');
+const sortKeyOf = (entryId: string) => `ENTRY#${entryId.replaceAll('.', '#')}`;
+
+function inboxEntryOf(item: Record<string, unknown>): BookingInboxEntry {
+  const { [TTL_ATTRIBUTE]: _expires, ...entry } = entity<Record<string, unknown>>(item);
+  return entry as unknown as BookingInboxEntry;
+}
 
 /** What the Calendly and Acuity webhooks write besides what a booking writes (functions/booking/). */
 export class DynamoBookingStore implements BookingStore {
@@ -68,7 +82,7 @@ export class DynamoBookingStore implements BookingStore {
             pk: INBOX_PK,
             // One entry per booking and kind: Calendly and Acuity retry a notification they think
             // failed, and the first entry (with its time) is the one staff should see.
-            sk: `ENTRY#${entry.tool}#${entry.kind}#${hashed(entry.bookingId)}`,
+            sk: inboxSortKey(entry),
             type: 'booking-inbox',
             ...entry,
             [TTL_ATTRIBUTE]: Math.ceil(Date.parse(entry.at) / 1000) + INBOX_DAYS * 86_400,
@@ -81,15 +95,23 @@ export class DynamoBookingStore implements BookingStore {
     }
   }
 
-  async listInbox(limit: number): Promise<BookingInboxEntry[]> {
+  async listInbox(limit: number): Promise<BookingInboxItem[]> {
     const items = await this.allInboxItems();
     return items
-      .map((item) => {
-        const { [TTL_ATTRIBUTE]: _expires, ...rest } = entity<Record<string, unknown>>(item);
-        return rest as unknown as BookingInboxEntry;
-      })
+      .map((item) => ({ ...inboxEntryOf(item), entryId: entryIdOf(String(item.sk)) }))
       .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
       .slice(0, limit);
+  }
+
+  async removeFromInbox(entryId: string): Promise<BookingInboxEntry | undefined> {
+    const result = await this.table.client.send(
+      new DeleteCommand({
+        TableName: this.table.tableName,
+        Key: { pk: INBOX_PK, sk: sortKeyOf(entryId) },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return result.Attributes ? inboxEntryOf(result.Attributes) : undefined;
   }
 
   async forgetInboxEntries(person: { leadId: string; email?: string }): Promise<number> {

@@ -3,10 +3,12 @@ import {
   importSchema,
   leadQuerySchema,
   migrateSchema,
+  pipelineUpdateSchema,
   resultsQuerySchema,
   reviewSchema,
   simulateSchema,
   stopSequenceSchema,
+  TASK_ID_PATTERN,
 } from '../../admin/contract';
 import { type ImportDeps, importContacts } from '../../admin/import';
 import {
@@ -25,6 +27,7 @@ import { migrateVersion } from '../../admin/sequences/migrate';
 import { listSequences, sequenceDetail } from '../../admin/sequences/overview';
 import { recordReview } from '../../admin/sequences/review';
 import { type SimulateDeps, simulateJourney } from '../../admin/simulate';
+import { completeTask, type TaskId, updatePipeline } from '../../follow-up/follow-up';
 import type { AddressIds } from '../../lead/address-ids';
 import type { Log } from '../../observability/logger';
 import { NotFoundError, ValidationError } from '../../shared/errors';
@@ -77,7 +80,8 @@ const ROUTES: Record<LeanRouteKey, AdminRoute<AdminDeps>> = {
   // CloudFront's and browsers' logs and histories; a body does not.
   [`POST ${ADMIN_API_PREFIX}/leads/search`]: {
     maxBodyBytes: 8192,
-    run: async ({ event, deps }) => ok(await listLeads(parse(leadQuerySchema, event.parsedBody ?? {}), deps)),
+    run: async ({ event, user, deps }) =>
+      ok(await listLeads(parse(leadQuerySchema, event.parsedBody ?? {}), deps, user.username)),
   },
   [`GET ${ADMIN_API_PREFIX}/leads/{leadId}`]: {
     run: async ({ event, deps }) => {
@@ -111,6 +115,29 @@ const ROUTES: Record<LeanRouteKey, AdminRoute<AdminDeps>> = {
       const exported = await exportLead(leadId, deps);
       if (!exported) throw new NotFoundError('No lead with that id');
       return jsonResponse(200, exported, { 'content-disposition': `attachment; filename="lead-${leadId}.json"` });
+    },
+  },
+  [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/pipeline`]: {
+    maxBodyBytes: 8 * KB,
+    run: async ({ event, user, deps }) => {
+      const leadId = await currentLeadIdOf(event, deps);
+      const request = parse(pipelineUpdateSchema, event.parsedBody);
+      const result = await updatePipeline(leadId, request, user.username, deps);
+      if (result.status === 'unknown-lead') throw new NotFoundError('No lead with that id');
+      return ok({ ...result, leadId });
+    },
+  },
+  [`POST ${ADMIN_API_PREFIX}/leads/{leadId}/tasks/{taskId}/done`]: {
+    run: async ({ event, user, deps }) => {
+      const leadId = await currentLeadIdOf(event, deps);
+      const taskId = event.pathParameters?.taskId ?? '';
+      if (!TASK_ID_PATTERN.test(taskId)) {
+        throw new ValidationError([{ field: 'taskId', message: 'Not a task: contact or reply' }]);
+      }
+      const result = await completeTask(leadId, taskId as TaskId, user.username, deps);
+      if (result === 'unknown-lead') throw new NotFoundError('No lead with that id');
+      if (result === 'not-open') throw new NotFoundError('That task is not open for this lead');
+      return ok({ status: result, leadId, taskId });
     },
   },
   [`DELETE ${ADMIN_API_PREFIX}/leads/{leadId}`]: {

@@ -4,8 +4,10 @@ import { sesClient } from '../../adapters/clients/ses';
 import { sqsClient } from '../../adapters/clients/sqs';
 import { DynamoBookingStore } from '../../adapters/dynamodb/booking-store';
 import { DynamoEnrolmentStore } from '../../adapters/dynamodb/enrolments';
+import { DynamoFollowUpStore } from '../../adapters/dynamodb/follow-up-store';
 import { DynamoLeadDirectory } from '../../adapters/dynamodb/lead-directory';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
+import { DynamoReplyStore } from '../../adapters/dynamodb/reply-store';
 import { DynamoSendRecordStore } from '../../adapters/dynamodb/send-records';
 import { DynamoSendSlots } from '../../adapters/dynamodb/send-slots';
 import { DynamoStepStats } from '../../adapters/dynamodb/step-stats';
@@ -67,6 +69,8 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
   return {
     leads: new DynamoLeadDirectory(table, ids),
     ids,
+    followUp: new DynamoFollowUpStore(table),
+    sentMessages: new DynamoReplyStore(table),
     accountSuppression: new SesAccountSuppressionList(ses),
     leadEnrolments: new DynamoEnrolmentStore(table),
     sendRecords: new DynamoSendRecordStore(table),

@@ -1,13 +1,15 @@
 import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { sesClient } from '../../adapters/clients/ses';
+import { DynamoReplyStore } from '../../adapters/dynamodb/reply-store';
 import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
 import { accountMaxSendRate, lazyPacer } from '../../adapters/ses-send-rate';
 import type { SenderEnv } from '../../config/env';
 import { SENDER_TIME_RESERVE_MS } from '../../drip/time-budget';
 import { logger } from '../../observability/logger';
 import { metricCounters } from '../../observability/metrics';
+import { withReplyAddress } from '../../reply/reply-to-mailer';
 import { bundledEmails } from '../../sequence/build-output/email-bundle';
-import { clockFrom, dripStores, linksFrom, mailerFrom, type Overrides, practiceFrom } from '../wiring';
+import { clockFrom, dripStores, linksFrom, mailerFrom, type Overrides, practiceFrom, signingKeyFrom } from '../wiring';
 import type { SenderDeps } from './handler';
 
 export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDeps {
@@ -21,7 +23,15 @@ export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDep
     suppression,
     stats,
     versions: new DynamoSequenceVersions(table, Object.values(bundledEmails().sequences)),
-    mailer: mailerFrom(env, overrides),
+    mailer: env.REPLY_DOMAIN
+      ? withReplyAddress(mailerFrom(env, overrides), {
+          receivingDomain: env.REPLY_DOMAIN,
+          replyKey: signingKeyFrom(env, overrides),
+          index: new DynamoReplyStore(table),
+          clock: clockFrom(overrides),
+          log: logger,
+        })
+      : mailerFrom(env, overrides),
     pacer: overrides.pacer ?? lazyPacer(async () => rate ?? accountMaxSendRate(sesForRate), env.SENDER_CONCURRENCY),
     clock: clockFrom(overrides),
     log: logger,

@@ -1,4 +1,5 @@
 import type {
+  BookingInbox,
   ContentProblem,
   DraftSaved,
   ImportReport,
@@ -188,12 +189,32 @@ export class ApiClient {
     return this.request(`/leads/${encodeURIComponent(leadId)}/stop`, { method: 'POST', body: { sequenceId } });
   }
 
+  /** Pipeline status, owner (null: nobody) and a note; each change goes on the timeline. */
+  updatePipeline(leadId: string, change: { status?: string; owner?: string | null; note?: string }): Promise<unknown> {
+    return this.request(`/leads/${encodeURIComponent(leadId)}/pipeline`, { method: 'POST', body: change });
+  }
+
+  completeTask(leadId: string, taskId: string): Promise<unknown> {
+    return this.request(`/leads/${encodeURIComponent(leadId)}/tasks/${encodeURIComponent(taskId)}/done`, {
+      method: 'POST',
+    });
+  }
+
   exportLead(leadId: string): Promise<LeadExport> {
     return this.request(`/leads/${encodeURIComponent(leadId)}/export`);
   }
 
   eraseLead(leadId: string): Promise<unknown> {
     return this.request(`/leads/${encodeURIComponent(leadId)}`, { method: 'DELETE' });
+  }
+
+  bookingInbox(): Promise<BookingInbox> {
+    return this.request('/bookings/inbox');
+  }
+
+  /** Staff dealt with this entry: it leaves the inbox (404 if someone else removed it first). */
+  deleteInboxEntry(entryId: string): Promise<unknown> {
+    return this.request(`/bookings/inbox/${encodeURIComponent(entryId)}`, { method: 'DELETE' });
   }
 
   async sequences(): Promise<SequenceListItem[]> {

@@ -3,6 +3,7 @@ import type { AppContext } from './app';
 import { type CognitoSessions, cognitoSessions, SignInError } from './cognito';
 import { ConfigError, type ConsoleConfig, parseConsoleConfig } from './config';
 import { h, replace } from './dom';
+import { bookingInboxPage } from './pages/booking-inbox';
 import { importPage } from './pages/import';
 import { leadPage } from './pages/lead-timeline';
 import { leadsPage } from './pages/leads';
@@ -22,6 +23,7 @@ const NAV: { name: string; label: string; adminOnly?: boolean }[] = [
   { name: 'sequences', label: 'Sequences' },
   { name: 'simulator', label: 'Journey simulator' },
   { name: 'results', label: 'Results' },
+  { name: 'bookings', label: 'Booking inbox' },
   { name: 'import', label: 'Import', adminOnly: true },
   { name: 'webhooks', label: 'Webhooks', adminOnly: true },
 ];
@@ -32,6 +34,7 @@ const ROUTES: Route[] = [
   { name: 'sequences', page: sequencesPage, withParam: sequenceEditorPage },
   { name: 'simulator', page: simulatorPage },
   { name: 'results', page: resultsPage },
+  { name: 'bookings', page: bookingInboxPage },
   { name: 'import', page: importPage, adminOnly: true },
   { name: 'webhooks', page: webhooksPage, adminOnly: true },
 ];

@@ -3,10 +3,16 @@
  * pulls in zod); the few value lists the console needs are repeated here and checked against
  * the contract at compile time, so a change on either side fails `tsc` instead of drifting.
  */
-import type { IMPORT_COLUMNS as CONTRACT_IMPORT_COLUMNS, LEAD_STATUSES } from '../../../functions/admin/contract';
+import type {
+  IMPORT_COLUMNS as CONTRACT_IMPORT_COLUMNS,
+  LEAD_STATUSES,
+  PIPELINE_STATUSES,
+} from '../../../functions/admin/contract';
 import type { WEEKDAYS } from '../../../functions/sequence/definition';
 
 export type {
+  BookingInbox,
+  BookingInboxItem,
   ContentProblem,
   DraftSaved,
   Group,
@@ -33,6 +39,7 @@ export type {
 
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 export type Weekday = (typeof WEEKDAYS)[number];
+export type PipelineStatus = (typeof PIPELINE_STATUSES)[number];
 
 type SameMembers<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;
 
@@ -63,6 +70,14 @@ export const WEEKDAY_NAMES: Record<Weekday, string> = {
   fri: 'Friday',
   sat: 'Saturday',
   sun: 'Sunday',
+};
+
+/** Staff follow-up's pipeline stages, in the order the console offers them. */
+export const PIPELINE_NAMES: Record<PipelineStatus, string> = {
+  new: 'New',
+  contacted: 'Contacted',
+  'consultation-booked': 'Consultation booked',
+  'not-a-fit': 'Not a fit',
 };
 
 export const STATUS_NAMES: Record<LeadStatus, string> = {

@@ -7,6 +7,7 @@ import { isAdmin } from '../session';
 import { dataTable } from '../table';
 import { type LeadTimeline, STATUS_NAMES, type TimelineEvent } from '../types';
 import { busy, button, confirmDialog, errorRegion, pageHeading, scrollTable, statusRegion } from '../ui';
+import { pipelineForm } from './lead-follow-up';
 
 const label = (map: Record<string, string>, id: string): string => map[id] ?? id;
 
@@ -218,6 +219,43 @@ export const leadPage: PageFactory = ({ ctx, params }) => {
     );
   }
 
+  /** Staff follow-up: open tasks (each can be marked done), pipeline status, owner and a note. */
+  function followUp(current: LeadTimeline): HTMLElement {
+    const tasks = current.lead.openTasks ?? [];
+    const form = pipelineForm(current.lead, (change, save) => {
+      errors.clear();
+      status.set('Saving…');
+      busy(save, () => ctx.api.updatePipeline(leadId, change), body)
+        .then(async () => {
+          await reload();
+          status.set('Follow-up saved.');
+        })
+        .catch((error) => {
+          status.set('');
+          errors.show(error, 'The follow-up could not be saved.');
+        });
+    });
+    const taskItems = tasks.map((task) => {
+      const done = button('Mark done', {
+        class: 'button--secondary',
+        onclick: () =>
+          void run(done, { title: 'Mark this task done?', body: task.title, confirmLabel: 'Mark done' }, async () => {
+            await ctx.api.completeTask(leadId, task.taskId);
+            await reload();
+            return 'Task done.';
+          }),
+      });
+      return h('li', null, `${task.title} (open since `, timeElement(task.openedAt), ') ', done);
+    });
+    return h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'follow-up-title' },
+      h('h2', { id: 'follow-up-title' }, 'Follow-up'),
+      taskItems.length ? h('ul', { 'aria-label': 'Open tasks' }, taskItems) : h('p', null, 'No open task.'),
+      form,
+    );
+  }
+
   function render(current: LeadTimeline): void {
     heading.textContent = name();
     document.title = `${name()} | Marketing console`;
@@ -231,6 +269,7 @@ export const leadPage: PageFactory = ({ ctx, params }) => {
         detailList(current),
       ),
       actions(current),
+      followUp(current),
       enrolments(current),
       h(
         'section',

@@ -5,7 +5,14 @@ import { h, replace } from '../dom';
 import { downloadLink, fileStamp, revokeLater } from '../download';
 import { formatNumber, plural, timeElement } from '../format';
 import { dataTable } from '../table';
-import { LEAD_STATUS_LIST, type LeadPage, type LeadQuery, type LeadSummary, STATUS_NAMES } from '../types';
+import {
+  LEAD_STATUS_LIST,
+  type LeadPage,
+  type LeadQuery,
+  type LeadSummary,
+  PIPELINE_NAMES,
+  STATUS_NAMES,
+} from '../types';
 import {
   busy,
   button,
@@ -21,7 +28,18 @@ import {
 
 const PAGE_SIZE = 50;
 const EXPORT_PAGE_SIZE = 500;
-const FILTER_NAMES = ['q', 'status', 'interest', 'source', 'from', 'to'] as const;
+const FILTER_NAMES = [
+  'q',
+  'status',
+  'interest',
+  'source',
+  'from',
+  'to',
+  'pipelineStatus',
+  'owner',
+  'openTask',
+  'sort',
+] as const;
 type Filters = Partial<Record<(typeof FILTER_NAMES)[number], string>>;
 
 export const CSV_HEADER = [
@@ -66,7 +84,23 @@ function filtersFrom(query: URLSearchParams): Filters {
 }
 
 function toQuery(filters: Filters): Partial<LeadQuery> {
-  return filters as Partial<LeadQuery>;
+  const { openTask, ...rest } = filters;
+  return {
+    ...(rest as Partial<LeadQuery>),
+    ...(openTask ? { openTask: openTask === 'yes' } : {}),
+  };
+}
+
+/** The follow-up column: pipeline status, owner, open tasks. */
+function followUpText(lead: LeadSummary): string {
+  const tasks = lead.openTasks?.length ?? 0;
+  return [
+    PIPELINE_NAMES[lead.pipelineStatus ?? 'new'] ?? lead.pipelineStatus,
+    lead.owner ? `owner ${lead.owner}` : 'no owner',
+    tasks ? `${tasks} open task${tasks === 1 ? '' : 's'}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 export const leadsPage: PageFactory = ({ ctx, query }) => {
@@ -90,6 +124,40 @@ export const leadsPage: PageFactory = ({ ctx, query }) => {
   const source = input({ name: 'source', maxlength: 100, value: filters.source ?? '', autocomplete: 'off' });
   const from = input({ type: 'date', name: 'from', value: filters.from ?? '' });
   const to = input({ type: 'date', name: 'to', value: filters.to ?? '' });
+  const pipelineStatus = select(
+    [{ value: '', label: 'Any stage' }, ...Object.entries(PIPELINE_NAMES).map(([value, label]) => ({ value, label }))],
+    { name: 'pipelineStatus', value: filters.pipelineStatus ?? '' },
+  );
+  const owner = input({ name: 'owner', maxlength: 254, value: filters.owner ?? '', autocomplete: 'off' });
+  const openTask = select(
+    [
+      { value: '', label: 'Either' },
+      { value: 'yes', label: 'Has an open task' },
+      { value: 'no', label: 'No open task' },
+    ],
+    { name: 'openTask', value: filters.openTask ?? '' },
+  );
+  const sort = select(
+    [
+      { value: '', label: 'Newest first' },
+      { value: 'pipeline-status', label: 'Pipeline stage' },
+      { value: 'owner', label: 'Owner' },
+      { value: 'open-task', label: 'Open tasks first' },
+    ],
+    { name: 'sort', value: filters.sort ?? '' },
+  );
+  const myTasks = button('My open tasks', {
+    class: 'button--secondary',
+    onclick: () => {
+      owner.value = 'me';
+      openTask.value = 'yes';
+      const read = readForm();
+      if (!read) return;
+      filters = read;
+      writeHash();
+      restart();
+    },
+  });
   const filterErrors = errorRegion();
   const form = h(
     'form',
@@ -103,6 +171,10 @@ export const leadsPage: PageFactory = ({ ctx, query }) => {
       field(source, { label: 'Source', hint: 'utm_source, or "direct"' }),
       field(from, { label: 'Created from' }),
       field(to, { label: 'Created to' }),
+      field(pipelineStatus, { label: 'Pipeline stage' }),
+      field(owner, { label: 'Owner', hint: 'a console user, or "me"' }),
+      field(openTask, { label: 'Follow-up task' }),
+      field(sort, { label: 'Order within a page' }),
     ),
     filterErrors.element,
     h(
@@ -110,6 +182,7 @@ export const leadsPage: PageFactory = ({ ctx, query }) => {
       { class: 'actions' },
       h('button', { type: 'submit', class: 'button' }, 'Apply filters'),
       button('Clear filters', { class: 'button--secondary', onclick: () => clearFilters() }),
+      myTasks,
     ),
   );
 
@@ -162,6 +235,10 @@ export const leadsPage: PageFactory = ({ ctx, query }) => {
       source: source.value.trim(),
       from: from.value,
       to: to.value,
+      pipelineStatus: pipelineStatus.value,
+      owner: owner.value.trim(),
+      openTask: openTask.value,
+      sort: sort.value,
     };
     for (const name of FILTER_NAMES) if (values[name]) next[name] = values[name];
     if (next.from && next.to && next.from > next.to) {
@@ -189,6 +266,10 @@ export const leadsPage: PageFactory = ({ ctx, query }) => {
     source.value = '';
     from.value = '';
     to.value = '';
+    pipelineStatus.value = '';
+    owner.value = '';
+    openTask.value = '';
+    sort.value = '';
     filters = {};
     writeHash();
     restart();
@@ -224,12 +305,13 @@ export const leadsPage: PageFactory = ({ ctx, query }) => {
         h('td', null, lead.source),
         h('td', null, timeElement(lead.createdAt)),
         h('td', null, lead.progress),
+        h('td', null, followUpText(lead)),
       ),
     );
     const table = dataTable({
       caption: `Leads, page ${pageIndex + 1}`,
       captionHidden: true,
-      columns: ['Name', 'Email', 'Status', 'Interests', 'Source', 'Created', 'Sequence'],
+      columns: ['Name', 'Email', 'Status', 'Interests', 'Source', 'Created', 'Sequence', 'Follow-up'],
       rows,
     });
     replace(results, scrollTable('Leads table', stackOnPhones(table)));
