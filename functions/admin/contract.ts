@@ -243,6 +243,11 @@ export const simulateSchema = z.strictObject({
   timeZone: z.string().max(64).optional(),
   /** When the lead signs up (ISO date-time); default now. */
   start: z.iso.datetime({ offset: true }).optional(),
+  /** Sample topics (the path of a lead who chose them); default: a real lead's, or none (the general path). */
+  topics: z
+    .array(z.enum(INTEREST_IDS, { error: `use one of: ${INTEREST_IDS.join(', ')}` }))
+    .max(10)
+    .optional(),
 });
 export interface SimulatedSend {
   stepId: string;

@@ -2,6 +2,7 @@ import type { DripStore, SendRecord, StepStats, SuppressionList } from '../drip/
 import type { CaptureEmailIntent, ConsentRecord, Enrolment, Lead, Submission } from '../lead/lead';
 import { markLeadBooked } from '../lead/mark-booked';
 import type { Log } from '../observability/logger';
+import { pathFor } from '../sequence/paths';
 import type { SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import type {
@@ -98,7 +99,11 @@ async function progressOf(lead: Lead, enrolment: Enrolment | undefined, versions
   if (enrolment.status === 'exited') return `exited: ${enrolment.exitReason ?? 'stopped'}`;
   if (enrolment.status === 'pending') return 'pending';
   const sequence = await versions.get(enrolment.sequenceId, enrolment.sequenceVersion).catch(() => undefined);
-  return sequence ? `${enrolment.stepIndex} of ${sequence.steps.length}` : `${enrolment.stepIndex} sent`;
+  if (!sequence) return `${enrolment.stepIndex} sent`;
+  // Counted along the lead's own path: a hair-only lead's "2 of 5", not "2 of 8".
+  const path = pathFor(sequence.steps, lead.interests ?? []);
+  const behind = path.filter((step) => sequence.steps.indexOf(step) < enrolment.stepIndex).length;
+  return `${behind} of ${path.length}`;
 }
 
 /** Everything that happened to one person, oldest first. */

@@ -1,6 +1,7 @@
 import type { DripStore } from '../drip/ports';
 import { isInSendWindow, isValidTimeZone, planJourney, resolveTimeZone, ScheduleInputError } from '../schedule';
 import type { SendWindow } from '../sequence/definition';
+import { pathContext, type StepCondition, stepFits } from '../sequence/paths';
 import type { SequenceStore, SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import { NotFoundError, ValidationError } from '../shared/errors';
@@ -22,6 +23,7 @@ export interface SimulateRequest {
   leadId?: string;
   timeZone?: string;
   start?: string;
+  topics?: string[];
 }
 
 /** What the simulator needs of a sequence, from a compiled version or a draft's definition. */
@@ -30,7 +32,13 @@ interface Plan {
   version?: string;
   sendWindow: SendWindow;
   timeZoneFallback: string;
-  steps: { id: string; delay: string; enabled: boolean; variants: { id: string; subject: string }[] }[];
+  steps: {
+    id: string;
+    delay: string;
+    enabled: boolean;
+    when?: StepCondition | undefined;
+    variants: { id: string; subject: string }[];
+  }[];
 }
 
 async function planOf(request: SimulateRequest, deps: SimulateDeps): Promise<Plan> {
@@ -45,6 +53,7 @@ async function planOf(request: SimulateRequest, deps: SimulateDeps): Promise<Pla
         id: step.id,
         delay: step.delay,
         enabled: step.enabled ?? true,
+        when: step.when,
         variants: [
           { id: 'a', subject: step.subject },
           ...(step.variants ?? []).map((variant) => ({ id: variant.id, subject: variant.subject })),
@@ -66,6 +75,7 @@ async function planOf(request: SimulateRequest, deps: SimulateDeps): Promise<Pla
       id: step.id,
       delay: step.delay,
       enabled: step.enabled,
+      when: step.when,
       variants: step.variants.map((variant) => ({ id: variant.id, subject: variant.subject })),
     })),
   };
@@ -86,10 +96,12 @@ export async function simulateJourney(request: SimulateRequest, deps: SimulateDe
   let start = request.start ? new Date(request.start) : deps.clock.now();
   let fromIndex = 0;
   let leadZone: string | undefined;
+  let topics = request.topics ?? [];
   if (request.leadId) {
     const lead = await deps.store.getLead(request.leadId);
     if (!lead) throw new NotFoundError('No lead with that id');
     leadZone = lead.timeZone;
+    topics = request.topics ?? lead.interests ?? [];
     const enrolment = await deps.store.getEnrolment(request.leadId, request.sequenceId);
     const sameVersion = plan.version !== undefined && enrolment?.sequenceVersion === plan.version;
     if (!request.start && enrolment?.status === 'active' && enrolment.nextSendAt && sameVersion) {
@@ -101,7 +113,10 @@ export async function simulateJourney(request: SimulateRequest, deps: SimulateDe
   const fallback = plan.timeZoneFallback === 'practice' ? deps.practiceTimeZone : plan.timeZoneFallback;
   const zone = request.timeZone ?? resolveTimeZone(leadZone, fallback).zone;
 
-  const remaining = plan.steps.slice(fromIndex);
+  // The lead's path (its topics; engagement branches are not part of the planned path). Disabled
+  // steps stay in: the sender skips them at their turn, and the next step counts from then.
+  const path = pathContext(plan.steps, topics);
+  const remaining = plan.steps.slice(fromIndex).filter((step) => stepFits(step, path));
   const [first, ...later] = remaining;
   if (!first) return [];
   const variants = new Map(plan.steps.map((step) => [step.id, step.variants]));

@@ -6,6 +6,7 @@ import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
 import { nextSendTime } from '../schedule';
 import type { CompiledSequence } from '../sequence/compiled';
+import { nextStepOnPath, type PathContext, pathContext, stepFits } from '../sequence/paths';
 import type { SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import type { StepMessage } from './messages';
@@ -112,6 +113,7 @@ export async function sendStep(
   // Until the send starts, nothing has gone out: any failure gives the claim back, so the queue's
   // redelivery tries again instead of finding a stranded claim and calling the step interrupted.
   let email: OutgoingEmail;
+  let path: PathContext;
   try {
     const suppressed: ExitReason | undefined = lead ? await deps.suppression.reasonFor(lead.email) : 'erased';
     if (!lead || suppressed) {
@@ -121,10 +123,13 @@ export async function sendStep(
         reason: `suppressed: ${reason}`,
       });
     }
-    if (!step.enabled) {
-      return await finish(record, enrolment, advanceAfter(sequence, enrolment, now), deps, {
+    path = pathContext(sequence.steps, lead.interests);
+    if (!step.enabled || !stepFits(step, path)) {
+      // Off the path: the lead's topics changed since the enrolment reached this step, or
+      // staff moved it here. Recorded, so the timeline says why nothing went out.
+      return await finish(record, enrolment, advanceAfter(sequence, enrolment, now, path), deps, {
         status: 'skipped',
-        reason: 'step disabled',
+        reason: step.enabled ? "not on this lead's path" : 'step disabled',
       });
     }
     email = await composeStepEmail({
@@ -163,7 +168,7 @@ export async function sendStep(
       stepId: record.stepId,
       reason,
     });
-    return finish(record, enrolment, advanceAfter(sequence, enrolment, deps.clock.now()), deps, {
+    return finish(record, enrolment, advanceAfter(sequence, enrolment, deps.clock.now(), path), deps, {
       status: 'failed',
       reason,
     });
@@ -172,7 +177,7 @@ export async function sendStep(
   await finish(
     { ...record, messageId, sentAt: sentAt.toISOString() },
     enrolment,
-    advanceAfter(sequence, enrolment, sentAt),
+    advanceAfter(sequence, enrolment, sentAt, path),
     deps,
     {
       status: 'sent',
@@ -199,7 +204,8 @@ async function settleFinishedStep(
     current.stepIndex === enrolment.stepIndex &&
     current.sequenceVersion === enrolment.sequenceVersion;
   if (!stuck) return { status: 'stale' };
-  return moveOnFromStale(current, advanceAfter(sequence, current, deps.clock.now()), deps, 'step already done');
+  const path = await leadPath(sequence, current, deps);
+  return moveOnFromStale(current, advanceAfter(sequence, current, deps.clock.now(), path), deps, 'step already done');
 }
 
 async function moveOnFromStale(
@@ -237,8 +243,9 @@ async function settleExistingClaim(
     sequenceId: existing.sequenceId,
     stepId: existing.stepId,
   });
+  const path = await leadPath(sequence, enrolment, deps);
   const now = deps.clock.now();
-  return finish(existing, enrolment, advanceAfter(sequence, enrolment, now), deps, {
+  return finish(existing, enrolment, advanceAfter(sequence, enrolment, now, path), deps, {
     status: 'failed',
     reason: 'interrupted after claim',
   });
@@ -280,15 +287,24 @@ async function finish(
   return outcome;
 }
 
+/** The path of the enrolment's lead (an erased lead's path is the general one: it ends anyway). */
+async function leadPath(sequence: CompiledSequence, enrolment: Enrolment, deps: SendStepDeps): Promise<PathContext> {
+  const lead = await deps.store.getLead(enrolment.leadId);
+  return pathContext(sequence.steps, lead?.interests ?? []);
+}
+
 /**
- * Where the enrolment goes after this step: the next enabled step the lead has not received yet,
- * timed by its send window, or done.
+ * Where the enrolment goes after this step: the next enabled step on the lead's path (its topics,
+ * in the pinned version) that the lead has not received yet, timed by its send window, or done.
  */
-export function advanceAfter(sequence: CompiledSequence, enrolment: Enrolment, after: Date): EnrolmentAdvance {
+export function advanceAfter(
+  sequence: CompiledSequence,
+  enrolment: Enrolment,
+  after: Date,
+  path: PathContext,
+): EnrolmentAdvance {
   const received = new Set(enrolment.receivedStepIds ?? []);
-  const nextIndex = sequence.steps.findIndex(
-    (step, index) => index > enrolment.stepIndex && step.enabled && !received.has(step.id),
-  );
+  const nextIndex = nextStepOnPath(sequence.steps, enrolment.stepIndex, path, received);
   const next = sequence.steps[nextIndex];
   if (!next) return { kind: 'complete', at: after.toISOString() };
   const due = nextSendTime({ after, delay: next.delay, window: sequence.sendWindow, timeZone: enrolment.timeZone });
