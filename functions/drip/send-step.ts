@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Enrolment, ExitReason } from '../lead/lead';
+import type { Enrolment, ExitReason, Lead } from '../lead/lead';
 import { type Mailer, type OutgoingEmail, SendError } from '../mail/outgoing-email';
 import type { LinkBuilder, PracticeDetails } from '../mail/practice';
 import type { Log } from '../observability/logger';
@@ -9,6 +9,7 @@ import type { CompiledSequence } from '../sequence/compiled';
 import { nextStepOnPath, type PathContext, pathContext, stepFits } from '../sequence/paths';
 import type { SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
+import { chooseStep, type EngagementStore, inactiveSlowdownMs } from './engagement';
 import type { StepMessage } from './messages';
 import type { Pacer } from './pacing';
 import type { DripStore, EnrolmentAdvance, SendRecord, StepStats, SuppressionList } from './ports';
@@ -25,7 +26,11 @@ export type CounterName =
   /** A send whose fate SES left open (timeout, reset, 5xx after the request): never resent, alarmed. */
   | 'SendUnknown'
   /** An enrolment waiting at a step that was already done (or past the last step): moved on, alarmed. */
-  | 'StepStale';
+  | 'StepStale'
+  /** The booking-click branch fired: staff alerted. */
+  | 'HotLead'
+  /** An enrolment ended for want of opens and clicks. */
+  | 'EnrolmentSunset';
 
 export interface Counters {
   add(name: CounterName, value?: number): void;
@@ -43,6 +48,8 @@ export interface SendStepDeps {
   counters: Counters;
   practice: PracticeDetails;
   links: LinkBuilder;
+  /** The booking-click branch: the once-only mark and the staff alert. */
+  hotLeads?: { store: EngagementStore; alert(lead: Lead, at: string): Promise<void> };
   settings: {
     /** A claim older than this, still not finished, belonged to a sender that stopped. */
     claimTimeoutMs: number;
@@ -79,13 +86,34 @@ export async function sendStep(
 
   const sequence = await deps.versions.get(enrolment.sequenceId, enrolment.sequenceVersion);
   if (!sequence) throw new SequenceVersionMissingError(`${enrolment.sequenceId}@${enrolment.sequenceVersion}`);
-  const step = sequence.steps[enrolment.stepIndex];
+  const regularStep = sequence.steps[enrolment.stepIndex];
   const now = deps.clock.now();
-  if (!step) {
+  if (!regularStep) {
     // It would wait here for ever (the dispatcher leasing it again and again): end it, visibly.
     return moveOnFromStale(enrolment, { kind: 'complete', at: now.toISOString() }, deps, 'past the last step');
   }
   const lead = await store.getLead(enrolment.leadId);
+  const choice = lead
+    ? await chooseStep(sequence, enrolment, lead.interests ?? [], now, async (stepId) => {
+        const sent = await store.getSendRecord(enrolment.leadId, sequence.id, stepId);
+        return sent !== undefined;
+      })
+    : undefined;
+  if (choice?.sunset) return sunset(enrolment, now, deps);
+  if (choice?.hotLead && lead) await alertHotLead(lead, enrolment, now, deps);
+  const step = choice?.branchIndex !== undefined ? sequence.steps[choice.branchIndex]! : regularStep;
+  /** Where the enrolment goes after this send: on along the regular path, or back to its regular step after a branch step. */
+  const advanceFrom = (after: Date, path: PathContext): EnrolmentAdvance => {
+    const slowdownMs = choice?.slower ? inactiveSlowdownMs(sequence) : 0;
+    if (step === regularStep) return advanceAfter(sequence, enrolment, after, path, slowdownMs);
+    const due = nextSendTime({
+      after: new Date(after.getTime() + slowdownMs),
+      delay: regularStep.delay,
+      window: sequence.sendWindow,
+      timeZone: enrolment.timeZone,
+    });
+    return { kind: 'next', stepIndex: enrolment.stepIndex, nextSendAt: due.toISOString() };
+  };
   const variant = chooseVariant(step.variants, `${enrolment.leadId}:${sequence.id}:${step.id}`);
   const record: SendRecord = {
     leadId: enrolment.leadId,
@@ -123,11 +151,11 @@ export async function sendStep(
         reason: `suppressed: ${reason}`,
       });
     }
-    path = pathContext(sequence.steps, lead.interests);
-    if (!step.enabled || !stepFits(step, path)) {
+    path = choice?.regular ?? pathContext(sequence.steps, lead.interests);
+    if (!step.enabled || (step === regularStep && !stepFits(step, path))) {
       // Off the path: the lead's topics changed since the enrolment reached this step, or
       // staff moved it here. Recorded, so the timeline says why nothing went out.
-      return await finish(record, enrolment, advanceAfter(sequence, enrolment, now, path), deps, {
+      return await finish(record, enrolment, advanceFrom(now, path), deps, {
         status: 'skipped',
         reason: step.enabled ? "not on this lead's path" : 'step disabled',
       });
@@ -168,22 +196,16 @@ export async function sendStep(
       stepId: record.stepId,
       reason,
     });
-    return finish(record, enrolment, advanceAfter(sequence, enrolment, deps.clock.now(), path), deps, {
+    return finish(record, enrolment, advanceFrom(deps.clock.now(), path), deps, {
       status: 'failed',
       reason,
     });
   }
   const sentAt = deps.clock.now();
-  await finish(
-    { ...record, messageId, sentAt: sentAt.toISOString() },
-    enrolment,
-    advanceAfter(sequence, enrolment, sentAt, path),
-    deps,
-    {
-      status: 'sent',
-      messageId,
-    },
-  );
+  await finish({ ...record, messageId, sentAt: sentAt.toISOString() }, enrolment, advanceFrom(sentAt, path), deps, {
+    status: 'sent',
+    messageId,
+  });
   return { status: 'sent', messageId };
 }
 
@@ -287,6 +309,34 @@ async function finish(
   return outcome;
 }
 
+/**
+ * The lead stopped opening and clicking and did not answer "shall we keep writing?": the
+ * enrolment ends as `sunset`. Not an unsubscribe: the address is not suppressed.
+ */
+async function sunset(enrolment: Enrolment, now: Date, deps: SendStepDeps): Promise<StepOutcome> {
+  if (await deps.store.advanceEnrolment(enrolment, { kind: 'exit', reason: 'sunset', at: now.toISOString() })) {
+    deps.counters.add('EnrolmentSunset');
+    deps.log.info('Enrolment ended: no opens or clicks', {
+      leadId: enrolment.leadId,
+      sequenceId: enrolment.sequenceId,
+    });
+  }
+  return { status: 'skipped', reason: 'sunset' };
+}
+
+/** Staff hear of a hot lead once (the mark is conditional); a failed alert is logged, and the lead's email still goes. */
+async function alertHotLead(lead: Lead, enrolment: Enrolment, now: Date, deps: SendStepDeps): Promise<void> {
+  if (!deps.hotLeads) return;
+  const at = now.toISOString();
+  if (!(await deps.hotLeads.store.markHotLead(enrolment.leadId, enrolment.sequenceId, at))) return;
+  deps.counters.add('HotLead');
+  deps.log.info('Hot lead: booking link clicked, no booking', {
+    leadId: lead.leadId,
+    sequenceId: enrolment.sequenceId,
+  });
+  await deps.hotLeads.alert(lead, at).catch((error) => deps.log.warn('Hot lead alert not sent', errorFields(error)));
+}
+
 /** The path of the enrolment's lead (an erased lead's path is the general one: it ends anyway). */
 async function leadPath(sequence: CompiledSequence, enrolment: Enrolment, deps: SendStepDeps): Promise<PathContext> {
   const lead = await deps.store.getLead(enrolment.leadId);
@@ -302,12 +352,19 @@ export function advanceAfter(
   enrolment: Enrolment,
   after: Date,
   path: PathContext,
+  /** The slower cadence of an inactive lead. */
+  slowdownMs = 0,
 ): EnrolmentAdvance {
   const received = new Set(enrolment.receivedStepIds ?? []);
   const nextIndex = nextStepOnPath(sequence.steps, enrolment.stepIndex, path, received);
   const next = sequence.steps[nextIndex];
   if (!next) return { kind: 'complete', at: after.toISOString() };
-  const due = nextSendTime({ after, delay: next.delay, window: sequence.sendWindow, timeZone: enrolment.timeZone });
+  const due = nextSendTime({
+    after: new Date(after.getTime() + slowdownMs),
+    delay: next.delay,
+    window: sequence.sendWindow,
+    timeZone: enrolment.timeZone,
+  });
   return { kind: 'next', stepIndex: nextIndex, nextSendAt: due.toISOString() };
 }
 

@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { checkEmailAddress, leadIdFor } from '../lead/email-address';
+import type { SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import { type ExitDeps, suppressAndExit } from '../suppression/exit-lead';
+import { bookingBranchAt, type EngagementStore, isBookingLink } from './engagement';
 import type { DripStore, EmailEventField, StepCounter } from './ports';
 
 const recipients = z.array(z.object({ emailAddress: z.string() }).loose()).default([]);
@@ -30,8 +32,10 @@ export const sesEventSchema = z
 export type SesEvent = z.infer<typeof sesEventSchema>;
 
 export interface SesEventDeps extends ExitDeps {
-  store: ExitDeps['store'] & Pick<DripStore, 'recordEmailEvent'>;
+  store: ExitDeps['store'] & Pick<DripStore, 'recordEmailEvent' | 'getEnrolment'>;
   clock: Clock;
+  /** Opens and clicks noted on the enrolment, for the engagement branches. */
+  engagement?: { store: EngagementStore; versions: SequenceVersions };
 }
 
 const ENGAGEMENT: Record<string, [EmailEventField, StepCounter]> = {
@@ -64,7 +68,12 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
   };
 
   const engagement = ENGAGEMENT[event.eventType];
-  if (engagement) return (await countOnStep(...engagement)) ? 'counted' : step ? 'duplicate' : 'ignored';
+  if (engagement) {
+    const counted = await countOnStep(...engagement);
+    if (step && (event.eventType === 'Open' || event.eventType === 'Click'))
+      await noteEngagement(event, step, at, deps);
+    return counted ? 'counted' : step ? 'duplicate' : 'ignored';
+  }
 
   const hard =
     event.eventType === 'Bounce' && event.bounce?.bounceType === 'Permanent'
@@ -103,6 +112,31 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
   }
   await countOnStep(hard.field, hard.reason);
   return 'suppressed';
+}
+
+/** Every open and click, not only the first: a later click on the booking link must start its clock. */
+async function noteEngagement(
+  event: SesEvent,
+  step: { leadId: string; sequenceId: string; stepId: string },
+  at: string,
+  deps: SesEventDeps,
+): Promise<void> {
+  if (!deps.engagement) return;
+  const link = event.click && typeof event.click.link === 'string' ? event.click.link : undefined;
+  const bookingClick = event.eventType === 'Click' && isBookingLink(link);
+  let wakeAt: string | undefined;
+  if (bookingClick) {
+    const enrolment = await deps.store.getEnrolment(step.leadId, step.sequenceId);
+    const sequence = enrolment && (await deps.engagement.versions.get(enrolment.sequenceId, enrolment.sequenceVersion));
+    wakeAt = sequence ? bookingBranchAt(sequence, enrolment.bookingClickAt ?? at) : undefined;
+  }
+  await deps.engagement.store.noteEngagement(step.leadId, step.sequenceId, {
+    stepId: step.stepId,
+    at,
+    kind: event.eventType === 'Click' ? 'click' : 'open',
+    bookingClick,
+    ...(wakeAt ? { wakeAt } : {}),
+  });
 }
 
 function eventTime(event: SesEvent): string | undefined {

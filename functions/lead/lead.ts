@@ -61,7 +61,11 @@ export interface ConsentRecord {
 }
 
 export type EnrolmentStatus = 'active' | 'completed' | 'exited' | 'pending';
-export type ExitReason = 'booked' | 'unsubscribed' | 'bounced' | 'complained' | 'stopped' | 'erased';
+/**
+ * `sunset`: the lead stopped opening and clicking, and did not answer "shall we keep writing?".
+ * The sequence ends, but it is not an unsubscribe: the address is not suppressed.
+ */
+export type ExitReason = 'booked' | 'unsubscribed' | 'bounced' | 'complained' | 'stopped' | 'erased' | 'sunset';
 
 export interface Enrolment {
   leadId: string;
@@ -85,6 +89,14 @@ export interface Enrolment {
   receivedStepIds?: string[];
   exitReason?: ExitReason;
   exitedAt?: string;
+  /** Engagement (see functions/drip/engagement.ts), written by the SES events of this enrolment's emails. */
+  engagedAt?: string;
+  /** The enrolment's stepIndex when the latest open or click came: the steps before it had been sent. */
+  engagedStepIndex?: number;
+  /** The first click on the booking link not yet followed up. */
+  bookingClickAt?: string;
+  /** When the booking-click branch fired: staff were alerted, the console flags the lead. */
+  hotLeadAt?: string;
 }
 
 export type CaptureEmailKind = 'confirmation' | 'staff-notification' | 'opt-in';

@@ -68,8 +68,9 @@ export class SesEvents extends Construct {
       },
     });
     // Suppress (update), note the event on its send record (conditional update), count it
-    // (update), and exit the person's enrolments (query of their partition, then updates).
-    data.grantItemActions(this.function, 'UpdateItem', 'Query');
+    // (update), exit the person's enrolments (query of their partition, then updates), and note
+    // opens and clicks on the enrolment (a booking click reads the enrolment and its version first).
+    data.grantItemActions(this.function, 'GetItem', 'UpdateItem', 'Query');
 
     const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.destination = new ses.ConfigurationSetEventDestination(this, 'Destination', {

@@ -303,12 +303,16 @@ describe('the drip engine with the default settings', () => {
       });
     });
 
-    it('may update items and query one lead’s partition, and write its DLQ, nothing more', () => {
+    it('may read and update items and query one lead’s partition, and write its DLQ, nothing more', () => {
       const { sesEvents, data } = s.stack;
       expect(policyStatementsOf(s, sesEvents.function.fn.role!)).toEqual([
         { Effect: 'Allow', Action: LOGS, Resource: resolve(sesEvents.function.logGroup.logGroupArn) },
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: resolve(sesEvents.deadLetters.queueArn) },
-        { Effect: 'Allow', Action: ['dynamodb:Query', 'dynamodb:UpdateItem'], Resource: resolve(data.table.tableArn) },
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+          Resource: resolve(data.table.tableArn),
+        },
       ]);
       expectEnvironmentFor(s, sesEvents.function.fn, baseEnvSchema);
     });

@@ -1,9 +1,11 @@
 import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { sesClient } from '../../adapters/clients/ses';
+import { DynamoEngagementStore } from '../../adapters/dynamodb/engagement-store';
 import { DynamoLeadRepository } from '../../adapters/dynamodb/lead-repository';
 import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
 import { accountMaxSendRate, lazyPacer } from '../../adapters/ses-send-rate';
 import type { SenderEnv } from '../../config/env';
+import { hotLeadAlerter } from '../../drip/hot-lead-alert';
 import { SENDER_TIME_RESERVE_MS } from '../../drip/time-budget';
 import { logger } from '../../observability/logger';
 import { metricCounters } from '../../observability/metrics';
@@ -24,14 +26,17 @@ export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDep
   const { table, store, suppression, stats } = dripStores(env);
   const sesForRate = sesClient({ endpoint: env.SES_ENDPOINT });
   const rate = env.MAX_SEND_RATE;
+  const mailer = mailerFrom(env, overrides);
+  const composer = captureComposerFrom(env, overrides, bundledEmails().transactional);
   return {
     store,
     optIns: new DynamoLeadRepository(table),
     suppression,
     stats,
     versions: new DynamoSequenceVersions(table, Object.values(bundledEmails().sequences)),
-    mailer: mailerFrom(env, overrides),
-    composer: captureComposerFrom(env, overrides, bundledEmails().transactional),
+    mailer,
+    composer,
+    hotLeads: { store: new DynamoEngagementStore(table), alert: hotLeadAlerter(composer, mailer) },
     pacer: overrides.pacer ?? lazyPacer(async () => rate ?? accountMaxSendRate(sesForRate), env.SENDER_CONCURRENCY),
     clock: clockFrom(overrides),
     log: logger,
