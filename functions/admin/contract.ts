@@ -91,6 +91,8 @@ export interface LeadSummary {
   submissionCount: number;
   /** Sequence progress of the default sequence: "3 of 7", "completed", "exited: unsubscribed". */
   progress: string;
+  /** When the lead clicked the booking link and had not booked by the sequence's wait: staff were alerted. */
+  hotLeadAt?: string;
 }
 export interface LeadPage {
   items: LeadSummary[];

@@ -90,6 +90,7 @@ async function summarise({ lead, enrolment, suppression }: LeadListRow, deps: Le
     createdAt: lead.createdAt,
     submissionCount: lead.submissionCount ?? 1,
     progress: await progressOf(lead, enrolment, deps.versions),
+    ...(enrolment?.hotLeadAt ? { hotLeadAt: enrolment.hotLeadAt } : {}),
   };
 }
 

@@ -1,25 +1,28 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/adapters/dynamodb/keys';
+import type { LeadTimeline } from '../../functions/admin/contract';
 import { signWebhook } from '../../functions/http/webhook-signature';
 import { leadIdFor } from '../../functions/lead/email-address';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { pathFor } from '../../functions/sequence/paths';
+import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
-import { control, localStackForTest, postLead } from '../support/local-stack-harness';
+import { control, postLead } from '../support/local-stack-harness';
 import { outbox, testEndpoints, uniqueEmail } from '../support/services';
 
 jest.setTimeout(180_000);
 
-type Stack = Awaited<ReturnType<typeof localStackForTest>>;
-let stack: Stack;
+let admin: Awaited<ReturnType<typeof adminStack>>;
+let stack: Awaited<ReturnType<typeof adminStack>>['stack'];
 let doc: DynamoDBDocumentClient;
 const ID = 'exosome-aftercare';
 const sequence = bundledEmails().sequences[ID]!;
 const nudge = sequence.steps.find((step) => step.id === 'booking-nudge')!;
 
 beforeAll(async () => {
-  stack = await localStackForTest();
+  admin = await adminStack();
+  stack = admin.stack;
   doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: testEndpoints().dynamo }));
 });
 afterAll(() => stack.stop());
@@ -52,6 +55,9 @@ describe('the booking-click branch on the local stack', () => {
 
     expect(await hotLeadAlerts(email)).toHaveLength(1);
     expect((await enrolmentOf(email))?.hotLeadAt).toEqual(expect.any(String));
+    // The console's lead list and timeline flag the lead.
+    const timeline = await admin.asMarketing<LeadTimeline>('GET', `/leads/${leadIdFor(email)}`);
+    expect(timeline.body.lead.hotLeadAt).toEqual((await enrolmentOf(email))?.hotLeadAt);
     const subjects = (await outbox(email)).map((mail) => mail.subject);
     expect(subjects).toContain(nudge.variants[0]!.subject);
 
@@ -84,5 +90,7 @@ describe('the booking-click branch on the local stack', () => {
     await control(stack.base, '/__local/drip/advance', { duration: 'P3D' });
     expect(await hotLeadAlerts(email)).toHaveLength(0);
     expect((await outbox(email)).map((mail) => mail.subject)).not.toContain(nudge.variants[0]!.subject);
+    const timeline = await admin.asMarketing<LeadTimeline>('GET', `/leads/${leadIdFor(email)}`);
+    expect(timeline.body.lead.hotLeadAt).toBeUndefined();
   });
 });
