@@ -343,20 +343,35 @@ describe('the marketing console on the real local stack', () => {
     await page.getByLabel('Lead’s time zone').selectOption('America/New_York');
     // Friday 6 March 2026, 20:00 in New York (EST); clocks go forward on Sunday 8 March.
     await page.getByLabel('Signs up at').fill('2026-03-06T20:00');
+    // Only hair restoration: the path leaves out the laser aftercare emails.
+    await page.getByLabel('Hair restoration').check();
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    await statusText(page, '5 emails would be sent.').waitFor();
+    const hairOnly = await bodyRows(page.getByRole('region', { name: 'Simulated sends' }));
+    expect(hairOnly.map((row) => row[1])).toEqual([
+      'welcome',
+      STEP,
+      'why-pbme',
+      'hair-restoration',
+      'meet-the-surgeon',
+    ]);
+    // Fraxel and hair restoration: the whole aftercare story, then hair restoration.
+    await page.getByLabel('Aftercare after Fraxel (non-ablative laser)').check();
     await page.getByRole('button', { name: 'Simulate' }).click();
     await statusText(page, '7 emails would be sent.').waitFor();
 
     const rows = await bodyRows(page.getByRole('region', { name: 'Simulated sends' }));
     // The welcome goes at sign-up, outside the window; each later step follows the previous one
     // by its delay, moved into Mon–Sat 09:00–18:00 New York time: 3 days after Fri 20:00 is Mon
-    // 20:00, too late, so Tue 09:00 (now EDT); then 4, 5, 5, 6 and 7 days, each inside the window.
+    // 20:00, too late, so Tue 09:00 (now EDT); then 4, 5 and 5 days, each inside the window; 5
+    // days after Tue 24 Mar is a Sunday (closed), so Mon 30 Mar; then 7 days.
     expect(rows.map((row) => [row[1], row[3], row[4]])).toEqual([
       ['welcome', 'Fri 6 Mar 2026, 20:00 EST (at sign-up, outside the send window)', 'America/New_York'],
       [STEP, 'Tue 10 Mar 2026, 09:00 EDT', 'America/New_York'],
       ['why-pbme', 'Sat 14 Mar 2026, 09:00 EDT', 'America/New_York'],
       ['laser-rf-aftercare', 'Thu 19 Mar 2026, 09:00 EDT', 'America/New_York'],
       ['what-exosomes-dont-replace', 'Tue 24 Mar 2026, 09:00 EDT', 'America/New_York'],
-      ['hair-and-joints', 'Mon 30 Mar 2026, 09:00 EDT', 'America/New_York'],
+      ['hair-restoration', 'Mon 30 Mar 2026, 09:00 EDT', 'America/New_York'],
       ['meet-the-surgeon', 'Mon 6 Apr 2026, 09:00 EDT', 'America/New_York'],
     ]);
     expect(rows[1]![2]).toContain(`A: ${NEW_SUBJECT_A}`);

@@ -242,6 +242,7 @@ export class ApiClient {
     leadId?: string;
     timeZone?: string;
     start?: string;
+    topics?: string[];
   }): Promise<SimulatedSend[]> {
     const result = await this.request<SimulatedSend[] | { sends: SimulatedSend[] }>('/simulate', {
       method: 'POST',

@@ -1,3 +1,4 @@
+import { INTEREST_IDS, INTERESTS } from '../../../../functions/lead/interests';
 import type { PageFactory } from '../app';
 import { h, replace, uid } from '../dom';
 import { timeElement } from '../format';
@@ -45,11 +46,28 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
     control.addEventListener('change', toggle);
     return h('div', { class: 'choice' }, control, h('label', { for: id }, label));
   };
+  // The sample lead's topics choose its path (none ticked: the general path).
+  const topicBoxes = INTEREST_IDS.map((topic) =>
+    h('input', { type: 'checkbox', id: uid(`sim-${topic}`), value: topic, name: 'topics' }),
+  );
   const sampleFields = h(
     'div',
-    { class: 'form-grid' },
-    field(timeZone, { label: 'Lead’s time zone' }),
-    field(start, { label: 'Signs up at', hint: 'Local time in the lead’s zone.' }),
+    null,
+    h(
+      'div',
+      { class: 'form-grid' },
+      field(timeZone, { label: 'Lead’s time zone' }),
+      field(start, { label: 'Signs up at', hint: 'Local time in the lead’s zone.' }),
+    ),
+    h(
+      'fieldset',
+      { class: 'field group' },
+      h('legend', null, 'Topics the lead chose'),
+      h('p', { class: 'hint' }, 'The path follows them; none ticked shows the general path.'),
+      topicBoxes.map((box) =>
+        h('div', { class: 'choice' }, box, h('label', { for: box.id }, INTERESTS[box.value as keyof typeof INTERESTS])),
+      ),
+    ),
   );
   const leadFields = h(
     'div',
@@ -228,6 +246,7 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
           version: version.value,
           timeZone: timeZone.value,
           start: zonedToUtc(start.value, timeZone.value),
+          topics: topicBoxes.filter((box) => box.checked).map((box) => box.value),
         };
     await busy(
       submit,
