@@ -7,7 +7,7 @@ const swc = [
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/support/test-environment.ts',
   roots: [
     '<rootDir>/test',
     '<rootDir>/functions',
@@ -21,7 +21,10 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
   moduleNameMapper: { '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
-  setupFilesAfterEnv: ['<rootDir>/test/support/log-privacy.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/log-privacy.ts', '<rootDir>/test/support/table-cleanup.ts'],
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30_000,
+  // A test that times out leaves its loop running (jest cannot cancel it), which kept the whole
+  // run from exiting once; CI must end, and the failure is reported all the same.
+  forceExit: true,
 };

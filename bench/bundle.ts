@@ -18,6 +18,8 @@ export interface BuiltBundle {
   breakdown: [string, number][];
   /** What esbuild warned about (such as `import.meta` emptied in a CommonJS bundle). */
   warnings: string[];
+  /** Every file the output holds code of, relative to the project (esbuild's metafile). */
+  inputs: string[];
 }
 
 /** What a bench variant may change in LAMBDA_BUNDLE. */
@@ -79,6 +81,9 @@ export async function bundleLambda(
     bytes: statSync(file).size,
     breakdown: [...breakdown].sort((a, b) => b[1] - a[1]),
     warnings: result.warnings.map((warning) => `${warning.location?.file ?? ''}: ${warning.text}`),
+    inputs: Object.entries(output?.inputs ?? {})
+      .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+      .map(([input]) => input),
   };
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys, leadListKeys } from '../functions/adapters/dynamodb/keys';
 import { leadIdFor } from '../functions/lead/email-address';
@@ -28,9 +28,13 @@ export async function batchPut(
   });
 }
 
+/** The key of lead ids and suppression hashes every bench group gives the code it runs. */
+export const BENCH_IDENTITY_KEY = randomBytes(32);
+export const benchIdentityKey = async () => BENCH_IDENTITY_KEY;
+
 /** A unique lead id, derived the way the capture path derives it (from a normalised email). */
 export function benchLeadId(label: string): string {
-  return leadIdFor(`${label}.${randomUUID()}@example.com`);
+  return leadIdFor(`${label}.${randomUUID()}@example.com`, BENCH_IDENTITY_KEY);
 }
 
 /** An active enrolment at `stepIndex` due at `dueAt`, as the capture path or the sender leaves it. */
@@ -47,9 +51,9 @@ export function enrolment(leadId: string, sequence: CompiledSequence, dueAt: Dat
   };
 }
 
-/** The lead item the sender reads before sending (as the capture path writes it). */
-export function leadRow(leadId: string, email: string, createdAt: string): Record<string, unknown> {
-  const lead: Lead = {
+/** An active lead who signed up at `createdAt` (the benches' and the drip tests' one seeded lead). */
+export function seededLead(leadId: string, email: string, createdAt: string): Lead {
+  return {
     leadId,
     email,
     firstName: 'Robin',
@@ -63,5 +67,14 @@ export function leadRow(leadId: string, email: string, createdAt: string): Recor
     firstTouch: {},
     lastTouch: {},
   };
-  return { ...keys.lead(leadId), type: 'lead', ...lead, ...leadListKeys(createdAt, leadId) };
+}
+
+/** The lead item the sender reads before sending (as the capture path writes it). */
+export function leadRow(leadId: string, email: string, createdAt: string): Record<string, unknown> {
+  return {
+    ...keys.lead(leadId),
+    type: 'lead',
+    ...seededLead(leadId, email, createdAt),
+    ...leadListKeys(createdAt, leadId),
+  };
 }

@@ -43,7 +43,7 @@ export async function startServices(): Promise<Services> {
       sesEndpoint: ses.endpoint,
       async freshTable(prefix) {
         const tableName = `bench-${prefix}-${randomUUID().slice(0, 8)}`;
-        await ensureTable(admin, tableName);
+        await ensureTable(admin, tableName, { stream: false });
         return tableName;
       },
       lambdaEnv: (tableName, extra = {}) =>

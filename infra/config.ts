@@ -69,6 +69,11 @@ export interface DeployConfig {
   };
   readonly unsubscribe: FunctionSize;
   readonly booked: FunctionSize;
+  /** The Calendly and Acuity webhooks (functions/booking/). */
+  readonly bookingTools: FunctionSize & {
+    /** A cancelled consultation: "rebook" starts the short rebook sequence, "staff" leaves it to staff. */
+    readonly cancellationMode: 'rebook' | 'staff';
+  };
   /** Sign-in to the marketing console (`/console/`): a Cognito user pool and its Hosted UI (issue 5). */
   readonly console: {
     /**
@@ -92,9 +97,9 @@ export interface DeployConfig {
     readonly tokenValidity: Duration;
   };
   /**
-   * The admin API behind the console: one function for every `/admin/api` route. It compiles MJML
-   * drafts, so it needs more memory than the public functions; its timeout stays under the 30 s
-   * API Gateway gives an integration.
+   * The admin API behind the console: every `/admin/api` route but the draft routes. It reads
+   * leads, timelines and results, and answers staff waiting at a screen; its timeout stays under
+   * the 30 s API Gateway gives an integration.
    */
   readonly admin: FunctionSize & {
     /** Share of the send rate the first emails of an import may use; the rest stays free for the drip. */
@@ -102,6 +107,11 @@ export interface DeployConfig {
     /** Rows one import request may carry; the console sends 1000 at a time. */
     readonly importMaxRows: number;
   };
+  /**
+   * The admin API's draft routes (save, preview, test send, publish), which compile MJML: more
+   * memory than the public functions, and the same timeout under API Gateway's 30 s.
+   */
+  readonly adminCompose: FunctionSize;
   /**
    * The daily check of the clinical sign-off of every published sequence, which feeds the
    * `ReviewExpired` and `ReviewMissing` alarms.
@@ -232,6 +242,8 @@ export const deployConfig: DeployConfig = {
   sesEvents: { memorySize: 256, timeout: Duration.seconds(30), retryAttempts: 2, maxEventAge: Duration.hours(6) },
   unsubscribe: { memorySize: 256, timeout: Duration.seconds(10) },
   booked: { memorySize: 256, timeout: Duration.seconds(10) },
+  // Acuity's API is read once per notification: 5 s at most, plus the table writes.
+  bookingTools: { memorySize: 256, timeout: Duration.seconds(15), cancellationMode: 'rebook' },
   console: {
     domainPrefix: hostedUiPrefix(clinicConfig.practice.name),
     // A working day: staff sign in (with MFA) once a day, not every hour.
@@ -240,12 +252,17 @@ export const deployConfig: DeployConfig = {
     tokenValidity: Duration.minutes(15),
   },
   admin: {
-    // mjml compiles a whole draft per save and preview; the bundle is about 4 MB.
+    // Imports of 2000 rows and erasures; more memory is also more CPU for a cold start.
     memorySize: 1024,
     timeout: Duration.seconds(29),
     importSendShare: 0.5,
     // Twice the console's chunk: 10 concurrent transactions write that in a few seconds.
     importMaxRows: 2000,
+  },
+  adminCompose: {
+    // mjml compiles a whole draft per save and preview; the bundle is about 4 MB.
+    memorySize: 1024,
+    timeout: Duration.seconds(29),
   },
   reviewCheck: {
     memorySize: 256,

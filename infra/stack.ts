@@ -5,6 +5,7 @@ import type { DeployConfig } from './config';
 import { AdminApi } from './constructs/admin-api';
 import { PublicApi } from './constructs/api';
 import { BookedWebhook } from './constructs/booked';
+import { BookingTools } from './constructs/booking-tools';
 import { LeadCapture } from './constructs/capture';
 import { ConfirmOptIn } from './constructs/confirm-opt-in';
 import { CONSOLE_SCOPES, ConsoleAuth } from './constructs/console-auth';
@@ -12,6 +13,7 @@ import { LeadData } from './constructs/data';
 import { DripEngine } from './constructs/drip';
 import { EmailSending } from './constructs/email';
 import { Monitoring } from './constructs/monitoring';
+import { OutgoingWebhooks } from './constructs/outgoing-webhooks';
 import { ReviewCheck } from './constructs/review-check';
 import { SesEvents } from './constructs/ses-events';
 import { ORIGIN_VERIFY_KEY, SigningKey } from './constructs/signing-key';
@@ -44,9 +46,11 @@ export class LeadNurtureStack extends Stack {
   readonly unsubscribe: Unsubscribe;
   readonly confirmOptIn?: ConfirmOptIn;
   readonly booked: BookedWebhook;
+  readonly bookingTools: BookingTools;
   readonly consoleAuth: ConsoleAuth;
   readonly admin: AdminApi;
   readonly reviewCheck: ReviewCheck;
+  readonly webhooks: OutgoingWebhooks;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: LeadNurtureStackProps) {
@@ -125,6 +129,7 @@ export class LeadNurtureStack extends Stack {
     });
 
     this.booked = new BookedWebhook(this, 'Booked', { config, data: this.data, api: this.api });
+    this.bookingTools = new BookingTools(this, 'BookingTools', { config, data: this.data, api: this.api });
 
     // Only double opt-in sends confirmation links; single opt-in deploys no such route.
     this.confirmOptIn =
@@ -134,7 +139,7 @@ export class LeadNurtureStack extends Stack {
 
     // The console: staff sign in at the Hosted UI, which returns them to <site>/console/; the
     // console calls /admin/api/* on the same origin, which CloudFront routes to the API, where
-    // the JWT authorizer checks the token before the admin function runs.
+    // the JWT authorizer checks the token before an admin function runs.
     this.consoleAuth = new ConsoleAuth(this, 'Console', {
       domainPrefix: config.console.domainPrefix,
       sessionLength: config.console.sessionLength,
@@ -165,6 +170,14 @@ export class LeadNurtureStack extends Stack {
       apiBase: '',
     });
     this.reviewCheck = new ReviewCheck(this, 'ReviewCheck', { config, data: this.data });
+    this.webhooks = new OutgoingWebhooks(this, 'Webhooks', {
+      config,
+      data: this.data,
+      email: this.email,
+      admin: this.admin.function,
+      siteUrl: this.site.url,
+      publicApiUrl: this.api.url,
+    });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api,
@@ -175,9 +188,14 @@ export class LeadNurtureStack extends Stack {
         sesEvents: this.sesEvents.function,
         unsubscribe: this.unsubscribe.function,
         booked: this.booked.function,
+        calendly: this.bookingTools.calendly,
+        acuity: this.bookingTools.acuity,
         ...(this.confirmOptIn ? { confirmOptIn: this.confirmOptIn.function } : {}),
         admin: this.admin.function,
+        adminCompose: this.admin.composeFunction,
         reviewCheck: this.reviewCheck.function,
+        webhookEvents: this.webhooks.events,
+        webhookDeliverer: this.webhooks.deliverer,
       },
       workQueue: this.drip.workQueue,
       deadLetterQueues: {
@@ -185,12 +203,18 @@ export class LeadNurtureStack extends Stack {
         Dispatch: this.drip.dispatchDeadLetters,
         SesEvents: this.sesEvents.deadLetters,
         ReviewCheck: this.reviewCheck.deadLetters,
+        WebhookDeliveries: this.webhooks.deadLetters,
+        WebhookEvents: this.webhooks.eventDeadLetters,
       },
       metricsNamespace: config.observability.metricsNamespace,
       alarmEmail: config.observability.alarmEmail,
     });
 
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'IdentityKeySecretArn', {
+      description: 'Key of lead ids and suppression hashes; npm run migrate-ids reads it (see the README)',
+      value: this.data.identityKey.secret.secretArn,
+    });
     new CfnOutput(this, 'ConfigurationSetName', { value: this.email.configurationSet.configurationSetName });
   }
 }

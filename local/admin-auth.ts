@@ -10,7 +10,7 @@ import {
   type LoginResponse,
   localLoginSchema,
 } from '../functions/admin/contract';
-import { ADMIN_ROUTES_LIST } from '../functions/admin/routes';
+import { ADMIN_ROUTES_LIST, type AdminFunctionName } from '../functions/admin/routes';
 import { jsonResponse } from '../functions/lambdas/http/responses';
 import type { LambdaHttpHandler, Route } from './gateway';
 
@@ -195,16 +195,22 @@ function loginHandler(users: LocalConsoleUser[], key: Buffer, clock: () => Date)
   };
 }
 
-/** The local login route plus every admin route behind the local JWT check; `clock` is the stack's. */
+/**
+ * The local login route plus every admin route behind the same local JWT check, each to the
+ * function that serves it in AWS (functions/admin/routes.ts); `clock` is the stack's.
+ */
 export function localAdminRoutes(
-  admin: LambdaHttpHandler,
+  functions: Record<AdminFunctionName, LambdaHttpHandler>,
   users: LocalConsoleUser[],
   key: Buffer,
   clock: () => Date = () => new Date(),
 ): Route[] {
-  const protectedHandler = withLocalJwtAuthorizer(admin, key);
   return [
     { method: 'POST', path: `${ADMIN_API_PREFIX}/login`, handler: loginHandler(users, key, clock) },
-    ...ADMIN_ROUTES_LIST.map(({ method, path }) => ({ method, path, handler: protectedHandler })),
+    ...ADMIN_ROUTES_LIST.map(({ method, path, fn }) => ({
+      method,
+      path,
+      handler: withLocalJwtAuthorizer(functions[fn], key),
+    })),
   ];
 }

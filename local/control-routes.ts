@@ -1,8 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
-import type { DynamoDripStore } from '../functions/adapters/dynamodb/drip-store';
+import type { EnrolmentStore } from '../functions/drip/ports';
 import { jsonResponse } from '../functions/lambdas/http/responses';
-import { checkEmailAddress, leadIdFor } from '../functions/lead/email-address';
+import type { AddressIds } from '../functions/lead/address-ids';
+import { checkEmailAddress } from '../functions/lead/email-address';
 import { CONSULTATION_ANCHOR } from '../functions/mail/booking-link';
 import { parseDuration } from '../functions/schedule';
 import type { createDripRuntime } from './drip-runtime';
@@ -50,7 +51,13 @@ function guarded(route: Route): Route {
  * Local-only controls behind `npm run drip`: move the clock, run the dispatcher, simulate SES
  * bounces and complaints. These routes exist only in the local gateway, never in the stack.
  */
-export function controlRoutes(drip: DripRuntime, store: DynamoDripStore, sequenceId: string, now: () => Date): Route[] {
+export function controlRoutes(
+  drip: DripRuntime,
+  enrolments: Pick<EnrolmentStore, 'getEnrolment'>,
+  ids: Pick<AddressIds, 'leadIdFor'>,
+  sequenceId: string,
+  now: () => Date,
+): Route[] {
   const routes: Route[] = [
     {
       method: 'POST',
@@ -107,8 +114,8 @@ export function controlRoutes(drip: DripRuntime, store: DynamoDripStore, sequenc
         const parsed = addressSchema.safeParse(body(event));
         const check = parsed.success ? checkEmailAddress(parsed.data.email) : undefined;
         if (!check?.ok) return jsonResponse(400, { error: 'Send {"email": "name@example.com"}' });
-        const leadId = leadIdFor(check.normalised);
-        const enrolment = await store.getEnrolment(leadId, sequenceId);
+        const leadId = await ids.leadIdFor(check.normalised);
+        const enrolment = await enrolments.getEnrolment(leadId, sequenceId);
         if (!enrolment) return jsonResponse(404, { error: 'No lead with that email in the local stack' });
         const tags: Record<string, string> = enrolment.lastStepId
           ? {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { signAsAcuity, signAsCalendly } from '../functions/booking/tool-signatures';
 import { signWebhook } from '../functions/http/webhook-signature';
 import { parseDuration } from '../functions/schedule';
 import { ROOT } from './paths';
@@ -15,6 +16,10 @@ const USAGE = `Usage: npm run drip -- <command>
   open <email>                  simulate an open of the last email that address received
   booking-click <email>         simulate a click on that email's "Book a consultation" button
   booked <email>                mark the lead as booked (a signed webhook call, as a scheduling tool would send)
+  calendly booked|cancelled <email>
+                                a signed Calendly invitee.created / invitee.canceled for that address
+  acuity scheduled <email>      a local Acuity appointment for that address, and its signed notification
+  acuity canceled <id>          cancel that local Acuity appointment, and its signed notification
 
 The local stack must be running (npm start); PORT selects it as for npm start (default 3000).`;
 
@@ -97,9 +102,48 @@ async function main(): Promise<void> {
       );
       return;
     }
+    case 'calendly':
+    case 'acuity': {
+      const [, action, subject] = process.argv.slice(2);
+      console.log(JSON.stringify(await bookingToolCall(command, action, subject), null, 2));
+      return;
+    }
     default:
       fail(command ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
   }
+}
+
+/** What Calendly or Acuity would send, signed with the local stack's keys (`.data/calendly.key`, `.data/acuity.key`). */
+async function bookingToolCall(tool: 'calendly' | 'acuity', action?: string, subject?: string): Promise<unknown> {
+  const dataDir = process.env.DATA_DIR ?? join(ROOT, '.data');
+  if (tool === 'calendly') {
+    if (!subject || (action !== 'booked' && action !== 'cancelled')) {
+      fail('Say what happened and to whom, e.g. "npm run drip -- calendly cancelled someone@example.com".');
+    }
+    const body = JSON.stringify({
+      event: action === 'booked' ? 'invitee.created' : 'invitee.canceled',
+      payload: { email: subject, uri: `local:calendly:${subject}`, rescheduled: false },
+    });
+    const key = await fileSigningKey(join(dataDir, 'calendly.key'), 'raw')();
+    const { now } = (await call('/__local/status')) as { now: string };
+    const signature = signAsCalendly(body, key, Date.parse(now));
+    return call('/webhooks/calendly', { method: 'POST', body, headers: { 'calendly-webhook-signature': signature } });
+  }
+  if (!subject || (action !== 'scheduled' && action !== 'canceled')) {
+    fail('Say what happened, e.g. "npm run drip -- acuity scheduled someone@example.com" or "acuity canceled 1000".');
+  }
+  const { id } = (await call('/__local/acuity/appointments', {
+    method: 'POST',
+    body: JSON.stringify(action === 'scheduled' ? { email: subject } : { cancel: subject }),
+  })) as { id: string };
+  const body = new URLSearchParams({ action, id, calendarID: '1', appointmentTypeID: '1' }).toString();
+  const key = await fileSigningKey(join(dataDir, 'acuity.key'), 'raw')();
+  const result = await call('/webhooks/acuity', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-acuity-signature': signAsAcuity(body, key) },
+  });
+  return { appointmentId: id, ...(result as object) };
 }
 
 void main();

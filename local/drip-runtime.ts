@@ -1,11 +1,11 @@
 import { recordAwsCallsAs } from '../functions/adapters/aws-call-recorder';
 import {
-  baseEnvSchema,
   bookedEnvSchema,
   confirmEnvSchema,
   dispatcherEnvSchema,
   parseEnv,
   senderEnvSchema,
+  sesEventsEnvSchema,
   unsubscribeEnvSchema,
 } from '../functions/config/env';
 import { makeBookedHandler } from '../functions/lambdas/booked/handler';
@@ -34,6 +34,7 @@ export interface DripRuntimeOptions {
   clock: ControllableClock;
   signingKey: SigningKeyProvider;
   webhookKey: SigningKeyProvider;
+  identityKey: SigningKeyProvider;
   mailer?: Mailer;
 }
 
@@ -45,9 +46,14 @@ export function createDripRuntime(options: DripRuntimeOptions) {
   const { clock } = options;
   const env = { ...options.env, WORK_QUEUE_URL: 'http://localhost/in-process-queue' };
   const queue = new InProcessQueue({ maxReceives: 5, retryDelayMs: 500, concurrency: 4 });
-  const keys = { signingKey: options.signingKey, webhookKey: options.webhookKey, clock };
+  const keys = {
+    signingKey: options.signingKey,
+    webhookKey: options.webhookKey,
+    identityKey: options.identityKey,
+    clock,
+  };
 
-  const sesEvents = makeSesEventsHandler(sesEventsDeps(parseEnv(baseEnvSchema, env), keys));
+  const sesEvents = makeSesEventsHandler(sesEventsDeps(parseEnv(sesEventsEnvSchema, env), keys));
   const sendToSesEvents = (event: unknown) => sesEvents(event, undefined as never);
   const senderEnv = parseEnv(senderEnvSchema, env);
   // The sender's mailer is built here (to simulate delivery events), outside senderDeps.

@@ -59,8 +59,11 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   };
 }
 
+/** Java starts in a few seconds on a quiet machine; a busy 2-core CI runner can take far longer. */
+const START_TIMEOUT_MS = 90_000;
+
 async function waitUntilListening(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`DynamoDB Local exited with code ${child.exitCode}:\n${output().slice(-2000)}`);
@@ -74,7 +77,7 @@ async function waitUntilListening(endpoint: string, child: ChildProcess, output:
     }
   }
   child.kill('SIGKILL');
-  throw new Error(`DynamoDB Local did not start within 30 s:\n${output().slice(-2000)}`);
+  throw new Error(`DynamoDB Local did not start within ${START_TIMEOUT_MS / 1000} s:\n${output().slice(-2000)}`);
 }
 
 function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {

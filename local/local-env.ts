@@ -34,6 +34,8 @@ export function localEnvironment(
     PUBLIC_API_URL: base,
     DEFAULT_SEQUENCE_ID: clinicConfig.sending.defaultSequenceId,
     CONSENT_MODE: process.env.CONSENT_MODE ?? 'single',
+    // A webhook receiver on this machine (http://localhost:...) may be registered; never in AWS.
+    WEBHOOKS_LOCAL_DEVELOPMENT: '1',
     ...extra,
   };
 }

@@ -32,11 +32,19 @@ function isOurs(name: string, hosts: Set<string>): boolean {
 }
 
 /** Why a request must be refused (a foreign Host or Origin), or undefined if it may proceed. */
-export function foreignRequestReason(req: Pick<IncomingMessage, 'headers'>, hosts: Set<string>): string | undefined {
+export function foreignRequestReason(
+  req: Pick<IncomingMessage, 'headers' | 'url'>,
+  hosts: Set<string>,
+  options: { opaqueOriginOnPages?: boolean } = {},
+): string | undefined {
   const host = req.headers.host;
   if (!host || !isOurs(hostName(host), hosts)) return 'Host is not this machine';
   const origin = req.headers.origin;
   if (origin === undefined) return undefined;
+  // A page sent with Referrer-Policy: no-referrer (the unsubscribe and opt-in pages) posts its
+  // own form with `Origin: null`. The Host check above still holds, and the control routes
+  // also need a header no form can send; the outbox never takes an opaque origin.
+  if (origin === 'null' && options.opaqueOriginOnPages && !(req.url ?? '').startsWith('/__local')) return undefined;
   let originHost: string;
   try {
     originHost = new URL(origin).host;

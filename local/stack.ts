@@ -5,17 +5,28 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PREVIEW_SECURITY_HEADERS } from '../emails/preview';
 import { recordAwsCallsAs } from '../functions/adapters/aws-call-recorder';
 import { dynamoTable } from '../functions/adapters/clients/dynamodb';
-import { DynamoDripStore } from '../functions/adapters/dynamodb/drip-store';
-import { adminEnvSchema, baseEnvSchema, captureEnvSchema, parseEnv } from '../functions/config/env';
+import { DynamoAddressIds } from '../functions/adapters/dynamodb/address-ids';
+import { DynamoEnrolmentStore } from '../functions/adapters/dynamodb/enrolments';
+import { keyedIdsMigrated, migrateToKeyedIds } from '../functions/adapters/dynamodb/keyed-id-migration';
+import {
+  adminComposeEnvSchema,
+  adminEnvSchema,
+  baseEnvSchema,
+  captureEnvSchema,
+  parseEnv,
+} from '../functions/config/env';
 import { PUBLIC_ROUTES, type PublicFunction } from '../functions/http/public-routes';
 import { makeAdminHandler } from '../functions/lambdas/admin/handler';
 import { adminDeps } from '../functions/lambdas/admin/wiring';
+import { makeAdminComposeHandler } from '../functions/lambdas/admin-compose/handler';
+import { adminComposeDeps } from '../functions/lambdas/admin-compose/wiring';
 import { makeCaptureHandler } from '../functions/lambdas/capture/handler';
 import { captureDeps } from '../functions/lambdas/capture/wiring';
 import type { Mailer } from '../functions/mail/outgoing-email';
 import type { SigningKeyProvider } from '../functions/shared/signing-key';
 import { securityHeaders } from '../web/security-headers';
 import { filePassword, type LocalConsoleUser, localAdminRoutes, localConsoleUsers } from './admin-auth';
+import { localBookingTools } from './booking-tools';
 import { controlRoutes } from './control-routes';
 import { ControllableClock } from './controllable-clock';
 import { createDripRuntime } from './drip-runtime';
@@ -29,6 +40,7 @@ import { foreignRequestReason, refuseForeignRequests, thisMachineHosts } from '.
 import { type RunningSes, startSesLocal } from './ses-local';
 import { fileSigningKey } from './signing-key';
 import { ensureTable } from './table';
+import { localWebhooks } from './webhooks';
 
 export interface LocalStackOptions {
   port: number;
@@ -47,6 +59,8 @@ export interface LocalStackOptions {
   dispatchIntervalMs?: number;
   /** Answer other machines too (to try the pages on a phone); by default only this machine is served. */
   openToNetwork?: boolean;
+  /** The key of lead ids and suppression hashes; default `.data/identity.key` (in memory without a data folder). */
+  identityKey?: SigningKeyProvider;
 }
 
 export interface LocalStack {
@@ -57,6 +71,11 @@ export interface LocalStack {
   handlers: { capture: unknown };
   signingKey: SigningKeyProvider;
   webhookKey: SigningKeyProvider;
+  identityKey: SigningKeyProvider;
+  /** The Calendly and Acuity webhooks: their keys and the local Acuity appointment book. */
+  bookingTools: ReturnType<typeof localBookingTools>;
+  /** Outgoing webhooks: the stream consumer, the in-process queue and the deliverer. */
+  webhooks: ReturnType<typeof localWebhooks>;
   /** Who can sign in to the console locally (POST /admin/api/login). */
   consoleUsers: LocalConsoleUser[];
   stop(): Promise<void>;
@@ -110,10 +129,37 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const webhookKey = options.dataDir
       ? fileSigningKey(join(options.dataDir, 'webhook.key'), 'raw')
       : async () => inMemoryWebhookKey;
-    const overrides = { clock, signingKey, webhookKey, ...(options.mailer ? { mailer: options.mailer } : {}) };
+    const identityKey =
+      options.identityKey ??
+      (options.dataDir ? fileSigningKey(join(options.dataDir, 'identity.key')) : async () => inMemoryIdentityKey);
+    // Data kept in .data/ from before keyed ids moves to them on the first start (nothing to do
+    // after). This table client, the migration's and the control routes', is a local tool, not a
+    // Lambda function: its calls are not recorded.
+    recordAwsCallsAs(undefined);
+    const localTable = dynamoTable(parseEnv(baseEnvSchema, env));
+    if (!(await keyedIdsMigrated(localTable))) {
+      const moved = await migrateToKeyedIds(localTable, await identityKey());
+      if (moved.leads + moved.suppressions > 0) {
+        console.log(`Moved ${moved.leads} local lead(s) and ${moved.suppressions} suppression(s) to keyed ids.`);
+      }
+    }
+    const overrides = {
+      clock,
+      signingKey,
+      webhookKey,
+      identityKey,
+      ...(options.mailer ? { mailer: options.mailer } : {}),
+    };
     const capture = makeCaptureHandler(captureDeps(parseEnv(captureEnvSchema, env), overrides));
-    const drip = createDripRuntime({ env, clock, signingKey, webhookKey, mailer: options.mailer });
-    const admin = makeAdminHandler(adminDeps(parseEnv(adminEnvSchema, env), overrides));
+    const drip = createDripRuntime({ env, clock, signingKey, webhookKey, identityKey, mailer: options.mailer });
+    const bookingTools = localBookingTools({ env, clock, dataDir: options.dataDir, identityKey });
+    const webhooks = localWebhooks({ env, clock, dataDir: options.dataDir, mailer: options.mailer });
+    await webhooks.start();
+    stoppers.push(() => webhooks.stop());
+    const admin = makeAdminHandler(
+      adminDeps(parseEnv(adminEnvSchema, env), { ...overrides, deliveryQueue: webhooks.queue }),
+    );
+    const adminCompose = makeAdminComposeHandler(adminComposeDeps(parseEnv(adminComposeEnvSchema, env), overrides));
     const consoleKey = options.dataDir
       ? await fileSigningKey(join(options.dataDir, 'console.key'))()
       : inMemoryConsoleKey;
@@ -123,7 +169,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     // The control routes' store is a local tool, not a Lambda function: its calls are not recorded.
     recordAwsCallsAs(undefined);
-    const store = new DynamoDripStore(dynamoTable(parseEnv(baseEnvSchema, env)));
+    const store = new DynamoEnrolmentStore(localTable);
+    const ids = new DynamoAddressIds(localTable, identityKey);
     const http = (handler: unknown) => handler as LambdaHttpHandler;
 
     const gateway = createGateway({
@@ -132,17 +179,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           capture: http(capture),
           unsubscribe: http(drip.unsubscribe),
           booked: http(drip.booked),
+          calendly: bookingTools.handlers.calendly,
+          acuity: bookingTools.handlers.acuity,
           confirmOptIn: http(drip.confirmOptIn),
         }),
-        ...controlRoutes(drip, store, env.DEFAULT_SEQUENCE_ID!, () => clock.now()),
-        ...localAdminRoutes(http(admin), consoleUsers, consoleKey, () => clock.now()),
+        ...controlRoutes(drip, store, ids, env.DEFAULT_SEQUENCE_ID!, () => clock.now()),
+        ...bookingTools.routes,
+        ...localAdminRoutes({ admin: http(admin), 'admin-compose': http(adminCompose) }, consoleUsers, consoleKey, () =>
+          clock.now(),
+        ),
       ],
       staticMounts: [
         { prefix: '/preview', dir: join(ROOT, 'emails/dist/preview'), headers: PREVIEW_SECURITY_HEADERS },
         { prefix: '/', dir: join(ROOT, 'web/dist') },
       ],
       headers: securityHeaders,
-      refusal: (req) => foreignRequestReason(req, hosts),
+      refusal: (req) => foreignRequestReason(req, hosts, { opaqueOriginOnPages: true }),
     });
     if (!options.openToNetwork) acceptLoopbackOnly(gateway);
     await listen(gateway, options.port);
@@ -171,6 +223,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       handlers: { capture },
       signingKey,
       webhookKey,
+      identityKey,
+      bookingTools,
+      webhooks,
       consoleUsers,
       stop: () => stopAll(stoppers),
       crash: async () => {
@@ -197,6 +252,7 @@ function publicRoutes(handlers: Record<PublicFunction, LambdaHttpHandler>) {
 
 const inMemoryKey = randomBytes(32);
 const inMemoryWebhookKey = randomBytes(32);
+const inMemoryIdentityKey = randomBytes(32);
 const inMemoryConsoleKey = randomBytes(32);
 const inMemoryConsolePassword = randomBytes(12).toString('base64url');
 

@@ -258,9 +258,9 @@ export function asLambdaRecord(record: StreamsRecord, streamArn: string, region 
       ...(stream.ApproximateCreationDateTime
         ? { ApproximateCreationDateTime: Math.floor(new Date(stream.ApproximateCreationDateTime).getTime() / 1000) }
         : {}),
-      ...(stream.Keys ? { Keys: lambdaJson(stream.Keys) } : {}),
-      ...(stream.NewImage ? { NewImage: lambdaJson(stream.NewImage) } : {}),
-      ...(stream.OldImage ? { OldImage: lambdaJson(stream.OldImage) } : {}),
+      ...(stream.Keys ? { Keys: lambdaImage(stream.Keys) } : {}),
+      ...(stream.NewImage ? { NewImage: lambdaImage(stream.NewImage) } : {}),
+      ...(stream.OldImage ? { OldImage: lambdaImage(stream.OldImage) } : {}),
       SequenceNumber: stream.SequenceNumber,
       SizeBytes: stream.SizeBytes,
       StreamViewType: stream.StreamViewType,
@@ -268,15 +268,30 @@ export function asLambdaRecord(record: StreamsRecord, streamArn: string, region 
   } as DynamoDBRecord;
 }
 
-/** Attribute values as JSON carries them: binary (B, BS) as base64 strings. */
-function lambdaJson<T>(value: T): T {
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64') as T;
-  if (Array.isArray(value)) return value.map(lambdaJson) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, lambdaJson(item)])) as T;
-  }
-  return value;
+type JsonAttribute = Record<string, unknown>;
+
+/** An image as Lambda's JSON event carries it. */
+function lambdaImage(image: Record<string, unknown>): Record<string, JsonAttribute> {
+  return Object.fromEntries(
+    Object.entries(image).map(([name, value]) => [name, lambdaAttribute(value as JsonAttribute)]),
+  );
 }
+
+/**
+ * One attribute value as Lambda's JSON carries it: binary (B, BS) as base64 strings. DynamoDB
+ * Local's stream writes an empty map as `{}` where DynamoDB Streams writes `{"M": {}}`, and
+ * unmarshall refuses `{}` ("No value defined"): a lead with no attribution stopped the consumer.
+ */
+function lambdaAttribute(attribute: JsonAttribute): JsonAttribute {
+  if (Object.keys(attribute).length === 0) return { M: {} };
+  if (attribute.M) return { M: lambdaImage(attribute.M as Record<string, unknown>) };
+  if (Array.isArray(attribute.L)) return { L: (attribute.L as JsonAttribute[]).map(lambdaAttribute) };
+  if (attribute.B instanceof Uint8Array) return { B: base64(attribute.B) };
+  if (Array.isArray(attribute.BS)) return { BS: (attribute.BS as Uint8Array[]).map(base64) };
+  return attribute;
+}
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 const sequenceOf = (record: DynamoDBRecord) => record.dynamodb?.SequenceNumber ?? '';
 

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNode } from '../bench/bundle';
 import { RECORDING_VARIABLE } from '../functions/adapters/aws-call-recorder';
+import { decodeKey } from '../functions/adapters/signing-key';
 import { leadIdFor } from '../functions/lead/email-address';
 import { cognitoClaims, httpApiRequest, schedulerInvocation, sqsBatch } from './fixtures/lambda-events';
 import { fromConfigurationSet, SES_EVENT_FIXTURES } from './fixtures/ses-events';
 import { type LambdaFunction, lambdaFunctions, referencedId, resourcesOfType, type SynthesizedStack } from './stack';
+import { STAND_IN_SECRET } from './stand-ins';
 
 /** One invocation of a shipped handler with a sample event, and what it must answer. */
 export interface SampleEvent {
@@ -168,7 +170,8 @@ export function sampleEvents(
     // The first step of the lead the capture sample stored, as the dispatcher would queue it.
     const work = JSON.stringify({
       kind: 'step',
-      leadId: leadIdFor(tableHint.leadEmail),
+      // The identity key is the stand-in's secret, as the capture sample's function read it.
+      leadId: leadIdFor(tableHint.leadEmail, decodeKey(STAND_IN_SECRET)),
       sequenceId: env('DEFAULT_SEQUENCE_ID') ?? 'sample',
       stepIndex: 0,
       dueAt: new Date().toISOString(),

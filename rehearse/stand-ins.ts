@@ -46,11 +46,31 @@ async function serve(
   };
 }
 
-/** Answers GetSecretValue for any secret with `secret` (hex of 32 bytes by default). */
-export function secretsManagerStandIn(secret = 'ab'.repeat(32)): Promise<StandIn> {
+/** What the stand-in answers for every secret by default: the link-signing and identity keys alike. */
+export const STAND_IN_SECRET = 'ab'.repeat(32);
+
+/**
+ * Secrets an operator pastes after the first deploy (README, "Booking tools: Calendly and Acuity"), as they would be
+ * pasted: the rehearsal runs the functions as they answer once set up. Keyed by a part of the
+ * secret's logical id.
+ */
+export const PASTED_SECRETS: Record<string, string> = {
+  AcuitySecret: JSON.stringify({ userId: '12345', apiKey: STAND_IN_SECRET }),
+};
+
+/**
+ * Answers GetSecretValue with `secret` (hex of 32 bytes by default), or with the pasted value
+ * of a secret in `pasted`.
+ */
+export function secretsManagerStandIn(secret = STAND_IN_SECRET, pasted = PASTED_SECRETS): Promise<StandIn> {
+  const secretValueFor = (secretId: string) =>
+    Object.entries(pasted).find(([logicalIdPart]) => secretId.includes(logicalIdPart))?.[1] ?? secret;
   return serve('application/x-amz-json-1.1', (target, body) =>
     target === 'secretsmanager.GetSecretValue'
-      ? { status: 200, body: { ARN: body.SecretId, Name: 'stand-in', SecretString: secret } }
+      ? {
+          status: 200,
+          body: { ARN: body.SecretId, Name: 'stand-in', SecretString: secretValueFor(String(body.SecretId)) },
+        }
       : { status: 400, body: { __type: 'InvalidRequestException', message: `unexpected ${target}` } },
   );
 }

@@ -5,11 +5,11 @@ import { atMost, type Figure } from '../report';
 import { median, progress } from '../stats';
 
 /**
- * What Lambda gives the capture function at a cold start, with placeholder values: the
- * settings captureEnvSchema parses at import (without the local endpoints, which a deployed
+ * What Lambda gives a function at a cold start, with placeholder values: the settings the
+ * capture and admin schemas parse at import (without the local endpoints, which a deployed
  * function does not have), and the NODE_OPTIONS the stack sets (infra/constructs/lambda.ts).
  */
-function lambdaLikeEnv(): NodeJS.ProcessEnv {
+function lambdaLikeEnv(service: string): NodeJS.ProcessEnv {
   const {
     DYNAMODB_ENDPOINT: _dynamo,
     SES_ENDPOINT: _ses,
@@ -24,10 +24,11 @@ function lambdaLikeEnv(): NodeJS.ProcessEnv {
     PATH: process.env.PATH,
     ...BENCH_PROCESS_ENV,
     NODE_OPTIONS: '--enable-source-maps',
-    POWERTOOLS_SERVICE_NAME: 'capture',
+    POWERTOOLS_SERVICE_NAME: service,
     POWERTOOLS_LOGGER_LOG_EVENT: 'false',
-    // The stack passes the secret's ARN; the key itself is fetched on first use, not at import.
+    // The stack passes the secrets' ARNs; the keys themselves are fetched on first use, not at import.
     SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-signing-key',
+    IDENTITY_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-identity-key',
     ...capture,
   };
 }
@@ -69,8 +70,10 @@ export async function measureLoad<Name extends string>(
   bundles: Record<Name, string>,
   samples = 15,
   warmup = 2,
+  /** The bench group and function measured, for the progress log and POWERTOOLS_SERVICE_NAME. */
+  service = 'capture',
 ): Promise<Record<Name, { wallMs: number; importMs: number }>> {
-  const env = lambdaLikeEnv();
+  const env = lambdaLikeEnv(service);
   const names = Object.keys(bundles) as Name[];
   const seen = new Map<Name, LoadSample[]>(names.map((name) => [name, []]));
   for (let round = 0; round < warmup + samples; round++) {
@@ -84,7 +87,7 @@ export async function measureLoad<Name extends string>(
   for (const [name, list] of seen) {
     result[name] = { wallMs: median(list.map((s) => s.wallMs)), importMs: median(list.map((s) => s.importMs)) };
     progress(
-      'capture',
+      service,
       `load ${name}: ${result[name].wallMs.toFixed(1)} ms (import ${result[name].importMs.toFixed(1)} ms)`,
     );
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { migrateToKeyedIds } from '../../functions/adapters/dynamodb/keyed-id-migration';
 import { captureEnvSchema, parseEnv } from '../../functions/config/env';
 import { makeCaptureHandler } from '../../functions/lambdas/capture/handler';
 import { captureDeps } from '../../functions/lambdas/capture/wiring';
@@ -7,6 +8,7 @@ import { apiEvent, lambdaContext } from '../../test/support/api-event';
 import { validLead } from '../../test/support/capture-harness';
 import type { BenchGroup } from '../group';
 import { atLeast, type Figure } from '../report';
+import { benchIdentityKey } from '../seed';
 import { benchDocumentClient, type Services } from '../services';
 import { closedLoop, median, percentile, progress } from '../stats';
 import { directCapture } from './capture-direct';
@@ -49,10 +51,14 @@ async function throughput(services: Services): Promise<Figure[]> {
   const tableName = await services.freshTable('capture');
   const env = parseEnv(captureEnvSchema, services.lambdaEnv(tableName));
   const signingKey = Buffer.alloc(32, 7);
-  const handler = makeCaptureHandler(captureDeps(env, { signingKey: async () => signingKey }));
+  const handler = makeCaptureHandler(
+    captureDeps(env, { signingKey: async () => signingKey, identityKey: benchIdentityKey }),
+  );
   const sequence = bundledEmails().sequences[env.DEFAULT_SEQUENCE_ID];
   if (!sequence) throw new Error(`no sequence ${env.DEFAULT_SEQUENCE_ID} in emails/dist/bundle.json`);
   const doc = benchDocumentClient(services);
+  // As on a stack whose move to keyed ids is done (npm run migrate-ids): ids cost no read.
+  await migrateToKeyedIds({ client: doc, tableName, dueShards: env.DUE_SHARDS }, await benchIdentityKey());
   const base = { doc, tableName, dueShards: env.DUE_SHARDS, sequence, practiceName: env.PRACTICE_NAME };
   const direct = directCapture({ ...base, withRateLimitWrites: false });
   const directAll = directCapture({ ...base, withRateLimitWrites: true });

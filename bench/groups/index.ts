@@ -9,6 +9,10 @@ export const GROUPS: Record<string, GroupEntry> = {
     description: 'POST /leads handler vs. its bare DynamoDB writes; capture bundle size and load time',
     load: async () => (await import('./capture')).captureGroup,
   },
+  admin: {
+    description: 'console API bundle serving leads and results (no mjml): size and cold load vs. a bare handler',
+    load: async () => (await import('./admin')).adminGroup,
+  },
   render: {
     description: 'send-time rendering from the compiled bundle vs. compiling MJML; sender bundle size',
     load: async () => (await import('./render')).renderGroup,

@@ -1,3 +1,4 @@
+import { migrateToKeyedIds } from '../../functions/adapters/dynamodb/keyed-id-migration';
 import { enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
 import { DynamoSequenceVersions } from '../../functions/adapters/dynamodb/sequence-versions';
 import { dispatcherEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
@@ -16,7 +17,7 @@ import type { CompiledSequence, CompiledStep } from '../../functions/sequence/co
 import { nextStepOnPath, pathContext } from '../../functions/sequence/paths';
 import { InProcessQueue } from '../../local/in-process-queue';
 import { atMost, type Figure } from '../report';
-import { batchPut, enrolment, leadRow } from '../seed';
+import { BENCH_IDENTITY_KEY, batchPut, benchIdentityKey, enrolment, leadRow } from '../seed';
 import { benchDocumentClient, type Services } from '../services';
 import { median, progress, timed } from '../stats';
 
@@ -45,7 +46,7 @@ export async function branchCostFigures(services: Services): Promise<Figure[]> {
   const env = services.lambdaEnv(tableName, { WORK_QUEUE_URL: 'http://localhost/bench-queue' });
   const senderEnv = parseEnv(senderEnvSchema, env);
   const doc = benchDocumentClient(services);
-  const bundled = Object.values(bundledEmails().sequences)[0]!;
+  const bundled = bundledEmails().sequences['exosome-aftercare']!;
   // Today's linear sequence: every regular step to every lead, no branch steps, no engagement settings.
   const { engagement: _settings, ...linearBase } = bundled;
   const linear = withVersion({
@@ -53,9 +54,12 @@ export async function branchCostFigures(services: Services): Promise<Figure[]> {
     steps: bundled.steps.filter((step) => step.when?.engagement === undefined).map(({ when: _, ...step }) => step),
   });
   const branched = withVersion(branchedSequence(bundled));
-  const versions = new DynamoSequenceVersions({ client: doc, tableName, dueShards: senderEnv.DUE_SHARDS });
+  const table = { client: doc, tableName, dueShards: senderEnv.DUE_SHARDS };
+  const versions = new DynamoSequenceVersions(table);
   await versions.save(linear);
   await versions.save(branched);
+  // As on a stack whose move to keyed ids is done: suppression checks read one item.
+  await migrateToKeyedIds(table, BENCH_IDENTITY_KEY);
 
   let requests = 0;
   doc.middlewareStack.add((next) => (args) => {
@@ -69,6 +73,7 @@ export async function branchCostFigures(services: Services): Promise<Figure[]> {
   const sender = makeSenderHandler(
     senderDeps(senderEnv, {
       signingKey: async () => Buffer.alloc(32, 9),
+      identityKey: benchIdentityKey,
       mailer,
       counters,
       pacer: { take: async () => true },
@@ -83,7 +88,7 @@ export async function branchCostFigures(services: Services): Promise<Figure[]> {
     const dueAt = new Date(Date.now() - 60_000);
     const items = Array.from({ length: STEPS_PER_ROUND }, (_, index) => {
       const number = seeded++;
-      const leadId = leadIdFor(`branch.${number}.${tableName}@example.com`);
+      const leadId = leadIdFor(`branch.${number}.${tableName}@example.com`, BENCH_IDENTITY_KEY);
       const topics = [TOPICS[number % 4]!, ...(number % 3 === 0 ? [TOPICS[(number + 1) % 4]!] : [])];
       const lead = { ...leadRow(leadId, `branch.${number}@example.com`, dueAt.toISOString()), interests: topics };
       return [lead, enrolmentItem(enrolmentOnPath(leadId, sequence, dueAt, topics, index), senderEnv.DUE_SHARDS)];

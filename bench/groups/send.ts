@@ -1,4 +1,5 @@
 import { sesClient } from '../../functions/adapters/clients/ses';
+import { migrateToKeyedIds } from '../../functions/adapters/dynamodb/keyed-id-migration';
 import { enrolmentItem } from '../../functions/adapters/dynamodb/lead-repository';
 import { accountMaxSendRate } from '../../functions/adapters/ses-send-rate';
 import { dispatcherEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
@@ -14,7 +15,7 @@ import { bundledEmails } from '../../functions/sequence/build-output/email-bundl
 import { InProcessQueue } from '../../local/in-process-queue';
 import type { BenchGroup } from '../group';
 import { atLeast, atMost, type Figure } from '../report';
-import { batchPut, enrolment, leadRow } from '../seed';
+import { BENCH_IDENTITY_KEY, batchPut, benchIdentityKey, enrolment, leadRow } from '../seed';
 import { benchDocumentClient } from '../services';
 import { progress } from '../stats';
 import { branchCostFigures } from './send-branch-cost';
@@ -44,13 +45,18 @@ export const sendGroup: BenchGroup = {
     const dueAt = new Date(Date.now() - 60_000);
     const items = Array.from({ length: total }, (_, index) => {
       const email = `send.${index}.${tableName}@example.com`;
-      const leadId = leadIdFor(email);
+      const leadId = leadIdFor(email, BENCH_IDENTITY_KEY);
       return [
         leadRow(leadId, email, dueAt.toISOString()),
         enrolmentItem(enrolment(leadId, sequence, dueAt), senderEnv.DUE_SHARDS),
       ];
     }).flat();
     await batchPut(benchDocumentClient(services), tableName, items);
+    // As on a stack whose move to keyed ids is done: suppression checks read one item.
+    await migrateToKeyedIds(
+      { client: benchDocumentClient(services), tableName, dueShards: senderEnv.DUE_SHARDS },
+      BENCH_IDENTITY_KEY,
+    );
     await services.clearOutbox();
 
     const issuedAt: number[] = [];
@@ -63,7 +69,9 @@ export const sendGroup: BenchGroup = {
     };
     const counters = memoryCounters();
     const signingKey = Buffer.alloc(32, 9);
-    const sender = makeSenderHandler(senderDeps(senderEnv, { signingKey: async () => signingKey, mailer, counters }));
+    const sender = makeSenderHandler(
+      senderDeps(senderEnv, { signingKey: async () => signingKey, identityKey: benchIdentityKey, mailer, counters }),
+    );
     // As the local runtime runs it (local/drip-runtime.ts): one sender, four deliveries at a time.
     const queue = new InProcessQueue({ maxReceives: 5, retryDelayMs: 500, concurrency: 4 });
     queue.attach((event) => sender(event, undefined as never));

@@ -1,9 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 export interface RateWindow {
   /** What is counted, e.g. "ip" or "email": each kind has its own limit. */
   kind: string;
-  /** Who is counted; hashed before it is stored, so no address or IP sits in the table. */
+  /**
+   * Who is counted; keyed-hashed before it is stored, so no address or IP sits in the table, and
+   * none can be found again by hashing every IPv4 address or a list of emails.
+   */
   subject: string;
   limit: number;
   windowSeconds: number;
@@ -19,10 +22,13 @@ export interface RateLimiter {
 }
 
 /** Fixed windows: the key names the window, so counting is one atomic increment. */
-export function windowKey(window: RateWindow, now: Date): { key: string; windowEnds: Date } {
+export function windowKey(window: RateWindow, now: Date, subjectKey: Buffer): { key: string; windowEnds: Date } {
   const size = window.windowSeconds * 1000;
   const start = Math.floor(now.getTime() / size) * size;
-  const subject = createHash('sha256').update(`${window.kind}:${window.subject}`).digest('base64url').slice(0, 22);
+  const subject = createHmac('sha256', subjectKey)
+    .update(`rate:${window.kind}:${window.subject}`)
+    .digest('base64url')
+    .slice(0, 22);
   return { key: `${window.kind}#${subject}#${start}`, windowEnds: new Date(start + size) };
 }
 

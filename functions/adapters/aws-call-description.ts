@@ -21,8 +21,14 @@ export interface DescribedCall {
 export const RESOURCE_SETTINGS = [
   'TABLE_NAME',
   'WORK_QUEUE_URL',
+  'WEBHOOK_QUEUE_URL',
+  'WEBHOOK_DEAD_LETTER_QUEUE_URL',
   'SIGNING_KEY_SECRET_ARN',
   'WEBHOOK_SECRET_ARN',
+  'IDENTITY_KEY_SECRET_ARN',
+  'ORIGIN_VERIFY_SECRET_ARN',
+  'CALENDLY_SIGNING_KEY_SECRET_ARN',
+  'ACUITY_SECRET_ARN',
   'SES_CONFIGURATION_SET',
   'MAIL_FROM_ADDRESS',
   'PRACTICE_NAME',
@@ -70,10 +76,17 @@ export function describeCall(service: string, command: string, input: Input, set
 const tableArn = (settings: Settings, tableName: unknown) =>
   `${ARN_PREFIX}:dynamodb:${REGION_ACCOUNT}:table/${fromSettings(settings, String(tableName))}`;
 
-/** A partition key value keeps its prefix (`LEAD#`, `SEQUENCE#`): what a LeadingKeys condition tests. */
+/** A partition that is a constant of the code (`WEBHOOK-ENDPOINTS`), never a value from a person. */
+const CONSTANT_PARTITION = /^[A-Z][A-Z0-9_-]*$/;
+
+/**
+ * A partition key value keeps its prefix (`LEAD#`, `SEQUENCE#`), and a constant partition stays
+ * whole: that is what a LeadingKeys condition tests.
+ */
 export function maskPartitionKey(value: unknown): string {
   const text = typeof value === 'string' ? value : stringAttribute(value);
   if (text === undefined) return MASKED;
+  if (CONSTANT_PARTITION.test(text)) return text;
   const hash = text.indexOf('#');
   return hash >= 0 ? `${text.slice(0, hash + 1)}${MASKED}` : MASKED;
 }

@@ -1,5 +1,5 @@
 import { DeleteSuppressedDestinationCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import type { AccountSuppressionList } from '../admin/ports';
+import type { AccountSuppressionList } from '../drip/ports';
 
 /**
  * SES's account-level suppression list, which SES fills by itself from bounces and complaints

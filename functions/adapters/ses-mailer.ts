@@ -65,11 +65,14 @@ export function formatMailbox(name: string, address: string): string {
   return `${display} <${address}>`;
 }
 
+/** Held back: SES sends nothing for now, for every lead alike, and says so before accepting. */
 const THROTTLED = new Set([
   'TooManyRequestsException',
   'ThrottlingException',
   'LimitExceededException',
   'SendingPausedException',
+  // The account, not this message: every due step would otherwise be marked failed for good.
+  'AccountSuspendedException',
 ]);
 const CONFIGURATION = new Set([
   'MailFromDomainNotVerifiedException',
@@ -77,10 +80,22 @@ const CONFIGURATION = new Set([
   'AccessDeniedException',
   // No credentials: the request was never signed, let alone written.
   'CredentialsProviderError',
+  // Refused at the door for its signature (expired session credentials, a skewed clock): SES
+  // did not read the message, and the same send succeeds once the credentials or clock are right.
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'RequestExpired',
+  'RequestTimeTooSkewed',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'MissingAuthenticationToken',
 ]);
 const SOCKET_ERROR_CODE = /\b(ECONN[A-Z]+|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN)\b/;
 /** SendEmail's own refusals of a message, an address or the account. */
-const REFUSED = new Set(['MessageRejected', 'BadRequestException', 'AccountSuspendedException']);
+const REFUSED = new Set(['MessageRejected', 'BadRequestException']);
 /**
  * A connection that never opened: refused, a name that did not resolve, or the SDK's connection
  * timeout. Matched on the message too: the SDK wraps an error from another realm (jest's VM)

@@ -286,6 +286,8 @@ export interface StepResult {
   opened: number;
   clicked: number;
   booked: number;
+  /** Bookings credited to the step and later cancelled in the scheduling tool. */
+  cancelled: number;
   unsubscribed: number;
   bounced: number;
   complained: number;

@@ -1,6 +1,7 @@
 import { HEADER_BREAKING, isKnownTimeZone } from '../config/clinic-schema';
 import type { SuppressionReason } from '../drip/ports';
-import { checkEmailAddress, leadIdFor } from '../lead/email-address';
+import type { AddressIds } from '../lead/address-ids';
+import { checkEmailAddress } from '../lead/email-address';
 import { INTEREST_IDS, type Interest } from '../lead/interests';
 import type { Attribution, Lead } from '../lead/lead';
 import { normalisePhone } from '../lead/phone';
@@ -17,6 +18,7 @@ import type { ImportWrite, LeadDirectory, SendSlots } from './ports';
 
 export interface ImportDeps {
   leads: LeadDirectory;
+  ids: Pick<AddressIds, 'leadIdFor'>;
   catalog: SequenceCatalog;
   versions: SequenceVersions;
   slots: SendSlots;
@@ -61,7 +63,9 @@ export async function importContacts(
   deps: ImportDeps,
 ): Promise<ImportReport> {
   const now = deps.clock.now();
-  const { contacts, refused, rows } = readContacts(request.csv, now, deps.settings.maxRows);
+  const read = readContacts(request.csv, now, deps.settings.maxRows);
+  const { refused, rows } = read;
+  const contacts = await withLeadIds(read.contacts, deps);
 
   const existing = await deps.leads.existingLeads(contacts.map((contact) => contact.leadId));
   const suppressed = await deps.leads.suppressedAddresses(contacts.map((contact) => contact.email));
@@ -167,7 +171,7 @@ export function readContacts(csv: string, now: Date, maxRows: number) {
     ]);
   }
   const refused: { row: number; reason: string }[] = [];
-  const contacts: Contact[] = [];
+  const contacts: Omit<Contact, 'leadId'>[] = [];
   const seen = new Map<string, number>();
   for (const [index, record] of data.entries()) {
     // Row numbers as a spreadsheet shows them: the header is row 1.
@@ -191,9 +195,23 @@ export function readContacts(csv: string, now: Date, maxRows: number) {
       continue;
     }
     seen.set(result.email, row);
-    contacts.push({ ...result, row, leadId: leadIdFor(result.email) });
+    contacts.push({ ...result, row });
   }
   return { contacts, refused, rows: data.length };
+}
+
+/** Each contact's lead id (keyed: computed, or before the migration to keyed ids, looked up), 25 at a time. */
+async function withLeadIds(contacts: Omit<Contact, 'leadId'>[], deps: Pick<ImportDeps, 'ids'>): Promise<Contact[]> {
+  const withIds: Contact[] = [];
+  for (let start = 0; start < contacts.length; start += 25) {
+    const chunk = contacts.slice(start, start + 25);
+    withIds.push(
+      ...(await Promise.all(
+        chunk.map(async (contact) => ({ ...contact, leadId: await deps.ids.leadIdFor(contact.email) })),
+      )),
+    );
+  }
+  return withIds;
 }
 
 function checkRow(value: (name: string) => string, now: Date): Omit<Contact, 'row' | 'leadId'> | { reason: string } {

@@ -1,4 +1,5 @@
-import type { DripStore, SendRecord, StepStats, SuppressionList } from '../drip/ports';
+import type { BookingStore } from '../booking/ports';
+import type { EnrolmentStore, SendRecord, SendRecordStore, StepStats, SuppressionList } from '../drip/ports';
 import type { CaptureEmailIntent, ConsentRecord, Enrolment, Lead, Submission } from '../lead/lead';
 import { markLeadBooked } from '../lead/mark-booked';
 import type { Log } from '../observability/logger';
@@ -19,7 +20,10 @@ import type { AccountSuppressionList, LeadDirectory, LeadListRow, SuppressionSta
 export interface LeadsDeps {
   leads: LeadDirectory;
   accountSuppression: AccountSuppressionList;
-  store: Pick<DripStore, 'getLead' | 'exitEnrolments' | 'creditCompleted' | 'markLeadBooked' | 'recordEmailEvent'>;
+  /** Entries staff have not handled yet can name the person: erasure removes them too. */
+  bookingInbox: Pick<BookingStore, 'forgetInboxEntries'>;
+  leadEnrolments: Pick<EnrolmentStore, 'getLead' | 'exitEnrolments' | 'creditCompleted' | 'markLeadBooked'>;
+  sendRecords: Pick<SendRecordStore, 'recordEmailEvent'>;
   suppression: SuppressionList;
   stats: StepStats;
   versions: SequenceVersions;
@@ -349,33 +353,63 @@ function withoutTableKeys(item: Record<string, unknown>): Record<string, unknown
 export type EraseResult = { status: 'erased'; deleted: number } | { status: 'unknown-lead' };
 
 /**
+ * Opt-in tokens are issued while the capture emails are sent, which may be a while after the
+ * submission: the search for tokens covers the token's lifetime plus that delay.
+ */
+const TOKEN_ISSUE_DELAY_MS = 6 * 60 * 60 * 1000;
+
+/**
  * GDPR erasure: the address is suppressed first (an anonymous hash, reason "erased", nothing
  * else: any earlier reason or event history of that entry goes too), so that whatever happens
  * next the person is never emailed again, and taken off SES's account-level suppression list
  * (which keeps it in the clear). Then their sequences stop, the lead item goes (the sender's
  * claims need it, so nothing new can be written for them after this), and every other item of
- * their partition goes, with any double opt-in token still waiting. A failure on the way leaves
- * the lead in place, so the erasure can simply be run again.
+ * their partition goes, with any double opt-in token still waiting. A failure before the lead
+ * item goes leaves it in place; a failure after it leaves the rest of the partition, which a
+ * second run finds and deletes. Either way the erasure can simply be run again.
  */
 export async function eraseLead(leadId: string, deps: LeadsDeps & { optInTtlMs: number }): Promise<EraseResult> {
-  const lead = await deps.store.getLead(leadId);
-  if (!lead) return { status: 'unknown-lead' };
+  const lead = await deps.leadEnrolments.getLead(leadId);
+  if (!lead) return finishErasure(leadId, deps);
   const now = deps.clock.now();
   const at = now.toISOString();
   await deps.leads.suppressErased(lead.email, at);
   await deps.accountSuppression.forget(lead.email);
-  await deps.store.exitEnrolments(leadId, 'erased', at);
+  await deps.leadEnrolments.exitEnrolments(leadId, 'erased', at);
+  // While the address is still known: a booking kept for staff before the person was a lead
+  // carries only the address.
+  const inbox = await deps.bookingInbox.forgetInboxEntries({ leadId, email: lead.email });
   // Opt-in tokens are keyed by their hash, outside the partition; only a recent submission can
   // have one that has not expired, so the (table-wide) search runs only then.
   const items = await deps.leads.leadItems(leadId);
   const recent = items.some(
-    (item) => item.type === 'submission' && now.getTime() - Date.parse(String(item.receivedAt)) < deps.optInTtlMs,
+    (item) =>
+      item.type === 'submission' &&
+      now.getTime() - Date.parse(String(item.receivedAt)) < deps.optInTtlMs + TOKEN_ISSUE_DELAY_MS,
   );
   await deps.leads.deleteLeadProfile(leadId);
   const tokens = recent ? await deps.leads.deleteOptInTokens(leadId) : 0;
   const deleted = 1 + (await deps.leads.deleteLeadPartition(leadId));
-  deps.log.info('Lead erased', { leadId, deleted, optInTokens: tokens });
-  return { status: 'erased', deleted: deleted + tokens };
+  // Again, now that nothing new can be written for the lead: a cancellation or a booking tool's
+  // retry handled while the erasure ran may have added an entry about them since the first sweep.
+  const lateInbox = await deps.bookingInbox.forgetInboxEntries({ leadId, email: lead.email });
+  deps.log.info('Lead erased', { leadId, deleted, optInTokens: tokens, bookingInbox: inbox + lateInbox });
+  return { status: 'erased', deleted: deleted + tokens + inbox + lateInbox };
+}
+
+/**
+ * The lead item is gone: either there never was such a lead, or an earlier erasure stopped after
+ * deleting it (the address was suppressed and the sequences stopped before that). Whatever is
+ * left of the partition, and any opt-in token, goes now.
+ */
+async function finishErasure(leadId: string, deps: LeadsDeps): Promise<EraseResult> {
+  const leftovers = await deps.leads.leadItems(leadId);
+  const inbox = await deps.bookingInbox.forgetInboxEntries({ leadId });
+  if (leftovers.length === 0 && inbox === 0) return { status: 'unknown-lead' };
+  const tokens = await deps.leads.deleteOptInTokens(leadId);
+  const deleted = await deps.leads.deleteLeadPartition(leadId);
+  deps.log.info('Lead erasure finished', { leadId, deleted, optInTokens: tokens, bookingInbox: inbox });
+  return { status: 'erased', deleted: deleted + tokens + inbox };
 }
 
 /** Stops one sequence for one person without suppressing them (staff decided, e.g. they called). */
@@ -384,7 +418,7 @@ export async function stopSequence(
   sequenceId: string,
   deps: LeadsDeps,
 ): Promise<'stopped' | 'already-stopped' | 'unknown-lead' | 'not-enrolled'> {
-  const lead = await deps.store.getLead(leadId);
+  const lead = await deps.leadEnrolments.getLead(leadId);
   if (!lead) return 'unknown-lead';
   const result = await deps.leads.stopEnrolment(leadId, sequenceId, deps.clock.now().toISOString());
   deps.log.info('Sequence stopped by staff', { leadId, sequenceId, result });

@@ -60,11 +60,7 @@ export interface ImportWrite {
   enrolment: Enrolment;
 }
 
-/** SES's own, account-level list of suppressed addresses (kept in the clear). */
-export interface AccountSuppressionList {
-  /** Takes the address off the list; nothing happens if it is not on it. */
-  forget(address: string): Promise<void>;
-}
+export type { AccountSuppressionList } from '../drip/ports';
 
 export interface LeadDirectory {
   listLeads(request: LeadListRequest): Promise<LeadListResult>;

@@ -67,7 +67,17 @@ export async function sequenceResults(
   };
 }
 
-const COUNTERS = ['sent', 'delivered', 'opened', 'clicked', 'booked', 'unsubscribed', 'bounced', 'complained'] as const;
+const COUNTERS = [
+  'sent',
+  'delivered',
+  'opened',
+  'clicked',
+  'booked',
+  'cancelled',
+  'unsubscribed',
+  'bounced',
+  'complained',
+] as const;
 
 function emptyResult(stepId: string, variant: string, subject: string): StepResult {
   return {
@@ -79,6 +89,7 @@ function emptyResult(stepId: string, variant: string, subject: string): StepResu
     opened: 0,
     clicked: 0,
     booked: 0,
+    cancelled: 0,
     unsubscribed: 0,
     bounced: 0,
     complained: 0,

@@ -1,4 +1,4 @@
-import type { DripStore } from '../drip/ports';
+import type { EnrolmentStore } from '../drip/ports';
 import { isInSendWindow, isValidTimeZone, planJourney, resolveTimeZone, ScheduleInputError } from '../schedule';
 import type { SendWindow } from '../sequence/definition';
 import { pathContext, type StepCondition, stepFits } from '../sequence/paths';
@@ -10,7 +10,7 @@ import type { SimulatedSend } from './contract';
 export interface SimulateDeps {
   versions: SequenceVersions;
   sequences: Pick<SequenceStore, 'getDraft' | 'getPointer'>;
-  store: Pick<DripStore, 'getLead' | 'getEnrolment'>;
+  leadEnrolments: Pick<EnrolmentStore, 'getLead' | 'getEnrolment'>;
   /** The version new leads get when nothing was published from the console yet. */
   bundledVersion(sequenceId: string): string | undefined;
   clock: Clock;
@@ -98,11 +98,11 @@ export async function simulateJourney(request: SimulateRequest, deps: SimulateDe
   let leadZone: string | undefined;
   let topics = request.topics ?? [];
   if (request.leadId) {
-    const lead = await deps.store.getLead(request.leadId);
+    const lead = await deps.leadEnrolments.getLead(request.leadId);
     if (!lead) throw new NotFoundError('No lead with that id');
     leadZone = lead.timeZone;
     topics = request.topics ?? lead.interests ?? [];
-    const enrolment = await deps.store.getEnrolment(request.leadId, request.sequenceId);
+    const enrolment = await deps.leadEnrolments.getEnrolment(request.leadId, request.sequenceId);
     const sameVersion = plan.version !== undefined && enrolment?.sequenceVersion === plan.version;
     if (!request.start && enrolment?.status === 'active' && enrolment.nextSendAt && sameVersion) {
       leadZone = enrolment.timeZone;

@@ -53,19 +53,10 @@ export type EnrolmentAdvance =
   | { kind: 'complete'; at: string }
   | { kind: 'exit'; reason: ExitReason; at: string };
 
-export interface DripStore {
+/** A lead's standing and its enrolments: read before each send, moved on after it, ended on an exit. */
+export interface EnrolmentStore {
   getEnrolment(leadId: string, sequenceId: string): Promise<Enrolment | undefined>;
   getLead(leadId: string): Promise<Lead | undefined>;
-  getSendRecord(leadId: string, sequenceId: string, stepId: string): Promise<SendRecord | undefined>;
-  /** Conditional put, only while the lead exists: true if this caller now owns the step. */
-  claimStep(record: SendRecord): Promise<boolean>;
-  /** Gives a claimed step back (the send certainly did not happen), so a redelivery can retry it. */
-  releaseClaim(record: SendRecord): Promise<void>;
-  /**
-   * Ends the step (sent, skipped or failed) and moves the enrolment on, in one transaction,
-   * only if the enrolment is still at this step.
-   */
-  finishStep(record: SendRecord, enrolment: Enrolment, advance: EnrolmentAdvance): Promise<void>;
   /**
    * Moves an enrolment on from its current step without recording a send, only if it is still
    * active at that step; true if it moved.
@@ -77,6 +68,21 @@ export interface DripStore {
    * that last reached the person, once per enrolment; answers how many were credited.
    */
   creditCompleted(leadId: string, reason: 'unsubscribed' | 'booked', at: string): Promise<number>;
+  markLeadBooked(leadId: string, at: string): Promise<boolean>;
+}
+
+/** One record per step of an enrolment: claimed before the send, finished after, noted with SES's events. */
+export interface SendRecordStore {
+  getSendRecord(leadId: string, sequenceId: string, stepId: string): Promise<SendRecord | undefined>;
+  /** Conditional put, only while the lead exists: true if this caller now owns the step. */
+  claimStep(record: SendRecord): Promise<boolean>;
+  /** Gives a claimed step back (the send certainly did not happen), so a redelivery can retry it. */
+  releaseClaim(record: SendRecord): Promise<void>;
+  /**
+   * Ends the step (sent, skipped or failed) and moves the enrolment on, in one transaction,
+   * only if the enrolment is still at this step.
+   */
+  finishStep(record: SendRecord, enrolment: Enrolment, advance: EnrolmentAdvance): Promise<void>;
   /**
    * Notes a delivery, open, click, bounce or complaint on a sent step; true the first time.
    * With `count`, the step's counter goes up in the same transaction: counted exactly once,
@@ -90,27 +96,35 @@ export interface DripStore {
     at: string,
     count?: { variant: string; day: string; counter: StepCounter },
   ): Promise<boolean>;
-  markLeadBooked(leadId: string, at: string): Promise<boolean>;
+}
+
+export interface CaptureEmailResult {
+  status: 'sent' | 'failed' | 'pending';
+  at: string;
+  messageId?: string;
+  reason?: string;
+  retryAt?: string;
+  /** `pending` only: false when no send was tried (out of time), so no retry is used up. */
+  countAttempt?: boolean;
+}
+
+/** The confirmation, opt-in and staff emails the capture path left for the sender to retry. */
+export interface CaptureEmailStore {
   getCaptureEmail(leadId: string, submissionId: string, kind: string): Promise<CaptureEmailIntent | undefined>;
   getSubmission(leadId: string, submissionId: string): Promise<Submission | undefined>;
   /** Conditional: pending → sending, under `claimId`; false if it was not pending. */
   claimCaptureEmail(intent: CaptureEmailIntent, at: string, claimId: string): Promise<boolean>;
   /** Records the outcome of a claimed (sending) intent; nothing if it was erased or is no longer claimed. */
-  finishCaptureEmail(
-    intent: CaptureEmailIntent,
-    result: {
-      status: 'sent' | 'failed' | 'pending';
-      at: string;
-      messageId?: string;
-      reason?: string;
-      retryAt?: string;
-      /** `pending` only: false when no send was tried (out of time), so no retry is used up. */
-      countAttempt?: boolean;
-    },
-  ): Promise<void>;
+  finishCaptureEmail(intent: CaptureEmailIntent, result: CaptureEmailResult): Promise<void>;
 }
 
 export type SuppressionReason = 'unsubscribed' | 'bounced' | 'complained' | 'erased';
+
+/** SES's own, account-level list of suppressed addresses (kept in the clear). */
+export interface AccountSuppressionList {
+  /** Takes the address off the list; nothing happens if it is not on it. */
+  forget(address: string): Promise<void>;
+}
 
 export interface SuppressionList {
   reasonFor(address: string): Promise<SuppressionReason | undefined>;
@@ -126,6 +140,8 @@ export const STEP_COUNTERS = [
   'complained',
   'unsubscribed',
   'booked',
+  /** A booking credited to the step was cancelled in the scheduling tool (functions/booking/). */
+  'cancelled',
 ] as const;
 export type StepCounter = (typeof STEP_COUNTERS)[number];
 

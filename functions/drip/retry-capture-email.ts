@@ -8,13 +8,14 @@ import { errorFields } from '../observability/redact';
 import type { Clock } from '../shared/clock';
 import type { CaptureEmailMessage } from './messages';
 import type { Pacer } from './pacing';
-import type { DripStore, SuppressionList } from './ports';
+import type { CaptureEmailStore, EnrolmentStore, SuppressionList } from './ports';
 import type { Counters } from './send-step';
 import { sendWithRetry } from './send-with-retry';
 import { OutOfTimeError, type TimeBudget, UNLIMITED } from './time-budget';
 
 export interface RetryCaptureDeps {
-  store: DripStore;
+  captureEmails: CaptureEmailStore;
+  leadEnrolments: Pick<EnrolmentStore, 'getLead'>;
   optIns: Pick<OptInStore, 'saveOptInToken'>;
   suppression: SuppressionList;
   composer: CaptureEmailComposer;
@@ -44,8 +45,8 @@ export async function retryCaptureEmail(
   deps: RetryCaptureDeps,
   budget: TimeBudget = UNLIMITED,
 ): Promise<CaptureRetryOutcome> {
-  const { store } = deps;
-  const intent = await store.getCaptureEmail(message.leadId, message.submissionId, message.emailKind);
+  const { captureEmails } = deps;
+  const intent = await captureEmails.getCaptureEmail(message.leadId, message.submissionId, message.emailKind);
   if (!intent) return 'stale';
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -59,31 +60,35 @@ export async function retryCaptureEmail(
       leadId: intent.leadId,
       emailKind: intent.kind,
     });
-    await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'unknown: interrupted after claim' });
+    await captureEmails.finishCaptureEmail(intent, {
+      status: 'failed',
+      at,
+      reason: 'unknown: interrupted after claim',
+    });
     return 'failed';
   }
   if (intent.status !== 'pending') return 'stale';
   const reserveMs = deps.settings.timeReserveMs ?? 0;
   if (budget.remainingMs() < reserveMs) throw new OutOfTimeError();
   const claimId = randomUUID();
-  if (!(await store.claimCaptureEmail(intent, at, claimId))) {
+  if (!(await captureEmails.claimCaptureEmail(intent, at, claimId))) {
     // Our own claim, stored although its answer was lost and the SDK's retry met the condition?
-    const current = await store.getCaptureEmail(intent.leadId, intent.submissionId, intent.kind);
+    const current = await captureEmails.getCaptureEmail(intent.leadId, intent.submissionId, intent.kind);
     if (current?.claimId !== claimId) return 'stale';
   }
 
   let sendStarted = false;
   try {
     const [lead, submission] = await Promise.all([
-      store.getLead(intent.leadId),
-      store.getSubmission(intent.leadId, intent.submissionId),
+      deps.leadEnrolments.getLead(intent.leadId),
+      captureEmails.getSubmission(intent.leadId, intent.submissionId),
     ]);
     if (!lead || !submission) {
-      await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'lead no longer exists' });
+      await captureEmails.finishCaptureEmail(intent, { status: 'failed', at, reason: 'lead no longer exists' });
       return 'failed';
     }
     if (intent.kind !== 'staff-notification' && (await deps.suppression.reasonFor(lead.email))) {
-      await store.finishCaptureEmail(intent, { status: 'failed', at, reason: 'address suppressed' });
+      await captureEmails.finishCaptureEmail(intent, { status: 'failed', at, reason: 'address suppressed' });
       return 'failed';
     }
     // The first opt-in link's token was never stored in the clear, so a retry carries a fresh one.
@@ -101,13 +106,13 @@ export async function retryCaptureEmail(
       budget,
       reserveMs,
     });
-    await store.finishCaptureEmail(intent, { status: 'sent', at: deps.clock.now().toISOString(), messageId });
+    await captureEmails.finishCaptureEmail(intent, { status: 'sent', at: deps.clock.now().toISOString(), messageId });
     return 'sent';
   } catch (error) {
     const fields = errorFields(error);
     if (error instanceof OutOfTimeError) {
       // Not sent: the send rate would have made it wait past the time left. Due again at once.
-      await store.finishCaptureEmail(intent, {
+      await captureEmails.finishCaptureEmail(intent, {
         status: 'pending',
         at,
         retryAt: at,
@@ -121,13 +126,13 @@ export async function retryCaptureEmail(
     const notSent = !sendStarted || (error instanceof SendError && error.outcome === 'retryable');
     if (notSent && intent.attempts < deps.settings.maxRetries) {
       const retryAt = new Date(now.getTime() + deps.settings.retryBackoffMs * 2 ** intent.attempts).toISOString();
-      await store.finishCaptureEmail(intent, { status: 'pending', at, retryAt, reason: fields.errorName });
+      await captureEmails.finishCaptureEmail(intent, { status: 'pending', at, retryAt, reason: fields.errorName });
       return 'rescheduled';
     }
     if (error instanceof SendError && error.outcome === 'unknown') deps.counters.add('SendUnknown');
     deps.log.warn('Capture email failed for good', { leadId: intent.leadId, emailKind: intent.kind, ...fields });
     const reason = error instanceof SendError ? `${error.outcome}: ${error.code}` : fields.errorName;
-    await store.finishCaptureEmail(intent, { status: 'failed', at, reason });
+    await captureEmails.finishCaptureEmail(intent, { status: 'failed', at, reason });
     return 'failed';
   }
 }

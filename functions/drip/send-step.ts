@@ -12,7 +12,14 @@ import type { Clock } from '../shared/clock';
 import { chooseStep, type EngagementStore, inactiveSlowdownMs } from './engagement';
 import type { StepMessage } from './messages';
 import type { Pacer } from './pacing';
-import type { DripStore, EnrolmentAdvance, SendRecord, StepStats, SuppressionList } from './ports';
+import type {
+  EnrolmentAdvance,
+  EnrolmentStore,
+  SendRecord,
+  SendRecordStore,
+  StepStats,
+  SuppressionList,
+} from './ports';
 import { sendWithRetry } from './send-with-retry';
 import { composeStepEmail } from './step-email';
 import { OutOfTimeError, type TimeBudget, UNLIMITED } from './time-budget';
@@ -37,7 +44,8 @@ export interface Counters {
 }
 
 export interface SendStepDeps {
-  store: DripStore;
+  leadEnrolments: Pick<EnrolmentStore, 'getEnrolment' | 'getLead' | 'advanceEnrolment'>;
+  sendRecords: Pick<SendRecordStore, 'claimStep' | 'getSendRecord' | 'releaseClaim' | 'finishStep'>;
   suppression: SuppressionList;
   versions: SequenceVersions;
   stats: StepStats;
@@ -80,8 +88,8 @@ export async function sendStep(
   deps: SendStepDeps,
   budget: TimeBudget = UNLIMITED,
 ): Promise<StepOutcome> {
-  const { store } = deps;
-  const enrolment = await store.getEnrolment(message.leadId, message.sequenceId);
+  const { leadEnrolments, sendRecords } = deps;
+  const enrolment = await leadEnrolments.getEnrolment(message.leadId, message.sequenceId);
   if (enrolment?.status !== 'active' || enrolment.stepIndex !== message.stepIndex) return { status: 'stale' };
 
   const sequence = await deps.versions.get(enrolment.sequenceId, enrolment.sequenceVersion);
@@ -92,10 +100,10 @@ export async function sendStep(
     // It would wait here for ever (the dispatcher leasing it again and again): end it, visibly.
     return moveOnFromStale(enrolment, { kind: 'complete', at: now.toISOString() }, deps, 'past the last step');
   }
-  const lead = await store.getLead(enrolment.leadId);
+  const lead = await leadEnrolments.getLead(enrolment.leadId);
   const choice = lead
     ? await chooseStep(sequence, enrolment, lead.interests ?? [], now, async (stepId) => {
-        const sent = await store.getSendRecord(enrolment.leadId, sequence.id, stepId);
+        const sent = await sendRecords.getSendRecord(enrolment.leadId, sequence.id, stepId);
         return sent !== undefined;
       })
     : undefined;
@@ -129,8 +137,8 @@ export async function sendStep(
 
   const reserveMs = deps.settings.timeReserveMs ?? 0;
   if (budget.remainingMs() < reserveMs) throw new OutOfTimeError();
-  if (!(await store.claimStep(record))) {
-    const existing = await store.getSendRecord(record.leadId, record.sequenceId, record.stepId);
+  if (!(await sendRecords.claimStep(record))) {
+    const existing = await sendRecords.getSendRecord(record.leadId, record.sequenceId, record.stepId);
     // Our own put, stored although its answer was lost, then met by the SDK's retry of it: ours.
     if (existing?.claimId !== record.claimId) {
       if (existing && existing.status !== 'claimed') return settleFinishedStep(enrolment, sequence, deps);
@@ -170,7 +178,7 @@ export async function sendStep(
       links: deps.links,
     });
   } catch (error) {
-    await store.releaseClaim(record);
+    await sendRecords.releaseClaim(record);
     throw error;
   }
   let messageId: string;
@@ -184,7 +192,7 @@ export async function sendStep(
     if ((error instanceof SendError && error.outcome === 'retryable') || error instanceof OutOfTimeError) {
       // Certainly not sent (refused, or the send rate would have made it wait past the time
       // left): give the step back so the queue's redelivery tries again later.
-      await store.releaseClaim(record);
+      await sendRecords.releaseClaim(record);
       throw error;
     }
     const reason =
@@ -220,7 +228,7 @@ async function settleFinishedStep(
   sequence: CompiledSequence,
   deps: SendStepDeps,
 ): Promise<StepOutcome> {
-  const current = await deps.store.getEnrolment(enrolment.leadId, enrolment.sequenceId);
+  const current = await deps.leadEnrolments.getEnrolment(enrolment.leadId, enrolment.sequenceId);
   const stuck =
     current?.status === 'active' &&
     current.stepIndex === enrolment.stepIndex &&
@@ -236,7 +244,7 @@ async function moveOnFromStale(
   deps: SendStepDeps,
   why: string,
 ): Promise<StepOutcome> {
-  if (await deps.store.advanceEnrolment(enrolment, advance)) {
+  if (await deps.leadEnrolments.advanceEnrolment(enrolment, advance)) {
     deps.counters.add('StepStale');
     deps.log.error('Enrolment was stuck at a step it could not send; moved on', {
       leadId: enrolment.leadId,
@@ -289,7 +297,7 @@ async function finish(
   };
   // After a send, recording it matters most: a failure here would leave the claim open and the
   // step reported as interrupted although the email went out, so try a few times first.
-  await withRetries(() => deps.store.finishStep(final, enrolment, advance), 3);
+  await withRetries(() => deps.sendRecords.finishStep(final, enrolment, advance), 3);
   if (outcome.status === 'sent') {
     deps.counters.add('StepSent');
     await deps.stats
@@ -314,7 +322,9 @@ async function finish(
  * enrolment ends as `sunset`. Not an unsubscribe: the address is not suppressed.
  */
 async function sunset(enrolment: Enrolment, now: Date, deps: SendStepDeps): Promise<StepOutcome> {
-  if (await deps.store.advanceEnrolment(enrolment, { kind: 'exit', reason: 'sunset', at: now.toISOString() })) {
+  if (
+    await deps.leadEnrolments.advanceEnrolment(enrolment, { kind: 'exit', reason: 'sunset', at: now.toISOString() })
+  ) {
     deps.counters.add('EnrolmentSunset');
     deps.log.info('Enrolment ended: no opens or clicks', {
       leadId: enrolment.leadId,
@@ -339,7 +349,7 @@ async function alertHotLead(lead: Lead, enrolment: Enrolment, now: Date, deps: S
 
 /** The path of the enrolment's lead (an erased lead's path is the general one: it ends anyway). */
 async function leadPath(sequence: CompiledSequence, enrolment: Enrolment, deps: SendStepDeps): Promise<PathContext> {
-  const lead = await deps.store.getLead(enrolment.leadId);
+  const lead = await deps.leadEnrolments.getLead(enrolment.leadId);
   return pathContext(sequence.steps, lead?.interests ?? []);
 }
 

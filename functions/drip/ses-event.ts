@@ -1,10 +1,11 @@
 import * as z from 'zod';
-import { checkEmailAddress, leadIdFor } from '../lead/email-address';
+import type { AddressIds } from '../lead/address-ids';
+import { checkEmailAddress } from '../lead/email-address';
 import type { SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import { type ExitDeps, suppressAndExit } from '../suppression/exit-lead';
 import { bookingBranchAt, type EngagementStore, isBookingLink } from './engagement';
-import type { DripStore, EmailEventField, StepCounter } from './ports';
+import type { AccountSuppressionList, EmailEventField, EnrolmentStore, StepCounter } from './ports';
 
 const recipients = z.array(z.object({ emailAddress: z.string() }).loose()).default([]);
 const timestamped = z.object({ timestamp: z.string().optional() }).loose();
@@ -32,10 +33,16 @@ export const sesEventSchema = z
 export type SesEvent = z.infer<typeof sesEventSchema>;
 
 export interface SesEventDeps extends ExitDeps {
-  store: ExitDeps['store'] & Pick<DripStore, 'recordEmailEvent' | 'getEnrolment'>;
+  /** The lead of a bounced address; the lead's id now for a tag written before keyed ids. */
+  ids: Pick<AddressIds, 'leadIdFor' | 'currentLeadId'>;
   clock: Clock;
+  accountSuppression: AccountSuppressionList;
   /** Opens and clicks noted on the enrolment, for the engagement branches. */
-  engagement?: { store: EngagementStore; versions: SequenceVersions };
+  engagement?: {
+    store: EngagementStore;
+    enrolments: Pick<EnrolmentStore, 'getEnrolment'>;
+    versions: SequenceVersions;
+  };
 }
 
 const ENGAGEMENT: Record<string, [EmailEventField, StepCounter]> = {
@@ -52,15 +59,17 @@ export type SesEventOutcome = 'counted' | 'suppressed' | 'duplicate' | 'ignored'
  */
 export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promise<SesEventOutcome> {
   const tags = Object.fromEntries(Object.entries(event.mail.tags).map(([name, values]) => [name, values[0] ?? '']));
+  // Emails sent before keyed ids carry the lead's unkeyed id in their tag: it maps to today's.
+  const taggedLead = tags.lead ? await deps.ids.currentLeadId(tags.lead) : undefined;
   const step =
-    tags.kind === 'step' && tags.lead && tags.sequence && tags.step
-      ? { leadId: tags.lead, sequenceId: tags.sequence, stepId: tags.step, variant: tags.variant || 'a' }
+    tags.kind === 'step' && taggedLead && tags.sequence && tags.step
+      ? { leadId: taggedLead, sequenceId: tags.sequence, stepId: tags.step, variant: tags.variant || 'a' }
       : undefined;
   const at = eventTime(event) ?? deps.clock.now().toISOString();
 
   const countOnStep = async (field: EmailEventField, counter: StepCounter): Promise<boolean> => {
     if (!step) return false;
-    return deps.store.recordEmailEvent(step.leadId, step.sequenceId, step.stepId, field, at, {
+    return deps.sendRecords.recordEmailEvent(step.leadId, step.sequenceId, step.stepId, field, at, {
       variant: step.variant,
       day: at.slice(0, 10),
       counter,
@@ -91,7 +100,7 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
     // keeps soft-bouncing can still be found.
     if (event.eventType === 'Bounce') {
       deps.log.info('Transient bounce; not counted or suppressed', {
-        leadId: step?.leadId ?? tags.lead,
+        leadId: taggedLead,
         stepId: step?.stepId,
         bounceType: event.bounce?.bounceType,
       });
@@ -106,8 +115,16 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
     return 'ignored';
   }
   for (const { emailAddress } of hard.addresses) {
+    if ((await deps.suppression.reasonFor(emailAddress)) === 'erased') {
+      // The person was erased after this email went out. SES has just put the address, in the
+      // clear, on its account-level list: it comes off again, and nothing of the event is kept
+      // (the erased entry already stops every email).
+      await deps.accountSuppression.forget(emailAddress);
+      deps.log.info('Bounce or complaint for an erased address; nothing kept', { eventType: event.eventType });
+      continue;
+    }
     const check = checkEmailAddress(emailAddress);
-    const leadId = check.ok ? leadIdFor(check.normalised) : tags.lead;
+    const leadId = check.ok ? await deps.ids.leadIdFor(check.normalised) : taggedLead;
     if (leadId) await suppressAndExit(leadId, emailAddress, hard.reason, at, deps, false);
   }
   await countOnStep(hard.field, hard.reason);
@@ -126,7 +143,7 @@ async function noteEngagement(
   const bookingClick = event.eventType === 'Click' && isBookingLink(link);
   let wakeAt: string | undefined;
   if (bookingClick) {
-    const enrolment = await deps.store.getEnrolment(step.leadId, step.sequenceId);
+    const enrolment = await deps.engagement.enrolments.getEnrolment(step.leadId, step.sequenceId);
     const sequence = enrolment && (await deps.engagement.versions.get(enrolment.sequenceId, enrolment.sequenceVersion));
     wakeAt = sequence ? bookingBranchAt(sequence, enrolment.bookingClickAt ?? at) : undefined;
   }

@@ -7,6 +7,8 @@ export const PUBLIC_ROUTES = {
   capture: { methods: ['POST'], path: '/leads' },
   unsubscribe: { methods: ['GET', 'POST'], path: '/u/{token}' },
   booked: { methods: ['POST'], path: '/webhooks/booked' },
+  calendly: { methods: ['POST'], path: '/webhooks/calendly' },
+  acuity: { methods: ['POST'], path: '/webhooks/acuity' },
   confirmOptIn: { methods: ['GET', 'POST'], path: '/confirm/{token}' },
 } as const satisfies Record<string, { methods: readonly ('GET' | 'POST')[]; path: string }>;
 

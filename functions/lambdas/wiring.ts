@@ -1,21 +1,29 @@
 import { dynamoTable } from '../adapters/clients/dynamodb';
 import { sesClient } from '../adapters/clients/ses';
-import { DynamoDripStore } from '../adapters/dynamodb/drip-store';
+import { DynamoAddressIds } from '../adapters/dynamodb/address-ids';
+import { DynamoCaptureEmailStore } from '../adapters/dynamodb/capture-emails';
+import { DynamoEnrolmentStore } from '../adapters/dynamodb/enrolments';
+import { DynamoSendRecordStore } from '../adapters/dynamodb/send-records';
 import { DynamoStepStats } from '../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../adapters/dynamodb/suppression-list';
+import type { Table } from '../adapters/dynamodb/table';
 import { SesMailer } from '../adapters/ses-mailer';
 import { secretsManagerKey } from '../adapters/signing-key';
-import { type BaseEnv, ConfigurationError, type MailEnv } from '../config/env';
+import { type BaseEnv, ConfigurationError, type IdentityKeyEnv, type MailEnv } from '../config/env';
 import type { Pacer } from '../drip/pacing';
 import type { WorkQueue } from '../drip/ports';
 import type { Counters } from '../drip/send-step';
+import type { AddressIds } from '../lead/address-ids';
 import { createCaptureEmailComposer } from '../lead/capture-emails';
 import { createLinkBuilder } from '../mail/links';
 import type { Mailer } from '../mail/outgoing-email';
 import type { PracticeDetails } from '../mail/practice';
+import { logger } from '../observability/logger';
 import type { CaptureBundle } from '../sequence/compiled';
 import { type Clock, systemClock } from '../shared/clock';
 import type { SigningKeyProvider } from '../shared/signing-key';
+import type { ExitDeps } from '../suppression/exit-lead';
+import type { DeliveryQueue } from '../webhooks/ports';
 
 /**
  * What differs between AWS, the local stack and tests. Everything else is built the same way
@@ -31,6 +39,12 @@ export interface Overrides {
   counters?: Counters;
   /** The secret CloudFront sends in x-origin-verify (instead of reading it from Secrets Manager). */
   originVerifyKey?: SigningKeyProvider;
+  /** The key of lead ids and suppression hashes (instead of reading it from Secrets Manager). */
+  identityKey?: SigningKeyProvider;
+  /** Outgoing webhooks' queue (the local stack's in-process one, a test's recording one). */
+  deliveryQueue?: DeliveryQueue;
+  /** Resolves webhook hosts (tests, without a network). */
+  resolver?: (hostname: string) => Promise<string[]>;
 }
 
 export function practiceFrom(env: MailEnv): PracticeDetails {
@@ -69,6 +83,24 @@ export function signingKeyFrom(env: { SIGNING_KEY_SECRET_ARN?: string }, overrid
   return secretsManagerKey(env.SIGNING_KEY_SECRET_ARN);
 }
 
+export function identityKeyFrom(env: IdentityKeyEnv, overrides: Overrides): SigningKeyProvider {
+  if (overrides.identityKey) return overrides.identityKey;
+  if (!env.IDENTITY_KEY_SECRET_ARN) {
+    throw new ConfigurationError('Invalid configuration: IDENTITY_KEY_SECRET_ARN is not set');
+  }
+  return secretsManagerKey(env.IDENTITY_KEY_SECRET_ARN);
+}
+
+/** Keyed lead ids and suppression hashes; the key is fetched once per container and kept. */
+export function addressIdsFrom(
+  env: IdentityKeyEnv,
+  overrides: Overrides,
+  table: Table,
+  identityKey: SigningKeyProvider = identityKeyFrom(env, overrides),
+): AddressIds {
+  return new DynamoAddressIds(table, identityKey);
+}
+
 export function clockFrom(overrides: Overrides): Clock {
   return overrides.clock ?? systemClock;
 }
@@ -97,13 +129,26 @@ export function captureComposerFrom(env: MailEnv, overrides: Overrides, template
   });
 }
 
-/** The stores every drip function shares. */
-export function dripStores(env: BaseEnv) {
+/** The stores every drip function that handles addresses or lead ids from outside shares. */
+export function dripStores(env: BaseEnv & IdentityKeyEnv, overrides: Overrides) {
   const table = dynamoTable(env);
+  const ids = addressIdsFrom(env, overrides, table);
   return {
     table,
-    store: new DynamoDripStore(table),
-    suppression: new DynamoSuppressionList(table),
+    ids,
+    leadEnrolments: new DynamoEnrolmentStore(table),
+    sendRecords: new DynamoSendRecordStore(table),
+    captureEmails: new DynamoCaptureEmailStore(table),
+    suppression: new DynamoSuppressionList(table, ids),
     stats: new DynamoStepStats(table),
   };
+}
+
+/** What stopping a person's sequences needs (unsubscribe, booked, SES events): the stores, the log, the clock. */
+export function exitDepsFrom(
+  env: BaseEnv & IdentityKeyEnv,
+  overrides: Overrides,
+): ExitDeps & { clock: Clock; ids: AddressIds } {
+  const { ids, leadEnrolments, sendRecords, suppression, stats } = dripStores(env, overrides);
+  return { ids, leadEnrolments, sendRecords, suppression, stats, log: logger, clock: clockFrom(overrides) };
 }

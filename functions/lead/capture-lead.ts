@@ -5,9 +5,9 @@ import type { Counters } from '../drip/send-step';
 import type { Log } from '../observability/logger';
 import type { SequenceCatalog } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
+import type { AddressIds } from './address-ids';
 import type { CaptureEmailComposer } from './capture-emails';
 import { type DeliveryDeps, deliverCaptureEmails } from './deliver-capture-emails';
-import { leadIdFor } from './email-address';
 import type {
   Attribution,
   CaptureEmailIntent,
@@ -42,6 +42,8 @@ export const CAPTURE_EMAIL_SPACING = { visitorEveryMs: 24 * 60 * 60 * 1000, staf
 
 export interface CaptureDeps {
   leads: LeadRepository;
+  /** The lead id of the posted address (a keyed HMAC; see email-address.ts leadIdFor). */
+  ids: Pick<AddressIds, 'leadIdFor'>;
   /** SendUnknown: a capture email whose fate SES left open (alarmed). */
   counters: Counters;
   /** Who must not be emailed: unsubscribed, bounced, complained or erased. */
@@ -78,46 +80,9 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
   }
   const { settings } = deps;
   const now = request.receivedAt.toISOString();
-  const leadId = leadIdFor(form.email);
+  const leadId = await deps.ids.leadIdFor(form.email);
   const submissionId = `${now}#${request.requestId}`;
-  const attribution = attributionOf(form);
-  const profile = {
-    firstName: form.firstName,
-    lastName: form.lastName,
-    phone: form.phone,
-    preferredContact: form.preferredContact,
-    interests: form.interests,
-    timeZone: form.timeZone,
-  };
-  const lead: Lead = {
-    leadId,
-    email: form.email,
-    ...profile,
-    status: settings.consentMode === 'single' ? 'active' : 'pending-confirmation',
-    createdAt: now,
-    updatedAt: now,
-    submissionCount: 1,
-    firstTouch: attribution,
-    lastTouch: attribution,
-  };
-  const submission: Submission = {
-    leadId,
-    submissionId,
-    receivedAt: now,
-    ...profile,
-    message: form.message,
-    attribution,
-  };
-  const consent: ConsentRecord = {
-    leadId,
-    submissionId,
-    givenAt: now,
-    textVersion: form.consentVersion,
-    text: consentText(form.consentVersion, settings.practiceName),
-    mode: settings.consentMode,
-    sourcePage: attribution.landingPath,
-    attribution,
-  };
+  const { lead, submission, consent } = captureRecords(form, { leadId, submissionId, now }, settings);
   // Someone who unsubscribed, bounced, complained or was erased gets nothing from a form post
   // (anyone can post it with their address): no confirmation, no sequence. Staff still hear.
   const suppressed = await deps.suppression.reasonFor(form.email);
@@ -126,20 +91,7 @@ export async function captureLead(form: LeadForm, request: CaptureRequest, deps:
   const retryAt = new Date(request.receivedAt.getTime() + settings.captureEmailRetryAfterMs).toISOString();
   const visitorEmail: CaptureEmailKind = settings.consentMode === 'single' ? 'confirmation' : 'opt-in';
   const kinds: CaptureEmailKind[] = suppressed ? ['staff-notification'] : [visitorEmail, 'staff-notification'];
-  const emails = kinds.map(
-    // Claimed by this request, which sends them next: the sender leaves a claimed email alone,
-    // and if this request dies mid-send, records it as interrupted rather than send it twice.
-    (kind): CaptureEmailIntent => ({
-      leadId,
-      submissionId,
-      kind,
-      status: 'sending',
-      claimedAt: now,
-      createdAt: now,
-      retryAt,
-      attempts: 0,
-    }),
-  );
+  const emails = claimedCaptureEmails(kinds, { leadId, submissionId, now, retryAt });
 
   const optIn =
     settings.consentMode === 'double' && !suppressed
@@ -197,6 +149,79 @@ async function newEnrolment(lead: Lead, now: Date, deps: CaptureDeps): Promise<E
       (sequence.timeZoneFallback === 'practice' ? deps.settings.practiceTimeZone : sequence.timeZoneFallback),
     enrolledAt: now.toISOString(),
   };
+}
+
+/**
+ * The capture emails of one submission, claimed by the request that stores them, which sends
+ * them next: the sender leaves a claimed email alone, and if the request dies mid-send,
+ * records it as interrupted rather than send it twice.
+ */
+export function claimedCaptureEmails(
+  kinds: readonly CaptureEmailKind[],
+  ids: { leadId: string; submissionId: string; now: string; retryAt: string },
+): CaptureEmailIntent[] {
+  const { leadId, submissionId, now, retryAt } = ids;
+  return kinds.map((kind) => ({
+    leadId,
+    submissionId,
+    kind,
+    status: 'sending',
+    claimedAt: now,
+    createdAt: now,
+    retryAt,
+    attempts: 0,
+  }));
+}
+
+/**
+ * What one submission stores: the lead as it is when new, the submission and the consent
+ * given with it. `npm run bench`'s direct-write baseline builds its items here too.
+ */
+export function captureRecords(
+  form: LeadForm,
+  ids: { leadId: string; submissionId: string; now: string },
+  settings: Pick<CaptureSettings, 'consentMode' | 'practiceName'>,
+): { lead: Lead; submission: Submission; consent: ConsentRecord } {
+  const { leadId, submissionId, now } = ids;
+  const attribution = attributionOf(form);
+  const profile = {
+    firstName: form.firstName,
+    lastName: form.lastName,
+    phone: form.phone,
+    preferredContact: form.preferredContact,
+    interests: form.interests,
+    timeZone: form.timeZone,
+  };
+  const lead: Lead = {
+    leadId,
+    email: form.email,
+    ...profile,
+    status: settings.consentMode === 'single' ? 'active' : 'pending-confirmation',
+    createdAt: now,
+    updatedAt: now,
+    submissionCount: 1,
+    firstTouch: attribution,
+    lastTouch: attribution,
+  };
+  const submission: Submission = {
+    leadId,
+    submissionId,
+    receivedAt: now,
+    ...profile,
+    message: form.message,
+    attribution,
+  };
+  const consent: ConsentRecord = {
+    leadId,
+    submissionId,
+    givenAt: now,
+    textVersion: form.consentVersion,
+    text: consentText(form.consentVersion, settings.practiceName),
+    mode: settings.consentMode,
+    sourcePage: attribution.landingPath,
+    attribution,
+  };
+  return { lead, submission, consent };
 }
 
 function attributionOf(form: LeadForm): Attribution {

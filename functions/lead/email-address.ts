@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 
 export type EmailCheck = { ok: true; normalised: string } | { ok: false; reason: string };
@@ -40,14 +40,61 @@ export function checkEmailAddress(input: string): EmailCheck {
 
 /**
  * A stable, opaque id per person: the same normalised address always gives the same lead,
- * so a second submission updates it instead of creating another. The id, not the address,
- * is what logs and metrics use.
+ * so a second submission updates it instead of creating another. The id, not the address, is
+ * what logs, links, console URLs and metrics use, so it is keyed (HMAC-SHA256 with a secret
+ * kept in Secrets Manager, `.data/identity.key` locally): without the key nobody can compute
+ * the id of a guessed address and so confirm that the person is a lead.
+ *
+ * The HMAC is taken over the unkeyed digest the ids were before (not over the address), so an
+ * old id maps to its new one without the address: the migration rekeys an erased person's
+ * suppression entry, and a link or SES tag carrying an old id finds its lead, with no lookup.
+ * Keyed ids are 32 characters, unkeyed ones 26 (hashes: 32 and 43), so the two never mix.
  */
-export function leadIdFor(normalisedEmail: string): string {
-  return createHash('sha256').update(`lead:${normalisedEmail}`).digest('base64url').slice(0, 26);
+export function leadIdFor(normalisedEmail: string, key: Buffer): string {
+  return keyedLeadIdFrom(unkeyedLeadIdFor(normalisedEmail), key);
 }
 
-/** Hash kept for suppression, including after erasure, so an erased person is never emailed again. */
-export function suppressionHashFor(normalisedEmail: string): string {
+/** Kept for suppression, including after erasure, so an erased person is never emailed again. Keyed as lead ids are. */
+export function suppressionHashFor(normalisedEmail: string, key: Buffer): string {
+  return keyedSuppressionHashFrom(unkeyedSuppressionHashFor(normalisedEmail), key);
+}
+
+export const KEYED_ID_LENGTH = 32;
+const UNKEYED_LEAD_ID_LENGTH = 26;
+const UNKEYED_SUPPRESSION_HASH_LENGTH = 43;
+
+/** The keyed lead id of a lead stored under an unkeyed one (see leadIdFor). */
+export function keyedLeadIdFrom(unkeyedLeadId: string, key: Buffer): string {
+  return createHmac('sha256', key).update(`lead-id:${unkeyedLeadId}`).digest('base64url').slice(0, KEYED_ID_LENGTH);
+}
+
+export function keyedSuppressionHashFrom(unkeyedHash: string, key: Buffer): string {
+  return createHmac('sha256', key).update(`suppression:${unkeyedHash}`).digest('base64url').slice(0, KEYED_ID_LENGTH);
+}
+
+/** A lead id of the unkeyed kind (a stack deployed before keyed ids, or a link in an email it sent). */
+export function isUnkeyedLeadId(leadId: string): boolean {
+  return leadId.length === UNKEYED_LEAD_ID_LENGTH;
+}
+
+export function isUnkeyedSuppressionHash(hash: string): boolean {
+  return hash.length === UNKEYED_SUPPRESSION_HASH_LENGTH;
+}
+
+/**
+ * The unkeyed SHA-256 ids stacks deployed before keyed ids stored. Only the input of the keyed
+ * ones and the way to find those old items: never stored, logged or sent anywhere new.
+ */
+export function unkeyedLeadIdFor(normalisedEmail: string): string {
+  return createHash('sha256').update(`lead:${normalisedEmail}`).digest('base64url').slice(0, UNKEYED_LEAD_ID_LENGTH);
+}
+
+export function unkeyedSuppressionHashFor(normalisedEmail: string): string {
   return createHash('sha256').update(`suppress:${normalisedEmail}`).digest('base64url');
+}
+
+/** The address as ids are derived from it: normalised as the form does (an unparseable one only trimmed and lower-cased). */
+export function normaliseForIds(address: string): string {
+  const check = checkEmailAddress(address);
+  return check.ok ? check.normalised : address.trim().toLowerCase();
 }

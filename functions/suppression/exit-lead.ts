@@ -1,10 +1,18 @@
-import type { DripStore, StepCounter, StepStats, SuppressionList, SuppressionReason } from '../drip/ports';
+import type {
+  EnrolmentStore,
+  SendRecordStore,
+  StepCounter,
+  StepStats,
+  SuppressionList,
+  SuppressionReason,
+} from '../drip/ports';
 import type { Enrolment, ExitReason } from '../lead/lead';
 import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
 
 export interface ExitDeps {
-  store: Pick<DripStore, 'exitEnrolments' | 'creditCompleted' | 'getLead' | 'markLeadBooked' | 'recordEmailEvent'>;
+  leadEnrolments: Pick<EnrolmentStore, 'exitEnrolments' | 'creditCompleted' | 'getLead' | 'markLeadBooked'>;
+  sendRecords: Pick<SendRecordStore, 'recordEmailEvent'>;
   suppression: SuppressionList;
   stats: StepStats;
   log: Log;
@@ -47,10 +55,10 @@ export async function suppressAndExit(
   creditLastStep = true,
 ): Promise<Enrolment[]> {
   if (address) await deps.suppression.suppress(address, reason, at);
-  const exited = await deps.store.exitEnrolments(leadId, reason, at);
+  const exited = await deps.leadEnrolments.exitEnrolments(leadId, reason, at);
   if (creditLastStep && reason !== 'erased') await creditLastSteps(exited, reason, at, deps);
   // Someone who unsubscribes after the last email still tells that email's step something.
-  if (creditLastStep && reason === 'unsubscribed') await deps.store.creditCompleted(leadId, reason, at);
+  if (creditLastStep && reason === 'unsubscribed') await deps.leadEnrolments.creditCompleted(leadId, reason, at);
   deps.log.info('Lead suppressed and sequences stopped', { leadId, reason, stopped: exited.length });
   return exited;
 }

@@ -10,9 +10,9 @@ export type UnsubscribeResult = 'unsubscribed' | 'already-unsubscribed';
  */
 export async function unsubscribeState(
   link: UnsubscribeLink,
-  deps: Pick<ExitDeps, 'store' | 'suppression'>,
+  deps: Pick<ExitDeps, 'leadEnrolments' | 'suppression'>,
 ): Promise<'subscribed' | 'already-unsubscribed'> {
-  const lead = await deps.store.getLead(link.leadId);
+  const lead = await deps.leadEnrolments.getLead(link.leadId);
   // An erased lead is suppressed already, as for the one-click POST.
   if (!lead) return 'already-unsubscribed';
   return (await deps.suppression.reasonFor(lead.email)) ? 'already-unsubscribed' : 'subscribed';
@@ -28,14 +28,14 @@ export async function unsubscribeLead(
   deps: ExitDeps & { clock: Clock },
 ): Promise<UnsubscribeResult> {
   const { leadId, from } = link;
-  const lead = await deps.store.getLead(leadId);
+  const lead = await deps.leadEnrolments.getLead(leadId);
   // An erased lead is suppressed already; the person still sees that they are unsubscribed.
   if (!lead) return 'already-unsubscribed';
   const at = deps.clock.now().toISOString();
   const before = await deps.suppression.reasonFor(lead.email);
   const exited = await suppressAndExit(leadId, lead.email, 'unsubscribed', at, deps, !from);
   if (from) {
-    await deps.store.recordEmailEvent(leadId, from.sequenceId, from.stepId, 'unsubscribedAt', at, {
+    await deps.sendRecords.recordEmailEvent(leadId, from.sequenceId, from.stepId, 'unsubscribedAt', at, {
       variant: from.variant,
       day: at.slice(0, 10),
       counter: 'unsubscribed',

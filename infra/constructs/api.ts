@@ -5,7 +5,16 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { DeployConfig } from '../config';
 import { acknowledge } from '../nag';
+import type { LeadData } from './data';
+
+/** What a construct serving a public route from the lead table is given. */
+export interface PublicRouteProps {
+  readonly config: DeployConfig;
+  readonly data: LeadData;
+  readonly api: PublicApi;
+}
 
 export interface PublicApiProps {
   /** Origins allowed to call the API from a browser (the landing page's own origins). */

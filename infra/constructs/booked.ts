@@ -1,21 +1,14 @@
-import * as path from 'node:path';
 import { CfnOutput } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PUBLIC_ROUTES } from '../../functions/http/public-routes';
-import type { DeployConfig } from '../config';
 import { bookedEnvironment } from '../environment';
-import type { PublicApi } from './api';
-import type { LeadData } from './data';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import type { PublicRouteProps } from './api';
+import { AppFunction } from './lambda';
 import { SigningKey } from './signing-key';
 
 export const BOOKED_WEBHOOK_PATH = PUBLIC_ROUTES.booked.path;
 
-export interface BookedWebhookProps {
-  readonly config: DeployConfig;
-  readonly data: LeadData;
-  readonly api: PublicApi;
-}
+export type BookedWebhookProps = PublicRouteProps;
 
 /**
  * `POST /webhooks/booked`, for the practice's scheduling tool: marks a lead as booked, which
@@ -30,7 +23,6 @@ export class BookedWebhook extends Construct {
   constructor(scope: Construct, id: string, props: BookedWebhookProps) {
     super(scope, id);
     const { config, data } = props;
-    const { observability } = config;
 
     this.webhookKey = new SigningKey(this, 'WebhookKey', {
       description: 'HMAC key shared with the scheduling tool that signs POST /webhooks/booked',
@@ -41,20 +33,20 @@ export class BookedWebhook extends Construct {
     });
 
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/booked/index.ts'),
+      lambda: 'booked',
       description: 'POST /webhooks/booked (HMAC-signed): mark a lead as booked and stop their sequences',
-      serviceName: 'booked',
-      memorySize: config.booked.memorySize,
-      timeout: config.booked.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
-      environment: bookedEnvironment(config, data.table.tableName, this.webhookKey.secret.secretArn),
+      sizing: config.booked,
+      observability: config.observability,
+      environment: bookedEnvironment(config, data.table.tableName, this.webhookKey.secret.secretArn, {
+        identityKeySecretArn: data.identityKey.secret.secretArn,
+      }),
     });
     // Read the lead, mark it booked, exit its enrolments (query of its partition, then
     // updates) and count the booking on the step that last reached the person.
     data.grantItemActions(this.function, 'GetItem', 'UpdateItem', 'Query');
     this.webhookKey.secret.grantRead(this.function);
+    // The lead id of the address in the webhook, or today's id of an unkeyed one.
+    data.grantIdentity(this.function);
 
     props.api.addLambdaRoute(
       PUBLIC_ROUTES.booked,

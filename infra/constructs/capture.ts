@@ -1,11 +1,10 @@
-import * as path from 'node:path';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
 import { captureEnvironment } from '../environment';
-import type { LeadData } from './data';
+import { IDENTITY_READ_PREFIXES, type LeadData } from './data';
 import type { EmailSending } from './email';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction } from './lambda';
 
 export interface LeadCaptureProps {
   readonly config: DeployConfig;
@@ -33,20 +32,17 @@ export class LeadCapture extends Construct {
     const { config } = props;
 
     this.function = new AppFunction(this, 'Capture', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/capture/index.ts'),
+      lambda: 'capture',
       description: 'POST /leads: store a consultation lead and send the first emails',
-      serviceName: 'capture',
-      memorySize: config.capture.memorySize,
-      timeout: config.capture.timeout,
-      logRetention: config.observability.logRetention,
-      metricsNamespace: config.observability.metricsNamespace,
-      tracing: config.observability.tracing,
+      sizing: config.capture,
+      observability: config.observability,
       environment: captureEnvironment(config, props.data.table.tableName, {
         configurationSetName: props.email.configurationSet.configurationSetName,
         siteUrl: props.siteUrl,
         publicApiUrl: props.publicApiUrl,
         signingKeySecretArn: props.signingKey.secretArn,
         originVerifySecretArn: props.originVerifySecret.secretArn,
+        identityKeySecretArn: props.data.identityKey.secret.secretArn,
       }),
     });
 
@@ -56,10 +52,12 @@ export class LeadCapture extends Construct {
     props.data.grantItemActions(this.function, 'PutItem', 'UpdateItem', 'ConditionCheckItem');
     // Reads: the version a new lead starts on (SEQUENCE#<id>/PUBLISHED), a returning lead's stored
     // profile, which its emails are written from (LEAD#<id>/PROFILE), and whether the address is
-    // suppressed (SUPPRESSION#<hash>).
-    props.data.grantPartitionItemActions(this.function, ['SEQUENCE#', 'LEAD#', 'SUPPRESSION#'], 'GetItem');
+    // suppressed (SUPPRESSION#<hash>); the key of lead ids and suppression hashes, and whether
+    // the migration to keyed ids is done (MIGRATION#).
+    props.data.grantPartitionItemActions(this.function, ['SEQUENCE#', ...IDENTITY_READ_PREFIXES], 'GetItem');
     props.email.grantSendEmail(this.function);
     props.signingKey.grantRead(this.function);
     props.originVerifySecret.grantRead(this.function);
+    props.data.grantIdentity(this.function);
   }
 }

@@ -1,19 +1,13 @@
-import * as path from 'node:path';
 import { Construct } from 'constructs';
 import { PUBLIC_ROUTES } from '../../functions/http/public-routes';
-import type { DeployConfig } from '../config';
 import { confirmEnvironment } from '../environment';
-import type { PublicApi } from './api';
-import type { LeadData } from './data';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import type { PublicRouteProps } from './api';
+import { AppFunction } from './lambda';
 
 /** The link in the double opt-in email (functions/mail/links.ts). */
 export const CONFIRM_PATH = PUBLIC_ROUTES.confirmOptIn.path;
 
-export interface ConfirmOptInProps {
-  readonly config: DeployConfig;
-  readonly data: LeadData;
-  readonly api: PublicApi;
+export interface ConfirmOptInProps extends PublicRouteProps {
   readonly siteUrl: string;
 }
 
@@ -25,23 +19,17 @@ export interface ConfirmOptInProps {
 export class ConfirmOptIn extends Construct {
   readonly function: AppFunction;
 
-  constructor(scope: Construct, id: string, props: ConfirmOptInProps) {
+  constructor(scope: Construct, id: string, { config, data, api, siteUrl }: ConfirmOptInProps) {
     super(scope, id);
-    const { config, data } = props;
-    const { observability } = config;
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/confirm-opt-in/index.ts'),
+      lambda: 'confirm-opt-in',
       description: 'GET/POST /confirm/{token}: double opt-in confirmation',
-      serviceName: 'confirm-opt-in',
-      memorySize: config.unsubscribe.memorySize,
-      timeout: config.unsubscribe.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
-      environment: confirmEnvironment(config, data.table.tableName, { siteUrl: props.siteUrl }),
+      sizing: config.unsubscribe,
+      observability: config.observability,
+      environment: confirmEnvironment(config, data.table.tableName, { siteUrl: siteUrl }),
     });
     data.grantItemActions(this.function, 'GetItem', 'DeleteItem', 'UpdateItem', 'PutItem', 'ConditionCheckItem');
-    props.api.addLambdaRoute(
+    api.addLambdaRoute(
       PUBLIC_ROUTES.confirmOptIn,
       this.function.fn,
       'Double opt-in confirmation from an email link: the person has no account yet, so no login can ' +

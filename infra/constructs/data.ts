@@ -2,7 +2,9 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { MIGRATION_PREFIX } from '../../functions/adapters/dynamodb/keys';
 import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-schema';
+import { IDENTITY_KEY, SigningKey } from './signing-key';
 
 /** Item-level DynamoDB actions the functions' adapters call (see functions/adapters/dynamodb). */
 export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem' | 'Query';
@@ -27,11 +29,19 @@ export const SEQUENCE_PARTITION_PREFIX = 'SEQUENCE#';
  * sequences. Its keys and indexes come from the schema module the adapters and the local
  * runtime use, so the three cannot drift.
  */
+/** Partitions read to derive or resolve lead ids and suppression hashes (see LeadData.grantIdentity). */
+export const IDENTITY_READ_PREFIXES = ['LEAD#', 'SUPPRESSION#', MIGRATION_PREFIX];
+
 /** How far back point-in-time recovery reaches (DynamoDB's most, 35 days). */
 export const PITR_RECOVERY_DAYS = 35;
 
 export class LeadData extends Construct {
   readonly table: dynamodb.Table;
+  /**
+   * Keys the table's lead ids and suppression hashes (keyed HMACs of the address), so an id in
+   * a log, a link or a URL does not confirm a guessed address. Functions get its ARN only.
+   */
+  readonly identityKey: SigningKey;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -49,11 +59,14 @@ export class LeadData extends Construct {
       // here needs those yet, and TableEncryption.CUSTOMER_MANAGED is a one-line change.
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      // Read by the outgoing-webhook events consumer (infra/constructs/outgoing-webhooks.ts).
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       // Leads and consent records are the practice's evidence of consent: never lost with a
       // stack, and not deletable by mistake from the console either.
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
     });
+    this.identityKey = new SigningKey(this, 'IdentityKey', IDENTITY_KEY);
 
     for (const index of GLOBAL_INDEXES) {
       this.table.addGlobalSecondaryIndex({
@@ -103,6 +116,17 @@ export class LeadData extends Construct {
       resourceArns: [this.table.tableArn],
       conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`) } },
     });
+  }
+
+  /**
+   * What a function needs to turn addresses into lead ids and suppression hashes, or an id from
+   * a link into today's: the identity key, and GetItem on the partitions in `reads` that it
+   * cannot read already. It reads IDENTITY_READ_PREFIXES: the migration marker (once per
+   * container) and, before the migration to keyed ids, leads and suppressions under unkeyed ids.
+   */
+  grantIdentity(grantee: iam.IGrantable, ...reads: string[]): void {
+    this.identityKey.secret.grantRead(grantee);
+    if (reads.length > 0) this.grantPartitionItemActions(grantee, reads, 'GetItem');
   }
 
   /** Batch reads and writes, and Scan, on the table: for the console's admin API only. */

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -13,7 +12,7 @@ import type { DeployConfig } from '../config';
 import { dispatcherEnvironment, senderEnvironment } from '../environment';
 import type { LeadData } from './data';
 import type { EmailSending } from './email';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction } from './lambda';
 
 /** How often the dispatcher looks for due steps. */
 export const DISPATCH_RATE = Duration.minutes(1);
@@ -70,7 +69,6 @@ export class DripEngine extends Construct {
   constructor(scope: Construct, id: string, props: DripEngineProps) {
     super(scope, id);
     const { config, data, email } = props;
-    const { observability } = config;
     this.visibilityTimeout = Duration.seconds(config.sender.timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR);
     checkTimings(config, this.visibilityTimeout);
 
@@ -84,14 +82,10 @@ export class DripEngine extends Construct {
 
     this.dispatchDeadLetters = deadLetterQueue(this, 'DispatchDeadLetters');
     this.dispatcher = new AppFunction(this, 'Dispatcher', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/dispatcher/index.ts'),
+      lambda: 'dispatcher',
       description: 'Every minute: lease the steps that are due and queue them for the sender',
-      serviceName: 'dispatcher',
-      memorySize: config.dispatcher.memorySize,
-      timeout: config.dispatcher.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      sizing: config.dispatcher,
+      observability: config.observability,
       environment: dispatcherEnvironment(config, data.table.tableName, this.workQueue.queueUrl),
       // The next tick is a minute away and finds whatever this one left: retrying a failed run
       // only overlaps it. The failed run is kept, so the DLQ alarm shows it.
@@ -130,14 +124,10 @@ export class DripEngine extends Construct {
     });
 
     this.sender = new AppFunction(this, 'Sender', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/sender/index.ts'),
+      lambda: 'sender',
       description: 'Sends each queued step (and retried capture email) through SES, paced to the send rate',
-      serviceName: 'sender',
-      memorySize: config.sender.memorySize,
-      timeout: config.sender.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      sizing: config.sender,
+      observability: config.observability,
       // With SENDER_CONCURRENCY = this, the instances' token buckets add up to MaxSendRate.
       reservedConcurrency: config.sender.concurrency,
       environment: senderEnvironment(config, data.table.tableName, {
@@ -145,6 +135,7 @@ export class DripEngine extends Construct {
         siteUrl: props.siteUrl,
         publicApiUrl: props.publicApiUrl,
         signingKeySecretArn: props.signingKey.secretArn,
+        identityKeySecretArn: data.identityKey.secret.secretArn,
       }),
     });
     // Reads (enrolment, lead, send record, suppression, sequence version, capture email), the
@@ -155,6 +146,8 @@ export class DripEngine extends Construct {
     email.grantSendEmail(this.sender);
     email.grantReadSendQuota(this.sender.fn);
     props.signingKey.grantRead(this.sender);
+    // The suppression hash of each recipient's address.
+    data.grantIdentity(this.sender);
     this.sender.fn.addEventSource(
       new SqsEventSource(this.workQueue, {
         batchSize: SENDER_BATCH_SIZE,

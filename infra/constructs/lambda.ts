@@ -30,18 +30,28 @@ export const LAMBDA_BUNDLE = {
   external: ['@aws-sdk/*'],
 } as const;
 
-export interface AppFunctionProps {
-  /** Entry file (functions/lambdas/<name>/index.ts), exporting `handler`. */
-  readonly entry: string;
-  readonly description: string;
-  /** Powertools service name: the `service` key on every log line and metric. */
-  readonly serviceName: string;
+/** A function's share of the deploy config: every section that sizes a function has these. */
+export interface FunctionSizing {
   readonly memorySize: number;
   readonly timeout: Duration;
-  readonly environment: Record<string, string>;
+}
+
+/** The deploy config's observability settings, as every function takes them. */
+export interface FunctionObservability {
   readonly logRetention: logs.RetentionDays;
   readonly metricsNamespace: string;
   readonly tracing?: boolean;
+}
+
+export interface AppFunctionProps {
+  /** Its folder under functions/lambdas/, whose index.ts exports `handler`. */
+  readonly lambda: string;
+  readonly description: string;
+  /** Powertools service name, the `service` key on every log line and metric; the folder's name unless set. */
+  readonly serviceName?: string;
+  readonly sizing: FunctionSizing;
+  readonly observability: FunctionObservability;
+  readonly environment: Record<string, string>;
   /** Caps concurrency (e.g. to pace SES); leave unset for functions behind API throttling. */
   readonly reservedConcurrency?: number;
   /**
@@ -53,6 +63,11 @@ export interface AppFunctionProps {
     readonly retryAttempts: number;
     readonly maxEventAge: Duration;
   };
+}
+
+/** The entry file of the function in functions/lambdas/<lambda>/. */
+export function lambdaEntry(lambda: string): string {
+  return path.join(PROJECT_ROOT, 'functions', 'lambdas', lambda, 'index.ts');
 }
 
 /**
@@ -69,37 +84,38 @@ export class AppFunction extends Construct implements iam.IGrantable {
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
-    this.serviceName = props.serviceName;
+    this.serviceName = props.serviceName ?? props.lambda;
+    const { observability, sizing } = props;
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: observability.logRetention });
 
     // Our own role instead of the default one: the default attaches the managed
     // AWSLambdaBasicExecutionRole, which may create and write any log group in the account.
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `${props.serviceName} function`,
+      description: `${this.serviceName} function`,
     });
     this.logGroup.grantWrite(role);
 
     this.fn = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
+      entry: lambdaEntry(props.lambda),
       handler: 'handler',
       description: props.description,
       runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize,
-      timeout: props.timeout,
+      memorySize: sizing.memorySize,
+      timeout: sizing.timeout,
       role,
       logGroup: this.logGroup,
-      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      tracing: observability.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       reservedConcurrentExecutions: props.reservedConcurrency,
       deadLetterQueue: props.asyncFailures?.deadLetterQueue,
       retryAttempts: props.asyncFailures?.retryAttempts,
       maxEventAge: props.asyncFailures?.maxEventAge,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
+        POWERTOOLS_SERVICE_NAME: this.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: observability.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         // Events carry form fields and email addresses; they must never reach a log line.
         POWERTOOLS_LOGGER_LOG_EVENT: 'false',
@@ -120,7 +136,7 @@ export class AppFunction extends Construct implements iam.IGrantable {
     });
     this.grantPrincipal = this.fn.grantPrincipal;
 
-    if (props.tracing) {
+    if (observability.tracing) {
       acknowledge(
         role,
         'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions; ' +

@@ -26,7 +26,7 @@ const SES_COMPLAINT_RATE_REVIEW = 0.001;
 export const STEP_FAILURE_METRICS = ['StepFailed', 'StepInterrupted', 'SendUnknown', 'StepStale'] as const;
 const STEP_METRICS = ['StepSent', 'StepSkipped', 'StepFailed', 'StepInterrupted', 'SendUnknown', 'StepStale'] as const;
 
-/** Counted from the admin function's log: every line it logs at ERROR (an unhandled error answered 500). */
+/** Counted from the admin functions' logs: every line they log at ERROR (an unhandled error answered 500). */
 export const ADMIN_LOGGED_ERRORS_METRIC = 'AdminLoggedErrors';
 
 export interface PipelineFunctions {
@@ -36,9 +36,13 @@ export interface PipelineFunctions {
   readonly sesEvents: AppFunction;
   readonly unsubscribe: AppFunction;
   readonly booked: AppFunction;
+  /** Further functions (Calendly, Acuity, webhooks...), alarmed on errors like the rest. */
+  readonly [more: string]: AppFunction | undefined;
   readonly confirmOptIn?: AppFunction;
   /** The marketing console's API. */
   readonly admin: AppFunction;
+  /** The console API's draft routes (MJML compiling, previews, test sends, publishing). */
+  readonly adminCompose: AppFunction;
   /** The daily clinical review check, whose metrics the review alarms watch. */
   readonly reviewCheck: AppFunction;
 }
@@ -143,70 +147,90 @@ export class Monitoring extends Construct {
       });
     }
 
-    const stepMetric = (metricName: string) =>
+    // The functions' own metrics (Powertools, dimension `service`), summed over 5 minutes unless said.
+    const serviceMetric = (
+      fn: AppFunction,
+      metricName: string,
+      { statistic = cloudwatch.Stats.SUM, period = Duration.minutes(5) } = {},
+    ) =>
       new cloudwatch.Metric({
         namespace: props.metricsNamespace,
         metricName,
-        dimensionsMap: { service: functions.sender.serviceName },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(5),
+        dimensionsMap: { service: fn.serviceName },
+        statistic,
+        period,
       });
-    this.alarm('StepFailed', stepMetric('StepFailed'), 0, {
-      description: 'A sequence step ended failed (SES refused it, or its send timed out): that email did not go out.',
-    });
-    this.alarm('StepInterrupted', stepMetric('StepInterrupted'), 0, {
-      description:
-        'A sender stopped between claiming a step and finishing it; the step was recorded as failed rather than risk sending it twice.',
-    });
-    this.alarm('SendUnknown', stepMetric('SendUnknown'), 0, {
-      description:
-        'SES timed out, dropped the connection or answered 5xx after receiving an email (a sequence step or a ' +
-        'capture email retry): SES may or may not have sent it, so it was recorded as failed and not resent. ' +
-        'Check the SES service health; the sender log names the lead and step.',
-    });
-    const captureUnknown = new cloudwatch.Metric({
-      namespace: props.metricsNamespace,
-      metricName: 'SendUnknown',
-      dimensionsMap: { service: functions.capture.serviceName },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-    });
-    this.alarm('CaptureSendUnknown', captureUnknown, 0, {
-      description:
-        'SES timed out, dropped the connection or answered 5xx while the capture function sent a confirmation ' +
-        'or staff notification (or the send ran past its 3 s budget): SES may or may not have sent it, so it was ' +
-        'recorded as failed and not resent. The capture log names the lead.',
-    });
-    this.alarm('StepStale', stepMetric('StepStale'), 0, {
-      description:
-        'An enrolment was waiting at a step it could not send (already done, e.g. after a move to a version ' +
-        'that reorders steps, or past the last step); the sender moved it on without sending. The sender log ' +
-        'names the lead; check the last move between versions.',
-    });
+    const stepMetric = (metricName: string) => serviceMetric(functions.sender, metricName);
+    // Each data point of these is one email that did not go out, or may have gone out unrecorded.
+    const anyOccurrence: { id: string; fn: AppFunction; metricName: string; description: string }[] = [
+      {
+        id: 'StepFailed',
+        fn: functions.sender,
+        metricName: 'StepFailed',
+        description: 'A sequence step ended failed (SES refused it, or its send timed out): that email did not go out.',
+      },
+      {
+        id: 'StepInterrupted',
+        fn: functions.sender,
+        metricName: 'StepInterrupted',
+        description:
+          'A sender stopped between claiming a step and finishing it; the step was recorded as failed rather than risk sending it twice.',
+      },
+      {
+        id: 'SendUnknown',
+        fn: functions.sender,
+        metricName: 'SendUnknown',
+        description:
+          'SES timed out, dropped the connection or answered 5xx after receiving an email (a sequence step or a ' +
+          'capture email retry): SES may or may not have sent it, so it was recorded as failed and not resent. ' +
+          'Check the SES service health; the sender log names the lead and step.',
+      },
+      {
+        id: 'CaptureSendUnknown',
+        fn: functions.capture,
+        metricName: 'SendUnknown',
+        description:
+          'SES timed out, dropped the connection or answered 5xx while the capture function sent a confirmation ' +
+          'or staff notification (or the send ran past its 3 s budget): SES may or may not have sent it, so it was ' +
+          'recorded as failed and not resent. The capture log names the lead.',
+      },
+      {
+        id: 'StepStale',
+        fn: functions.sender,
+        metricName: 'StepStale',
+        description:
+          'An enrolment was waiting at a step it could not send (already done, e.g. after a move to a version ' +
+          'that reorders steps, or past the last step); the sender moved it on without sending. The sender log ' +
+          'names the lead; check the last move between versions.',
+      },
+      {
+        id: 'DispatchFailed',
+        fn: functions.dispatcher,
+        metricName: 'DispatchFailed',
+        description:
+          'The dispatcher leased due steps it could not put on the work queue (SQS refused them). They are sent ' +
+          'late, once the lease runs out; if this keeps firing, check the queue and the dispatcher role.',
+      },
+    ];
+    for (const { id, fn, metricName, description } of anyOccurrence) {
+      this.alarm(id, serviceMetric(fn, metricName), 0, { description });
+    }
 
-    const dispatchFailed = new cloudwatch.Metric({
-      namespace: props.metricsNamespace,
-      metricName: 'DispatchFailed',
-      dimensionsMap: { service: functions.dispatcher.serviceName },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-    });
-    this.alarm('DispatchFailed', dispatchFailed, 0, {
-      description:
-        'The dispatcher leased due steps it could not put on the work queue (SQS refused them). They are sent ' +
-        'late, once the lease runs out; if this keeps firing, check the queue and the dispatcher role.',
-    });
-
-    // The admin handler turns unexpected errors into a 500 for the console, so Lambda does not
-    // count them as errors: its log does (one ERROR line each, the detail beside it).
-    const adminErrors = new logs.MetricFilter(this, 'AdminLoggedErrorsFilter', {
-      logGroup: functions.admin.logGroup,
-      metricNamespace: props.metricsNamespace,
-      metricName: ADMIN_LOGGED_ERRORS_METRIC,
-      filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
-      metricValue: '1',
-      defaultValue: 0,
-    }).metric({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
+    // The admin handlers turn unexpected errors into a 500 for the console, so Lambda does not
+    // count them as errors: their logs do (one ERROR line each, the detail beside it), into one
+    // metric that one alarm watches.
+    const adminErrorFilters = [functions.admin, functions.adminCompose].map(
+      (fn, index) =>
+        new logs.MetricFilter(this, index === 0 ? 'AdminLoggedErrorsFilter' : 'AdminComposeLoggedErrorsFilter', {
+          logGroup: fn.logGroup,
+          metricNamespace: props.metricsNamespace,
+          metricName: ADMIN_LOGGED_ERRORS_METRIC,
+          filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
+          metricValue: '1',
+          defaultValue: 0,
+        }),
+    );
+    const adminErrors = adminErrorFilters[0]!.metric({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
     this.alarm('AdminLoggedErrors', adminErrors, 0, {
       description:
         'The marketing console API logged an error (a request answered 500, or a degraded read); its log group has the details.',
@@ -229,10 +253,7 @@ export class Monitoring extends Construct {
     // One data point a day, each run: a one-day period keeps the alarm in ALARM until the next
     // run says otherwise, instead of recovering (and notifying) minutes after it fired.
     const reviewMetric = (metricName: string) =>
-      new cloudwatch.Metric({
-        namespace: props.metricsNamespace,
-        metricName,
-        dimensionsMap: { service: functions.reviewCheck.serviceName },
+      serviceMetric(functions.reviewCheck, metricName, {
         statistic: cloudwatch.Stats.MAXIMUM,
         period: Duration.days(1),
       });
@@ -403,13 +424,18 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       graph('Marketing console API', [
         ...calls(functions.admin, 'admin'),
+        ...calls(functions.adminCompose, 'admin-compose'),
         adminErrors.with({ label: 'admin logged errors (500)' }),
         functions.admin.fn.metricThrottles({ ...sum, label: 'admin throttles' }),
+        functions.adminCompose.fn.metricThrottles({ ...sum, label: 'admin-compose throttles' }),
       ]),
       graph('Marketing console API duration (ms)', [
         functions.admin.fn.metricDuration({ statistic: cloudwatch.Stats.p(50), label: 'p50' }),
         functions.admin.fn.metricDuration({ statistic: cloudwatch.Stats.p(99), label: 'p99' }),
         functions.admin.fn.metricDuration({ statistic: cloudwatch.Stats.MAXIMUM, label: 'max' }),
+        functions.adminCompose.fn.metricDuration({ statistic: cloudwatch.Stats.p(50), label: 'admin-compose p50' }),
+        functions.adminCompose.fn.metricDuration({ statistic: cloudwatch.Stats.p(99), label: 'admin-compose p99' }),
+        functions.adminCompose.fn.metricDuration({ statistic: cloudwatch.Stats.MAXIMUM, label: 'admin-compose max' }),
       ]),
       graph(
         'Clinical review (published sequences)',

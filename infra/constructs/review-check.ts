@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { TimeZone } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -9,7 +8,7 @@ import type { DeployConfig } from '../config';
 import { reviewCheckEnvironment } from '../environment';
 import type { LeadData } from './data';
 import { deadLetterQueue, InvokeFunctionTarget, schedulerRole } from './drip';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction } from './lambda';
 
 /** EMF metrics of functions/admin/review-expiry.ts, each published once a run (0 when all is well). */
 export const REVIEW_METRICS = ['ReviewExpired', 'ReviewMissing'] as const;
@@ -42,14 +41,11 @@ export class ReviewCheck extends Construct {
 
     this.deadLetters = deadLetterQueue(this, 'DeadLetters');
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/review-check/index.ts'),
+      lambda: 'review-check',
       description: 'Daily: ReviewExpired and ReviewMissing metrics for the clinical sign-off of published sequences',
       serviceName: 'admin-review-check',
-      memorySize: reviewCheck.memorySize,
-      timeout: reviewCheck.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      sizing: reviewCheck,
+      observability,
       environment: reviewCheckEnvironment(config, data.table.tableName),
       // A run only reads and counts: retrying it is harmless.
       asyncFailures: {

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -7,10 +6,10 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
 import { sesEventsEnvironment } from '../environment';
-import type { LeadData } from './data';
+import { IDENTITY_READ_PREFIXES, type LeadData, SEQUENCE_PARTITION_PREFIX } from './data';
 import { deadLetterQueue } from './drip';
 import type { EmailSending } from './email';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import { AppFunction } from './lambda';
 
 /**
  * The events the configuration set publishes, with the EventBridge detail-type SES gives each.
@@ -43,22 +42,18 @@ export class SesEvents extends Construct {
   readonly rule: events.Rule;
   readonly destination: ses.ConfigurationSetEventDestination;
 
-  constructor(scope: Construct, id: string, props: SesEventsProps) {
+  constructor(scope: Construct, id: string, { config, data, email }: SesEventsProps) {
     super(scope, id);
-    const { config, data, email } = props;
-    const { observability } = config;
 
     this.deadLetters = deadLetterQueue(this, 'DeadLetters');
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/ses-events/index.ts'),
+      lambda: 'ses-events',
       description: 'SES bounce, complaint, delivery, open and click events: suppression and step counters',
-      serviceName: 'ses-events',
-      memorySize: config.sesEvents.memorySize,
-      timeout: config.sesEvents.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
-      environment: sesEventsEnvironment(config, data.table.tableName),
+      sizing: config.sesEvents,
+      observability: config.observability,
+      environment: sesEventsEnvironment(config, data.table.tableName, {
+        identityKeySecretArn: data.identityKey.secret.secretArn,
+      }),
       // The handler throws when it could not record an event, so Lambda retries it; a bounce or
       // complaint must never be lost, so the last failure is kept for a replay.
       asyncFailures: {
@@ -69,8 +64,18 @@ export class SesEvents extends Construct {
     });
     // Suppress (update), note the event on its send record (conditional update), count it
     // (update), exit the person's enrolments (query of their partition, then updates), and note
-    // opens and clicks on the enrolment (a booking click reads the enrolment and its version first).
-    data.grantItemActions(this.function, 'GetItem', 'UpdateItem', 'Query');
+    // opens and clicks on the enrolment (update). The suppression entry, read first since an erased
+    // person's takes nothing more, is among the identity reads below.
+    data.grantItemActions(this.function, 'UpdateItem', 'Query');
+    // A late bounce or complaint for an erased person: SES listed the address again, in the
+    // clear, and it comes off.
+    email.grantAccountActions(this.function.fn, ['ses:DeleteSuppressedDestination']);
+    // Reads: the lead id and suppression hash of a bounced or complaining address, today's id of
+    // a lead an older email's tag names by its unkeyed id (until the migration to keyed ids); and
+    // for a booking-link click, the enrolment (LEAD#) and its pinned version (SEQUENCE#), which
+    // set the branch's wait.
+    data.grantIdentity(this.function);
+    data.grantPartitionItemActions(this.function, [SEQUENCE_PARTITION_PREFIX, ...IDENTITY_READ_PREFIXES], 'GetItem');
 
     const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.destination = new ses.ConfigurationSetEventDestination(this, 'Destination', {

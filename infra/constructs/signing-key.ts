@@ -18,6 +18,16 @@ export const LINK_SIGNING_KEY: SigningKeyProps = {
     'the token format first, so old and new keys can both verify.',
 };
 
+/** The key of lead ids and suppression hashes (keyed HMACs of the address: functions/lead/email-address.ts). */
+export const IDENTITY_KEY: SigningKeyProps = {
+  description:
+    'HMAC key of lead ids and suppression hashes (nobody without it can compute them from a guessed address)',
+  whyNotRotated:
+    'Every lead id and suppression hash in the table, and every unsubscribe link in an email already sent, is ' +
+    'derived from this key: rotating it would orphan every lead and forget every unsubscribe and erasure. ' +
+    'Changing it needs a migration like the one from unkeyed ids (npm run migrate-ids).',
+};
+
 /**
  * The value CloudFront adds as `x-origin-verify` to every request it forwards to the API, so the
  * capture function can refuse requests that did not come through CloudFront.

@@ -1,20 +1,14 @@
-import * as path from 'node:path';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { PUBLIC_ROUTES } from '../../functions/http/public-routes';
-import type { DeployConfig } from '../config';
 import { unsubscribeEnvironment } from '../environment';
-import type { PublicApi } from './api';
-import type { LeadData } from './data';
-import { AppFunction, PROJECT_ROOT } from './lambda';
+import type { PublicRouteProps } from './api';
+import { AppFunction } from './lambda';
 
 /** The link in every email's List-Unsubscribe header and footer (functions/mail/links.ts). */
 export const UNSUBSCRIBE_PATH = PUBLIC_ROUTES.unsubscribe.path;
 
-export interface UnsubscribeProps {
-  readonly config: DeployConfig;
-  readonly data: LeadData;
-  readonly api: PublicApi;
+export interface UnsubscribeProps extends PublicRouteProps {
   /** The HMAC key that signed the token; verifying needs only read access. */
   readonly signingKey: ISecret;
   readonly siteUrl: string;
@@ -31,24 +25,22 @@ export class Unsubscribe extends Construct {
   constructor(scope: Construct, id: string, props: UnsubscribeProps) {
     super(scope, id);
     const { config, data } = props;
-    const { observability } = config;
 
     this.function = new AppFunction(this, 'Handler', {
-      entry: path.join(PROJECT_ROOT, 'functions/lambdas/unsubscribe/index.ts'),
+      lambda: 'unsubscribe',
       description: 'GET /u/{token} confirm page, POST /u/{token} one-click unsubscribe (RFC 8058)',
-      serviceName: 'unsubscribe',
-      memorySize: config.unsubscribe.memorySize,
-      timeout: config.unsubscribe.timeout,
-      logRetention: observability.logRetention,
-      metricsNamespace: observability.metricsNamespace,
-      tracing: observability.tracing,
+      sizing: config.unsubscribe,
+      observability: config.observability,
       environment: unsubscribeEnvironment(config, data.table.tableName, {
         siteUrl: props.siteUrl,
         signingKeySecretArn: props.signingKey.secretArn,
+        identityKeySecretArn: data.identityKey.secret.secretArn,
       }),
     });
     data.grantItemActions(this.function, 'GetItem', 'UpdateItem', 'Query');
     props.signingKey.grantRead(this.function);
+    // The suppression hash of the lead's address; today's id of a lead a link names by an unkeyed one.
+    data.grantIdentity(this.function);
 
     props.api.addLambdaRoute(
       PUBLIC_ROUTES.unsubscribe,

@@ -29,6 +29,7 @@ import {
   type TimelineEvent,
   testSendSchema,
 } from '../../functions/admin/contract';
+import { localTime } from '../../functions/admin/simulate';
 import { INTEREST_IDS } from '../../functions/lead/interests';
 import { planJourney } from '../../functions/schedule';
 import { type ContentProblem, type SequenceDraft, sequenceDraftSchema } from '../../functions/sequence/draft';
@@ -281,22 +282,6 @@ function review(reviewer: string, validUntil: string, now: number): Review {
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-function localTime(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  }).formatToParts(instant);
-  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
-  return `${get('weekday')} ${get('day')} ${get('month')} ${get('year')}, ${get('hour')}:${get('minute')} ${get('timeZoneName')}`;
-}
 
 async function compile(template: string, source: string): Promise<{ html: string; problems: ContentProblem[] }> {
   try {
@@ -648,6 +633,7 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
       opened: Math.round(sent * 0.52),
       clicked: Math.round(sent * 0.11),
       booked: Math.round(sent * 0.04),
+      cancelled: Math.round(sent * 0.005),
       unsubscribed: Math.round(sent * 0.01),
       bounced: Math.round(sent * 0.031),
       complained: 0,

@@ -54,11 +54,13 @@ const listedProblems = () =>
 
 describe('publishing a sequence whose shipped version nobody reviewed', () => {
   it('marks the unreviewed published version as a warning in the sequences list', async () => {
-    await statusText(page, '1 sequence loaded.').waitFor();
-    const [row] = await bodyRows(page.getByRole('region', { name: 'Sequences table' }));
+    // The shipped sequences: the aftercare story and the short rebook path, neither reviewed.
+    await statusText(page, '2 sequences loaded.').waitFor();
+    const rows = await bodyRows(page.getByRole('region', { name: 'Sequences table' }));
+    const row = rows.find((cells) => cells[0] === SEQUENCE_NAME);
     bundledVersion = row![1]!;
     expect(row![3]).toBe('Warning: no clinical review recorded');
-    await expect(page.locator('.review--missing').count()).resolves.toBe(1);
+    await expect(page.locator('.review--missing').count()).resolves.toBe(2);
     await expect(page.locator('.warning').textContent()).resolves.toContain(
       `version ${bundledVersion}, which has no clinical review`,
     );

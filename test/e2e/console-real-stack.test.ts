@@ -1,5 +1,4 @@
 import type { Browser, Page } from 'playwright-core';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { pathFor } from '../../functions/sequence/paths';
 import { guardCell } from '../../web/console/src/csv';
@@ -16,6 +15,7 @@ import {
   statusText,
   timelineEvents,
 } from '../support/console-real';
+import { testLeadId } from '../support/identity';
 import { control, localStackForTest, postLead } from '../support/local-stack-harness';
 import { registerPersonalData } from '../support/personal-data';
 import { outbox, uniqueEmail } from '../support/services';
@@ -194,7 +194,7 @@ describe('the marketing console on the real local stack', () => {
   it('opens a timeline with the submission, the consent and the welcome that was sent', async () => {
     await page.getByRole('link', { name: 'Casey Quinn' }).click();
     await page.getByRole('heading', { level: 2, name: 'Timeline' }).waitFor();
-    expect(page.url()).toContain(`#/leads/${leadIdFor(casey.email)}`);
+    expect(page.url()).toContain(`#/leads/${testLeadId(casey.email)}`);
     await expect(page.locator('.details').textContent()).resolves.toContain(casey.email);
 
     const [enrolment, ...more] = await enrolmentRows();
@@ -227,8 +227,11 @@ describe('the marketing console on the real local stack', () => {
 
   it('rewords a later step, records the clinical review and publishes a new version', async () => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Sequences' }).click();
-    await statusText(page, '1 sequence loaded.').waitFor();
-    const [listed] = await bodyRows(page.getByRole('region', { name: 'Sequences table' }));
+    // The shipped sequences: the aftercare story and the short rebook path after a cancellation.
+    await statusText(page, '2 sequences loaded.').waitFor();
+    const listed = (await bodyRows(page.getByRole('region', { name: 'Sequences table' }))).find(
+      (cells) => cells[0] === SEQUENCE_NAME,
+    );
     expect(listed![1]).toBe(seen.oldVersion);
     expect(listed![4]).toBe(`v${seen.oldVersion}: 3 active`);
     await expectNoAxeViolations();
@@ -414,7 +417,7 @@ describe('the marketing console on the real local stack', () => {
       const row = rows.find((candidate) => column(candidate, 'email') === lead.email)!;
       expect(row).toHaveLength(CSV_HEADER.length);
       // Ids are base64url, so about one in 64 starts with "-" and is guarded like any other cell.
-      expect(column(row, 'lead_id')).toBe(guardCell(leadIdFor(lead.email)));
+      expect(column(row, 'lead_id')).toBe(guardCell(testLeadId(lead.email)));
       expect([column(row, 'first_name'), column(row, 'last_name')]).toEqual([lead.firstName, lead.lastName]);
       // A leading "+" would make a spreadsheet read a formula: the export guards it.
       expect(column(row, 'phone')).toBe("'+18135550199");

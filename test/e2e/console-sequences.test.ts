@@ -126,6 +126,13 @@ describe('sequence editor', () => {
     await page.getByText('72 of 60 characters – 12 too many').waitFor();
     await page.locator('[data-field="subject"] .field-error').filter({ hasText: 'at most 60 characters' }).waitFor();
     await expect(subject.getAttribute('aria-invalid')).resolves.toBe('true');
+    // The shared field style (web/styles/base.css) must not override the console's own: the
+    // invalid field's border is the error colour, the MJML editor is monospace.
+    const errorColour = await page
+      .locator('[data-field="subject"] .field-error')
+      .evaluate((el) => getComputedStyle(el).color);
+    await expect(subject.evaluate((el) => getComputedStyle(el).borderTopColor)).resolves.toBe(errorColour);
+    await expect(mjml.evaluate((el) => getComputedStyle(el).fontFamily)).resolves.toMatch(/mono/i);
     expect(problems).toEqual([]);
     await close();
   });

@@ -1,5 +1,4 @@
 import type { Browser, Page } from 'playwright-core';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { pathFor } from '../../functions/sequence/paths';
 import { launchChromium } from '../support/browser';
@@ -12,6 +11,7 @@ import {
   signInToConsole,
   statusText,
 } from '../support/console-real';
+import { testLeadId } from '../support/identity';
 import { control, localStackForTest, postLead } from '../support/local-stack-harness';
 import { uniqueEmail } from '../support/services';
 
@@ -57,7 +57,7 @@ const sends = () => bodyRows(page.getByRole('region', { name: 'Simulated sends' 
 
 describe('the journey simulator', () => {
   it('simulates a lead at once when opened from their timeline, and prints the count once', async () => {
-    await ui.go(`#/leads/${leadIdFor(email)}`);
+    await ui.go(`#/leads/${testLeadId(email)}`);
     await page.getByRole('link', { name: 'Simulate this lead’s future emails' }).click();
     // No click on Simulate: the link asked for this lead's journey.
     await statusText(page, `${leadPath().length - 1} emails would be sent.`).waitFor();

@@ -108,6 +108,7 @@ describe('results', () => {
       opened: 52,
       clicked: 11,
       booked: 4,
+      cancelled: 0.5,
       unsubscribed: 1,
       bounced: 3.1,
       complained: 0,

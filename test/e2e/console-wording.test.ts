@@ -1,5 +1,4 @@
 import type { Browser, Page } from 'playwright-core';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { launchChromium } from '../support/browser';
 import { validLead } from '../support/capture-harness';
 import {
@@ -10,6 +9,7 @@ import {
   signInToConsole,
   statusText,
 } from '../support/console-real';
+import { testLeadId } from '../support/identity';
 import { control, localStackForTest, postLead } from '../support/local-stack-harness';
 import { uniqueEmail } from '../support/services';
 
@@ -60,7 +60,7 @@ describe('the console’s wording', () => {
 
   it('shows no next step for a sequence that has finished', async () => {
     await control(stack.base, '/__local/drip/advance', { duration: 'P35D' });
-    await ui.go(`#/leads/${leadIdFor(finished)}`);
+    await ui.go(`#/leads/${testLeadId(finished)}`);
     await page.getByRole('heading', { level: 2, name: 'Timeline' }).waitFor();
     const [enrolment] = await bodyRows(page.getByRole('region', { name: 'Sequences table' }));
     expect(enrolment![2]).toBe('completed');

@@ -70,6 +70,21 @@ describe('landing form in Chromium', () => {
 
   const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id);
 
+  it('draws a border round each text field and none round the groups of choices', async () => {
+    const page = await openPage();
+    await page.goto(`${site.url}/`);
+    const border = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((el) => getComputedStyle(el).borderTopWidth);
+    await expect(border('input#email')).resolves.toBe('2px');
+    await expect(border('textarea#message')).resolves.toBe('2px');
+    await expect(border('.choices')).resolves.toBe('0px');
+    await expect(border('.choice')).resolves.toBe('0px');
+    await page.context().close();
+  });
+
   it('posts JSON with the time zone, UTM parameters and landing path, then shows the thank-you page', async () => {
     const page = await openPage();
     await page.goto(`${site.url}/?utm_source=newsletter&utm_medium=email&utm_campaign=spring`, {

@@ -2,7 +2,9 @@ import { fuzzPublicEndpoints } from './fuzz-endpoints';
 
 jest.setTimeout(600_000);
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+// A guard in every test run: 1,000 per endpoint. Issue 6's figures (10,000 per endpoint) come
+// from `npm run bench -- proof`, which runs this same fuzzer; FUZZ_RUNS=10000 here does too.
+const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000);
 
 describe(`public endpoints under ${RUNS} generated requests each`, () => {
   it('never answer 5xx, never accept invalid input, store nothing and let no CR/LF reach a header', async () => {

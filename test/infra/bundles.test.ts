@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { bundleLambda, runNode } from '../../bench/bundle';
 import { clinicConfig } from '../../config/clinic';
 import { RECORDING_VARIABLE } from '../../functions/adapters/aws-call-recorder';
+import { decodeKey } from '../../functions/adapters/signing-key';
 import { leadIdFor } from '../../functions/lead/email-address';
 import { PROJECT_ROOT } from '../../infra/constructs/lambda';
 import { localEnvironment } from '../../local/local-env';
-import { type StandIn, secretsManagerStandIn } from '../../rehearse/stand-ins';
+import { STAND_IN_SECRET, type StandIn, secretsManagerStandIn } from '../../rehearse/stand-ins';
 import { apiEvent } from '../support/api-event';
 import { validLead } from '../support/capture-harness';
 import { freshTable, itemsOfLead, outbox, testEndpoints, uniqueEmail } from '../support/services';
@@ -51,7 +52,12 @@ function deployedEnv(): Record<string, string> {
     ...settings,
     WORK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/work',
     SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:signing',
+    IDENTITY_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:identity',
     WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:webhook',
+    CALENDLY_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:calendly',
+    ACUITY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:acuity',
+    WEBHOOK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/webhooks',
+    WEBHOOK_DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/webhooks-dlq',
   };
 }
 
@@ -161,7 +167,8 @@ describe('the Lambda bundles as shipped', () => {
       expect(JSON.parse(result.out)).toMatchObject({ statusCode: 202 });
       expect(secrets.requests).toContain('secretsmanager.GetSecretValue');
 
-      const items = await itemsOfLead(doc, tableName, leadIdFor(email));
+      // The stand-in Secrets Manager answers every secret with the same value: the identity key too.
+      const items = await itemsOfLead(doc, tableName, leadIdFor(email, decodeKey(STAND_IN_SECRET)));
       expect(items.map((item) => String(item.sk).split('#')[0])).toEqual(
         expect.arrayContaining(['PROFILE', 'SUBMISSION', 'CONSENT', 'ENROLMENT', 'EMAIL']),
       );

@@ -4,8 +4,8 @@ import { Duration, Stage } from 'aws-cdk-lib';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { DUE_INDEX } from '../../functions/adapters/dynamodb/table-schema';
 import { GROUPS } from '../../functions/admin/contract';
-import { ADMIN_ROUTES_LIST } from '../../functions/admin/routes';
-import { adminEnvSchema, baseEnvSchema } from '../../functions/config/env';
+import { ADMIN_ROUTES_LIST, COMPOSE_ROUTE_KEYS } from '../../functions/admin/routes';
+import { adminComposeEnvSchema, adminEnvSchema, baseEnvSchema } from '../../functions/config/env';
 import { deployConfig, hostedUiPrefix } from '../../infra/config';
 import { adminRoutes, LOCAL_LOGIN_ROUTE } from '../../infra/constructs/admin-api';
 import { ADMIN_API_PATH_PATTERN, CONSOLE_CONFIG_KEY, CONSOLE_PATH_PATTERN } from '../../infra/constructs/site';
@@ -190,9 +190,12 @@ describe('the marketing console with the default settings', () => {
       expect(ADMIN_ROUTES_LIST.length).toBeGreaterThanOrEqual(18);
     });
 
-    it('puts the JWT authorizer on every admin route and sends each to the admin function', () => {
-      const adminArn = resolve(s.stack.admin.function.fn.functionArn);
-      for (const { routeKey } of ADMIN_ROUTES_LIST) {
+    it('puts the JWT authorizer on every admin route and sends each to the function routes.ts names', () => {
+      const arns = {
+        admin: resolve(s.stack.admin.function.fn.functionArn),
+        'admin-compose': resolve(s.stack.admin.composeFunction.fn.functionArn),
+      };
+      for (const { routeKey, fn } of ADMIN_ROUTES_LIST) {
         const [route, ...others] = routesMatching((key) => key === routeKey);
         expect(others).toEqual([]);
         expect({
@@ -204,30 +207,50 @@ describe('the marketing console with the default settings', () => {
         const integration = resources[target['Fn::Join'][1][1].Ref]!.Properties;
         expect({ routeKey, integration }).toMatchObject({
           routeKey,
-          integration: { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: adminArn },
+          integration: { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: arns[fn] },
         });
       }
+    });
+
+    it('sends exactly the routes that compile a draft to admin-compose, and the rest to admin', () => {
+      const compose = ADMIN_ROUTES_LIST.filter((route) => route.fn === 'admin-compose').map((route) => route.routeKey);
+      expect(compose.sort()).toEqual([...COMPOSE_ROUTE_KEYS].sort());
+      expect(compose.sort()).toEqual([
+        'POST /admin/api/sequences/{sequenceId}/preview',
+        'POST /admin/api/sequences/{sequenceId}/publish',
+        'POST /admin/api/sequences/{sequenceId}/test-send',
+        'PUT /admin/api/sequences/{sequenceId}/draft',
+      ]);
+      expect(ADMIN_ROUTES_LIST.filter((route) => route.fn === 'admin').length).toBe(ADMIN_ROUTES_LIST.length - 4);
     });
 
     it('never deploys the local stack’s login route', () => {
       expect(routesMatching((key) => key === LOCAL_LOGIN_ROUTE || key.endsWith('/admin/api/login'))).toEqual([]);
       expect(() =>
-        adminRoutes([...ADMIN_ROUTES_LIST, { method: 'POST', path: '/admin/api/login', routeKey: LOCAL_LOGIN_ROUTE }]),
+        adminRoutes([
+          ...ADMIN_ROUTES_LIST,
+          { method: 'POST', path: '/admin/api/login', routeKey: LOCAL_LOGIN_ROUTE, fn: 'admin' },
+        ]),
       ).toThrow(/local stack's login/);
-      expect(() => adminRoutes([{ method: 'GET', path: '/leads/export', routeKey: 'GET /leads/export' }])).toThrow(
-        /not a method under \/admin\/api/,
-      );
+      expect(() =>
+        adminRoutes([{ method: 'GET', path: '/leads/export', routeKey: 'GET /leads/export', fn: 'admin' }]),
+      ).toThrow(/not a method under \/admin\/api/);
     });
 
-    it('lets the API invoke the admin function for its admin routes only', () => {
-      const permissions = (Object.values(s.template.findResources('AWS::Lambda::Permission')) as Resource[]).filter(
-        (permission) =>
-          JSON.stringify(permission.Properties.FunctionName).includes(logicalId(s, s.stack.admin.function.fn)),
-      );
-      expect(permissions).toHaveLength(ADMIN_ROUTES_LIST.length);
-      for (const permission of permissions) {
-        expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
-        expect(JSON.stringify(permission.Properties.SourceArn)).toMatch(/\/admin\/api\//);
+    it('lets the API invoke each admin function for its own admin routes only', () => {
+      for (const [fn, app] of [
+        ['admin', s.stack.admin.function],
+        ['admin-compose', s.stack.admin.composeFunction],
+      ] as const) {
+        const permissions = (Object.values(s.template.findResources('AWS::Lambda::Permission')) as Resource[]).filter(
+          (permission) => JSON.stringify(permission.Properties.FunctionName).includes(logicalId(s, app.fn)),
+        );
+        const routes = ADMIN_ROUTES_LIST.filter((route) => route.fn === fn);
+        expect({ fn, permissions: permissions.length }).toEqual({ fn, permissions: routes.length });
+        for (const permission of permissions) {
+          expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
+          expect(JSON.stringify(permission.Properties.SourceArn)).toMatch(/\/admin\/api\//);
+        }
       }
     });
   });
@@ -246,11 +269,16 @@ describe('the marketing console with the default settings', () => {
       expect(resourceOf(s, admin.function.logGroup).Properties.RetentionInDays).toBe(30);
     });
 
-    it('may use exactly the DynamoDB calls of its adapters, send a test email as the practice, read the send quota and take an erased address off SES’s suppression list, nothing more', () => {
-      const { admin, data, email } = s.stack;
+    it('may use exactly the DynamoDB calls of its adapters, read the identity key, read the send quota and take an erased address off SES’s suppression list, nothing more (no email: test sends are admin-compose’s)', () => {
+      const { admin, data } = s.stack;
       const statements = policyStatementsOf(s, admin.function.fn.role!);
       expect(statements).toEqual([
         { Effect: 'Allow', Action: LOGS, Resource: resolve(admin.function.logGroup.logGroupArn) },
+        {
+          Effect: 'Allow',
+          Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+          Resource: resolve(data.identityKey.secret.secretArn),
+        },
         {
           Effect: 'Allow',
           Action: [
@@ -270,13 +298,13 @@ describe('the marketing console with the default settings', () => {
           Action: 'dynamodb:Query',
           Resource: [resolve(data.indexArn('due')), resolve(data.indexArn('list'))],
         },
+        { Effect: 'Allow', Action: ['ses:DeleteSuppressedDestination', 'ses:GetAccount'], Resource: '*' },
+        // "Send test event" puts one delivery on the outgoing webhooks' queue.
         {
           Effect: 'Allow',
-          Action: 'ses:SendEmail',
-          Resource: [resolve(email.configurationSetArn), resolve(email.identity.emailIdentityArn)],
-          Condition: { StringEqualsIgnoreCase: { 'ses:FromAddress': deployConfig.clinic.mail.fromAddress } },
+          Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+          Resource: resolve(s.stack.webhooks.queue.queueArn),
         },
-        { Effect: 'Allow', Action: ['ses:DeleteSuppressedDestination', 'ses:GetAccount'], Resource: '*' },
       ]);
     });
 
@@ -291,7 +319,12 @@ describe('the marketing console with the default settings', () => {
       expect(statements.filter(accountLevel)).toEqual([
         { Effect: 'Allow', Action: ['ses:DeleteSuppressedDestination', 'ses:GetAccount'], Resource: '*' },
       ]);
-      expect(JSON.stringify(statements)).not.toMatch(/secretsmanager:|sqs:|dynamodb:\*|ses:\*|ses:SendRawEmail/);
+      // The one secret it reads is the identity key (lead ids of imports, suppression hashes).
+      const secrets = statements.filter((statement) => JSON.stringify(statement).includes('secretsmanager:'));
+      expect(secrets.map((statement) => statement.Resource)).toEqual([
+        s.stack.resolve(s.stack.data.identityKey.secret.secretArn),
+      ]);
+      expect(JSON.stringify(statements)).not.toMatch(/dynamodb:\*|ses:\*|ses:SendRawEmail/);
     });
 
     it('gets every variable its schema parses, and no link-signing key it would not use', () => {
@@ -300,6 +333,8 @@ describe('the marketing console with the default settings', () => {
         'MAIL_REPLY_TO',
         'MAX_SEND_RATE',
         'SIGNING_KEY_SECRET_ARN',
+        // Local development only (http:// endpoints on this machine); never set in AWS.
+        'WEBHOOKS_LOCAL_DEVELOPMENT',
       ]);
       const environment = environmentOf(s, admin.function.fn);
       expect(environment).not.toHaveProperty('SIGNING_KEY_SECRET_ARN');
@@ -312,6 +347,54 @@ describe('the marketing console with the default settings', () => {
         SITE_URL: resolve(s.stack.site.url),
         PUBLIC_API_URL: resolve(s.stack.api.url),
         POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+      });
+    });
+  });
+
+  describe('admin-compose function (the draft routes)', () => {
+    it('runs with 1024 MB and a timeout under API Gateway’s 30 s, logging to its own group for the configured retention', () => {
+      const { admin } = s.stack;
+      expect(resourceOf(s, admin.composeFunction.fn).Properties).toMatchObject({
+        MemorySize: 1024,
+        Timeout: 29,
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        LoggingConfig: { LogGroup: { Ref: logicalId(s, admin.composeFunction.logGroup) } },
+      });
+      expect(resourceOf(s, admin.composeFunction.logGroup).Properties.RetentionInDays).toBe(30);
+    });
+
+    it('may read and write drafts, versions and pointers and send a test email as the practice, nothing more', () => {
+      const { admin, data, email } = s.stack;
+      expect(policyStatementsOf(s, admin.composeFunction.fn.role!)).toEqual([
+        { Effect: 'Allow', Action: LOGS, Resource: resolve(admin.composeFunction.logGroup.logGroupArn) },
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          Resource: resolve(data.table.tableArn),
+        },
+        {
+          Effect: 'Allow',
+          Action: 'ses:SendEmail',
+          Resource: [resolve(email.configurationSetArn), resolve(email.identity.emailIdentityArn)],
+          Condition: { StringEqualsIgnoreCase: { 'ses:FromAddress': deployConfig.clinic.mail.fromAddress } },
+        },
+      ]);
+    });
+
+    it('gets every variable its schema parses, and no link-signing key it would not use', () => {
+      const { admin } = s.stack;
+      expectEnvironmentFor(s, admin.composeFunction.fn, adminComposeEnvSchema, [
+        'MAIL_REPLY_TO',
+        'SIGNING_KEY_SECRET_ARN',
+      ]);
+      const environment = environmentOf(s, admin.composeFunction.fn);
+      expect(environment).not.toHaveProperty('SIGNING_KEY_SECRET_ARN');
+      expect(environment).toMatchObject({
+        SES_CONFIGURATION_SET: resolve(s.stack.email.configurationSet.configurationSetName),
+        SITE_URL: resolve(s.stack.site.url),
+        PUBLIC_API_URL: resolve(s.stack.api.url),
+        POWERTOOLS_SERVICE_NAME: 'admin-compose',
       });
     });
   });
@@ -545,13 +628,17 @@ describe('the marketing console with a configured send rate, a custom domain, WA
   it('still leaves no AwsSolutions finding unacknowledged', () => {
     expect(s.nagFindings).toEqual([]);
     // With tracing on, the X-Ray "*" joins the erasure's ses:DeleteSuppressedDestination; no ses:GetAccount.
-    const reasons = s.acknowledgements.filter((ack) => ack.path.startsWith('Test/Admin/')).map((ack) => ack.reason);
-    expect(reasons.sort()).toEqual(
+    const reasons = (under: string) =>
+      s.acknowledgements.filter((ack) => ack.path.startsWith(under)).map((ack) => ack.reason);
+    expect(reasons('Test/Admin/Handler/').sort()).toEqual(
       [
         expect.stringMatching(/^X-Ray PutTraceSegments/),
         expect.stringMatching(/^ses:DeleteSuppressedDestination has no resource-level permission/),
       ].sort(),
     );
+    // The draft routes' function: the X-Ray "*" alone.
+    expect(reasons('Test/Admin/Compose/')).toEqual([expect.stringMatching(/^X-Ray PutTraceSegments/)]);
+    expect(reasons('Test/Admin/')).toHaveLength(3);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { baseEnvSchema, dispatcherEnvSchema, senderEnvSchema } from '../../functions/config/env';
+import { dispatcherEnvSchema, senderEnvSchema, sesEventsEnvSchema } from '../../functions/config/env';
 import { deployConfig } from '../../infra/config';
 import { SES_EVENTS } from '../../infra/constructs/ses-events';
 import { type Synthesized, synth } from './synth';
@@ -127,7 +127,8 @@ describe('the drip engine with the default settings', () => {
 
     it('feeds the sender in batches of 10, reports partial batch failures and polls no faster than the reserved concurrency', () => {
       const { drip } = s.stack;
-      s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      // The sender's, the outgoing webhooks' stream consumer's and their deliverer's.
+      s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
       s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: resolve(drip.workQueue.queueArn),
         FunctionName: resolve(drip.sender.fn.functionName),
@@ -155,7 +156,7 @@ describe('the drip engine with the default settings', () => {
       expect(lease).toBeGreaterThan(visibility * receives);
     });
 
-    it('may read and write table items, send as the practice, read the send quota and the signing key, and consume the work queue, nothing more', () => {
+    it('may read and write table items, send as the practice, read the send quota, the signing key and the identity key, and consume the work queue, nothing more', () => {
       const { drip, data, email, signingKey } = s.stack;
       const statements = policyStatementsOf(s, drip.sender.fn.role!);
       expect(statements).toEqual([
@@ -181,7 +182,7 @@ describe('the drip engine with the default settings', () => {
         {
           Effect: 'Allow',
           Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-          Resource: resolve(signingKey.secret.secretArn),
+          Resource: [resolve(data.identityKey.secret.secretArn), resolve(signingKey.secret.secretArn)],
         },
         {
           Effect: 'Allow',
@@ -211,8 +212,9 @@ describe('the drip engine with the default settings', () => {
 
     it('encrypts every queue and refuses plain HTTP to it', () => {
       const queues = s.template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
-      // work, work DLQ, dispatch DLQ, SES events DLQ, review check DLQ
-      expect(Object.keys(queues)).toHaveLength(5);
+      // work, work DLQ, dispatch DLQ, SES events DLQ, review check DLQ; the outgoing webhooks'
+      // delivery queue, its DLQ and the stream consumer's on-failure queue
+      expect(Object.keys(queues)).toHaveLength(8);
       for (const [id, queue] of Object.entries(queues)) {
         expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
         s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -303,18 +305,33 @@ describe('the drip engine with the default settings', () => {
       });
     });
 
-    it('may read and update items and query one lead’s partition, and write its DLQ, nothing more', () => {
+    it('may update items and query one lead’s partition, read the identity key, the items ids are resolved from and the sequence versions, and write its DLQ, nothing more', () => {
       const { sesEvents, data } = s.stack;
       expect(policyStatementsOf(s, sesEvents.function.fn.role!)).toEqual([
         { Effect: 'Allow', Action: LOGS, Resource: resolve(sesEvents.function.logGroup.logGroupArn) },
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: resolve(sesEvents.deadLetters.queueArn) },
+        { Effect: 'Allow', Action: ['dynamodb:Query', 'dynamodb:UpdateItem'], Resource: resolve(data.table.tableArn) },
+        // A late bounce or complaint for an erased person takes the address off SES's list again.
+        { Effect: 'Allow', Action: 'ses:DeleteSuppressedDestination', Resource: '*' },
         {
           Effect: 'Allow',
-          Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+          Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+          Resource: resolve(data.identityKey.secret.secretArn),
+        },
+        // A booking-link click's enrolment and pinned version; the migration marker, and before
+        // the migration to keyed ids, leads and suppressions under unkeyed ids.
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:GetItem',
           Resource: resolve(data.table.tableArn),
+          Condition: {
+            'ForAllValues:StringLike': {
+              'dynamodb:LeadingKeys': ['SEQUENCE#*', 'LEAD#*', 'SUPPRESSION#*', 'MIGRATION#*'],
+            },
+          },
         },
       ]);
-      expectEnvironmentFor(s, sesEvents.function.fn, baseEnvSchema);
+      expectEnvironmentFor(s, sesEvents.function.fn, sesEventsEnvSchema);
     });
   });
 });

@@ -45,14 +45,16 @@ describe('monitoring with the default settings', () => {
 
   it('alarms as soon as any dead-letter queue holds a message', () => {
     const queues = s.template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
-    const workQueue = logicalId(s, s.stack.drip.workQueue);
-    const deadLetterQueues = Object.keys(queues).filter((id) => id !== workQueue);
+    const workQueues = [s.stack.drip.workQueue, s.stack.webhooks.queue].map((queue) => logicalId(s, queue));
+    const deadLetterQueues = Object.keys(queues).filter((id) => !workQueues.includes(id));
     expect(deadLetterQueues.sort()).toEqual(
       [
         s.stack.drip.workDeadLetters,
         s.stack.drip.dispatchDeadLetters,
         s.stack.sesEvents.deadLetters,
         s.stack.reviewCheck.deadLetters,
+        s.stack.webhooks.deadLetters,
+        s.stack.webhooks.eventDeadLetters,
       ]
         .map((queue) => logicalId(s, queue))
         .sort(),
@@ -80,8 +82,9 @@ describe('monitoring with the default settings', () => {
     const functions = s.template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: Match.stringLikeRegexp('^nodejs') },
     }) as Record<string, Resource>;
-    // capture, dispatcher, sender, ses-events, unsubscribe, booked, admin, review check
-    expect(Object.keys(functions)).toHaveLength(8);
+    // capture, dispatcher, sender, ses-events, unsubscribe, booked, calendly, acuity, admin, admin-compose,
+    // review check, webhook events and deliverer
+    expect(Object.keys(functions)).toHaveLength(13);
     const errorAlarms = alarmsOn('AWS/Lambda', 'Errors');
     for (const id of Object.keys(functions)) {
       const alarm = errorAlarms.find(
@@ -143,20 +146,22 @@ describe('monitoring with the default settings', () => {
     }
   });
 
-  it('counts every ERROR line of the admin API’s log, the 500s Lambda does not count as errors, and alarms on the first', () => {
+  it('counts every ERROR line of both admin functions’ logs, the 500s Lambda does not count as errors, and alarms on the first', () => {
     const { admin } = s.stack;
-    s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: resolve(admin.function.logGroup.logGroupName),
-      FilterPattern: '{ $.level = "ERROR" }',
-      MetricTransformations: [
-        {
-          MetricNamespace: deployConfig.observability.metricsNamespace,
-          MetricName: ADMIN_LOGGED_ERRORS_METRIC,
-          MetricValue: '1',
-          DefaultValue: 0,
-        },
-      ],
-    });
+    for (const fn of [admin.function, admin.composeFunction]) {
+      s.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: resolve(fn.logGroup.logGroupName),
+        FilterPattern: '{ $.level = "ERROR" }',
+        MetricTransformations: [
+          {
+            MetricNamespace: deployConfig.observability.metricsNamespace,
+            MetricName: ADMIN_LOGGED_ERRORS_METRIC,
+            MetricValue: '1',
+            DefaultValue: 0,
+          },
+        ],
+      });
+    }
     expect(alarmsOn(deployConfig.observability.metricsNamespace, ADMIN_LOGGED_ERRORS_METRIC)).toEqual([
       expect.objectContaining({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Sum' }),
     ]);
@@ -188,7 +193,7 @@ describe('monitoring with the default settings', () => {
   it('sends every alarm, and its recovery, to the one alarm topic, and treats no data as fine', () => {
     // SES reputation, dead-letter queues, function errors, steps (failed, interrupted, unknown, stale),
     // capture sends of unknown outcome, dispatch, API 5xx, admin logged errors, reviews
-    expect(alarms).toHaveLength(2 + 4 + 8 + 4 + 1 + 1 + 1 + 1 + 2);
+    expect(alarms).toHaveLength(2 + 6 + 13 + 4 + 1 + 1 + 1 + 1 + 2);
     const topic = resolve(s.stack.monitoring.alarmTopic.topicArn);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ AlarmActions: [topic], OKActions: [topic], TreatMissingData: 'notBreaching' });
@@ -262,7 +267,14 @@ describe('monitoring with the default settings', () => {
       ...REVIEW_METRICS,
     ];
     for (const text of expected) expect({ text, found: body.includes(text) }).toEqual({ text, found: true });
-    for (const fn of [s.stack.capture.function, s.stack.drip.dispatcher, s.stack.drip.sender, s.stack.admin.function]) {
+    const { admin } = s.stack;
+    for (const fn of [
+      s.stack.capture.function,
+      s.stack.drip.dispatcher,
+      s.stack.drip.sender,
+      admin.function,
+      admin.composeFunction,
+    ]) {
       expect(body).toContain(logicalId(s, fn.fn));
     }
   });

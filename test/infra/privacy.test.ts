@@ -126,7 +126,7 @@ describe('secrets in the synthesized templates', () => {
     }
   });
 
-  it('generates every secret (link signing, booked webhook, CloudFront origin verify) at deploy with GenerateSecretString', () => {
+  it('generates every secret (link signing, booked webhook, CloudFront origin verify, identity key, Calendly, Acuity) at deploy with GenerateSecretString', () => {
     for (const s of [plain, everything]) {
       const secrets = s.template.findResources('AWS::SecretsManager::Secret') as Record<string, Resource>;
       expect(Object.keys(secrets).sort()).toEqual(
@@ -134,6 +134,9 @@ describe('secrets in the synthesized templates', () => {
           logicalId(s, s.stack.signingKey.secret),
           logicalId(s, s.stack.booked.webhookKey.secret),
           logicalId(s, s.stack.originVerify.secret),
+          logicalId(s, s.stack.data.identityKey.secret),
+          logicalId(s, s.stack.bookingTools.calendlyKey.secret),
+          logicalId(s, s.stack.bookingTools.acuitySecret),
         ].sort(),
       );
       for (const secret of Object.values(secrets)) {
@@ -150,6 +153,8 @@ describe('secrets in the synthesized templates', () => {
       plain.stack.drip.sender,
       plain.stack.unsubscribe.function,
       plain.stack.booked.function,
+      plain.stack.sesEvents.function,
+      plain.stack.admin.function,
     ];
     for (const fn of functions) {
       const environment = environmentOf(plain, fn.fn);

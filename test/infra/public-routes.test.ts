@@ -70,7 +70,7 @@ describe('public routes of the drip engine', () => {
     expect(reasonFor('/POST--leads')).toMatch(/honeypot/);
   });
 
-  it('lets the unsubscribe function read items, query a lead’s partition, update, and read the link-signing key, nothing more', () => {
+  it('lets the unsubscribe function read items, query a lead’s partition, update, and read the link-signing and identity keys, nothing more', () => {
     const { unsubscribe, data, signingKey } = s.stack;
     expect(policyStatementsOf(s, unsubscribe.function.fn.role!)).toEqual([
       { Effect: 'Allow', Action: LOGS, Resource: resolve(unsubscribe.function.logGroup.logGroupArn) },
@@ -79,12 +79,16 @@ describe('public routes of the drip engine', () => {
         Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Resource: resolve(data.table.tableArn),
       },
-      { Effect: 'Allow', Action: SECRET_READ, Resource: resolve(signingKey.secret.secretArn) },
+      {
+        Effect: 'Allow',
+        Action: SECRET_READ,
+        Resource: [resolve(data.identityKey.secret.secretArn), resolve(signingKey.secret.secretArn)],
+      },
     ]);
     expectEnvironmentFor(s, unsubscribe.function.fn, unsubscribeEnvSchema);
   });
 
-  it('lets the booked function read items, query a lead’s partition, update, and read the webhook key (not the link-signing key), nothing more', () => {
+  it('lets the booked function read items, query a lead’s partition, update, and read the webhook and identity keys (not the link-signing key), nothing more', () => {
     const { booked, data } = s.stack;
     expect(policyStatementsOf(s, booked.function.fn.role!)).toEqual([
       { Effect: 'Allow', Action: LOGS, Resource: resolve(booked.function.logGroup.logGroupArn) },
@@ -93,7 +97,11 @@ describe('public routes of the drip engine', () => {
         Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Resource: resolve(data.table.tableArn),
       },
-      { Effect: 'Allow', Action: SECRET_READ, Resource: resolve(booked.webhookKey.secret.secretArn) },
+      {
+        Effect: 'Allow',
+        Action: SECRET_READ,
+        Resource: [resolve(booked.webhookKey.secret.secretArn), resolve(data.identityKey.secret.secretArn)],
+      },
     ]);
     expectEnvironmentFor(s, booked.function.fn, bookedEnvSchema);
     expect(environmentOf(s, booked.function.fn).WEBHOOK_SECRET_ARN).toEqual(

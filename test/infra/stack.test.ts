@@ -77,7 +77,7 @@ describe('the stack with the default settings', () => {
       });
     });
 
-    it('may write its log group, put and update table items, read the published sequence pointer, a lead and a suppression, send as the practice and read the signing key and the origin-verify secret, nothing more', () => {
+    it('may write its log group, put and update table items, read the published sequence pointer, a lead, a suppression and the keyed-ids marker, send as the practice and read the signing key, the identity key and the origin-verify secret, nothing more', () => {
       const { capture, data, email, signingKey } = s.stack;
       const resolve = (value: unknown) => s.stack.resolve(value);
       const statements = policyStatementsOf(s, capture.function.fn.role!);
@@ -94,13 +94,16 @@ describe('the stack with the default settings', () => {
           Resource: resolve(data.table.tableArn),
         },
         // The version new leads start on (functions/lambdas/capture/wiring.ts: PublishedSequenceCatalog),
-        // a returning lead's stored profile and the address's suppression: reads only there.
+        // a returning lead's stored profile and the address's suppression (under its unkeyed id or
+        // hash too, until the migration's marker says all moved to keyed ones): reads only there.
         {
           Effect: 'Allow',
           Action: 'dynamodb:GetItem',
           Resource: resolve(data.table.tableArn),
           Condition: {
-            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SEQUENCE#*', 'LEAD#*', 'SUPPRESSION#*'] },
+            'ForAllValues:StringLike': {
+              'dynamodb:LeadingKeys': ['SEQUENCE#*', 'LEAD#*', 'SUPPRESSION#*', 'MIGRATION#*'],
+            },
           },
         },
         {
@@ -118,6 +121,7 @@ describe('the stack with the default settings', () => {
           Resource: expect.arrayContaining([
             resolve(signingKey.secret.secretArn),
             resolve(s.stack.originVerify.secret.secretArn),
+            resolve(data.identityKey.secret.secretArn),
           ]),
         },
       ]);
@@ -361,12 +365,14 @@ describe('the stack with the default settings', () => {
       expect(s.acknowledgements.filter((ack) => ack.path.includes('/Leads/'))).toEqual([]);
     });
 
-    it('acknowledges a "*" resource only for CDK’s site deployment and the account-level SES actions of the sender and the admin API', () => {
+    it('acknowledges a "*" resource only for CDK’s site deployment, the account-level SES actions of the sender, SES events and the admin API, and the stream consumer’s ListStreams', () => {
       const wildcards = s.acknowledgements.filter((ack) => ack.id.endsWith('AwsSolutions-IAM5[Resource::*]'));
       expect(wildcards.map((ack) => ack.path).sort()).toEqual([
         'Test/Admin/Handler/Role',
         'Test/Drip/Sender/Role',
+        'Test/SesEvents/Handler/Role',
         'Test/Site/DeploymentRole',
+        'Test/Webhooks/Events/Role',
       ]);
       for (const path of ['Test/Admin/Handler/Role', 'Test/Drip/Sender/Role']) {
         expect(wildcards.find((ack) => ack.path === path)?.reason).toMatch(/ses:GetAccount/);

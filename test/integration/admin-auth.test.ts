@@ -7,6 +7,7 @@ import { signLocalToken } from '../../local/admin-auth';
 import { localEnvironment } from '../../local/local-env';
 import { adminStack, CONSOLE_PASSWORD, USERS } from '../support/admin-harness';
 import { apiEvent, lambdaContext } from '../support/api-event';
+import { testIdentityKey } from '../support/identity';
 import { control } from '../support/local-stack-harness';
 import { freshTable, testEndpoints } from '../support/services';
 
@@ -100,7 +101,7 @@ describe('admin handler without an authorizer in front', () => {
       adminEnvSchema,
       localEnvironment({ port: 3997, dynamoEndpoint: dynamo, sesEndpoint: ses, tableName }),
     );
-    const handler = makeAdminHandler(adminDeps(env));
+    const handler = makeAdminHandler(adminDeps(env, { identityKey: testIdentityKey }));
     const event = apiEvent({ method: 'GET', path: '/admin/api/me' });
     event.routeKey = 'GET /admin/api/me';
     const missing = await handler(event as never, lambdaContext);

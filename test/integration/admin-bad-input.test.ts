@@ -2,9 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { ADMIN_ROUTES_LIST } from '../../functions/admin/routes';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { control, postLead } from '../support/local-stack-harness';
 import { allItems, testEndpoints, uniqueEmail } from '../support/services';
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
   const email = uniqueEmail('fuzzed');
   await postLead(admin.stack.base, validLead(email));
   await control(admin.stack.base, '/__local/drip/tick');
-  leadId = leadIdFor(email);
+  leadId = testLeadId(email);
   await new Promise((resolve) => setTimeout(resolve, 200)); // simulated delivery events settle
 });
 afterAll(() => admin.stack.stop());

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ beforeAll(async () => {
     dynamoEndpoint: dynamo,
     sesEndpoint: ses,
     dataDir,
-    tableName: `admin-expired-${port}`,
+    tableName: `admin-expired-${port}-${randomUUID().slice(0, 8)}`,
     extraEnv: { LOCAL_CONSOLE_USERS: 'boss@clinic.test:local-test-password:admin+marketing' },
   });
   base = `http://localhost:${port}`;

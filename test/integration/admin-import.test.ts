@@ -2,10 +2,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoSuppressionList } from '../../functions/adapters/dynamodb/suppression-list';
 import type { ImportReport, LeadTimeline } from '../../functions/admin/contract';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
+import { testAddressIds, testLeadId } from '../support/identity';
 import { postLead } from '../support/local-stack-harness';
 import { allItems, itemsOfLead, testEndpoints, uniqueEmail } from '../support/services';
 
@@ -32,7 +32,9 @@ const csvOf = (rows: string[]) =>
 async function enrolmentsOf(emails: string[]) {
   const items = await Promise.all(
     emails.map(async (email) =>
-      (await itemsOfLead(doc, admin.stack.env.TABLE_NAME!, leadIdFor(email))).find((item) => item.type === 'enrolment'),
+      (await itemsOfLead(doc, admin.stack.env.TABLE_NAME!, testLeadId(email))).find(
+        (item) => item.type === 'enrolment',
+      ),
     ),
   );
   return items.filter((item): item is Record<string, unknown> => item !== undefined);
@@ -62,11 +64,16 @@ describe('contact import', () => {
 
   beforeAll(async () => {
     await postLead(admin.stack.base, validLead(existing));
-    await new DynamoSuppressionList({
+    const table = {
       client: doc,
       tableName: admin.stack.env.TABLE_NAME!,
       dueShards: Number(admin.stack.env.DUE_SHARDS),
-    }).suppress(suppressed, 'unsubscribed', new Date().toISOString());
+    };
+    await new DynamoSuppressionList(table, testAddressIds(table)).suppress(
+      suppressed,
+      'unsubscribed',
+      new Date().toISOString(),
+    );
   });
 
   it('reports every row it would refuse and why in a dry run, and stores nothing', async () => {
@@ -105,7 +112,7 @@ describe('contact import', () => {
     }
     expect(new Date(times.at(-1)!).toISOString()).toBe(report.body.lastFirstEmailAt);
 
-    const items = await itemsOfLead(doc, admin.stack.env.TABLE_NAME!, leadIdFor(good[3]!));
+    const items = await itemsOfLead(doc, admin.stack.env.TABLE_NAME!, testLeadId(good[3]!));
     expect(items.find((item) => item.type === 'lead')).toMatchObject({
       firstName: 'Imported3',
       interests: ['hair-restoration', 'fraxel-aftercare'],
@@ -116,7 +123,7 @@ describe('contact import', () => {
       consentSource: 'Clinic newsletter, spring 2025',
       consentDate: '2025-04-04T00:00:00.000Z',
     });
-    const timeline = await admin.asMarketing<LeadTimeline>('GET', `/leads/${leadIdFor(good[3]!)}`);
+    const timeline = await admin.asMarketing<LeadTimeline>('GET', `/leads/${testLeadId(good[3]!)}`);
     expect(timeline.body.events.map((event) => event.title)).toEqual(
       expect.arrayContaining(['Imported from a contact list', 'Consent recorded by import']),
     );

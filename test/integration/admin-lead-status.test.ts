@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { LeadPage, LeadSummary, LeadTimeline, TimelineEvent } from '../../functions/admin/contract';
 import { LEAD_STATUSES } from '../../functions/admin/contract';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { control, postLead } from '../support/local-stack-harness';
 import { outbox, uniqueEmail } from '../support/services';
 
@@ -87,7 +87,7 @@ describe('a lead’s status after unsubscribes, bounces, complaints and bookings
       if (name !== 'active') expect((await postLead(base, validLead(email))).status).toBe(202);
     }
     await control(base, '/__local/drip/tick');
-    const id = (email: string) => leadIdFor(email);
+    const id = (email: string) => testLeadId(email);
     await admin.asMarketing('POST', `/leads/${id(leads.bouncedAfterStaffStopped)}/stop`, {
       sequenceId: 'exosome-aftercare',
     });
@@ -143,8 +143,8 @@ describe('leads that came in while the clock was moved forward', () => {
       await control(first.stack.base, '/__local/drip/advance', { duration: 'P70D' });
       expect((await postLead(first.stack.base, validLead(later))).status).toBe(202);
       expect((await allLeads(first, { q: tag })).map((item) => item.leadId)).toEqual([
-        leadIdFor(later),
-        leadIdFor(early),
+        testLeadId(later),
+        testLeadId(early),
       ]);
     } finally {
       await first.stack.stop();
@@ -155,12 +155,12 @@ describe('leads that came in while the clock was moved forward', () => {
     try {
       expect(Date.now() - restarted.stack.clock.now().getTime()).toBeLessThan(60_000);
       expect((await allLeads(restarted, { q: tag })).map((item) => item.leadId)).toEqual([
-        leadIdFor(later),
-        leadIdFor(early),
+        testLeadId(later),
+        testLeadId(early),
       ]);
       expect((await allLeads(restarted, { q: tag, status: 'active' })).map((item) => item.leadId)).toEqual([
-        leadIdFor(later),
-        leadIdFor(early),
+        testLeadId(later),
+        testLeadId(early),
       ]);
       // The console's CSV export reads the list one small page at a time.
       const pages: string[][] = [];
@@ -175,7 +175,7 @@ describe('leads that came in while the clock was moved forward', () => {
         pages.push(page.body.items.map((item) => item.leadId));
         cursor = page.body.nextCursor;
       } while (cursor && pages.length < 10);
-      expect(pages.flat()).toEqual([leadIdFor(later), leadIdFor(early)]);
+      expect(pages.flat()).toEqual([testLeadId(later), testLeadId(early)]);
     } finally {
       await restarted.stack.stop();
     }

@@ -4,13 +4,13 @@ import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-
 import { keys, leadListKeys } from '../../functions/adapters/dynamodb/keys';
 import { DynamoLeadRepository } from '../../functions/adapters/dynamodb/lead-repository';
 import type { LeadPage, LeadSummary, LeadTimeline } from '../../functions/admin/contract';
-import { leadIdFor, suppressionHashFor } from '../../functions/lead/email-address';
 import type { Interest } from '../../functions/lead/interests';
 import type { Lead } from '../../functions/lead/lead';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { sesEvent } from '../../local/simulated-ses-events';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
+import { testLeadId, testSuppressionHash } from '../support/identity';
 import { control, localStackForTest, postLead } from '../support/local-stack-harness';
 import { allItems, outbox, testEndpoints, uniqueEmail } from '../support/services';
 
@@ -41,7 +41,7 @@ async function seedLead(options: {
   withoutSearchText?: boolean;
 }) {
   const createdAt = new Date(admin.stack.clock.now().getTime() - options.daysAgo * DAY).toISOString();
-  const leadId = leadIdFor(options.email);
+  const leadId = testLeadId(options.email);
   const attribution = options.utmSource ? { utmSource: options.utmSource } : {};
   const lead: Lead = {
     leadId,
@@ -238,7 +238,7 @@ describe('a lead after a real capture and a drip tick', () => {
     const email = uniqueEmail('timeline');
     expect((await postLead(admin.stack.base, validLead(email))).status).toBe(202);
     await control(admin.stack.base, '/__local/drip/tick');
-    const leadId = leadIdFor(email);
+    const leadId = testLeadId(email);
 
     // SES reports delivery, opens and clicks later; sent here as the ses-events function receives them.
     const tags = { kind: 'step', lead: leadId, sequence: sequence.id, step: 'welcome', variant: 'a' };
@@ -292,7 +292,7 @@ describe('a lead after a real capture and a drip tick', () => {
   it('marks a lead booked: the sequence exits with reason booked and the timeline says so', async () => {
     const email = uniqueEmail('booked');
     await postLead(admin.stack.base, validLead(email));
-    const leadId = leadIdFor(email);
+    const leadId = testLeadId(email);
 
     const booked = await admin.asMarketing('POST', `/leads/${leadId}/booked`);
     const again = await admin.asMarketing('POST', `/leads/${leadId}/booked`);
@@ -310,7 +310,7 @@ describe('a lead after a real capture and a drip tick', () => {
     const email = uniqueEmail('stopped');
     await postLead(admin.stack.base, validLead(email));
     await control(admin.stack.base, '/__local/drip/tick');
-    const leadId = leadIdFor(email);
+    const leadId = testLeadId(email);
     const mailsBefore = (await outbox(email)).length;
 
     const stopped = await admin.asMarketing('POST', `/leads/${leadId}/stop`, { sequenceId: sequence.id });
@@ -333,7 +333,7 @@ describe('a lead after a real capture and a drip tick', () => {
     const email = uniqueEmail('export');
     await postLead(admin.stack.base, validLead(email));
     await control(admin.stack.base, '/__local/drip/tick');
-    const leadId = leadIdFor(email);
+    const leadId = testLeadId(email);
 
     const exported = await admin.asMarketing('GET', `/leads/${leadId}/export`);
 
@@ -365,7 +365,7 @@ describe('GDPR erasure', () => {
       validLead(email, { firstName: 'Zebulonia', lastName: 'Quaxworth-Erase', phone: '(727) 555-0142' }),
     );
     await control(admin.stack.base, '/__local/drip/tick');
-    const leadId = leadIdFor(email);
+    const leadId = testLeadId(email);
     const needles = [email, 'Quaxworth-Erase', '+17275550142', '555-0142'];
     // They had unsubscribed first: the suppression entry's history goes with the erasure too.
     const welcome = (await outbox(email)).at(-1)!;
@@ -392,9 +392,9 @@ describe('GDPR erasure', () => {
     expect(containsPerson(remaining, needles)).toEqual([]);
     expect(remaining.filter((item) => String(item.pk).startsWith(`LEAD#${leadId}`))).toEqual([]);
     expect(remaining.filter((item) => item.leadId === leadId)).toEqual([]);
-    const suppression = remaining.find((item) => item.pk === `SUPPRESSION#${suppressionHashFor(email)}`);
+    const suppression = remaining.find((item) => item.pk === `SUPPRESSION#${testSuppressionHash(email)}`);
     expect(suppression).toEqual({
-      pk: `SUPPRESSION#${suppressionHashFor(email)}`,
+      pk: `SUPPRESSION#${testSuppressionHash(email)}`,
       sk: 'SUPPRESSION',
       type: 'suppression',
       reason: 'erased',
@@ -420,7 +420,7 @@ describe('GDPR erasure', () => {
     try {
       const email = uniqueEmail('erase-optin');
       await postLead(doubleStack.base, validLead(email));
-      const leadId = leadIdFor(email);
+      const leadId = testLeadId(email);
       const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: testEndpoints().dynamo }));
       const tokensOf = async () =>
         (await allItems(client, doubleStack.env.TABLE_NAME!)).filter(

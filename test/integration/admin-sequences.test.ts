@@ -10,12 +10,12 @@ import type {
   SequenceDetail,
   SequenceListItem,
 } from '../../functions/admin/contract';
-import { draftHash } from '../../functions/admin/sequences';
-import { leadIdFor } from '../../functions/lead/email-address';
+import { draftHash } from '../../functions/admin/sequences/drafts';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import type { SequenceDraft } from '../../functions/sequence/draft';
 import { adminStack, USERS } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { control, postLead } from '../support/local-stack-harness';
 import { freshTable, outbox, testEndpoints, uniqueEmail } from '../support/services';
 
@@ -52,7 +52,7 @@ const publish = () => admin.asMarketing('POST', `/sequences/${ID}/publish`);
 const enrolmentOf = async (email: string) =>
   (
     await doc.send(
-      new GetCommand({ TableName: admin.stack.env.TABLE_NAME!, Key: keys.enrolment(leadIdFor(email), ID) }),
+      new GetCommand({ TableName: admin.stack.env.TABLE_NAME!, Key: keys.enrolment(testLeadId(email), ID) }),
     )
   ).Item;
 
@@ -61,6 +61,8 @@ describe('sequence drafts and publishing', () => {
     const list = await admin.asMarketing<SequenceListItem[]>('GET', '/sequences');
     expect(list.body).toEqual([
       expect.objectContaining({ sequenceId: ID, publishedVersion: bundled.version, hasDraft: false }),
+      // The short path after a cancelled consultation (Calendly, Acuity), shipped alongside.
+      expect.objectContaining({ sequenceId: 'rebook-after-cancellation', hasDraft: false }),
     ]);
     const saved = await saveDraft(await publishedSource());
     expect(saved.status).toBe(200);

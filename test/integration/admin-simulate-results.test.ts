@@ -3,11 +3,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoStepStats } from '../../functions/adapters/dynamodb/step-stats';
 import type { Results, SequenceDetail, SimulatedSend } from '../../functions/admin/contract';
 import type { StepCounter } from '../../functions/drip/ports';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { pathFor } from '../../functions/sequence/paths';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { control, postLead } from '../support/local-stack-harness';
 import { itemsOfLead, testEndpoints, uniqueEmail } from '../support/services';
 
@@ -86,7 +86,7 @@ describe('journey simulator', () => {
   it('matches what the drip engine really sends for a real lead', async () => {
     const email = uniqueEmail('simulated');
     await postLead(admin.stack.base, validLead(email, { timeZone: 'Asia/Kolkata' }));
-    const leadId = leadIdFor(email);
+    const leadId = testLeadId(email);
     const enrolment = (await itemsOfLead(doc, admin.stack.env.TABLE_NAME!, leadId)).find(
       (item) => item.type === 'enrolment',
     )!;
@@ -111,7 +111,7 @@ describe('journey simulator', () => {
     const email = uniqueEmail('midway');
     await postLead(admin.stack.base, validLead(email));
     await control(admin.stack.base, '/__local/drip/tick');
-    const leadId = leadIdFor(email);
+    const leadId = testLeadId(email);
 
     const remaining = await simulate({ version: sequence.version, leadId });
     const path = pathFor(sequence.steps, validLead(email).interests);

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
 import { bookedEnvSchema, parseEnv } from '../../functions/config/env';
 import { signWebhook } from '../../functions/http/webhook-signature';
 import { makeBookedHandler } from '../../functions/lambdas/booked/handler';
 import { bookedDeps } from '../../functions/lambdas/booked/wiring';
 import { apiEvent, lambdaContext } from '../support/api-event';
 import { dripHarness, TestClock } from '../support/drip-harness';
+import { testIdentityKey } from '../support/identity';
 
 /**
  * POST /webhooks/booked, the real handler wired as in Lambda, on DynamoDB Local. The unsigned
@@ -24,15 +25,19 @@ type Harness = Awaited<ReturnType<typeof dripHarness>>;
 let harness: Harness;
 let clock: TestClock;
 let handler: ReturnType<typeof makeBookedHandler>;
-let store: DynamoDripStore;
+let enrolments: DynamoEnrolmentStore;
 
 beforeAll(async () => {
   clock = new TestClock(now);
   harness = await dripHarness({ clock });
   handler = makeBookedHandler(
-    bookedDeps(parseEnv(bookedEnvSchema, harness.env), { webhookKey: async () => WEBHOOK_KEY, clock }),
+    bookedDeps(parseEnv(bookedEnvSchema, harness.env), {
+      webhookKey: async () => WEBHOOK_KEY,
+      identityKey: testIdentityKey,
+      clock,
+    }),
   );
-  store = new DynamoDripStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
+  enrolments = new DynamoEnrolmentStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
 });
 
 async function post(body: string, signature?: string, extra: { base64?: boolean } = {}) {
@@ -46,8 +51,8 @@ async function post(body: string, signature?: string, extra: { base64?: boolean 
 }
 
 async function expectStillActive(leadId: string) {
-  expect(await store.getEnrolment(leadId, harness.sequence.id)).toMatchObject({ status: 'active', stepIndex: 0 });
-  const lead = await store.getLead(leadId);
+  expect(await enrolments.getEnrolment(leadId, harness.sequence.id)).toMatchObject({ status: 'active', stepIndex: 0 });
+  const lead = await enrolments.getLead(leadId);
   expect(lead?.status).toBe('active');
   expect(lead?.bookedAt).toBeUndefined();
 }
@@ -130,11 +135,11 @@ describe('the booked webhook refuses a signature that is not right, and changes 
     expect(first.statusCode).toBe(200);
     expect(second.statusCode).toBe(200);
     for (const { leadId } of [plain, encoded]) {
-      expect(await store.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
+      expect(await enrolments.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
         status: 'exited',
         exitReason: 'booked',
       });
-      expect(await store.getLead(leadId)).toMatchObject({ status: 'booked', bookedAt: now.toISOString() });
+      expect(await enrolments.getLead(leadId)).toMatchObject({ status: 'booked', bookedAt: now.toISOString() });
     }
   });
 });

@@ -1,8 +1,8 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { jsonPost, lambdaContext } from '../support/api-event';
 import { captureHarness, validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { itemsOfLead, outbox, uniqueEmail } from '../support/services';
 
 type Harness = Awaited<ReturnType<typeof captureHarness>>;
@@ -30,7 +30,7 @@ describe('POST /leads when SES fails', () => {
     const response = await harness.handler(jsonPost('/leads', validLead(email)), lambdaContext);
 
     expect(response.statusCode).toBe(202);
-    const items = await itemsOfLead(harness.doc, harness.tableName, leadIdFor(email));
+    const items = await itemsOfLead(harness.doc, harness.tableName, testLeadId(email));
     expect(items.filter((item) => item.type === 'lead')).toHaveLength(1);
     const unsent = items.filter((item) => item.type === 'capture-email');
     expect(unsent.map((item) => item.kind).sort()).toEqual(['confirmation', 'staff-notification']);
@@ -51,7 +51,7 @@ describe('POST /leads when SES fails', () => {
 
     await harness.handler(jsonPost('/leads', validLead(email)), lambdaContext);
 
-    const emails = (await itemsOfLead(harness.doc, harness.tableName, leadIdFor(email))).filter(
+    const emails = (await itemsOfLead(harness.doc, harness.tableName, testLeadId(email))).filter(
       (item) => item.type === 'capture-email',
     );
     const byKind = Object.fromEntries(emails.map((item) => [item.kind, item]));

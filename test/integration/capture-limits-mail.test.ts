@@ -1,6 +1,6 @@
-import { leadIdFor } from '../../functions/lead/email-address';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { control, postLead } from '../support/local-stack-harness';
 import { outbox, uniqueEmail } from '../support/services';
 
@@ -42,7 +42,7 @@ describe('emails the form sends', () => {
   it('sends nothing to an address that was erased, when the form is posted with it again', async () => {
     const email = uniqueEmail('erased');
     await post(email);
-    expect((await admin.asAdmin('DELETE', `/leads/${leadIdFor(email)}`)).status).toBe(200);
+    expect((await admin.asAdmin('DELETE', `/leads/${testLeadId(email)}`)).status).toBe(200);
     const before = (await outbox(email)).length;
 
     await post(email);

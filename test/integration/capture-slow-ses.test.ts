@@ -1,7 +1,7 @@
-import { leadIdFor } from '../../functions/lead/email-address';
 import { memoryCounters } from '../../functions/observability/metrics';
 import { jsonPost, lambdaContext } from '../support/api-event';
 import { captureHarness, validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { itemsOfLead, uniqueEmail } from '../support/services';
 import { type StubBehaviour, sesStub } from '../support/ses-stub';
 
@@ -24,7 +24,7 @@ async function postWhileSesDoes(behaviour: StubBehaviour) {
       harness.handler(jsonPost('/leads', validLead(email)), lambdaContext),
       new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), 10_000)),
     ]);
-    const items = await itemsOfLead(harness.doc, harness.tableName, leadIdFor(email));
+    const items = await itemsOfLead(harness.doc, harness.tableName, testLeadId(email));
     return { response, items, counters, requests: stub.received.length };
   } finally {
     await stub.close();

@@ -1,6 +1,6 @@
-import { leadIdFor } from '../../functions/lead/email-address';
 import { apiEvent, formPost, jsonPost, lambdaContext } from '../support/api-event';
 import { captureHarness, frozenMidMinute, validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { allItems, itemsOfLead, outbox, uniqueEmail } from '../support/services';
 
 type Harness = Awaited<ReturnType<typeof captureHarness>>;
@@ -22,7 +22,7 @@ describe('POST /leads on DynamoDB Local and the local SES', () => {
 
     expect(response.statusCode).toBe(202);
     expect(JSON.parse(response.body!)).toEqual({ status: 'received', message: expect.any(String) });
-    const items = await itemsOfLead(harness.doc, harness.tableName, leadIdFor(email));
+    const items = await itemsOfLead(harness.doc, harness.tableName, testLeadId(email));
     const [lead] = byType(items, 'lead');
     expect(lead).toMatchObject({
       email,
@@ -65,7 +65,7 @@ describe('POST /leads on DynamoDB Local and the local SES', () => {
     const staff = (await outbox('frontdesk@example.com')).filter((mail) => mail.body.text?.includes(email));
     expect(staff).toHaveLength(1);
     expect(staff[0]!.body.text).toContain('+18135550199');
-    const sent = byType(await itemsOfLead(harness.doc, harness.tableName, leadIdFor(email)), 'capture-email');
+    const sent = byType(await itemsOfLead(harness.doc, harness.tableName, testLeadId(email)), 'capture-email');
     expect(sent.map((item) => [item.kind, item.status]).sort()).toEqual([
       ['confirmation', 'sent'],
       ['staff-notification', 'sent'],
@@ -89,7 +89,7 @@ describe('POST /leads on DynamoDB Local and the local SES', () => {
 
     expect(response.statusCode).toBe(303);
     expect(response.headers!.location).toBe('http://localhost:3999/thank-you/');
-    const [lead] = byType(await itemsOfLead(harness.doc, harness.tableName, leadIdFor(email)), 'lead');
+    const [lead] = byType(await itemsOfLead(harness.doc, harness.tableName, testLeadId(email)), 'lead');
     expect(lead!.interests).toEqual(['hair-restoration', 'skin-regeneration']);
   });
 
@@ -99,7 +99,7 @@ describe('POST /leads on DynamoDB Local and the local SES', () => {
     await post(validLead(email));
     await post(validLead(email.toUpperCase(), { firstName: 'Dani', message: 'Second question' }));
 
-    const items = await itemsOfLead(harness.doc, harness.tableName, leadIdFor(email));
+    const items = await itemsOfLead(harness.doc, harness.tableName, testLeadId(email));
     expect(byType(items, 'lead')).toHaveLength(1);
     // The profile is the first submission's; the second is kept as it came.
     expect(byType(items, 'lead')[0]).toMatchObject({ firstName: 'Dana', submissionCount: 2 });
@@ -121,7 +121,7 @@ describe('POST /leads on DynamoDB Local and the local SES', () => {
     const responses = await Promise.all(Array.from({ length: 20 }, () => post(validLead(email))));
 
     expect(responses.map((response) => response.statusCode)).toEqual(Array(20).fill(202));
-    const items = await itemsOfLead(harness.doc, harness.tableName, leadIdFor(email));
+    const items = await itemsOfLead(harness.doc, harness.tableName, testLeadId(email));
     expect(byType(items, 'lead')).toHaveLength(1);
     expect(byType(items, 'enrolment')).toHaveLength(1);
     expect(byType(items, 'submission')).toHaveLength(20);
@@ -151,7 +151,7 @@ describe('POST /leads on DynamoDB Local and the local SES', () => {
     const statuses = responses.map((response) => response.statusCode);
     expect(statuses.filter((status) => status === 202)).toHaveLength(5);
     expect(statuses.filter((status) => status === 429)).toHaveLength(15);
-    const items = await itemsOfLead(deployed.doc, deployed.tableName, leadIdFor(email));
+    const items = await itemsOfLead(deployed.doc, deployed.tableName, testLeadId(email));
     expect(byType(items, 'lead')).toHaveLength(1);
     expect(byType(items, 'enrolment')).toHaveLength(1);
     expect(byType(items, 'submission')).toHaveLength(5);

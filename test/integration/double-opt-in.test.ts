@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { validLead } from '../support/capture-harness';
 import { dynamoFaults, throttled } from '../support/fault-injection';
+import { testLeadId } from '../support/identity';
 import { control, localStackForTest, postLead } from '../support/local-stack-harness';
 import { itemsOfLead, outbox, uniqueEmail } from '../support/services';
 
@@ -24,7 +24,7 @@ async function confirmLinkFor(email: string): Promise<string> {
 }
 
 const byType = async (email: string, type: string) =>
-  (await itemsOfLead(doc, stack.env.TABLE_NAME!, leadIdFor(email))).filter((item) => item.type === type);
+  (await itemsOfLead(doc, stack.env.TABLE_NAME!, testLeadId(email))).filter((item) => item.type === type);
 
 describe('double opt-in (CONSENT_MODE=double)', () => {
   it('sends a confirmation link instead of enrolling, and starts the sequence only when it is confirmed', async () => {

@@ -1,11 +1,11 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { signWebhook } from '../../functions/http/webhook-signature';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { pathFor } from '../../functions/sequence/paths';
 import { LOCAL_CONTROL_HEADER } from '../../local/request-guard';
 import { validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { control, localStackForTest, postLead } from '../support/local-stack-harness';
 import { outbox, uniqueEmail } from '../support/services';
 
@@ -151,7 +151,7 @@ describe('drip engine in the local stack', () => {
       new QueryCommand({
         TableName: stack.env.TABLE_NAME,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :email)',
-        ExpressionAttributeValues: { ':pk': `LEAD#${leadIdFor(email)}`, ':email': 'EMAIL#' },
+        ExpressionAttributeValues: { ':pk': `LEAD#${testLeadId(email)}`, ':email': 'EMAIL#' },
       }),
     );
     expect(Items.find((item) => item.kind === 'confirmation')).toMatchObject({ status: 'sent', attempts: 2 });

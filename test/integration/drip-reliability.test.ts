@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
-import { suppressionHashFor } from '../../functions/lead/email-address';
+import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
+import { DynamoSendRecordStore } from '../../functions/adapters/dynamodb/send-records';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { countingMailer, dripHarness, TestClock } from '../support/drip-harness';
 import { throttledSend } from '../support/drip-scenarios';
+import { testSuppressionHash } from '../support/identity';
 import { allItems } from '../support/services';
 
 jest.setTimeout(180_000);
@@ -24,10 +25,10 @@ async function seedMany(seed: (email: string, dueAt: Date) => Promise<string>, c
 }
 
 describe('drip engine under concurrency and faults (DynamoDB Local)', () => {
-  it('sends each due step exactly once with 4 dispatchers and 4 senders over 2,000 enrolments', async () => {
+  it('sends each due step exactly once with 4 dispatchers and 4 senders over 1,000 enrolments', async () => {
     const clock = new TestClock(start);
     const harness = await dripHarness({ clock, shards: 8 });
-    const leadIds = await seedMany(harness.seedLead, 2000, 'many');
+    const leadIds = await seedMany(harness.seedLead, 1000, 'many');
     const counting = countingMailer(acceptAll);
     const workers = Array.from({ length: 4 }, () => harness.worker({ mailer: counting.mailer }));
 
@@ -37,16 +38,16 @@ describe('drip engine under concurrency and faults (DynamoDB Local)', () => {
     for (const worker of workers) worker.attach();
     await Promise.all(workers.map((worker) => worker.queue.drain()));
 
-    expect(firstRound.reduce((sum, result) => sum + result.enqueued, 0)).toBe(2000);
+    expect(firstRound.reduce((sum, result) => sum + result.enqueued, 0)).toBe(1000);
     expect(secondRound.reduce((sum, result) => sum + result.enqueued, 0)).toBe(0);
     const perLead = new Map<string, number>();
     for (const send of counting.sends) perLead.set(send.tags.lead!, (perLead.get(send.tags.lead!) ?? 0) + 1);
-    expect(perLead.size).toBe(2000);
+    expect(perLead.size).toBe(1000);
     expect([...perLead.values()].every((count) => count === 1)).toBe(true);
     expect(new Set(leadIds)).toEqual(new Set(perLead.keys()));
     const items = await allItems(harness.doc, harness.tableName);
     const records = items.filter((item) => item.type === 'send');
-    expect(records).toHaveLength(2000);
+    expect(records).toHaveLength(1000);
     expect(records.every((record) => record.status === 'sent')).toBe(true);
     expect(items.filter((item) => item.type === 'enrolment').every((item) => item.stepIndex === 1)).toBe(true);
     expect(workers.every((worker) => worker.queue.deadLetters.length === 0)).toBe(true);
@@ -64,12 +65,14 @@ describe('drip engine under concurrency and faults (DynamoDB Local)', () => {
     const clock = new TestClock(start);
     const harness = await dripHarness({ clock });
     const leadId = await harness.seedLead('stopped.sender@example.com', start);
-    const store = new DynamoDripStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
+    const table = { client: harness.doc as never, tableName: harness.tableName, dueShards: 4 };
+    const enrolments = new DynamoEnrolmentStore(table);
+    const sendRecords = new DynamoSendRecordStore(table);
     const counting = countingMailer(acceptAll);
     const worker = harness.worker({ mailer: counting.mailer });
     // A sender took the message and claimed the step, then its process died before sending.
     await worker.dispatch();
-    await store.claimStep({
+    await sendRecords.claimStep({
       leadId,
       sequenceId: harness.sequence.id,
       sequenceVersion: harness.sequence.version,
@@ -87,10 +90,10 @@ describe('drip engine under concurrency and faults (DynamoDB Local)', () => {
     await worker.queue.drain();
 
     expect(counting.sends).toHaveLength(0);
-    const record = await store.getSendRecord(leadId, harness.sequence.id, harness.sequence.steps[0]!.id);
+    const record = await sendRecords.getSendRecord(leadId, harness.sequence.id, harness.sequence.steps[0]!.id);
     expect(record).toMatchObject({ status: 'failed', reason: 'interrupted after claim' });
     expect(worker.counters.totals.StepInterrupted).toBe(1);
-    expect((await store.getEnrolment(leadId, harness.sequence.id))?.stepIndex).toBe(1);
+    expect((await enrolments.getEnrolment(leadId, harness.sequence.id))?.stepIndex).toBe(1);
   });
 
   it('does not send a step whose lead unsubscribed after it was queued', async () => {
@@ -105,7 +108,7 @@ describe('drip engine under concurrency and faults (DynamoDB Local)', () => {
       new PutCommand({
         TableName: harness.tableName,
         Item: {
-          pk: `SUPPRESSION#${suppressionHashFor(email)}`,
+          pk: `SUPPRESSION#${testSuppressionHash(email)}`,
           sk: 'SUPPRESSION',
           type: 'suppression',
           reason: 'unsubscribed',
@@ -117,12 +120,14 @@ describe('drip engine under concurrency and faults (DynamoDB Local)', () => {
     await worker.queue.drain();
 
     expect(counting.sends).toHaveLength(0);
-    const store = new DynamoDripStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
-    expect(await store.getSendRecord(leadId, harness.sequence.id, harness.sequence.steps[0]!.id)).toMatchObject({
+    const table = { client: harness.doc as never, tableName: harness.tableName, dueShards: 4 };
+    const enrolments = new DynamoEnrolmentStore(table);
+    const sendRecords = new DynamoSendRecordStore(table);
+    expect(await sendRecords.getSendRecord(leadId, harness.sequence.id, harness.sequence.steps[0]!.id)).toMatchObject({
       status: 'skipped',
       reason: 'suppressed: unsubscribed',
     });
-    expect(await store.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
+    expect(await enrolments.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
       status: 'exited',
       exitReason: 'unsubscribed',
     });

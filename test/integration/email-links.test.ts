@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { signAsCalendly } from '../../functions/booking/tool-signatures';
 import type { Mailer, OutgoingEmail } from '../../functions/mail/outgoing-email';
 import { type EmailBundle, TRANSACTIONAL_TEMPLATES } from '../../functions/sequence/compiled';
 import { ROOT } from '../../local/paths';
@@ -80,11 +81,25 @@ async function linksFollowedIn(
   const sent: OutgoingEmail[] = [];
   const stack = await localStackForTest({ CONSENT_MODE: mode }, { mailer: recordingMailer(sent) });
   try {
-    expect((await postLead(stack.base, validLead(uniqueEmail('links')))).status).toBe(202);
+    const email = uniqueEmail('links');
+    expect((await postLead(stack.base, validLead(email))).status).toBe(202);
     if (mode === 'single') {
       // The welcome, then 35 days: the whole sequence.
       await control(stack.base, '/__local/drip/tick');
       await control(stack.base, '/__local/drip/advance', { duration: 'P35D' });
+      // A consultation booked in Calendly, then cancelled: the rebook path's emails too.
+      for (const event of ['invitee.created', 'invitee.canceled']) {
+        const body = JSON.stringify({ event, payload: { email, uri: `local:calendly:${email}`, rescheduled: false } });
+        const signature = signAsCalendly(body, await stack.bookingTools.calendlyKey(), stack.clock.now().getTime());
+        const answer = await fetch(`${stack.base}/webhooks/calendly`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'calendly-webhook-signature': signature },
+          body,
+        });
+        expect(answer.status).toBe(200);
+      }
+      await control(stack.base, '/__local/drip/tick');
+      await control(stack.base, '/__local/drip/advance', { duration: 'P14D' });
     }
     const problems: Checked[] = [];
     let followed = 0;

@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteSuppressedDestinationCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoBookingStore } from '../../functions/adapters/dynamodb/booking-store';
+import { keys } from '../../functions/adapters/dynamodb/keys';
 import { eraseLead } from '../../functions/admin/leads';
-import { adminEnvSchema, parseEnv } from '../../functions/config/env';
-import type { Mailer } from '../../functions/mail/outgoing-email';
+import { adminEnvSchema, parseEnv, sesEventsEnvSchema } from '../../functions/config/env';
+import { handleSesEvent, sesEventSchema } from '../../functions/drip/ses-event';
 import { adminDeps } from '../../functions/lambdas/admin/wiring';
+import { sesEventsDeps } from '../../functions/lambdas/ses-events/wiring';
+import type { Mailer } from '../../functions/mail/outgoing-email';
+import { sesEvent } from '../../local/simulated-ses-events';
 import { countingMailer, dripHarness, TestClock } from '../support/drip-harness';
 import { dynamoFaults, onSortKey } from '../support/fault-injection';
+import { testIdentityKey, testSuppressionHash } from '../support/identity';
 import { itemsOfLead, uniqueEmail } from '../support/services';
 
 /**
@@ -23,7 +29,7 @@ const acceptAll: Mailer = { send: async () => ({ messageId: randomUUID() }) };
 async function setUp() {
   const clock = new TestClock(start);
   const harness = await dripHarness({ clock });
-  const admin = adminDeps(parseEnv(adminEnvSchema, harness.env), { clock });
+  const admin = adminDeps(parseEnv(adminEnvSchema, harness.env), { clock, identityKey: testIdentityKey });
   const erase = (leadId: string) => eraseLead(leadId, admin);
   return { clock, harness, erase };
 }
@@ -90,6 +96,70 @@ describe('erasing a lead while the sender is working on it', () => {
     expect(await itemsOfLead(harness.doc, harness.tableName, leadId)).toEqual([]);
   });
 
+  it('finishes an erasure that failed after the lead item went, when it is run again', async () => {
+    const { harness, erase, clock } = await setUp();
+    const leadId = await harness.seedLead(uniqueEmail('erase-twice'), clock.now());
+    await harness.seedCaptureEmail(leadId, clock.now());
+    const faults = dynamoFaults();
+    let failed = false;
+    try {
+      // DynamoDB gives up on the batch that deletes the rest of the partition, once.
+      faults.intercept(BatchWriteCommand, (_input, forward) => {
+        if (failed) return forward();
+        failed = true;
+        return Promise.reject(new Error('ProvisionedThroughputExceededException'));
+      });
+      await expect(erase(leadId)).rejects.toThrow('ProvisionedThroughputExceededException');
+      expect(await itemsOfLead(harness.doc, harness.tableName, leadId)).not.toEqual([]);
+
+      expect(await erase(leadId)).toMatchObject({ status: 'erased' });
+    } finally {
+      faults.restore();
+    }
+
+    expect(failed).toBe(true);
+    expect(await itemsOfLead(harness.doc, harness.tableName, leadId)).toEqual([]);
+    expect(await erase(leadId)).toEqual({ status: 'unknown-lead' });
+  });
+
+  it('keeps nothing of a complaint that arrives after the erasure, and takes the address off SES’s list again', async () => {
+    const { harness, erase, clock } = await setUp();
+    const email = uniqueEmail('erase-late-complaint');
+    const leadId = await harness.seedLead(email, clock.now());
+    const ses = mockClient(SESv2Client);
+    ses.on(DeleteSuppressedDestinationCommand).resolves({});
+    try {
+      expect(await erase(leadId)).toMatchObject({ status: 'erased' });
+      ses.resetHistory();
+      const events = sesEventsDeps(parseEnv(sesEventsEnvSchema, harness.env), { clock, identityKey: testIdentityKey });
+      const complaint = sesEventSchema.parse(
+        sesEvent(
+          'Complaint',
+          { messageId: randomUUID(), to: [email], tags: { kind: 'step', lead: leadId } },
+          clock.now(),
+        ),
+      );
+
+      await handleSesEvent(complaint, events);
+
+      expect(ses.commandCalls(DeleteSuppressedDestinationCommand).map((call) => call.args[0].input)).toEqual([
+        { EmailAddress: email },
+      ]);
+    } finally {
+      ses.restore();
+    }
+    const entry = await harness.doc.send(
+      new GetCommand({ TableName: harness.tableName, Key: keys.suppression(testSuppressionHash(email)) }),
+    );
+    expect(entry.Item).toEqual({
+      ...keys.suppression(testSuppressionHash(email)),
+      type: 'suppression',
+      reason: 'erased',
+      suppressedAt: expect.any(String),
+    });
+    expect(await itemsOfLead(harness.doc, harness.tableName, leadId)).toEqual([]);
+  });
+
   it('removes the address from SES’s account-level suppression list', async () => {
     const { harness, erase, clock } = await setUp();
     const email = uniqueEmail('erase-ses');
@@ -105,5 +175,36 @@ describe('erasing a lead while the sender is working on it', () => {
     } finally {
       ses.restore();
     }
+  });
+});
+
+describe('erasing a lead the booking inbox knows', () => {
+  it('removes the entries about them: one kept by lead id, and one an unknown-address booking kept by address', async () => {
+    const { harness, erase, clock } = await setUp();
+    const email = uniqueEmail('erase-inbox');
+    const bookings = new DynamoBookingStore({
+      client: harness.doc as never,
+      tableName: harness.tableName,
+      dueShards: 4,
+    });
+    const at = clock.now().toISOString();
+    // Booked in Calendly before they filled in the form: kept for staff by address only.
+    await bookings.addToInbox({ kind: 'unmatched-booking', tool: 'calendly', bookingId: 'b-1', at, email });
+    const leadId = await harness.seedLead(email, clock.now());
+    await bookings.addToInbox({ kind: 'cancellation-to-decide', tool: 'acuity', bookingId: 'b-2', at, leadId });
+    const someoneElse = uniqueEmail('erase-inbox-other');
+    await bookings.addToInbox({
+      kind: 'unmatched-booking',
+      tool: 'calendly',
+      bookingId: 'b-3',
+      at,
+      email: someoneElse,
+    });
+
+    await erase(leadId);
+
+    const left = await bookings.listInbox(1000);
+    expect(left.filter((entry) => entry.leadId === leadId || entry.email === email)).toEqual([]);
+    expect(left).toContainEqual(expect.objectContaining({ bookingId: 'b-3', email: someoneElse }));
   });
 });

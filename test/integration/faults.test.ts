@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import { DynamoCaptureEmailStore } from '../../functions/adapters/dynamodb/capture-emails';
+import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
+import { DynamoSendRecordStore } from '../../functions/adapters/dynamodb/send-records';
 import { jsonPost, lambdaContext } from '../support/api-event';
 import { captureHarness, validLead } from '../support/capture-harness';
 import { dripHarness, TestClock } from '../support/drip-harness';
@@ -57,17 +59,19 @@ describe('sender with SES or DynamoDB failing', () => {
   async function oneDueStep(clock: TestClock, maxReceives = 5) {
     const harness = await dripHarness({ clock });
     const leadId = await harness.seedLead(uniqueEmail('fault'), clock.now());
-    const store = new DynamoDripStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
+    const table = { client: harness.doc as never, tableName: harness.tableName, dueShards: 4 };
+    const enrolments = new DynamoEnrolmentStore(table);
+    const sendRecords = new DynamoSendRecordStore(table);
     const worker = harness.worker({ mailer: undefined as never, maxReceives });
     worker.attach();
     const stepId = harness.sequence.steps[0]!.id;
     return {
       harness,
       leadId,
-      store,
+      enrolments,
       worker,
       stepId,
-      record: () => store.getSendRecord(leadId, harness.sequence.id, stepId),
+      record: () => sendRecords.getSendRecord(leadId, harness.sequence.id, stepId),
     };
   }
 
@@ -81,13 +85,13 @@ describe('sender with SES or DynamoDB failing', () => {
       }),
     );
     try {
-      const { worker, record, store, leadId, harness } = await oneDueStep(clock, 2);
+      const { worker, record, enrolments, leadId, harness } = await oneDueStep(clock, 2);
       await worker.dispatch();
       await worker.queue.drain();
 
       expect(worker.queue.deadLetters).toHaveLength(1);
       expect(await record()).toBeUndefined(); // the claim was given back: nothing was sent
-      expect((await store.getEnrolment(leadId, harness.sequence.id))?.stepIndex).toBe(0);
+      expect((await enrolments.getEnrolment(leadId, harness.sequence.id))?.stepIndex).toBe(0);
 
       ses.recover();
       clock.advance(41 * 60 * 1000); // past the dispatcher's lease
@@ -119,7 +123,7 @@ describe('sender with SES or DynamoDB failing', () => {
       const clock = new TestClock(start);
       const ses = sesFault(fault);
       try {
-        const { worker, record, store, leadId, harness } = await oneDueStep(clock);
+        const { worker, record, enrolments, leadId, harness } = await oneDueStep(clock);
         await worker.dispatch();
         await worker.queue.drain();
 
@@ -127,7 +131,7 @@ describe('sender with SES or DynamoDB failing', () => {
         expect(await record()).toMatchObject({ status: 'failed', reason });
         expect(worker.counters.totals.StepFailed).toBe(1);
         expect(worker.counters.totals.SendUnknown).toBe(1);
-        expect((await store.getEnrolment(leadId, harness.sequence.id))?.stepIndex).toBe(1);
+        expect((await enrolments.getEnrolment(leadId, harness.sequence.id))?.stepIndex).toBe(1);
       } finally {
         ses.restore();
       }
@@ -243,10 +247,14 @@ describe('capture email retries with DynamoDB failing', () => {
     // Its sequence is over, so the only due work is the capture email.
     const leadId = await harness.seedLead(uniqueEmail('capture-retry'), clock.now(), { status: 'completed' });
     const { submissionId, kind } = await harness.seedCaptureEmail(leadId, clock.now());
-    const store = new DynamoDripStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
+    const captureEmails = new DynamoCaptureEmailStore({
+      client: harness.doc as never,
+      tableName: harness.tableName,
+      dueShards: 4,
+    });
     const worker = harness.worker({ mailer: undefined as never });
     worker.attach();
-    return { worker, intent: () => store.getCaptureEmail(leadId, submissionId, kind) };
+    return { worker, intent: () => captureEmails.getCaptureEmail(leadId, submissionId, kind) };
   }
 
   it('sends the email once when the suppression read after its claim fails once', async () => {

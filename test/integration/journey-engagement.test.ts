@@ -3,11 +3,11 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import type { LeadTimeline } from '../../functions/admin/contract';
 import { signWebhook } from '../../functions/http/webhook-signature';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { pathFor } from '../../functions/sequence/paths';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { control, postLead } from '../support/local-stack-harness';
 import { outbox, testEndpoints, uniqueEmail } from '../support/services';
 
@@ -32,7 +32,7 @@ const enrolmentOf = async (email: string) =>
     await doc.send(
       new GetCommand({
         TableName: stack.env.TABLE_NAME!,
-        Key: keys.enrolment(leadIdFor(email), ID),
+        Key: keys.enrolment(testLeadId(email), ID),
         ConsistentRead: true,
       }),
     )
@@ -56,7 +56,7 @@ describe('the booking-click branch on the local stack', () => {
     expect(await hotLeadAlerts(email)).toHaveLength(1);
     expect((await enrolmentOf(email))?.hotLeadAt).toEqual(expect.any(String));
     // The console's lead list and timeline flag the lead.
-    const timeline = await admin.asMarketing<LeadTimeline>('GET', `/leads/${leadIdFor(email)}`);
+    const timeline = await admin.asMarketing<LeadTimeline>('GET', `/leads/${testLeadId(email)}`);
     expect(timeline.body.lead.hotLeadAt).toEqual((await enrolmentOf(email))?.hotLeadAt);
     const subjects = (await outbox(email)).map((mail) => mail.subject);
     expect(subjects).toContain(nudge.variants[0]!.subject);
@@ -90,7 +90,7 @@ describe('the booking-click branch on the local stack', () => {
     await control(stack.base, '/__local/drip/advance', { duration: 'P3D' });
     expect(await hotLeadAlerts(email)).toHaveLength(0);
     expect((await outbox(email)).map((mail) => mail.subject)).not.toContain(nudge.variants[0]!.subject);
-    const timeline = await admin.asMarketing<LeadTimeline>('GET', `/leads/${leadIdFor(email)}`);
+    const timeline = await admin.asMarketing<LeadTimeline>('GET', `/leads/${testLeadId(email)}`);
     expect(timeline.body.lead.hotLeadAt).toBeUndefined();
   });
 });

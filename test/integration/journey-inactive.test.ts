@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
 import { DynamoEngagementStore } from '../../functions/adapters/dynamodb/engagement-store';
+import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
 import { DynamoSequenceVersions } from '../../functions/adapters/dynamodb/sequence-versions';
 import { DynamoSuppressionList } from '../../functions/adapters/dynamodb/suppression-list';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { contentVersion } from '../../functions/sequence/compile/version';
 import type { CompiledSequence, CompiledStep } from '../../functions/sequence/compiled';
 import { countingMailer, dripHarness, TestClock } from '../support/drip-harness';
+import { testAddressIds } from '../support/identity';
 import { uniqueEmail } from '../support/services';
 
 /**
@@ -74,11 +75,10 @@ async function run(options: { openAfter?: string }) {
     }
     clock.advance(6 * 3_600_000);
   }
-  const store = new DynamoDripStore(table);
   return {
     sent: sent.filter((send) => send.step !== 'opened'),
-    enrolment: await store.getEnrolment(leadId, sequence.id),
-    suppressed: await new DynamoSuppressionList(table).reasonFor(email),
+    enrolment: await new DynamoEnrolmentStore(table).getEnrolment(leadId, sequence.id),
+    suppressed: await new DynamoSuppressionList(table, testAddressIds(table)).reasonFor(email),
     counters: worker.counters.totals,
   };
 }

@@ -1,7 +1,7 @@
 import type { LeadTimeline } from '../../functions/admin/contract';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { control } from '../support/local-stack-harness';
 import { outbox, uniqueEmail } from '../support/services';
 
@@ -30,7 +30,7 @@ async function postFrom(viewer: string, body: Record<string, unknown>) {
 }
 
 const timelineOf = async (email: string) =>
-  (await admin.asMarketing<LeadTimeline>('GET', `/leads/${leadIdFor(email)}`)).body;
+  (await admin.asMarketing<LeadTimeline>('GET', `/leads/${testLeadId(email)}`)).body;
 
 describe('a second submission for an address that is already a lead', () => {
   it('keeps the first name and phone in the next email and the console, and both submissions on the timeline', async () => {

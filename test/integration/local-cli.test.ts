@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNode } from '../../bench/bundle';
 import { dynamoTable } from '../../functions/adapters/clients/dynamodb';
-import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
 import { baseEnvSchema, parseEnv } from '../../functions/config/env';
-import { leadIdFor } from '../../functions/lead/email-address';
 import { ROOT } from '../../local/paths';
 import { freePort, PortInUseError } from '../../local/ports';
 import { startLocalStack } from '../../local/stack';
 import { validLead } from '../support/capture-harness';
+import { testLeadId } from '../support/identity';
 import { localStackForTest, postLead } from '../support/local-stack-harness';
 import { testEndpoints, uniqueEmail } from '../support/services';
 
@@ -123,8 +123,8 @@ describe('npm run drip', () => {
       const booked = await drip(['booked', email], port, { DATA_DIR: dataDir });
       expect({ code: booked.code, err: booked.err }).toEqual({ code: 0, err: '' });
       expect(JSON.parse(booked.out)).toMatchObject({ status: 'booked' });
-      const enrolment = await new DynamoDripStore(dynamoTable(parseEnv(baseEnvSchema, stack.env))).getEnrolment(
-        leadIdFor(email),
+      const enrolment = await new DynamoEnrolmentStore(dynamoTable(parseEnv(baseEnvSchema, stack.env))).getEnrolment(
+        testLeadId(email),
         stack.env.DEFAULT_SEQUENCE_ID!,
       );
       expect(enrolment).toMatchObject({ status: 'exited', exitReason: 'booked' });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { isLoopbackAddress } from '../../local/loopback';
@@ -66,7 +67,7 @@ describe('what a web page the developer opens can make the local stack do', () =
       sesPort: await freePort(),
       dynamoPort: 0,
       dynamoEndpoint: testEndpoints().dynamo,
-      tableName: `guard-${port}`,
+      tableName: `guard-${port}-${randomUUID().slice(0, 8)}`,
     });
     base = `http://localhost:${port}`;
     outbox = stack.urls.outbox;
@@ -97,6 +98,17 @@ describe('what a web page the developer opens can make the local stack do', () =
     expect(response.status).toBe(403);
     // The local clock runs on in real time; a day's jump is what must not happen.
     expect(stack.clock.now().getTime() - before).toBeLessThan(60_000);
+  });
+
+  it('lets a page of its own post with Origin: null (sent under Referrer-Policy: no-referrer), but not to the controls or the outbox', async () => {
+    const page = await rawRequest(`${base}/u/not-a-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(page.status).toBe(400);
+    expect((await advance({ ...control, origin: 'null' })).status).toBe(403);
+    expect((await rawRequest(`${outbox}/store`, { headers: { origin: 'null' } })).status).toBe(403);
   });
 
   it('refuses a foreign Host or Origin on the pages and the API as well', async () => {

@@ -1,6 +1,6 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { dynamoTable } from '../../functions/adapters/clients/dynamodb';
-import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import { DynamoSendRecordStore } from '../../functions/adapters/dynamodb/send-records';
 import { baseEnvSchema, parseEnv, senderEnvSchema } from '../../functions/config/env';
 import type { WorkMessage } from '../../functions/drip/messages';
 import type { Pacer } from '../../functions/drip/pacing';
@@ -9,6 +9,7 @@ import { senderDeps } from '../../functions/lambdas/sender/wiring';
 import { type Mailer, SendError } from '../../functions/mail/outgoing-email';
 import { memoryCounters } from '../../functions/observability/metrics';
 import { DRIP_KEY, dripHarness, noPacing, TestClock } from '../support/drip-harness';
+import { testIdentityKey } from '../support/identity';
 import { uniqueEmail } from '../support/services';
 
 /**
@@ -55,13 +56,14 @@ async function setup(options: { mailer?: Mailer; pacer?: Pacer } = {}) {
   const sender = makeSenderHandler(
     senderDeps(parseEnv(senderEnvSchema, harness.env), {
       signingKey: async () => DRIP_KEY,
+      identityKey: testIdentityKey,
       pacer: options.pacer ?? noPacing,
       clock,
       counters,
       mailer,
     }),
   );
-  const store = new DynamoDripStore(dynamoTable(parseEnv(baseEnvSchema, harness.env)));
+  const sendRecords = new DynamoSendRecordStore(dynamoTable(parseEnv(baseEnvSchema, harness.env)));
   const stepFor = async (email: string): Promise<WorkMessage> => ({
     kind: 'step',
     leadId: await harness.seedLead(email, NOW),
@@ -69,12 +71,12 @@ async function setup(options: { mailer?: Mailer; pacer?: Pacer } = {}) {
     stepIndex: 0,
     dueAt: NOW.toISOString(),
   });
-  return { harness, sender, sent, throttledFor, stepFor, store };
+  return { harness, sender, sent, throttledFor, stepFor, sendRecords };
 }
 
 describe('the sender handler on an SQS batch', () => {
   it('reports exactly the records that failed: an unreadable one and one SES kept throttling', async () => {
-    const { sender, sent, throttledFor, stepFor, store } = await setup();
+    const { sender, sent, throttledFor, stepFor, sendRecords } = await setup();
     const fine = uniqueEmail('fine');
     const throttled = uniqueEmail('throttled');
     throttledFor.add(throttled);
@@ -89,11 +91,11 @@ describe('the sender handler on an SQS batch', () => {
     expect(sent).toEqual([fine]);
     // The throttled step was given back (never sent, so safe to retry), not recorded as failed.
     const throttledStep = steps[1] as Extract<WorkMessage, { kind: 'step' }>;
-    expect(await store.getSendRecord(throttledStep.leadId, throttledStep.sequenceId, 'welcome')).toBeUndefined();
+    expect(await sendRecords.getSendRecord(throttledStep.leadId, throttledStep.sequenceId, 'welcome')).toBeUndefined();
   });
 
   it('leaves every record untouched for redelivery when too little time is left to start', async () => {
-    const { sender, sent, stepFor, store } = await setup();
+    const { sender, sent, stepFor, sendRecords } = await setup();
     const steps = [await stepFor(uniqueEmail('late-a')), await stepFor(uniqueEmail('late-b'))];
 
     const response = await sender(
@@ -104,7 +106,7 @@ describe('the sender handler on an SQS batch', () => {
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['m-0', 'm-1']);
     expect(sent).toEqual([]);
     for (const step of steps as Extract<WorkMessage, { kind: 'step' }>[]) {
-      expect(await store.getSendRecord(step.leadId, step.sequenceId, 'welcome')).toBeUndefined();
+      expect(await sendRecords.getSendRecord(step.leadId, step.sequenceId, 'welcome')).toBeUndefined();
     }
   });
 
@@ -118,7 +120,7 @@ describe('the sender handler on an SQS batch', () => {
         return true;
       },
     };
-    const { sender, sent, stepFor, store } = await setup({ pacer: slowPacer });
+    const { sender, sent, stepFor, sendRecords } = await setup({ pacer: slowPacer });
     const step = (await stepFor(uniqueEmail('slow'))) as Extract<WorkMessage, { kind: 'step' }>;
 
     const first = await sender(
@@ -129,7 +131,7 @@ describe('the sender handler on an SQS batch', () => {
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm-0' }]);
     expect(sent).toEqual([]);
     // The claim was given back, so the redelivery sends it normally instead of recording it interrupted.
-    expect(await store.getSendRecord(step.leadId, step.sequenceId, 'welcome')).toBeUndefined();
+    expect(await sendRecords.getSendRecord(step.leadId, step.sequenceId, 'welcome')).toBeUndefined();
     remaining = 120_000;
     const again = await sender(
       sqsEvent([step]),
@@ -137,6 +139,6 @@ describe('the sender handler on an SQS batch', () => {
     );
     expect(again.batchItemFailures).toEqual([]);
     expect(sent).toHaveLength(1);
-    expect(await store.getSendRecord(step.leadId, step.sequenceId, 'welcome')).toMatchObject({ status: 'sent' });
+    expect(await sendRecords.getSendRecord(step.leadId, step.sequenceId, 'welcome')).toMatchObject({ status: 'sent' });
   });
 });

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { SES_CONNECTION_TIMEOUT_MS, SES_REQUEST_TIMEOUT_MS, sesClient } from '../../functions/adapters/clients/ses';
-import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import { DynamoSendRecordStore } from '../../functions/adapters/dynamodb/send-records';
 import { SesMailer } from '../../functions/adapters/ses-mailer';
 import { SENDER_TIME_RESERVE_MS } from '../../functions/drip/time-budget';
 import { type OutgoingEmail, SendError } from '../../functions/mail/outgoing-email';
@@ -128,7 +128,11 @@ describe('the sender with SES dropping the connection after the request', () => 
         const leadId = await harness.seedLead(uniqueEmail('transport'), clock.now());
         const worker = harness.worker({ mailer: mailerOn(stub.endpoint), maxReceives: 5 });
         worker.attach();
-        const store = new DynamoDripStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
+        const sendRecords = new DynamoSendRecordStore({
+          client: harness.doc as never,
+          tableName: harness.tableName,
+          dueShards: 4,
+        });
 
         await worker.dispatch();
         await worker.queue.drain();
@@ -137,7 +141,9 @@ describe('the sender with SES dropping the connection after the request', () => 
         await worker.queue.drain();
 
         expect(stub.received).toHaveLength(1);
-        expect(await store.getSendRecord(leadId, harness.sequence.id, harness.sequence.steps[0]!.id)).toMatchObject({
+        expect(
+          await sendRecords.getSendRecord(leadId, harness.sequence.id, harness.sequence.steps[0]!.id),
+        ).toMatchObject({
           status: 'failed',
           reason: expect.stringMatching(/^unknown: /),
         });

@@ -7,7 +7,6 @@ import { SesMailer } from '../../functions/adapters/ses-mailer';
 import type { Results } from '../../functions/admin/contract';
 import { STEP_COUNTERS, type StepCounter } from '../../functions/drip/ports';
 import { signWebhook } from '../../functions/http/webhook-signature';
-import { leadIdFor } from '../../functions/lead/email-address';
 import type { Mailer, OutgoingEmail } from '../../functions/mail/outgoing-email';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { pathFor } from '../../functions/sequence/paths';
@@ -15,6 +14,7 @@ import { sesEvent } from '../../local/simulated-ses-events';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
 import { dynamoFaults } from '../support/fault-injection';
+import { testLeadId } from '../support/identity';
 import { control, postLead } from '../support/local-stack-harness';
 import { itemsOfLead, testEndpoints, uniqueEmail } from '../support/services';
 
@@ -230,7 +230,7 @@ describe('per-step counters', () => {
 
     // The events are kept on each send too, so the counters can be checked against them.
     const welcomeRecord = async (email: string) =>
-      (await itemsOfLead(doc, admin.stack.env.TABLE_NAME!, leadIdFor(email))).find(
+      (await itemsOfLead(doc, admin.stack.env.TABLE_NAME!, testLeadId(email))).find(
         (item) => item.type === 'send' && item.stepId === WELCOME,
       );
     expect(await welcomeRecord(reader!)).toMatchObject({
@@ -291,7 +291,7 @@ describe('per-step counters', () => {
     const unsubscribedOn = (stepId: string) =>
       rows.filter((row) => row.stepId === stepId).reduce((sum, row) => sum + Number(row.unsubscribed ?? 0), 0);
     expect({ welcome: unsubscribedOn(WELCOME), next: unsubscribedOn(NEXT_STEP) }).toEqual({ welcome: 1, next: 0 });
-    const welcomeRecord = (await itemsOfLead(doc, admin.stack.env.TABLE_NAME!, leadIdFor(leaver!))).find(
+    const welcomeRecord = (await itemsOfLead(doc, admin.stack.env.TABLE_NAME!, testLeadId(leaver!))).find(
       (item) => item.sk === `SEND#${ID}#${WELCOME}`,
     );
     expect(welcomeRecord?.unsubscribedAt).toEqual(expect.any(String));
@@ -397,7 +397,7 @@ describe('per-step counters', () => {
 
     expect(await storedCounts(WELCOME)).toEqual(counts({ sent: 1, delivered: 1 }));
     expect((await results()).body.rates.bounceRate).toBe(0);
-    const items = await itemsOfLead(doc, admin.stack.env.TABLE_NAME!, leadIdFor(email!));
+    const items = await itemsOfLead(doc, admin.stack.env.TABLE_NAME!, testLeadId(email!));
     expect(items.find((item) => item.type === 'send' && item.stepId === WELCOME)).not.toHaveProperty('bouncedAt');
     expect(items.find((item) => item.type === 'enrolment')).toMatchObject({ status: 'active' });
     await control(admin.stack.base, '/__local/drip/advance', { duration: 'P5D' }); // as above: reaches step 2

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { type StreamBatchFailure, type StreamMappingOptions, startStreamMapping } from '../../local/stream-mapping';
 import { freshTable, testEndpoints } from '../support/services';
@@ -25,8 +26,8 @@ async function streamTable() {
   const { tableName, doc } = await freshTable('stream');
   const client = new DynamoDBClient({ endpoint: testEndpoints().dynamo });
   const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  const put = (id: string, type = 'intent') =>
-    doc.send(new PutCommand({ TableName: tableName, Item: { pk: id, sk: 'X', type } }));
+  const put = (id: string, type = 'intent', more: Record<string, unknown> = {}) =>
+    doc.send(new PutCommand({ TableName: tableName, Item: { pk: id, sk: 'X', type, ...more } }));
   return { streamArn: Table!.LatestStreamArn!, put };
 }
 
@@ -94,6 +95,33 @@ describe('the local stream mapping', () => {
     });
     expect(record.dynamodb?.ApproximateCreationDateTime).toBeLessThan(Date.now() / 1000 + 1);
     expect(record.dynamodb?.ApproximateCreationDateTime).toBeGreaterThan(Date.now() / 1000 - 600);
+  });
+
+  it('hands empty maps and lists, binary and null as Lambda does, so unmarshall reads every attribute', async () => {
+    const { streamArn, put } = await streamTable();
+    await put('kinds', 'intent', {
+      firstTouch: {},
+      nested: { inner: {}, list: [] },
+      empty: [],
+      nothing: null,
+      flag: false,
+      bytes: new Uint8Array([1, 2, 3]),
+    });
+    const images: Record<string, unknown>[] = [];
+    const { running } = mapping(streamArn, async (event) => {
+      images.push(...event.Records.map((record) => unmarshall(record.dynamodb!.NewImage as never)));
+      return undefined;
+    });
+    await running.drain();
+    await running.stop();
+    expect(images[0]).toMatchObject({
+      firstTouch: {},
+      nested: { inner: {}, list: [] },
+      empty: [],
+      nothing: null,
+      flag: false,
+      bytes: 'AQID',
+    });
   });
 
   it('splits a failing batch until the poison record is alone, sends it to the failure destination, and delivers the rest', async () => {

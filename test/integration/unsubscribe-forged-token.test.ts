@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
 import { DynamoSuppressionList } from '../../functions/adapters/dynamodb/suppression-list';
 import { parseEnv, unsubscribeEnvSchema } from '../../functions/config/env';
 import { makeUnsubscribeHandler } from '../../functions/lambdas/unsubscribe/handler';
@@ -8,6 +8,7 @@ import { unsubscribeDeps } from '../../functions/lambdas/unsubscribe/wiring';
 import { signUnsubscribeToken } from '../../functions/suppression/unsubscribe-token';
 import { apiEvent, lambdaContext } from '../support/api-event';
 import { DRIP_KEY, dripHarness, TestClock } from '../support/drip-harness';
+import { testAddressIds, testIdentityKey } from '../support/identity';
 
 /**
  * POST /u/{token} for a lead whose sequence is running, with a token that was altered or
@@ -23,7 +24,7 @@ const now = new Date('2026-12-01T15:00:00Z');
 type Harness = Awaited<ReturnType<typeof dripHarness>>;
 let harness: Harness;
 let handler: ReturnType<typeof makeUnsubscribeHandler>;
-let store: DynamoDripStore;
+let enrolments: DynamoEnrolmentStore;
 let suppression: DynamoSuppressionList;
 
 beforeAll(async () => {
@@ -31,11 +32,15 @@ beforeAll(async () => {
   harness = await dripHarness({ clock });
   // The same key the harness's sender signs the emailed links with.
   handler = makeUnsubscribeHandler(
-    unsubscribeDeps(parseEnv(unsubscribeEnvSchema, harness.env), { signingKey: async () => DRIP_KEY, clock }),
+    unsubscribeDeps(parseEnv(unsubscribeEnvSchema, harness.env), {
+      signingKey: async () => DRIP_KEY,
+      identityKey: testIdentityKey,
+      clock,
+    }),
   );
   const table = { client: harness.doc as never, tableName: harness.tableName, dueShards: 4 };
-  store = new DynamoDripStore(table);
-  suppression = new DynamoSuppressionList(table);
+  enrolments = new DynamoEnrolmentStore(table);
+  suppression = new DynamoSuppressionList(table, testAddressIds(table));
 });
 
 async function oneClick(token: string) {
@@ -64,7 +69,7 @@ async function activeLead() {
 }
 
 async function expectStillActive(leadId: string, email: string) {
-  expect(await store.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
+  expect(await enrolments.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
     status: 'active',
     stepIndex: 0,
     nextSendAt: now.toISOString(),
@@ -113,7 +118,7 @@ describe('one-click unsubscribe with an altered or forged token, for a lead whos
     const response = await oneClick(genuine);
 
     expect(response.statusCode).toBe(200);
-    expect(await store.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
+    expect(await enrolments.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
       status: 'exited',
       exitReason: 'unsubscribed',
     });

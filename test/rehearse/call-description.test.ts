@@ -17,6 +17,9 @@ describe('what the recorder writes about a call', () => {
     expect(maskPartitionKey('LEAD#3f9a0c')).toBe(`LEAD#${MASKED}`);
     expect(maskPartitionKey({ S: 'SUPPRESSION#abc' })).toBe(`SUPPRESSION#${MASKED}`);
     expect(maskPartitionKey('no-prefix')).toBe(MASKED);
+    expect(maskPartitionKey('someone@example.com')).toBe(MASKED);
+    // A constant partition of the code names no one, and WEBHOOK-* conditions test it whole.
+    expect(maskPartitionKey('WEBHOOK-ENDPOINTS')).toBe('WEBHOOK-ENDPOINTS');
   });
 
   it('names the table by its setting, and each item of a transaction as IAM authorizes it', () => {
@@ -101,5 +104,16 @@ describe('what the recorder writes about a call', () => {
       settings,
     );
     expect(secret!.resources).toEqual([sub('env:SIGNING_KEY_SECRET_ARN')]);
+  });
+
+  it.each([
+    'ORIGIN_VERIFY_SECRET_ARN',
+    'CALENDLY_SIGNING_KEY_SECRET_ARN',
+    'ACUITY_SECRET_ARN',
+    'IDENTITY_KEY_SECRET_ARN',
+  ])('names every secret a function reads by its setting: %s', (setting) => {
+    const arn = `arn:aws:secretsmanager:us-east-1:1:secret:${setting.toLowerCase()}`;
+    const [secret] = describeCall('secretsmanager', 'GetSecretValueCommand', { SecretId: arn }, { [setting]: arn });
+    expect(secret!.resources).toEqual([sub(`env:${setting}`)]);
   });
 });

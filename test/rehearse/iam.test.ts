@@ -21,6 +21,7 @@ function captureCalls(): CallToCheck[] {
     PRACTICE_NAME: 'Bayview Clinic',
     SES_CONFIGURATION_SET: 'local',
     SIGNING_KEY_SECRET_ARN: 'local-secret',
+    IDENTITY_KEY_SECRET_ARN: 'local-identity',
   };
   const calls = [
     ...describeCall(
@@ -52,6 +53,14 @@ function captureCalls(): CallToCheck[] {
       settings,
     ),
     ...describeCall('secretsmanager', 'GetSecretValueCommand', { SecretId: 'local-secret' }, settings),
+    // Lead ids: the identity key, and whether the move to keyed ids is done.
+    ...describeCall('secretsmanager', 'GetSecretValueCommand', { SecretId: 'local-identity' }, settings),
+    ...describeCall(
+      'dynamodb',
+      'GetItemCommand',
+      { TableName: 'local-table', Key: { pk: 'MIGRATION#keyed-ids', sk: 'MIGRATION' } },
+      settings,
+    ),
   ];
   return calls.map((call) => ({ ...call, function: 'capture', count: 1, origin: 'tests' }));
 }
@@ -73,9 +82,15 @@ describe('IAM, call by call, against the synthesized template', () => {
     const report = await checkIam(stackFrom(synthesized), captureCalls());
     expect(report.denied).toEqual([]);
     expect(report.problems).toEqual([]);
-    expect(report.perFunction.capture).toBe(5);
+    expect(report.perFunction.capture).toBe(7);
+    // The calls above make no condition check and do not read the origin-verify secret; no call
+    // describes a secret (one DescribeSecret per secret the role may read).
     expect(report.unused.filter((grant) => grant.function === 'capture').map((grant) => grant.action)).toEqual([
+      'dynamodb:ConditionCheckItem',
       'secretsmanager:DescribeSecret',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
     ]);
   });
 
@@ -121,7 +136,8 @@ describe('IAM, call by call, against the synthesized template', () => {
       ),
     );
     const report = await checkIam(stackFrom(template), captureCalls());
-    expect(report.denied.map((denial) => denial.action)).toEqual(['dynamodb:GetItem']);
+    // The published pointer's read and the migration marker's.
+    expect(report.denied.map((denial) => denial.action)).toEqual(['dynamodb:GetItem', 'dynamodb:GetItem']);
     expect(report.denied[0]!.statement).toMatch(/statement \d+: its Condition .*PUBLISHED#\*.* does not hold/);
   });
 

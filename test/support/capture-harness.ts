@@ -6,7 +6,8 @@ import { captureDeps } from '../../functions/lambdas/capture/wiring';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import type { Clock } from '../../functions/shared/clock';
 import { localEnvironment } from '../../local/local-env';
-import { registerPersonalData } from './personal-data';
+import { testIdentityKey } from './identity';
+import { registerPersonalData, registerTestAddress } from './personal-data';
 import { freshTable, testEndpoints } from './services';
 
 export const TEST_SIGNING_KEY = randomBytes(32);
@@ -41,6 +42,7 @@ export async function captureHarness(
   const handler = makeCaptureHandler(
     captureDeps(env, {
       signingKey: async () => TEST_SIGNING_KEY,
+      identityKey: testIdentityKey,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.mailer ? { mailer: options.mailer } : {}),
       ...(options.originVerifyKey ? { originVerifyKey: options.originVerifyKey } : {}),
@@ -63,6 +65,7 @@ export function frozenMidMinute(): Clock {
 export function validLead(email: string, extra: Record<string, unknown> = {}) {
   const text = (key: string) => (typeof extra[key] === 'string' ? (extra[key] as string) : undefined);
   registerPersonalData(text('firstName'), text('lastName'), text('message'));
+  registerTestAddress(email);
   return {
     firstName: 'Dana',
     lastName: 'Whitfield',

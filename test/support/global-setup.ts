@@ -16,7 +16,9 @@ export default async function globalSetup(): Promise<void> {
   // The pages the browser tests load, built once here: test files building the shared web/dist
   // in parallel could serve a half-written file. The email bundle too, when jest runs on its own.
   if (!existsSync(join(__dirname, '../../emails/dist/bundle.json'))) await buildEmails();
-  await buildSite();
+  // .ci/run's Node 24 pass reuses the site npm test built: the rehearsal beside it synthesizes
+  // the stack from web/dist, which a rebuild would rewrite under it.
+  if (!(process.env.TEST_SITE_PREBUILT && existsSync(join(__dirname, '../../web/dist/index.html')))) await buildSite();
   const [dynamoPort, sesPort] = [await freePort(), await freePort()];
   const dynamo = await startDynamoDbLocal({ port: dynamoPort });
   const ses = await startSesLocal({ port: sesPort, maxSendRate: 50 });
@@ -33,6 +35,7 @@ export default async function globalSetup(): Promise<void> {
   // file whose logs contain personal data.
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
   // Every AWS call the functions make is recorded for `npm run rehearse` (README, "Before the first deploy").
-  process.env[RECORDING_VARIABLE] = RECORDING_DIR;
+  // (.ci/run's second, Node 24 pass records elsewhere: the rehearsal reads this folder meanwhile.)
+  process.env[RECORDING_VARIABLE] ||= RECORDING_DIR;
   (globalThis as Record<string, unknown>).__LOCAL_SERVICES__ = { dynamo, ses };
 }

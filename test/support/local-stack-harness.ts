@@ -3,6 +3,7 @@ import type { Mailer } from '../../functions/mail/outgoing-email';
 import { freePort } from '../../local/ports';
 import { LOCAL_CONTROL_HEADER } from '../../local/request-guard';
 import { type LocalStack, startLocalStack } from '../../local/stack';
+import { testIdentityKey } from './identity';
 import { testEndpoints } from './services';
 
 /**
@@ -24,6 +25,7 @@ export async function localStackForTest(
     sesEndpoint: ses,
     tableName: `stack-${randomUUID().slice(0, 8)}`,
     extraEnv: { RATE_LIMIT_PER_ADDRESS: '0', RATE_LIMIT_PER_EMAIL: '1000', ...extraEnv },
+    identityKey: testIdentityKey,
     ...options,
   });
   return Object.assign(stack, { base: `http://localhost:${port}` });

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** What must never appear in a log line: the project's privacy rule, as patterns. */
 export const PERSONAL_DATA_PATTERNS: [string, RegExp][] = [
   ['an email address', /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/],
@@ -27,12 +29,32 @@ function registeredIn(line: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The unkeyed SHA-256 lead ids and suppression hashes of the addresses tests use (what the code
+ * stored and logged before keyed ids): anyone can compute one from a guessed address, so one in
+ * a log line would confirm that the person is a lead. Computed here, not with the code under test.
+ */
+const unkeyedHashes = new Set<string>();
+
+export function registerTestAddress(address: string): void {
+  // Normalised as the form does for ordinary test addresses: trimmed and lower-cased.
+  const normalised = address.trim().toLowerCase().replace(/\.$/, '');
+  unkeyedHashes.add(createHash('sha256').update(`lead:${normalised}`).digest('base64url').slice(0, 26));
+  unkeyedHashes.add(createHash('sha256').update(`suppress:${normalised}`).digest('base64url'));
+}
+
+function unkeyedHashIn(line: string): boolean {
+  for (const hash of unkeyedHashes) if (line.includes(hash)) return true;
+  return false;
+}
+
 /** Each offending line, named by what it contains. */
 export function personalDataIn(text: string): string[] {
   return text.split('\n').flatMap((line) => {
     const found = PERSONAL_DATA_PATTERNS.filter(([, pattern]) => pattern.test(line)).map(
       ([what]) => `${what} in: ${line.slice(0, 200)}`,
     );
+    if (unkeyedHashIn(line)) found.push(`an unkeyed hash of a test address in: ${line.slice(0, 200)}`);
     const value = registeredIn(line);
     if (value) found.push(`a value a test gave a lead ("${value}") in: ${line.slice(0, 200)}`);
     return found;

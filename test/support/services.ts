@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from '../../local/table';
+import { registerTestAddress } from './personal-data';
 
 export function testEndpoints() {
   const dynamo = process.env.TEST_DYNAMODB_ENDPOINT;
@@ -53,14 +54,23 @@ export interface StoredEmail {
   at: number;
 }
 
-/** What the local SES has "sent" (its GET /store), optionally only to one recipient. */
+/**
+ * When this test file started (SES Local stamps mail in epoch seconds, on the real clock). The
+ * outbox is shared by the whole run and grows with it: reading all of it on every poll made each
+ * later file slower than the one before.
+ */
+const FILE_STARTED_SECONDS = Math.floor(Date.now() / 1000) - 5;
+
+/** What the local SES has "sent" (its GET /store) since this file started, optionally only to one recipient. */
 export async function outbox(recipient?: string, sesEndpoint = testEndpoints().ses): Promise<StoredEmail[]> {
-  const response = await fetch(`${sesEndpoint}/store`);
+  const response = await fetch(`${sesEndpoint}/store?since=${FILE_STARTED_SECONDS}`);
   const { emails } = (await response.json()) as { emails: StoredEmail[] };
   return recipient ? emails.filter((email) => email.destination.to.includes(recipient)) : emails;
 }
 
 /** Unique per test, so assertions on the shared outbox never see another test's mail. */
 export function uniqueEmail(label = 'visitor'): string {
-  return `${label}.${randomUUID().slice(0, 8)}@example.com`;
+  const email = `${label}.${randomUUID().slice(0, 8)}@example.com`;
+  registerTestAddress(email);
+  return email;
 }

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { parseCsv } from '../../functions/admin/csv';
 import { readContacts, stagger } from '../../functions/admin/import';
 import { checkReviewExpiry } from '../../functions/admin/review-expiry';
-import { describeChanges, draftHash, planMove } from '../../functions/admin/sequences';
+import { draftHash } from '../../functions/admin/sequences/drafts';
+import { describeChanges, planMove } from '../../functions/admin/sequences/migrate';
 import { localTime } from '../../functions/admin/simulate';
 import type { Enrolment } from '../../functions/lead/lead';
 import { isInSendWindow } from '../../functions/schedule';
@@ -92,7 +93,7 @@ describe('import staggering', () => {
       'email,first_name,consent_source,consent_date\na@example.com,A,S,2025-01-01',
       now,
       10,
-    ).contacts;
+    ).contacts.map((read) => ({ ...read, leadId: 'lead-a-000000' }));
     const schedule = stagger(contact, {
       now,
       after: '2026-03-03T16:00:00.000Z',

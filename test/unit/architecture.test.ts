@@ -88,4 +88,11 @@ describe('the layout', () => {
       .map((entry) => `${entry.from} imports ${entry.specifier}`);
     expect(reaching).toEqual([]);
   });
+
+  it('has one HTML escaper, in functions/render/escape.ts', () => {
+    const escapers = files
+      .filter((file) => /\b(?:function\s+escapeHtml|(?:const|let)\s+escapeHtml\s*=)/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(ROOT, file));
+    expect(escapers).toEqual([join('functions', 'render', 'escape.ts')]);
+  });
 });

@@ -1,5 +1,15 @@
+import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { checkEmailAddress, leadIdFor } from '../../functions/lead/email-address';
+import {
+  checkEmailAddress,
+  isUnkeyedLeadId,
+  keyedLeadIdFrom,
+  keyedSuppressionHashFrom,
+  leadIdFor,
+  suppressionHashFor,
+} from '../../functions/lead/email-address';
+
+const KEY = randomBytes(32);
 
 const normalised = (input: string) => {
   const result = checkEmailAddress(input);
@@ -51,7 +61,7 @@ describe('email addresses', () => {
         const a = checkEmailAddress(address);
         const b = checkEmailAddress(`  ${address.toUpperCase()} `);
         if (!a.ok || !b.ok) return a.ok === b.ok;
-        return leadIdFor(a.normalised) === leadIdFor(b.normalised);
+        return leadIdFor(a.normalised, KEY) === leadIdFor(b.normalised, KEY);
       }),
     );
   });
@@ -65,5 +75,37 @@ describe('email addresses', () => {
         return second.ok && second.normalised === first.normalised;
       }),
     );
+  });
+});
+
+/** Defect 7: an id in a log, a link or a URL must not confirm a guessed address. */
+describe('lead ids and suppression hashes', () => {
+  const address = 'jane.doe@example.com';
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
+
+  it('are not a plain hash of the address: nobody without the key can compute them', () => {
+    const id = leadIdFor(address, KEY);
+    const hash = suppressionHashFor(address, KEY);
+    for (const unkeyed of [sha256(`lead:${address}`), sha256(`suppress:${address}`), sha256(address)]) {
+      expect(unkeyed).not.toContain(id);
+      expect(unkeyed).not.toContain(hash);
+    }
+    expect(leadIdFor(address, randomBytes(32))).not.toBe(id);
+    expect(suppressionHashFor(address, randomBytes(32))).not.toBe(hash);
+    expect(id).not.toBe(hash);
+  });
+
+  it('stay the same for one address and key, and differ between addresses', () => {
+    expect(leadIdFor(address, KEY)).toBe(leadIdFor(address, Buffer.from(KEY)));
+    expect(leadIdFor('john.doe@example.com', KEY)).not.toBe(leadIdFor(address, KEY));
+    expect(leadIdFor(address, KEY)).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  });
+
+  it('follow from the unkeyed ones a stack deployed before stored, so old ids and erased entries move without the address', () => {
+    const unkeyedLead = sha256(`lead:${address}`).slice(0, 26);
+    expect(isUnkeyedLeadId(unkeyedLead)).toBe(true);
+    expect(isUnkeyedLeadId(leadIdFor(address, KEY))).toBe(false);
+    expect(keyedLeadIdFrom(unkeyedLead, KEY)).toBe(leadIdFor(address, KEY));
+    expect(keyedSuppressionHashFrom(sha256(`suppress:${address}`), KEY)).toBe(suppressionHashFor(address, KEY));
   });
 });

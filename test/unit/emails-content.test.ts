@@ -63,7 +63,10 @@ function failures(check: (email: Email) => string | undefined | false): string[]
 
 describe('every email', () => {
   it('compiles under strict MJML validation, straight from its file', async () => {
-    const files = ['sequences/exosome-aftercare', 'transactional'].flatMap((dir) =>
+    const sequenceDirs = readdirSync(join(EMAILS_DIR, 'sequences'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `sequences/${entry.name}`);
+    const files = [...sequenceDirs, 'transactional'].flatMap((dir) =>
       readdirSync(join(EMAILS_DIR, dir))
         .filter((name) => name.endsWith('.mjml'))
         .map((name) => join(EMAILS_DIR, dir, name)),

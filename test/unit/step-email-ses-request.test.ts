@@ -5,12 +5,12 @@ import { clinicConfig } from '../../config/clinic';
 import { parseEnv, senderEnvSchema } from '../../functions/config/env';
 import { composeStepEmail } from '../../functions/drip/step-email';
 import { linksFrom, mailerFrom, practiceFrom } from '../../functions/lambdas/wiring';
-import { leadIdFor } from '../../functions/lead/email-address';
 import type { Enrolment, Lead } from '../../functions/lead/lead';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import type { CompiledSequence } from '../../functions/sequence/compiled';
 import { verifyUnsubscribeToken } from '../../functions/suppression/unsubscribe-token';
 import { localEnvironment } from '../../local/local-env';
+import { testLeadId } from '../support/identity';
 
 /**
  * What the sender asks SES v2 for when it sends one step of a sequence: the real composer and
@@ -43,7 +43,7 @@ beforeEach(() => {
 afterAll(() => ses.restore());
 
 function leadNamed(firstName: string, email = 'step.reader@example.com'): { lead: Lead; enrolment: Enrolment } {
-  const leadId = leadIdFor(email);
+  const leadId = testLeadId(email);
   const at = '2026-12-01T15:00:00.000Z';
   return {
     lead: {

@@ -4,7 +4,7 @@ import type { DueEntry, DueIndex } from '../../drip/ports';
 import { keys } from './keys';
 import type { Table } from './table';
 import { DUE_INDEX } from './table-schema';
-import { isConditionFailure } from './transactions';
+import { conditionalWrite } from './transactions';
 
 const PAGE_SIZE = 200;
 
@@ -34,8 +34,8 @@ export class DynamoDueIndex implements DueIndex {
   }
 
   async lease(entry: DueEntry, until: string): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    return conditionalWrite(() =>
+      this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keyOf(entry.message),
@@ -43,12 +43,8 @@ export class DynamoDueIndex implements DueIndex {
           ConditionExpression: 'dueAt = :seen AND attribute_exists(duePk)',
           ExpressionAttributeValues: { ':until': until, ':seen': entry.dueAt, ':now': new Date().toISOString() },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async earliestDue(shards: number): Promise<string | undefined> {

@@ -2,7 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EngagementNote, EngagementStore } from '../../drip/engagement';
 import { keys } from './keys';
 import type { Table } from './table';
-import { isConditionFailure } from './transactions';
+import { conditionalWrite } from './transactions';
 
 /** Engagement on the enrolment item, so the sender reads it with the enrolment: no extra read per step. */
 export class DynamoEngagementStore implements EngagementStore {
@@ -10,9 +10,9 @@ export class DynamoEngagementStore implements EngagementStore {
 
   async noteEngagement(leadId: string, sequenceId: string, note: EngagementNote): Promise<void> {
     const Key = keys.enrolment(leadId, sequenceId);
-    try {
-      // The enrolment's own stepIndex is copied: the steps before it had gone out when the lead engaged.
-      await this.table.client.send(
+    // The enrolment's own stepIndex is copied: the steps before it had gone out when the lead engaged.
+    await conditionalWrite(() =>
+      this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key,
@@ -22,15 +22,13 @@ export class DynamoEngagementStore implements EngagementStore {
           ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(engagedAt) OR engagedAt <= :at)',
           ExpressionAttributeValues: { ':at': note.at },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
     if (!note.wakeAt) return;
-    try {
-      // Brings the next send forward so the sender looks at the booking-click branch in time. Only
-      // while the enrolment is active, not yet followed up, and due later than that.
-      await this.table.client.send(
+    // Brings the next send forward so the sender looks at the booking-click branch in time. Only
+    // while the enrolment is active, not yet followed up, and due later than that.
+    await conditionalWrite(() =>
+      this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key,
@@ -40,15 +38,13 @@ export class DynamoEngagementStore implements EngagementStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':wake': note.wakeAt, ':active': 'active' },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
-  async markHotLead(leadId: string, sequenceId: string, at: string): Promise<boolean> {
-    try {
-      await this.table.client.send(
+  markHotLead(leadId: string, sequenceId: string, at: string): Promise<boolean> {
+    return conditionalWrite(() =>
+      this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.enrolment(leadId, sequenceId),
@@ -56,11 +52,7 @@ export class DynamoEngagementStore implements EngagementStore {
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(hotLeadAt)',
           ExpressionAttributeValues: { ':at': at },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

@@ -1,10 +1,11 @@
-import { BatchGetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Enrolment } from '../../lead/lead';
 import type { EnrolmentIndex } from '../../sequence/ports';
+import { queryAll } from './items';
 import { dueShard, keys } from './keys';
 import type { Table } from './table';
 import { DUE_INDEX } from './table-schema';
-import { isConditionFailure } from './transactions';
+import { conditionalWrite } from './transactions';
 
 /**
  * Active enrolments of a sequence, read from the sparse due index (which holds exactly the
@@ -54,25 +55,14 @@ export class DynamoEnrolmentIndex implements EnrolmentIndex {
     sequenceId: string,
     projection?: string,
   ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          IndexName: DUE_INDEX.name,
-          KeyConditionExpression: '#pk = :pk',
-          FilterExpression: '#type = :enrolment AND sequenceId = :sequenceId',
-          ExpressionAttributeNames: { '#pk': DUE_INDEX.partitionKey, '#type': 'type' },
-          ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ':enrolment': 'enrolment', ':sequenceId': sequenceId },
-          ...(projection ? { ProjectionExpression: projection } : {}),
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+    return queryAll(this.table, {
+      IndexName: DUE_INDEX.name,
+      KeyConditionExpression: '#pk = :pk',
+      FilterExpression: '#type = :enrolment AND sequenceId = :sequenceId',
+      ExpressionAttributeNames: { '#pk': DUE_INDEX.partitionKey, '#type': 'type' },
+      ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ':enrolment': 'enrolment', ':sequenceId': sequenceId },
+      ...(projection ? { ProjectionExpression: projection } : {}),
+    });
   }
 
   private async batchGet(keyList: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
@@ -105,8 +95,8 @@ export class DynamoEnrolmentIndex implements EnrolmentIndex {
     to: { version: string; stepIndex: number; nextSendAt: string; receivedStepIds: string[] },
     at: string,
   ): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    return conditionalWrite(() =>
+      this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: keys.enrolment(enrolment.leadId, enrolment.sequenceId),
@@ -127,11 +117,7 @@ export class DynamoEnrolmentIndex implements EnrolmentIndex {
             ':active': 'active',
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

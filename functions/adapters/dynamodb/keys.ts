@@ -16,7 +16,12 @@ export const keys = {
   }),
   suppression: (addressHash: string) => ({ pk: `SUPPRESSION#${addressHash}`, sk: 'SUPPRESSION' }),
   optIn: (tokenHash: string) => ({ pk: `OPTIN#${tokenHash}`, sk: 'OPTIN' }),
+  /** Written when the move from unkeyed to keyed lead ids is done (keyed-id-migration.ts). */
+  keyedIdsMigration: () => ({ pk: `${MIGRATION_PREFIX}keyed-ids`, sk: 'MIGRATION' }),
 } as const;
+
+/** Partitions of one-off data migrations' markers. */
+export const MIGRATION_PREFIX = 'MIGRATION#';
 
 export const LEAD_PREFIX = 'LEAD#';
 

@@ -19,10 +19,10 @@ import type {
   SuppressionState,
 } from '../../admin/ports';
 import type { SuppressionReason } from '../../drip/ports';
-import { checkEmailAddress, suppressionHashFor } from '../../lead/email-address';
+import type { AddressIds } from '../../lead/address-ids';
 import type { Enrolment, Lead } from '../../lead/lead';
 import { InvalidCursorError } from '../../shared/errors';
-import { entity } from './items';
+import { entity, leadPartitionItems } from './items';
 import { keys, leadListKeys } from './keys';
 import { newestMonthWithLeads } from './lead-list-months';
 import { enrolmentItem, leadSearchText } from './lead-repository';
@@ -69,14 +69,38 @@ function previousMonth(month: string): string {
   return monthNumber === 1 ? `${year - 1}-12` : `${year}-${String(monthNumber - 1).padStart(2, '0')}`;
 }
 
-function addressKey(address: string) {
-  const check = checkEmailAddress(address);
-  return keys.suppression(suppressionHashFor(check.ok ? check.normalised : address.trim().toLowerCase()));
-}
-
 /** What the console reads and changes about leads, beyond what the capture path and the drip engine do. */
 export class DynamoLeadDirectory implements LeadDirectory {
-  constructor(private readonly table: Table) {}
+  constructor(
+    private readonly table: Table,
+    private readonly ids: Pick<AddressIds, 'suppressionHashFor' | 'suppressionHashesOf'>,
+  ) {}
+
+  /**
+   * The suppression entries of these addresses, by address: under the keyed hash, or (before
+   * the migration to keyed ids) the unkeyed one, the keyed one winning when both exist.
+   */
+  private async suppressionItemsOf(addresses: string[], projection: string) {
+    const byPk = new Map<string, { address: string; rank: number }>();
+    const unique = [...new Set(addresses)];
+    const hashes = await Promise.all(unique.map((address) => this.ids.suppressionHashesOf(address)));
+    unique.forEach((address, index) => {
+      hashes[index]!.forEach((hash, rank) => {
+        byPk.set(keys.suppression(hash).pk, { address, rank });
+      });
+    });
+    const items = await this.batchGet(
+      [...byPk.keys()].map((pk) => ({ pk, sk: 'SUPPRESSION' })),
+      projection,
+    );
+    const found = new Map<string, { item: Record<string, unknown>; rank: number }>();
+    for (const item of items) {
+      const { address, rank } = byPk.get(String(item.pk))!;
+      const seen = found.get(address);
+      if (!seen || rank < seen.rank) found.set(address, { item, rank });
+    }
+    return new Map([...found].map(([address, { item }]) => [address, item]));
+  }
 
   /**
    * Newest first, one month partition of the list index at a time, with filter expressions for
@@ -175,12 +199,8 @@ export class DynamoLeadDirectory implements LeadDirectory {
 
   /** The suppression entries of these addresses, by address. */
   private async suppressionsOf(addresses: string[]): Promise<Map<string, SuppressionState>> {
-    const byPk = new Map(addresses.map((address) => [addressKey(address).pk, address]));
-    const items = await this.batchGet(
-      [...byPk.keys()].map((pk) => ({ pk, sk: 'SUPPRESSION' })),
-      'pk, reason, suppressedAt, lastEvent, lastEventAt',
-    );
-    return new Map(items.map((item) => [byPk.get(String(item.pk))!, suppressionState(item)]));
+    const items = await this.suppressionItemsOf(addresses, 'pk, reason, suppressedAt, lastEvent, lastEventAt');
+    return new Map([...items].map(([address, item]) => [address, suppressionState(item)]));
   }
 
   private async enrolmentsOf(leadIds: string[], sequenceId: string): Promise<Map<string, Enrolment>> {
@@ -220,22 +240,7 @@ export class DynamoLeadDirectory implements LeadDirectory {
   }
 
   async leadItems(leadId: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.lead(leadId).pk },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+    return leadPartitionItems(this.table, leadId);
   }
 
   async deleteLeadProfile(leadId: string): Promise<void> {
@@ -339,29 +344,28 @@ export class DynamoLeadDirectory implements LeadDirectory {
     return new Set(items.map((item) => String(item.pk).slice('LEAD#'.length)));
   }
 
+  /** Under the keyed hash; an entry under the unkeyed one (before the migration to keyed ids) goes. */
   async suppressErased(address: string, at: string): Promise<void> {
+    const [keyed, ...unkeyed] = await this.ids.suppressionHashesOf(address);
     await this.table.client.send(
       new PutCommand({
         TableName: this.table.tableName,
-        Item: { ...addressKey(address), type: 'suppression', reason: 'erased', suppressedAt: at },
+        Item: { ...keys.suppression(keyed!), type: 'suppression', reason: 'erased', suppressedAt: at },
       }),
     );
+    await this.deleteKeys(unkeyed.map((hash) => keys.suppression(hash)));
   }
 
   async suppressionOf(address: string): Promise<SuppressionState | undefined> {
-    const result = await this.table.client.send(
-      new GetCommand({ TableName: this.table.tableName, Key: addressKey(address), ConsistentRead: true }),
+    const item = (await this.suppressionItemsOf([address], 'pk, reason, suppressedAt, lastEvent, lastEventAt')).get(
+      address,
     );
-    return result.Item ? suppressionState(result.Item) : undefined;
+    return item ? suppressionState(item) : undefined;
   }
 
   async suppressedAddresses(addresses: string[]): Promise<Map<string, SuppressionReason>> {
-    const byPk = new Map(addresses.map((address) => [addressKey(address).pk, address]));
-    const items = await this.batchGet(
-      [...byPk.keys()].map((pk) => ({ pk, sk: 'SUPPRESSION' })),
-      'pk, reason',
-    );
-    return new Map(items.map((item) => [byPk.get(String(item.pk))!, item.reason as SuppressionReason]));
+    const items = await this.suppressionItemsOf(addresses, 'pk, reason');
+    return new Map([...items].map(([address, item]) => [address, item.reason as SuppressionReason]));
   }
 
   /** The lead, its import record, consent and enrolment in one transaction; never over an existing lead. */

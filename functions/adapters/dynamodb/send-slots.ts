@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SendSlots } from '../../admin/ports';
 import type { Table } from './table';
-import { isConditionFailure } from './transactions';
+import { conditionalWrite } from './transactions';
 
 const SCHEDULE_KEY = { pk: 'IMPORT#SCHEDULE', sk: 'SCHEDULE' };
 
@@ -17,8 +17,8 @@ export class DynamoSendSlots implements SendSlots {
   }
 
   async reserve(previousEnd: string | undefined, newEnd: string): Promise<boolean> {
-    try {
-      await this.table.client.send(
+    return conditionalWrite(() =>
+      this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: SCHEDULE_KEY,
@@ -31,11 +31,7 @@ export class DynamoSendSlots implements SendSlots {
             ...(previousEnd ? { ':previous': previousEnd } : {}),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

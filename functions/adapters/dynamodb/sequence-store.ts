@@ -1,9 +1,10 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CompiledSequence } from '../../sequence/compiled';
 import type { SequenceDraft } from '../../sequence/draft';
 import { DraftTooLargeError } from '../../sequence/errors';
 import type { PublishedPointer, SequenceStore, StoredDraft, StoredReview, VersionMeta } from '../../sequence/ports';
+import { queryAll } from './items';
 import { pointerKey, readPointer } from './published-sequences';
 import type { DynamoSequenceVersions } from './sequence-versions';
 import { versionKey } from './sequence-versions';
@@ -86,30 +87,19 @@ export class DynamoSequenceStore implements SequenceStore {
   }
 
   async listVersions(sequenceId: string): Promise<VersionMeta[]> {
-    const versions: VersionMeta[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ProjectionExpression: '#version, publishedAt, publishedBy, storedAt, review',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':pk': `SEQUENCE#${sequenceId}`, ':prefix': 'VERSION#' },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        versions.push({
-          version: String(item.version),
-          ...(item.publishedAt ? { publishedAt: String(item.publishedAt) } : {}),
-          ...(item.publishedBy ? { publishedBy: String(item.publishedBy) } : {}),
-          ...(item.storedAt ? { storedAt: String(item.storedAt) } : {}),
-          ...(item.review ? { review: item.review as StoredReview } : {}),
-        });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await queryAll(this.table, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ProjectionExpression: '#version, publishedAt, publishedBy, storedAt, review',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':pk': `SEQUENCE#${sequenceId}`, ':prefix': 'VERSION#' },
+    });
+    const versions: VersionMeta[] = items.map((item) => ({
+      version: String(item.version),
+      ...(item.publishedAt ? { publishedAt: String(item.publishedAt) } : {}),
+      ...(item.publishedBy ? { publishedBy: String(item.publishedBy) } : {}),
+      ...(item.storedAt ? { storedAt: String(item.storedAt) } : {}),
+      ...(item.review ? { review: item.review as StoredReview } : {}),
+    }));
     const when = (version: VersionMeta) => version.publishedAt ?? version.storedAt ?? '';
     return versions.sort((a, b) => when(b).localeCompare(when(a)));
   }

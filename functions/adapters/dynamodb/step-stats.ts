@@ -1,5 +1,6 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { STEP_COUNTERS, type StepCounter, type StepStats } from '../../drip/ports';
+import { queryAll } from './items';
 import type { Table } from './table';
 import { withConflictRetry } from './transactions';
 
@@ -13,7 +14,7 @@ export interface StepCounts {
 
 export type StatsAt = { sequenceId: string; stepId: string; variant: string; day: string };
 
-/** The update that adds one to a step's counter; also used inside transactions (drip-store). */
+/** The update that adds one to a step's counter; also used inside transactions (send-records, enrolments). */
 export function statsIncrement(tableName: string, at: StatsAt, counter: StepCounter) {
   return {
     TableName: tableName,
@@ -37,7 +38,7 @@ export class DynamoStepStats implements StepStats {
   constructor(private readonly table: Table) {}
 
   async increment(at: StatsAt, counter: StepCounter): Promise<void> {
-    // A transaction noting an SES event may hold the same row for a moment (drip-store).
+    // A transaction noting an SES event may hold the same row for a moment (send-records, enrolments).
     await withConflictRetry(() =>
       this.table.client.send(new UpdateCommand(statsIncrement(this.table.tableName, at, counter))),
     );
@@ -45,35 +46,23 @@ export class DynamoStepStats implements StepStats {
 
   /** Every counter row of a sequence between two days (inclusive, YYYY-MM-DD). */
   async between(sequenceId: string, fromDay: string, toDay: string): Promise<StepCounts[]> {
-    const rows: StepCounts[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': `STATS#${sequenceId}`,
-            ':from': `DAY#${fromDay}`,
-            ':to': `DAY#${toDay}#~`,
-          },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        rows.push({
-          sequenceId,
-          stepId: String(item.stepId),
-          variant: String(item.variant),
-          day: String(item.day),
-          counts: Object.fromEntries(STEP_COUNTERS.map((name) => [name, Number(item[name] ?? 0)])) as Record<
-            StepCounter,
-            number
-          >,
-        });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return rows;
+    const items = await queryAll(this.table, {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': `STATS#${sequenceId}`,
+        ':from': `DAY#${fromDay}`,
+        ':to': `DAY#${toDay}#~`,
+      },
+    });
+    return items.map((item) => ({
+      sequenceId,
+      stepId: String(item.stepId),
+      variant: String(item.variant),
+      day: String(item.day),
+      counts: Object.fromEntries(STEP_COUNTERS.map((name) => [name, Number(item[name] ?? 0)])) as Record<
+        StepCounter,
+        number
+      >,
+    }));
   }
 }

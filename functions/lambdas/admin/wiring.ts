@@ -1,79 +1,83 @@
 import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
 import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { sesClient } from '../../adapters/clients/ses';
-import { DynamoDripStore } from '../../adapters/dynamodb/drip-store';
-import { DynamoEnrolmentIndex } from '../../adapters/dynamodb/enrolment-index';
+import { sqsClient } from '../../adapters/clients/sqs';
+import { DynamoBookingStore } from '../../adapters/dynamodb/booking-store';
+import { DynamoEnrolmentStore } from '../../adapters/dynamodb/enrolments';
 import { DynamoLeadDirectory } from '../../adapters/dynamodb/lead-directory';
 import { PublishedSequenceCatalog } from '../../adapters/dynamodb/published-sequences';
+import { DynamoSendRecordStore } from '../../adapters/dynamodb/send-records';
 import { DynamoSendSlots } from '../../adapters/dynamodb/send-slots';
-import { DynamoSequenceStore } from '../../adapters/dynamodb/sequence-store';
-import { DynamoSequenceVersions } from '../../adapters/dynamodb/sequence-versions';
 import { DynamoStepStats } from '../../adapters/dynamodb/step-stats';
 import { DynamoSuppressionList } from '../../adapters/dynamodb/suppression-list';
+import { DynamoWebhookStore } from '../../adapters/dynamodb/webhook-store';
 import { SesAccountSuppressionList } from '../../adapters/ses-account-suppression';
 import { accountMaxSendRate } from '../../adapters/ses-send-rate';
+import { SqsDeliveryQueue } from '../../adapters/sqs-delivery-queue';
+import { destinationCheck } from '../../adapters/webhook-poster';
 import type { AdminEnv } from '../../config/env';
 import { OPT_IN_TTL_MS } from '../../consent/opt-in-token';
-import { linkShapes } from '../../mail/links';
+import type { Mailer } from '../../mail/outgoing-email';
 import { logger } from '../../observability/logger';
-import type { PlaceholderValues } from '../../render/render';
-import { authoringSources } from '../../sequence/build-output/authoring-sources';
-import { bundledEmails } from '../../sequence/build-output/email-bundle';
-import { compileSequenceDraft } from '../../sequence/compile/compile-draft';
 import type { CompiledSequence } from '../../sequence/compiled';
-import { clockFrom, mailerFrom, type Overrides, practiceFrom } from '../wiring';
+import type { DraftCompiler } from '../../sequence/ports';
+import { ServiceUnavailableError } from '../../shared/errors';
+import type { DeliveryQueue } from '../../webhooks/ports';
+import { posterOptionsFrom } from '../webhook-deliverer/wiring';
+import { addressIdsFrom, clockFrom, type Overrides } from '../wiring';
 import type { AdminDeps } from './handler';
+import { sequenceStores } from './sequences-wiring';
+
+/**
+ * The draft routes (save, preview, test send, publish) are served by admin-compose, which
+ * bundles the MJML compiler and a mailer; this function has neither, and says so if asked.
+ */
+const COMPOSED_ELSEWHERE =
+  'Drafts are compiled and test-sent by the admin-compose function (functions/admin/routes.ts)';
+const noCompiler: DraftCompiler = {
+  compile: async () => {
+    throw new Error(COMPOSED_ELSEWHERE);
+  },
+};
+const noMailer: Mailer = {
+  send: async () => {
+    throw new Error(COMPOSED_ELSEWHERE);
+  },
+};
+
+/** "Send test event" needs the webhook queue; a stack without one says so (503) instead of failing. */
+function sqsDeliveryQueueOrNone(queueUrl: string | undefined): DeliveryQueue {
+  if (queueUrl) return new SqsDeliveryQueue(sqsClient(), queueUrl, queueUrl);
+  const missing = async () => {
+    throw new ServiceUnavailableError('Outgoing webhooks are not set up here (WEBHOOK_QUEUE_URL)', 60);
+  };
+  return { send: missing, deadLetter: missing };
+}
 
 /** Everything the admin API needs, built from the parsed environment (AWS and local alike). */
 export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
   recordAwsCallsAs('admin', env);
   const table = dynamoTable(env);
-  const bundle = bundledEmails();
-  const sources = authoringSources();
+  const ids = addressIdsFrom(env, overrides, table);
   const clock = clockFrom(overrides);
-  const versions = new DynamoSequenceVersions(table, Object.values(bundle.sequences));
-  const sequences = new DynamoSequenceStore(table, versions);
-  const practice = practiceFrom(env);
-  const links = linkShapes(env.SITE_URL, env.PUBLIC_API_URL);
+  const { bundle, versions, sequences, enrolments, bundled, sampleValues } = sequenceStores(env, table, clock);
   const ses = sesClient({ endpoint: env.SES_ENDPOINT });
   let rate: Promise<number> | undefined;
 
-  const bundled = Object.fromEntries(
-    Object.values(bundle.sequences).map((compiled) => {
-      const source = sources.sequences[compiled.id];
-      if (!source)
-        throw new Error(`emails/dist/authoring.json has no source for "${compiled.id}"; run the email build`);
-      return [compiled.id, { compiled, source }];
-    }),
-  );
-  const sampleValues: PlaceholderValues = {
-    firstName: 'Maria',
-    interests: 'aftercare after Fraxel (non-ablative laser) and hair restoration',
-    practiceName: practice.name,
-    practiceAddress: practice.postalAddress,
-    practicePhone: practice.phone,
-    surgeonName: practice.surgeon,
-    siteUrl: links.siteUrl,
-    bookingUrl: links.bookingUrl,
-    // A preview's link has the real shape but goes nowhere: no lead is behind it.
-    unsubscribeUrl: links.unsubscribeUrl('preview'),
-    signupDate: new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: practice.timeZone }).format(
-      clock.now(),
-    ),
-  };
-
   return {
-    leads: new DynamoLeadDirectory(table),
+    leads: new DynamoLeadDirectory(table, ids),
+    ids,
     accountSuppression: new SesAccountSuppressionList(ses),
-    store: new DynamoDripStore(table),
-    suppression: new DynamoSuppressionList(table),
+    leadEnrolments: new DynamoEnrolmentStore(table),
+    sendRecords: new DynamoSendRecordStore(table),
+    suppression: new DynamoSuppressionList(table, ids),
     stats: new DynamoStepStats(table),
     versions,
     sequences,
-    enrolments: new DynamoEnrolmentIndex(table),
-    compiler: { compile: (draft, options) => compileSequenceDraft(draft, { sources, ...options }) },
+    enrolments,
+    compiler: noCompiler,
     bundled,
-    mailer: mailerFrom(env, overrides),
+    mailer: noMailer,
     sampleValues,
     // Imports read the pointer fresh: a publish a moment ago must count.
     catalog: new PublishedSequenceCatalog({ table, bundle, clock, log: logger, cacheMs: 0 }),
@@ -97,6 +101,15 @@ export function adminDeps(env: AdminEnv, overrides: Overrides = {}): AdminDeps {
     log: logger,
     practiceTimeZone: env.PRACTICE_TIME_ZONE,
     optInTtlMs: OPT_IN_TTL_MS,
+    bookingInbox: new DynamoBookingStore(table),
+    webhooks: {
+      store: new DynamoWebhookStore(table),
+      destinations: destinationCheck(posterOptionsFrom(env, overrides)),
+      allowHttp: env.WEBHOOKS_LOCAL_DEVELOPMENT,
+      now: () => clock.now(),
+      queue: overrides.deliveryQueue ?? sqsDeliveryQueueOrNone(env.WEBHOOK_QUEUE_URL),
+      clock,
+    },
     settings: {
       defaultSequenceId: env.DEFAULT_SEQUENCE_ID,
       practiceTimeZone: env.PRACTICE_TIME_ZONE,

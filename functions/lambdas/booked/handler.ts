@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import * as z from 'zod';
 import { SIGNATURE_HEADER, verifyWebhookSignature, WebhookSignatureError } from '../../http/webhook-signature';
-import { checkEmailAddress, leadIdFor } from '../../lead/email-address';
+import type { AddressIds } from '../../lead/address-ids';
+import { checkEmailAddress } from '../../lead/email-address';
 import { fieldProblems } from '../../lead/lead-form';
 import { markLeadBooked } from '../../lead/mark-booked';
 import type { Clock } from '../../shared/clock';
@@ -16,6 +17,7 @@ import { type HttpResponse, jsonResponse } from '../http/responses';
 export interface BookedHandlerDeps extends ExitDeps {
   clock: Clock;
   webhookKey: SigningKeyProvider;
+  ids: Pick<AddressIds, 'leadIdFor' | 'currentLeadId'>;
 }
 
 const bookedSchema = z
@@ -61,11 +63,12 @@ export function makeBookedHandler(deps: BookedHandlerDeps) {
     .handler(async (event) => {
       const parsed = bookedSchema.safeParse(event.parsedBody);
       if (!parsed.success) throw new ValidationError(fieldProblems(parsed.error));
-      let leadId = parsed.data.leadId;
+      // A lead id the tool kept from before keyed ids still names its lead.
+      let leadId = parsed.data.leadId && (await deps.ids.currentLeadId(parsed.data.leadId));
       if (parsed.data.email) {
         const check = checkEmailAddress(parsed.data.email);
         if (!check.ok) throw new ValidationError([{ field: 'email', message: check.reason }]);
-        leadId = leadIdFor(check.normalised);
+        leadId = await deps.ids.leadIdFor(check.normalised);
       }
       const result = await markLeadBooked(leadId!, deps);
       if (result === 'unknown-lead') throw new NotFoundError('No lead matches that email or lead id');

@@ -1,4 +1,5 @@
 import { recordAwsCallsAs } from '../../adapters/aws-call-recorder';
+import { dynamoTable } from '../../adapters/clients/dynamodb';
 import { sqsClient } from '../../adapters/clients/sqs';
 import { DynamoDueIndex } from '../../adapters/dynamodb/due-index';
 import { DynamoSequenceVersions, storeBundledVersions } from '../../adapters/dynamodb/sequence-versions';
@@ -7,14 +8,14 @@ import type { DispatcherEnv } from '../../config/env';
 import type { DispatchDeps, DispatchSettings } from '../../drip/dispatch';
 import { logger } from '../../observability/logger';
 import { bundledEmails } from '../../sequence/build-output/email-bundle';
-import { clockFrom, dripStores, type Overrides } from '../wiring';
+import { clockFrom, type Overrides } from '../wiring';
 
 export function dispatcherDeps(
   env: DispatcherEnv,
   overrides: Overrides = {},
 ): { deps: DispatchDeps; settings: DispatchSettings; prepare: () => Promise<void> } {
   recordAwsCallsAs('dispatcher', env);
-  const { table } = dripStores(env);
+  const table = dynamoTable(env);
   const clock = clockFrom(overrides);
   return {
     deps: {

@@ -23,13 +23,15 @@ import type { SenderDeps } from './handler';
 
 export function senderDeps(env: SenderEnv, overrides: Overrides = {}): SenderDeps {
   recordAwsCallsAs('sender', env);
-  const { table, store, suppression, stats } = dripStores(env);
+  const { table, leadEnrolments, sendRecords, captureEmails, suppression, stats } = dripStores(env, overrides);
   const sesForRate = sesClient({ endpoint: env.SES_ENDPOINT });
   const rate = env.MAX_SEND_RATE;
   const mailer = mailerFrom(env, overrides);
   const composer = captureComposerFrom(env, overrides, bundledEmails().transactional);
   return {
-    store,
+    leadEnrolments,
+    sendRecords,
+    captureEmails,
     optIns: new DynamoLeadRepository(table),
     suppression,
     stats,

@@ -1,5 +1,5 @@
-import { baseEnvSchema, parseEnv } from '../../config/env';
+import { parseEnv, sesEventsEnvSchema } from '../../config/env';
 import { sesEventsDeps } from '../ses-events/wiring';
 import { makeSesEventsHandler } from './handler';
 
-export const handler = makeSesEventsHandler(sesEventsDeps(parseEnv(baseEnvSchema, process.env)));
+export const handler = makeSesEventsHandler(sesEventsDeps(parseEnv(sesEventsEnvSchema, process.env)));

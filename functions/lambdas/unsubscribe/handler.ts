@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { AddressIds } from '../../lead/address-ids';
 import type { Log } from '../../observability/logger';
 import { errorFields } from '../../observability/redact';
 import {
@@ -24,6 +25,7 @@ export interface UnsubscribeHandlerDeps extends ExitDeps {
   practice: LinkPageSite['practice'];
   siteUrl: string;
   log: Log;
+  ids: Pick<AddressIds, 'currentLeadId'>;
 }
 
 const MAX_BODY_BYTES = 4096;
@@ -49,6 +51,8 @@ export function makeUnsubscribeHandler(deps: UnsubscribeHandlerDeps) {
         if (error instanceof InvalidTokenError) return invalid(error.message);
         throw error;
       }
+      // A link in an email sent before keyed ids names the lead by its unkeyed id: it still works.
+      link = { ...link, leadId: await deps.ids.currentLeadId(link.leadId) };
       if (method === 'GET' || method === 'HEAD') {
         const state = await unsubscribeState(link, deps);
         return htmlResponse(

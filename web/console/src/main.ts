@@ -11,6 +11,7 @@ import { resultsPage } from './pages/results';
 import { sequenceEditorPage } from './pages/sequence-editor';
 import { sequencesPage } from './pages/sequences';
 import { simulatorPage } from './pages/simulator';
+import { webhooksPage } from './pages/webhooks';
 import { createRouter, type Route } from './router';
 import { isAdmin, type LocalSessions, localSessions, rememberReturn, takeReturn } from './session';
 import { rememberStackClock } from './stack-clock';
@@ -22,6 +23,7 @@ const NAV: { name: string; label: string; adminOnly?: boolean }[] = [
   { name: 'simulator', label: 'Journey simulator' },
   { name: 'results', label: 'Results' },
   { name: 'import', label: 'Import', adminOnly: true },
+  { name: 'webhooks', label: 'Webhooks', adminOnly: true },
 ];
 
 const ROUTES: Route[] = [
@@ -31,6 +33,7 @@ const ROUTES: Route[] = [
   { name: 'simulator', page: simulatorPage },
   { name: 'results', page: resultsPage },
   { name: 'import', page: importPage, adminOnly: true },
+  { name: 'webhooks', page: webhooksPage, adminOnly: true },
 ];
 
 function configUrl(): string {

@@ -2,6 +2,7 @@ import type { PageFactory } from '../app';
 import { headerColumns, splitRecords } from '../csv';
 import { h, replace } from '../dom';
 import { formatNumber, plural, timeElement } from '../format';
+import { dataTable } from '../table';
 import { IMPORT_COLUMNS, type ImportReport } from '../types';
 import { busy, button, confirmDialog, errorRegion, field, pageHeading, scrollTable, statusRegion } from '../ui';
 
@@ -69,19 +70,13 @@ function reportView(report: ImportReport, title: string, dryRun: boolean): HTMLE
     refused.length > 0 &&
       scrollTable(
         'Refused rows',
-        h(
-          'table',
-          { class: 'table' },
-          h('caption', null, `Refused rows (${formatNumber(refused.length)})`),
-          h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Row'), h('th', { scope: 'col' }, 'Why'))),
-          h(
-            'tbody',
-            null,
-            refused.map((item) =>
-              h('tr', null, h('th', { scope: 'row' }, String(item.row)), h('td', null, item.reason)),
-            ),
+        dataTable({
+          caption: `Refused rows (${formatNumber(refused.length)})`,
+          columns: ['Row', 'Why'],
+          rows: refused.map((item) =>
+            h('tr', null, h('th', { scope: 'row' }, String(item.row)), h('td', null, item.reason)),
           ),
-        ),
+        }),
       ),
   );
 }

@@ -4,6 +4,7 @@ import { h, replace } from '../dom';
 import { downloadLink, revokeLater } from '../download';
 import { timeElement } from '../format';
 import { isAdmin } from '../session';
+import { dataTable } from '../table';
 import { type LeadTimeline, STATUS_NAMES, type TimelineEvent } from '../types';
 import { busy, button, confirmDialog, errorRegion, pageHeading, scrollTable, statusRegion } from '../ui';
 import { HOT_LEAD_TITLE } from './leads';
@@ -205,23 +206,12 @@ export const leadPage: PageFactory = ({ ctx, params }) => {
         h('td', null, enrolment.status === 'active' ? stop : ''),
       );
     });
-    const table = h(
-      'table',
-      { class: 'table' },
-      h('caption', { class: 'visually-hidden' }, 'Sequences this lead is enrolled in'),
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          ['Sequence', 'Version', 'Status', 'Next step', 'Next send', 'Action'].map((text) =>
-            h('th', { scope: 'col' }, text),
-          ),
-        ),
-      ),
-      h('tbody', null, rows),
-    );
+    const table = dataTable({
+      caption: 'Sequences this lead is enrolled in',
+      captionHidden: true,
+      columns: ['Sequence', 'Version', 'Status', 'Next step', 'Next send', 'Action'],
+      rows,
+    });
     return h(
       'section',
       { 'aria-labelledby': 'enrolments-title' },

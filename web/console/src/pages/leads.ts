@@ -4,6 +4,7 @@ import { toCsv } from '../csv';
 import { h, replace } from '../dom';
 import { downloadLink, fileStamp, revokeLater } from '../download';
 import { formatNumber, plural, timeElement } from '../format';
+import { dataTable } from '../table';
 import { LEAD_STATUS_LIST, type LeadPage, type LeadQuery, type LeadSummary, STATUS_NAMES } from '../types';
 import {
   busy,
@@ -234,23 +235,12 @@ export const leadsPage: PageFactory = ({ ctx, query }) => {
         h('td', null, lead.progress),
       ),
     );
-    const table = h(
-      'table',
-      { class: 'table' },
-      h('caption', { class: 'visually-hidden' }, `Leads, page ${pageIndex + 1}`),
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          ['Name', 'Email', 'Status', 'Interests', 'Source', 'Created', 'Sequence'].map((label) =>
-            h('th', { scope: 'col' }, label),
-          ),
-        ),
-      ),
-      h('tbody', null, rows),
-    );
+    const table = dataTable({
+      caption: `Leads, page ${pageIndex + 1}`,
+      captionHidden: true,
+      columns: ['Name', 'Email', 'Status', 'Interests', 'Source', 'Created', 'Sequence'],
+      rows,
+    });
     replace(results, scrollTable('Leads table', stackOnPhones(table)));
   }
 

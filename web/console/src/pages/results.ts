@@ -1,6 +1,6 @@
 import type { PageFactory } from '../app';
 import { h, replace, svg } from '../dom';
-import { formatDate, formatNumber, formatPercent, isoDay, plural } from '../format';
+import { formatDate, formatNumber, formatPercent, plural } from '../format';
 import { refreshStackClock, stackNow } from '../stack-clock';
 import type { Results, StepResult } from '../types';
 import { busy, errorRegion, field, input, pageHeading, scrollTable, select, statusRegion } from '../ui';
@@ -16,6 +16,7 @@ const FUNNEL = [
   ['booked', 'Booked'],
 ] as const;
 const BESIDE = [
+  ['cancelled', 'Booking cancelled'],
   ['unsubscribed', 'Unsubscribed'],
   ['bounced', 'Bounced'],
   ['complained', 'Complained'],
@@ -173,9 +174,12 @@ export const resultsPage: PageFactory = ({ ctx, query }) => {
   to.addEventListener('input', () => {
     chosen.to = true;
   });
+  // The counters are kept per UTC day (functions/drip/send-step.ts), so the default range is in
+  // UTC days: a browser west of Greenwich would otherwise leave out today's sends after 00:00 UTC.
+  const utcDay = (date: Date) => date.toISOString().slice(0, 10);
   const defaultRange = (today: Date) => {
-    if (!chosen.from) from.value = isoDay(new Date(today.getTime() - 29 * 86_400_000));
-    if (!chosen.to) to.value = isoDay(today);
+    if (!chosen.from) from.value = utcDay(new Date(today.getTime() - 29 * 86_400_000));
+    if (!chosen.to) to.value = utcDay(today);
   };
   defaultRange(stackNow());
   const submit = h('button', { type: 'submit', class: 'button' }, 'Show results');

@@ -4,6 +4,7 @@ import { h, replace, uid } from '../dom';
 import { formatNumber, isoDay, plural, timeElement } from '../format';
 import { isAdmin } from '../session';
 import { refreshStackClock, stackNow } from '../stack-clock';
+import { dataTable } from '../table';
 import { type ContentProblem, type SequenceDetail, type SequenceDraft, WEEKDAY_LIST, WEEKDAY_NAMES } from '../types';
 import {
   busy,
@@ -224,37 +225,21 @@ export const sequenceEditorPage: PageFactory = ({ ctx, params }) => {
       current.versions.length > 0 &&
         scrollTable(
           'Versions table',
-          h(
-            'table',
-            { class: 'table' },
-            h('caption', null, 'Versions and the leads on each'),
-            h(
-              'thead',
-              null,
+          dataTable({
+            caption: 'Versions and the leads on each',
+            columns: ['Version', 'Published', 'By', 'Active leads', 'Clinical review'],
+            rows: current.versions.map((version) =>
               h(
                 'tr',
                 null,
-                ['Version', 'Published', 'By', 'Active leads', 'Clinical review'].map((text) =>
-                  h('th', { scope: 'col' }, text),
-                ),
+                h('th', { scope: 'row' }, version.version),
+                h('td', null, timeElement(version.publishedAt)),
+                h('td', null, version.publishedBy ?? ''),
+                h('td', null, formatNumber(version.active)),
+                h('td', null, reviewText(version.review)),
               ),
             ),
-            h(
-              'tbody',
-              null,
-              current.versions.map((version) =>
-                h(
-                  'tr',
-                  null,
-                  h('th', { scope: 'row' }, version.version),
-                  h('td', null, timeElement(version.publishedAt)),
-                  h('td', null, version.publishedBy ?? ''),
-                  h('td', null, formatNumber(version.active)),
-                  h('td', null, reviewText(version.review)),
-                ),
-              ),
-            ),
-          ),
+          }),
         ),
     );
   }

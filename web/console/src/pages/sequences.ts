@@ -1,6 +1,7 @@
 import type { PageFactory } from '../app';
 import { h, replace } from '../dom';
 import { formatDate, formatNumber, timeElement } from '../format';
+import { dataTable } from '../table';
 import type { Review, SequenceListItem } from '../types';
 import { errorRegion, pageHeading, scrollTable, statusRegion } from '../ui';
 
@@ -100,23 +101,12 @@ export const sequencesPage: PageFactory = ({ ctx }) => {
         ),
       ),
     );
-    const table = h(
-      'table',
-      { class: 'table' },
-      h('caption', { class: 'visually-hidden' }, 'Sequences'),
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          ['Sequence', 'Published version', 'Draft', 'Clinical review', 'Enrolled leads'].map((text) =>
-            h('th', { scope: 'col' }, text),
-          ),
-        ),
-      ),
-      h('tbody', null, rows),
-    );
+    const table = dataTable({
+      caption: 'Sequences',
+      captionHidden: true,
+      columns: ['Sequence', 'Published version', 'Draft', 'Clinical review', 'Enrolled leads'],
+      rows,
+    });
     replace(body, expiredBanner(items), scrollTable('Sequences table', table));
   }
 

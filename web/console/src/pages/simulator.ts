@@ -3,6 +3,7 @@ import type { PageFactory } from '../app';
 import { h, replace, uid } from '../dom';
 import { timeElement } from '../format';
 import { refreshStackClock, stackNow } from '../stack-clock';
+import { dataTable } from '../table';
 import type { SequenceListItem, SimulatedSend } from '../types';
 import { busy, errorRegion, field, input, pageHeading, scrollTable, select, stackOnPhones, statusRegion } from '../ui';
 import { browserTimeZone, nowInZone, timeZones, zonedToUtc } from '../zoned-time';
@@ -162,38 +163,22 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
       return;
     }
     // The count is in the status line above; the caption names the table.
-    const table = h(
-      'table',
-      { class: 'table' },
-      h('caption', null, 'Each email, in the order it goes out'),
-      h(
-        'thead',
-        null,
+    const table = dataTable({
+      caption: 'Each email, in the order it goes out',
+      columns: ['#', 'Step', 'Subject', 'Local date and time', 'Time zone', 'In your time'],
+      rows: sends.map((send, index) =>
         h(
           'tr',
           null,
-          ['#', 'Step', 'Subject', 'Local date and time', 'Time zone', 'In your time'].map((text) =>
-            h('th', { scope: 'col' }, text),
-          ),
+          h('td', null, String(index + 1)),
+          h('th', { scope: 'row' }, send.stepId),
+          h('td', null, subjects(send)),
+          h('td', { class: 'nowrap' }, when(send)),
+          h('td', null, send.timeZone),
+          h('td', null, timeElement(send.sendAt)),
         ),
       ),
-      h(
-        'tbody',
-        null,
-        sends.map((send, index) =>
-          h(
-            'tr',
-            null,
-            h('td', null, String(index + 1)),
-            h('th', { scope: 'row' }, send.stepId),
-            h('td', null, subjects(send)),
-            h('td', { class: 'nowrap' }, when(send)),
-            h('td', null, send.timeZone),
-            h('td', null, timeElement(send.sendAt)),
-          ),
-        ),
-      ),
-    );
+    });
     const early = sends.some((send) => send.outsideWindow);
     replace(
       results,

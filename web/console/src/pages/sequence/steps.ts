@@ -1,4 +1,5 @@
 import { h, replace, uid } from '../../dom';
+import { dataTable } from '../../table';
 import type { ContentProblem, SequenceDraft } from '../../types';
 import { button, confirmDialog, scrollTable } from '../../ui';
 import { conditionFieldset, describeCondition } from './conditions';
@@ -60,23 +61,12 @@ export function stepsTable(draft: SequenceDraft, selected: number, onSelect: (in
       h('td', null, step.enabled ? 'Yes' : h('strong', null, 'No')),
     ),
   );
-  const table = h(
-    'table',
-    { class: 'table' },
-    h('caption', { class: 'visually-hidden' }, 'Steps of the sequence'),
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        ['#', 'Step', 'Delay', 'Subject', 'A/B variants', 'Preheader', 'Who gets it', 'Enabled'].map((text) =>
-          h('th', { scope: 'col' }, text),
-        ),
-      ),
-    ),
-    h('tbody', null, rows),
-  );
+  const table = dataTable({
+    caption: 'Steps of the sequence',
+    captionHidden: true,
+    columns: ['#', 'Step', 'Delay', 'Subject', 'A/B variants', 'Preheader', 'Who gets it', 'Enabled'],
+    rows,
+  });
   return scrollTable('Steps table', table);
 }
 
@@ -297,6 +287,19 @@ export function createStepEditor(options: StepEditorOptions) {
       options.onChange(false);
     });
 
+    // Identifiers and durations: trimmed, never spell-checked or auto-completed.
+    const codeLike = (field: 'id' | 'delay', label: string, maxlength: number, hint: string) =>
+      text(
+        field,
+        label,
+        current[field],
+        (value) => {
+          current[field] = value.trim();
+        },
+        { maxlength, autocomplete: 'off', spellcheck: 'false' },
+        hint,
+      );
+
     const remove = button('Remove this step', {
       class: 'button--danger button--small',
       disabled: options.draft().definition.steps.length <= 1,
@@ -316,24 +319,11 @@ export function createStepEditor(options: StepEditorOptions) {
       h(
         'div',
         { class: 'form-grid' },
-        text(
-          'id',
-          'Step id',
-          current.id,
-          (value) => {
-            current.id = value.trim();
-          },
-          { maxlength: 64, autocomplete: 'off', spellcheck: 'false' },
-          'Lower-case letters, digits and hyphens.',
-        ),
-        text(
+        codeLike('id', 'Step id', 64, 'Lower-case letters, digits and hyphens.'),
+        codeLike(
           'delay',
           'Delay',
-          current.delay,
-          (value) => {
-            current.delay = value.trim();
-          },
-          { maxlength: 40, autocomplete: 'off', spellcheck: 'false' },
+          40,
           'After the previous email, as an ISO-8601 duration: P3D = 3 days, PT12H = 12 hours.',
         ),
         text(

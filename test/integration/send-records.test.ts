@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDripStore } from '../../functions/adapters/dynamodb/drip-store';
+import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
+import { DynamoSendRecordStore } from '../../functions/adapters/dynamodb/send-records';
 import { DynamoSequenceVersions, versionKey } from '../../functions/adapters/dynamodb/sequence-versions';
 import { dispatcherEnvSchema, parseEnv } from '../../functions/config/env';
 import type { SendRecord } from '../../functions/drip/ports';
@@ -12,8 +13,10 @@ describe('send records in DynamoDB', () => {
     const clock = new TestClock(new Date('2026-12-01T15:00:00Z'));
     const harness = await dripHarness({ clock });
     const leadId = await harness.seedLead('early.delivery@example.com', clock.now());
-    const store = new DynamoDripStore({ client: harness.doc as never, tableName: harness.tableName, dueShards: 4 });
-    const enrolment = (await store.getEnrolment(leadId, harness.sequence.id))!;
+    const table = { client: harness.doc as never, tableName: harness.tableName, dueShards: 4 };
+    const enrolments = new DynamoEnrolmentStore(table);
+    const sendRecords = new DynamoSendRecordStore(table);
+    const enrolment = (await enrolments.getEnrolment(leadId, harness.sequence.id))!;
     const stepId = harness.sequence.steps[0]!.id;
     const claim: SendRecord = {
       leadId,
@@ -26,12 +29,18 @@ describe('send records in DynamoDB', () => {
       claimId: 'claim-1',
       claimedAt: clock.now().toISOString(),
     };
-    await store.claimStep(claim);
+    await sendRecords.claimStep(claim);
 
     expect(
-      await store.recordEmailEvent(leadId, harness.sequence.id, stepId, 'deliveredAt', '2026-12-01T15:00:01.000Z'),
+      await sendRecords.recordEmailEvent(
+        leadId,
+        harness.sequence.id,
+        stepId,
+        'deliveredAt',
+        '2026-12-01T15:00:01.000Z',
+      ),
     ).toBe(true);
-    await store.finishStep(
+    await sendRecords.finishStep(
       { ...claim, status: 'sent', messageId: 'm-1', sentAt: claim.claimedAt, finishedAt: claim.claimedAt },
       enrolment,
       {
@@ -41,12 +50,12 @@ describe('send records in DynamoDB', () => {
       },
     );
 
-    expect(await store.getSendRecord(leadId, harness.sequence.id, stepId)).toMatchObject({
+    expect(await sendRecords.getSendRecord(leadId, harness.sequence.id, stepId)).toMatchObject({
       status: 'sent',
       messageId: 'm-1',
       deliveredAt: '2026-12-01T15:00:01.000Z',
     });
-    expect(await store.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
+    expect(await enrolments.getEnrolment(leadId, harness.sequence.id)).toMatchObject({
       stepIndex: 1,
       nextSendAt: '2026-12-04T14:00:00.000Z',
     });
