@@ -14,6 +14,7 @@ export { type ContentProblem, type SequenceDraft, sequenceDraftSchema } from '..
  */
 import * as z from 'zod';
 import { INTEREST_IDS } from '../lead/interests';
+import type { EngagementBranch } from '../sequence/paths';
 
 export const ADMIN_API_PREFIX = '/admin/api';
 
@@ -236,6 +237,14 @@ export interface MigrationPreview {
 
 // ---------- Simulator ----------
 
+/**
+ * What a sample lead does with its emails. `opens`: opens each email as it arrives.
+ * `booking-click`: clicks the booking link in the first email, does not book, and opens the rest.
+ * `nothing`: never opens or clicks.
+ */
+export const SAMPLE_BEHAVIOURS = ['opens', 'booking-click', 'nothing'] as const;
+export type SampleBehaviour = (typeof SAMPLE_BEHAVIOURS)[number];
+
 /** POST /admin/api/simulate */
 export const simulateSchema = z.strictObject({
   sequenceId: z.string().min(1).max(64),
@@ -250,6 +259,8 @@ export const simulateSchema = z.strictObject({
     .array(z.enum(INTEREST_IDS, { error: `use one of: ${INTEREST_IDS.join(', ')}` }))
     .max(10)
     .optional(),
+  /** A sample lead's behaviour: the branches it takes follow from it (a sample lead only). */
+  behaviour: z.enum(SAMPLE_BEHAVIOURS, { error: `use one of: ${SAMPLE_BEHAVIOURS.join(', ')}` }).optional(),
 });
 export interface SimulatedSend {
   stepId: string;
@@ -267,6 +278,12 @@ export interface SimulatedSend {
   /** e.g. "Tue 3 Mar 2026, 09:00 EST" in the lead's zone. */
   localTime: string;
   timeZone: string;
+  /** Sent out of turn by this engagement branch (a sample behaviour's path). */
+  branch?: EngagementBranch;
+  /** Staff get the hot-lead alert at this email's turn. */
+  hotLead?: boolean;
+  /** Nothing opened or clicked after this email: the enrolment ends as `sunset` then, unsubscribed by no one. */
+  sunset?: { sendAt: string; localTime: string };
 }
 
 // ---------- Results ----------

@@ -1,11 +1,12 @@
 import type { EnrolmentStore } from '../drip/ports';
 import { isInSendWindow, isValidTimeZone, planJourney, resolveTimeZone, ScheduleInputError } from '../schedule';
-import type { SendWindow } from '../sequence/definition';
+import type { EngagementSettings, SendWindow } from '../sequence/definition';
 import { pathContext, type StepCondition, stepFits } from '../sequence/paths';
 import type { SequenceStore, SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import { NotFoundError, ValidationError } from '../shared/errors';
-import type { SimulatedSend } from './contract';
+import type { SampleBehaviour, SimulatedSend } from './contract';
+import { pathForBehaviour } from './simulate-behaviour';
 
 export interface SimulateDeps {
   versions: SequenceVersions;
@@ -24,6 +25,7 @@ export interface SimulateRequest {
   timeZone?: string;
   start?: string;
   topics?: string[];
+  behaviour?: SampleBehaviour;
 }
 
 /** What the simulator needs of a sequence, from a compiled version or a draft's definition. */
@@ -31,6 +33,7 @@ interface Plan {
   /** The version simulated; undefined for a draft. */
   version?: string;
   sendWindow: SendWindow;
+  engagement?: EngagementSettings | undefined;
   timeZoneFallback: string;
   steps: {
     id: string;
@@ -48,6 +51,7 @@ async function planOf(request: SimulateRequest, deps: SimulateDeps): Promise<Pla
     const { definition } = stored.draft;
     return {
       sendWindow: definition.sendWindow,
+      engagement: definition.engagement,
       timeZoneFallback: definition.timeZoneFallback ?? 'practice',
       steps: definition.steps.map((step) => ({
         id: step.id,
@@ -70,6 +74,7 @@ async function planOf(request: SimulateRequest, deps: SimulateDeps): Promise<Pla
   return {
     version: sequence.version,
     sendWindow: sequence.sendWindow,
+    engagement: sequence.engagement,
     timeZoneFallback: sequence.timeZoneFallback,
     steps: sequence.steps.map((step) => ({
       id: step.id,
@@ -92,6 +97,11 @@ export async function simulateJourney(request: SimulateRequest, deps: SimulateDe
   if (request.timeZone !== undefined && !isValidTimeZone(request.timeZone)) {
     throw new ValidationError([{ field: 'timeZone', message: 'Use an IANA time zone such as America/New_York' }]);
   }
+  if (request.behaviour !== undefined && request.leadId !== undefined) {
+    throw new ValidationError([
+      { field: 'behaviour', message: 'A behaviour is for a sample lead; a real lead’s path follows what they did' },
+    ]);
+  }
   const plan = await planOf(request, deps);
   let start = request.start ? new Date(request.start) : deps.clock.now();
   let fromIndex = 0;
@@ -112,6 +122,8 @@ export async function simulateJourney(request: SimulateRequest, deps: SimulateDe
   }
   const fallback = plan.timeZoneFallback === 'practice' ? deps.practiceTimeZone : plan.timeZoneFallback;
   const zone = request.timeZone ?? resolveTimeZone(leadZone, fallback).zone;
+
+  if (request.behaviour) return behaviourSends(plan, topics, request.behaviour, start, zone);
 
   // The lead's path (its topics; engagement branches are not part of the planned path). Disabled
   // steps stay in: the sender skips them at their turn, and the next step counts from then.
@@ -145,6 +157,44 @@ export async function simulateJourney(request: SimulateRequest, deps: SimulateDe
     localTime: localTime(sendAt, zone),
     timeZone: zone,
   }));
+}
+
+/** A sample lead's exact path for a behaviour: branch steps, the hot-lead alert and sunset included. */
+async function behaviourSends(
+  plan: Plan,
+  topics: readonly string[],
+  behaviour: SampleBehaviour,
+  start: Date,
+  zone: string,
+): Promise<SimulatedSend[]> {
+  let path: Awaited<ReturnType<typeof pathForBehaviour>>;
+  try {
+    path = await pathForBehaviour(plan, topics, behaviour, start, zone);
+  } catch (error) {
+    if (error instanceof ScheduleInputError)
+      throw new ValidationError([{ field: error.field, message: error.message }]);
+    throw error;
+  }
+  const { turns, sunsetAt } = path;
+  const variants = new Map(plan.steps.map((step) => [step.id, step.variants]));
+  return turns.map((turn, index) => {
+    const atSignUp = index === 0 && turn.at.getTime() === start.getTime();
+    return {
+      stepId: turn.stepId,
+      subject: variants.get(turn.stepId)?.[0]?.subject ?? turn.stepId,
+      variants: variants.get(turn.stepId) ?? [],
+      atSignUp,
+      outsideWindow: atSignUp && !isInSendWindow(start, plan.sendWindow, zone),
+      sendAt: turn.at.toISOString(),
+      localTime: localTime(turn.at, zone),
+      timeZone: zone,
+      ...(turn.branch ? { branch: turn.branch } : {}),
+      ...(turn.hotLead ? { hotLead: true } : {}),
+      ...(sunsetAt && index === turns.length - 1
+        ? { sunset: { sendAt: sunsetAt.toISOString(), localTime: localTime(sunsetAt, zone) } }
+        : {}),
+    };
+  });
 }
 
 /** "Tue 3 Mar 2026, 09:00 EST" in the lead's zone. */

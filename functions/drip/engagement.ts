@@ -2,6 +2,7 @@ import type { Enrolment } from '../lead/lead';
 import { CONSULTATION_ANCHOR } from '../mail/booking-link';
 import { calendarDays, elapsedMs, parseDuration } from '../schedule/duration';
 import type { CompiledSequence } from '../sequence/compiled';
+import type { EngagementSettings, SendWindow } from '../sequence/definition';
 import { type EngagementBranch, type PathContext, pathContext, stepFits } from '../sequence/paths';
 
 /**
@@ -28,6 +29,16 @@ export interface EngagementNote {
   wakeAt?: string;
 }
 
+/**
+ * What the engagement rules read of a sequence: a compiled version, or a draft in the simulator,
+ * so the simulator follows a path with the very rules the sender applies.
+ */
+export interface Journey {
+  steps: readonly Pick<CompiledSequence['steps'][number], 'id' | 'delay' | 'enabled' | 'when'>[];
+  sendWindow: SendWindow;
+  engagement?: EngagementSettings | undefined;
+}
+
 /** Where the SES events handler notes engagement on an enrolment (see the DynamoDB adapter). */
 export interface EngagementStore {
   noteEngagement(leadId: string, sequenceId: string, note: EngagementNote): Promise<void>;
@@ -42,7 +53,7 @@ const msOf = (duration: string) => {
 };
 
 /** When the booking-click branch fires for a click at `clickAt`, if the sequence has that branch. */
-export function bookingBranchAt(sequence: CompiledSequence, clickAt: string): string | undefined {
+export function bookingBranchAt(sequence: Journey, clickAt: string): string | undefined {
   const wait = sequence.engagement?.bookingClickWait;
   if (!wait) return undefined;
   return new Date(Date.parse(clickAt) + msOf(wait)).toISOString();
@@ -52,7 +63,7 @@ export function bookingBranchAt(sequence: CompiledSequence, clickAt: string): st
  * The regular steps on the lead's path that went out since its latest open or click (all of
  * them when it never engaged). Only regular steps count: a branch step is not cadence.
  */
-export function quietSends(sequence: CompiledSequence, enrolment: Enrolment, regular: PathContext): number {
+export function quietSends(sequence: Journey, enrolment: Enrolment, regular: PathContext): number {
   const from = enrolment.engagedAt !== undefined ? (enrolment.engagedStepIndex ?? 0) : 0;
   let count = 0;
   for (let index = from; index < enrolment.stepIndex && index < sequence.steps.length; index++) {
@@ -69,7 +80,7 @@ export function quietSends(sequence: CompiledSequence, enrolment: Enrolment, reg
  * in a row went out without an open or a click.
  */
 export function firingBranches(
-  sequence: CompiledSequence,
+  sequence: Journey,
   enrolment: Enrolment,
   regular: PathContext,
   now: Date,
@@ -87,13 +98,13 @@ export function firingBranches(
 }
 
 /** The slower cadence: extra time before each regular step while the lead is inactive. */
-export function inactiveSlowdownMs(sequence: CompiledSequence): number {
+export function inactiveSlowdownMs(sequence: Journey): number {
   const slowdown = sequence.engagement?.inactiveSlowdown;
   return slowdown ? msOf(slowdown) : 0;
 }
 
 /** The first enabled step of this branch on the lead's path (topics included), if any. */
-export function branchStepIndex(sequence: CompiledSequence, branch: EngagementBranch, path: PathContext): number {
+export function branchStepIndex(sequence: Journey, branch: EngagementBranch, path: PathContext): number {
   return sequence.steps.findIndex((step) => step.enabled && step.when?.engagement === branch && stepFits(step, path));
 }
 
@@ -119,7 +130,7 @@ export interface StepChoice {
  * whether its step went out already).
  */
 export async function chooseStep(
-  sequence: CompiledSequence,
+  sequence: Journey,
   enrolment: Enrolment,
   topics: readonly string[],
   now: Date,

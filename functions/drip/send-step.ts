@@ -4,12 +4,12 @@ import { type Mailer, type OutgoingEmail, SendError } from '../mail/outgoing-ema
 import type { LinkBuilder, PracticeDetails } from '../mail/practice';
 import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
-import { nextSendTime } from '../schedule';
 import type { CompiledSequence } from '../sequence/compiled';
-import { nextStepOnPath, type PathContext, pathContext, stepFits } from '../sequence/paths';
+import { type PathContext, pathContext, stepFits } from '../sequence/paths';
 import type { SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
-import { chooseStep, type EngagementStore, inactiveSlowdownMs } from './engagement';
+import { advanceAfter, advanceAfterTurn } from './advance';
+import { chooseStep, type EngagementStore } from './engagement';
 import type { StepMessage } from './messages';
 import type { Pacer } from './pacing';
 import type {
@@ -110,18 +110,14 @@ export async function sendStep(
   if (choice?.sunset) return sunset(enrolment, now, deps);
   if (choice?.hotLead && lead) await alertHotLead(lead, enrolment, now, deps);
   const step = choice?.branchIndex !== undefined ? sequence.steps[choice.branchIndex]! : regularStep;
-  /** Where the enrolment goes after this send: on along the regular path, or back to its regular step after a branch step. */
-  const advanceFrom = (after: Date, path: PathContext): EnrolmentAdvance => {
-    const slowdownMs = choice?.slower ? inactiveSlowdownMs(sequence) : 0;
-    if (step === regularStep) return advanceAfter(sequence, enrolment, after, path, slowdownMs);
-    const due = nextSendTime({
-      after: new Date(after.getTime() + slowdownMs),
-      delay: regularStep.delay,
-      window: sequence.sendWindow,
-      timeZone: enrolment.timeZone,
-    });
-    return { kind: 'next', stepIndex: enrolment.stepIndex, nextSendAt: due.toISOString() };
-  };
+  const advanceFrom = (after: Date, path: PathContext): EnrolmentAdvance =>
+    advanceAfterTurn(
+      sequence,
+      enrolment,
+      { branchStep: step !== regularStep, slower: choice?.slower ?? false },
+      after,
+      path,
+    );
   const variant = chooseVariant(step.variants, `${enrolment.leadId}:${sequence.id}:${step.id}`);
   const record: SendRecord = {
     leadId: enrolment.leadId,
@@ -351,31 +347,6 @@ async function alertHotLead(lead: Lead, enrolment: Enrolment, now: Date, deps: S
 async function leadPath(sequence: CompiledSequence, enrolment: Enrolment, deps: SendStepDeps): Promise<PathContext> {
   const lead = await deps.leadEnrolments.getLead(enrolment.leadId);
   return pathContext(sequence.steps, lead?.interests ?? []);
-}
-
-/**
- * Where the enrolment goes after this step: the next enabled step on the lead's path (its topics,
- * in the pinned version) that the lead has not received yet, timed by its send window, or done.
- */
-export function advanceAfter(
-  sequence: CompiledSequence,
-  enrolment: Enrolment,
-  after: Date,
-  path: PathContext,
-  /** The slower cadence of an inactive lead. */
-  slowdownMs = 0,
-): EnrolmentAdvance {
-  const received = new Set(enrolment.receivedStepIds ?? []);
-  const nextIndex = nextStepOnPath(sequence.steps, enrolment.stepIndex, path, received);
-  const next = sequence.steps[nextIndex];
-  if (!next) return { kind: 'complete', at: after.toISOString() };
-  const due = nextSendTime({
-    after: new Date(after.getTime() + slowdownMs),
-    delay: next.delay,
-    window: sequence.sendWindow,
-    timeZone: enrolment.timeZone,
-  });
-  return { kind: 'next', stepIndex: nextIndex, nextSendAt: due.toISOString() };
 }
 
 async function withRetries<T>(attempt: () => Promise<T>, attempts: number): Promise<T> {

@@ -3,6 +3,7 @@ import { DynamoEngagementStore } from '../../functions/adapters/dynamodb/engagem
 import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolments';
 import { DynamoSequenceVersions } from '../../functions/adapters/dynamodb/sequence-versions';
 import { DynamoSuppressionList } from '../../functions/adapters/dynamodb/suppression-list';
+import { pathForBehaviour } from '../../functions/admin/simulate-behaviour';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { contentVersion } from '../../functions/sequence/compile/version';
 import type { CompiledSequence, CompiledStep } from '../../functions/sequence/compiled';
@@ -76,6 +77,8 @@ async function run(options: { openAfter?: string }) {
     clock.advance(6 * 3_600_000);
   }
   return {
+    sequence,
+    start: new Date('2026-12-01T15:00:00Z'),
     sent: sent.filter((send) => send.step !== 'opened'),
     enrolment: await new DynamoEnrolmentStore(table).getEnrolment(leadId, sequence.id),
     suppressed: await new DynamoSuppressionList(table, testAddressIds(table)).reasonFor(email),
@@ -85,8 +88,11 @@ async function run(options: { openAfter?: string }) {
 
 describe('the inactive branch', () => {
   it('slows down, asks "shall we keep writing?" once, then ends as sunset without suppressing the address', async () => {
-    const { sent, enrolment, suppressed, counters } = await run({});
+    const { sent, enrolment, suppressed, counters, sequence, start } = await run({});
     expect(sent.map((send) => send.step)).toEqual(['a', 'b', 'c', 'keep-writing']);
+    // The console's simulator shows this very path, at these very times, for "does nothing".
+    const simulated = await pathForBehaviour(sequence, [], 'nothing', start, 'America/New_York');
+    expect(simulated.turns.map((turn) => ({ step: turn.stepId, at: turn.at.getTime() }))).toEqual(sent);
     const gaps = sent.slice(1).map((send, index) => Math.round((send.at - sent[index]!.at) / DAY));
     // The regular one-day cadence until two went unopened; then a week longer before the question.
     expect(gaps).toEqual([1, 1, 8]);
