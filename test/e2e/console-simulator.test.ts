@@ -108,6 +108,30 @@ describe('the journey simulator', () => {
     await page.unroute('**/admin/api/sequences');
   });
 
+  it('follows a sample behaviour: a booking click brings the nudge and the hot-lead alert 48 hours later', async () => {
+    // On the simulator still, its sequences loaded (the test before).
+    await page.getByLabel('A sample lead').check();
+    await page.getByLabel('Lead’s time zone').selectOption('America/New_York');
+    // Monday 2 March 2026, 10:00 in New York.
+    await page.getByLabel('Signs up at').fill('2026-03-02T10:00');
+    await page.getByLabel('Hair restoration').check();
+    await page.getByLabel('What the lead does').selectOption('booking-click');
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    const regular = pathFor(sequence.steps, ['hair-restoration']).map((step) => step.id);
+    await statusText(page, `${regular.length + 1} emails would be sent.`).waitFor();
+    const rows = await sends();
+    expect(rows.map((row) => row[1])).toEqual([regular[0], 'booking-nudge', ...regular.slice(1)]);
+    expect(rows[1]![3]).toBe('Wed 4 Mar 2026, 10:00 EST');
+    expect(rows[1]![6]).toBe('Booking-click branch; staff get the hot-lead alert');
+    expect(rows[2]![6]).toBe('Path');
+
+    await page.getByLabel('What the lead does').selectOption('opens');
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    await statusText(page, `${regular.length} emails would be sent.`).waitFor();
+    expect((await sends()).map((row) => row[1])).toEqual(regular);
+    await page.getByLabel('Hair restoration').uncheck();
+  });
+
   it('hit no console error or failed admin API call', () => {
     expect(ui.problems).toEqual([]);
   });

@@ -243,6 +243,7 @@ export class ApiClient {
     timeZone?: string;
     start?: string;
     topics?: string[];
+    behaviour?: string;
   }): Promise<SimulatedSend[]> {
     const result = await this.request<SimulatedSend[] | { sends: SimulatedSend[] }>('/simulate', {
       method: 'POST',
