@@ -103,4 +103,50 @@ describe('paths and versions through the admin API and the drip engine', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.problems).toEqual(problems);
   });
+  it('says in the migration preview which step each group of leads lands on, by their path, and moves them there', async () => {
+    const detail = await admin.asMarketing<SequenceDetail>('GET', `/sequences/${ID}`);
+    const withPaths = detail.body.published.draft;
+    const linear = structuredClone(withPaths);
+    linear.definition.description = 'Linear (before the migration preview).';
+    for (const step of linear.definition.steps) delete step.when;
+    const linearVersion = await publish(linear);
+    const hair = uniqueEmail('move-hair');
+    const joints = uniqueEmail('move-joints');
+    expect((await postLead(admin.stack.base, validLead(hair, { interests: ['hair-restoration'] }))).status).toBe(202);
+    expect(
+      (await postLead(admin.stack.base, validLead(joints, { interests: ['small-joint-injections'] }))).status,
+    ).toBe(202);
+    // Welcome and exosomes-explained have gone out; both wait for why-pbme.
+    await control(admin.stack.base, '/__local/drip/advance', { duration: 'P5D' });
+    expect(await stepsReceived(joints)).toEqual(['welcome', 'exosomes-explained']);
+
+    const paths = structuredClone(withPaths);
+    paths.definition.description = 'Paths by topic (after the migration preview).';
+    const pathsVersion = await publish(paths);
+    const move = (dryRun: boolean) =>
+      admin.asMarketing('POST', `/sequences/${ID}/migrate`, {
+        fromVersion: linearVersion,
+        toVersion: pathsVersion,
+        dryRun,
+      });
+    const preview = await move(true);
+    expect(preview.status).toBe(200);
+    expect(preview.body.leads).toBe(2);
+    const groups = preview.body.changes.filter((line: string) => line.includes('waiting for'));
+    expect(groups.sort()).toEqual([
+      '1 lead(s) waiting for "why-pbme" who chose Hair restoration land on "why-pbme" (the same step)',
+      '1 lead(s) waiting for "why-pbme" who chose Small-joint injections land on "small-joints"',
+    ]);
+
+    expect((await move(false)).body.moved).toBe(2);
+    await control(admin.stack.base, '/__local/drip/advance', { duration: 'P45D' });
+    expect(await stepsReceived(joints)).toEqual(['welcome', 'exosomes-explained', 'small-joints', 'meet-the-surgeon']);
+    expect(await stepsReceived(hair)).toEqual([
+      'welcome',
+      'exosomes-explained',
+      'why-pbme',
+      'hair-restoration',
+      'meet-the-surgeon',
+    ]);
+  });
 });
