@@ -14,7 +14,7 @@ export { type ContentProblem, type SequenceDraft, sequenceDraftSchema } from '..
  */
 import * as z from 'zod';
 import { INTEREST_IDS } from '../lead/interests';
-import type { EngagementBranch } from '../sequence/paths';
+import type { EngagementBranch, StepCondition } from '../sequence/paths';
 
 export const ADMIN_API_PREFIX = '/admin/api';
 
@@ -308,6 +308,11 @@ export interface StepResult {
   unsubscribed: number;
   bounced: number;
   complained: number;
+  /**
+   * Who the step goes to (its topics, the general path, its engagement branch), as in the newest
+   * version that has it: a branch step's figures are that branch's, a topic step's its path's.
+   */
+  when?: StepCondition;
 }
 export interface Results {
   sequenceId: string;

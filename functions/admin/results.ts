@@ -1,5 +1,6 @@
 import type { StepCounter } from '../drip/ports';
 import type { CompiledSequence } from '../sequence/compiled';
+import type { StepCondition } from '../sequence/paths';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { Results, StepResult } from './contract';
 
@@ -39,7 +40,14 @@ export async function sequenceResults(
   const byKey = new Map<string, StepResult>();
   for (const row of rows) {
     const key = `${row.stepId}\u0000${row.variant}`;
-    const result = byKey.get(key) ?? emptyResult(row.stepId, row.variant, subjectOf(versions, row.stepId, row.variant));
+    const result =
+      byKey.get(key) ??
+      emptyResult(
+        row.stepId,
+        row.variant,
+        subjectOf(versions, row.stepId, row.variant),
+        conditionOf(versions, row.stepId),
+      );
     for (const counter of COUNTERS) result[counter] += row.counts[counter] ?? 0;
     byKey.set(key, result);
   }
@@ -79,11 +87,12 @@ const COUNTERS = [
   'complained',
 ] as const;
 
-function emptyResult(stepId: string, variant: string, subject: string): StepResult {
+function emptyResult(stepId: string, variant: string, subject: string, when?: StepCondition): StepResult {
   return {
     stepId,
     variant,
     subject,
+    ...(when ? { when } : {}),
     sent: 0,
     delivered: 0,
     opened: 0,
@@ -103,6 +112,15 @@ function subjectOf(versions: CompiledSequence[], stepId: string, variant: string
     if (subject) return subject;
   }
   return '';
+}
+
+/** The step's condition in the first version listed (the published one) that has the step. */
+function conditionOf(versions: CompiledSequence[], stepId: string): StepCondition | undefined {
+  for (const version of versions) {
+    const step = version.steps.find((candidate) => candidate.id === stepId);
+    if (step) return step.when;
+  }
+  return undefined;
 }
 
 function stepOrder(versions: CompiledSequence[]): Map<string, number> {

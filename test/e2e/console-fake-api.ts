@@ -646,7 +646,10 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
         row('welcome', 'a', 'Welcome: what to expect from us this month', 1000),
         row('exosomes-explained', 'a', 'Exosomes in plain English: letters between cells', 400),
         row('exosomes-explained', 'b', 'What exactly are exosomes? A plain-English answer', 380),
-        row('why-pbme', 'a', 'Why the source of exosomes matters: PBME Topical', 700),
+        {
+          ...row('why-pbme', 'a', 'Why the source of exosomes matters: PBME Topical', 700),
+          when: { topics: ['hair-restoration'], general: true },
+        },
       ],
       rates: { bounceRate: 0.031, complaintRate: 0.0002, bounceAlarm: 0.025, complaintAlarm: 0.0005 },
     };

@@ -31,6 +31,9 @@ describe('journey simulator', () => {
       version: 'draft',
       timeZone: 'America/New_York',
       start: '2026-03-07T01:00:00.000Z',
+      // No topic ticked (the general path); the default behaviour, opening every email.
+      topics: [],
+      behaviour: 'opens',
     });
     const rows = await page
       .locator('table tbody tr')
@@ -114,6 +117,13 @@ describe('results', () => {
       complained: 0,
     });
     await expect(welcome.locator('tbody tr').filter({ hasText: 'Opened' }).textContent()).resolves.toContain('52.0%');
+    // Each step says whose figures they are: its path or its branch.
+    await expect(page.getByRole('region', { name: 'Step welcome', exact: true }).textContent()).resolves.toContain(
+      'Who gets it: Everyone.',
+    );
+    await expect(page.getByRole('region', { name: 'Step why-pbme', exact: true }).textContent()).resolves.toContain(
+      'Who gets it: Leads who chose Hair restoration; or leads who chose none of this sequence’s topics (the general path).',
+    );
     // Bars carry no inline style: CSP would refuse it.
     await expect(page.locator('[style]').count()).resolves.toBe(0);
 

@@ -4,6 +4,7 @@ import { formatDate, formatNumber, formatPercent, plural } from '../format';
 import { refreshStackClock, stackNow } from '../stack-clock';
 import type { Results, StepResult } from '../types';
 import { busy, errorRegion, field, input, pageHeading, scrollTable, select, statusRegion } from '../ui';
+import { describeCondition } from './sequence/conditions';
 
 /** Where SES starts reviewing an account (the API's alarms sit at half of these). */
 export const SES_REVIEW = { bounceRate: 0.05, complaintRate: 0.001 };
@@ -151,6 +152,7 @@ function render(target: HTMLElement, results: Results): string[] {
               'section',
               { class: 'step-results', 'aria-label': `Step ${stepId}` },
               h('h3', null, `Step ${stepId}`),
+              h('p', { class: 'hint' }, `Who gets it: ${describeCondition(variants[0]!.when)}`),
               h('div', { class: 'funnels' }, variants.map(variantChart)),
             ),
           ),
