@@ -294,10 +294,8 @@ export const resultsQuerySchema = z.strictObject({
   from: z.iso.date(),
   to: z.iso.date(),
 });
-export interface StepResult {
-  stepId: string;
-  variant: string;
-  subject: string;
+/** A step's counters (per variant, or per path of a variant). */
+export interface StepFigures {
   sent: number;
   delivered: number;
   opened: number;
@@ -308,6 +306,18 @@ export interface StepResult {
   unsubscribed: number;
   bounced: number;
   complained: number;
+}
+/** One path's share of a step variant's figures. */
+export interface PathFigures extends StepFigures {
+  /** The sequence's topics the leads chose, joined by `_` (see `pathKey`), `general`, or `before-paths`. */
+  path: string;
+}
+export interface StepResult extends StepFigures {
+  stepId: string;
+  variant: string;
+  subject: string;
+  /** The variant's figures split by the leads' paths (they add up to the totals above), most sent first. */
+  paths: PathFigures[];
   /**
    * Who the step goes to (its topics, the general path, its engagement branch), as in the newest
    * version that has it: a branch step's figures are that branch's, a topic step's its path's.

@@ -5,7 +5,7 @@ import type { LinkBuilder, PracticeDetails } from '../mail/practice';
 import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
 import type { CompiledSequence } from '../sequence/compiled';
-import { type PathContext, pathContext, stepFits } from '../sequence/paths';
+import { type PathContext, pathContext, pathKey, stepFits } from '../sequence/paths';
 import type { SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import { advanceAfter, advanceAfterTurn } from './advance';
@@ -127,6 +127,8 @@ export async function sendStep(
     stepIndex: enrolment.stepIndex,
     status: 'claimed',
     variant: variant.id,
+    // The lead's topics as this version resolves them, so a step shared by several paths is counted per path.
+    ...(lead ? { path: pathKey(sequence.steps, lead.interests ?? []) } : {}),
     claimId: randomUUID(),
     claimedAt: now.toISOString(),
   };
@@ -170,6 +172,7 @@ export async function sendStep(
       variantId: variant.id,
       lead,
       enrolment,
+      path: record.path,
       practice: deps.practice,
       links: deps.links,
     });
@@ -303,6 +306,7 @@ async function finish(
           stepId: record.stepId,
           variant: record.variant ?? 'a',
           day: finishedAt.slice(0, 10),
+          path: record.path,
         },
         'sent',
       )

@@ -51,6 +51,9 @@ const ENGAGEMENT: Record<string, [EmailEventField, StepCounter]> = {
   Click: ['clickedAt', 'clicked'],
 };
 
+/** A path key as `pathKey` writes it; anything else in the tag is not trusted onto a counter row's key. */
+const PATH_TAG = /^[a-z0-9_-]{1,200}$/;
+
 export type SesEventOutcome = 'counted' | 'suppressed' | 'duplicate' | 'ignored';
 
 /**
@@ -63,7 +66,14 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
   const taggedLead = tags.lead ? await deps.ids.currentLeadId(tags.lead) : undefined;
   const step =
     tags.kind === 'step' && taggedLead && tags.sequence && tags.step
-      ? { leadId: taggedLead, sequenceId: tags.sequence, stepId: tags.step, variant: tags.variant || 'a' }
+      ? {
+          leadId: taggedLead,
+          sequenceId: tags.sequence,
+          stepId: tags.step,
+          variant: tags.variant || 'a',
+          // Emails sent before paths were recorded have no path tag: their events count in totals only.
+          path: tags.path && PATH_TAG.test(tags.path) ? tags.path : undefined,
+        }
       : undefined;
   const at = eventTime(event) ?? deps.clock.now().toISOString();
 
@@ -72,6 +82,7 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
     return deps.sendRecords.recordEmailEvent(step.leadId, step.sequenceId, step.stepId, field, at, {
       variant: step.variant,
       day: at.slice(0, 10),
+      ...(step.path ? { path: step.path } : {}),
       counter,
     });
   };

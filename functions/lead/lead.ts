@@ -82,6 +82,8 @@ export interface Enrolment {
   /** The last step that went out and its subject variant: what an unsubscribe or booking is credited to. */
   lastStepId?: string;
   lastVariant?: string;
+  /** The path (see `pathKey`) that last step went out on, so its credits land on that path's row. */
+  lastPath?: string;
   /**
    * Steps of the pinned version the lead already received under an earlier version (set when
    * staff move the enrolment): the sender skips them instead of sending them again.

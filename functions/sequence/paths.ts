@@ -46,6 +46,26 @@ export function namedTopics(steps: readonly ConditionalStep[]): ReadonlySet<Inte
   return topics;
 }
 
+/** The path key of a lead who chose none of the sequence's named topics. */
+export const GENERAL_PATH = 'general';
+
+/**
+ * The results' name for counters kept before paths were recorded (those sends, their SES events
+ * and credits): in the step's totals, shown apart from the paths.
+ */
+export const BEFORE_PATHS = 'before-paths';
+
+/**
+ * Which path a send was on, for the results: the sequence's named topics the lead chose, sorted
+ * and joined by `_` (topic ids have none), or `general`. It goes out as an SES tag value and
+ * onto the step's counter rows, so it stays short and names topics only, never the lead.
+ */
+export function pathKey(steps: readonly ConditionalStep[], topics: readonly string[]): string {
+  const named = namedTopics(steps) as ReadonlySet<string>;
+  const chosen = [...new Set(topics)].filter((topic) => named.has(topic)).sort();
+  return chosen.length > 0 ? chosen.join('_') : GENERAL_PATH;
+}
+
 /** What path resolution needs of a lead: computed once per sequence and lead, not per step. */
 export interface PathContext {
   topics: ReadonlySet<string>;

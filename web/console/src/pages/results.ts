@@ -1,3 +1,5 @@
+import { INTERESTS, type Interest } from '../../../../functions/lead/interests';
+import { BEFORE_PATHS, GENERAL_PATH } from '../../../../functions/sequence/paths';
 import type { PageFactory } from '../app';
 import { h, replace, svg } from '../dom';
 import { formatDate, formatNumber, formatPercent, plural } from '../format';
@@ -57,6 +59,62 @@ function measureRows(result: StepResult, list: readonly (readonly [Measure, stri
   });
 }
 
+/** A path key as staff read it: the topics the leads chose, the general path, or the old rows. */
+export function describePath(path: string): string {
+  if (path === GENERAL_PATH) return 'General path (none of this sequence’s topics)';
+  if (path === BEFORE_PATHS) return 'Sent before paths were recorded';
+  return path
+    .split('_')
+    .map((topic) => INTERESTS[topic as Interest] ?? topic)
+    .join(' + ');
+}
+
+const PATH_MEASURES = [...FUNNEL, ...BESIDE] as const;
+
+/** The variant's figures split by the leads' paths: a step shared by several paths, path by path. */
+function pathTable(result: StepResult): HTMLElement | false {
+  if (result.paths.length === 0) return false;
+  const title = `Step ${result.stepId}, variant ${result.variant.toUpperCase()}: by path`;
+  const cell = (count: number, sent: number, measure: Measure) =>
+    h(
+      'td',
+      { class: 'number', 'data-measure': measure },
+      measure === 'sent' || sent === 0
+        ? formatNumber(count)
+        : `${formatNumber(count)} (${formatPercent(count / sent)})`,
+    );
+  return scrollTable(
+    title,
+    h(
+      'table',
+      { class: 'table table--paths', 'data-step': result.stepId, 'data-variant': result.variant },
+      h('caption', null, 'By path'),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col' }, 'Path'),
+          PATH_MEASURES.map(([, label]) => h('th', { scope: 'col' }, label)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        result.paths.map((path) =>
+          h(
+            'tr',
+            { 'data-path': path.path },
+            h('th', { scope: 'row' }, describePath(path.path)),
+            PATH_MEASURES.map(([measure]) => cell(path[measure], path.sent, measure)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 function variantChart(result: StepResult): HTMLElement {
   const title = `Step ${result.stepId}, variant ${result.variant.toUpperCase()}`;
   const head = h(
@@ -88,6 +146,7 @@ function variantChart(result: StepResult): HTMLElement {
         ),
       ),
     ),
+    pathTable(result),
   );
 }
 
