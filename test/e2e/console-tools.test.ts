@@ -138,8 +138,8 @@ describe('results', () => {
       );
     expect(pathRows).toEqual([
       ['hair-restoration', 'Hair restoration', '400', '208 (52.0%)'],
-      ['general', 'General path (none of this sequence’s topics)', '250', '130 (52.0%)'],
-      ['before-paths', 'Sent before paths were recorded', '50', '26 (52.0%)'],
+      ['general', 'General path', '250', '130 (52.0%)'],
+      ['before-paths', 'Before paths were recorded', '50', '26 (52.0%)'],
     ]);
     // The funnel above is the sum of the paths.
     await expect(

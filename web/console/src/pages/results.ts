@@ -61,8 +61,8 @@ function measureRows(result: StepResult, list: readonly (readonly [Measure, stri
 
 /** A path key as staff read it: the topics the leads chose, the general path, or the old rows. */
 export function describePath(path: string): string {
-  if (path === GENERAL_PATH) return 'General path (none of this sequence’s topics)';
-  if (path === BEFORE_PATHS) return 'Sent before paths were recorded';
+  if (path === GENERAL_PATH) return 'General path';
+  if (path === BEFORE_PATHS) return 'Before paths were recorded';
   return path
     .split('_')
     .map((topic) => INTERESTS[topic as Interest] ?? topic)
