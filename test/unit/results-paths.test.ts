@@ -1,5 +1,6 @@
 import { type CounterRow, sequenceResults } from '../../functions/admin/results';
 import type { StepCounter } from '../../functions/drip/ports';
+import { handleSesEvent, type SesEventDeps, sesEventSchema } from '../../functions/drip/ses-event';
 import { INTEREST_IDS } from '../../functions/lead/interests';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
 import { BEFORE_PATHS, GENERAL_PATH, pathKey } from '../../functions/sequence/paths';
@@ -93,5 +94,36 @@ describe('results split by path', () => {
       { path: GENERAL_PATH, sent: 5, opened: 1 },
       { path: BEFORE_PATHS, sent: 2, opened: 2 },
     ]);
+  });
+});
+
+describe('an SES event’s path tag', () => {
+  const counted = async (path: string | undefined) => {
+    const counts: unknown[] = [];
+    const deps = {
+      ids: { currentLeadId: async (leadId: string) => leadId, leadIdFor: async () => undefined },
+      clock: { now: () => new Date('2026-03-02T12:00:00Z') },
+      sendRecords: {
+        recordEmailEvent: async (...args: unknown[]) => {
+          counts.push(args[5]);
+          return true;
+        },
+      },
+    } as unknown as SesEventDeps;
+    const tags = { kind: ['step'], lead: ['lead-1'], sequence: [sequence.id], step: ['why-pbme'], variant: ['a'] };
+    const event = sesEventSchema.parse({
+      eventType: 'Delivery',
+      mail: { messageId: 'm-1', tags: path === undefined ? tags : { ...tags, path: [path] } },
+      delivery: { timestamp: '2026-03-02T12:00:00Z' },
+    });
+    expect(await handleSesEvent(event, deps)).toBe('counted');
+    return counts;
+  };
+
+  it('counts the event on its path’s row, and a tag from before paths (or not a path key) in the totals only', async () => {
+    const base = { variant: 'a', day: '2026-03-02', counter: 'delivered' };
+    expect(await counted('hair-restoration')).toEqual([{ ...base, path: 'hair-restoration' }]);
+    expect(await counted(undefined)).toEqual([base]);
+    expect(await counted('x#PATH#y')).toEqual([base]);
   });
 });
