@@ -71,7 +71,7 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
           sequenceId: tags.sequence,
           stepId: tags.step,
           variant: tags.variant || 'a',
-          // Emails sent before paths were recorded have no path tag: their events count in totals only.
+          // Emails sent before paths were recorded have no path tag: their events go on the pathless row.
           path: tags.path && PATH_TAG.test(tags.path) ? tags.path : undefined,
         }
       : undefined;

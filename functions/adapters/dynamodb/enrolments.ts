@@ -88,7 +88,7 @@ export class DynamoEnrolmentStore implements EnrolmentStore {
           stepId: enrolment.lastStepId,
           variant: enrolment.lastVariant ?? 'a',
           day: at.slice(0, 10),
-          path: enrolment.lastPath ?? undefined,
+          path: enrolment.lastPath,
         },
         reason,
       );
