@@ -4,6 +4,7 @@ import type { EnrolmentStore } from '../functions/drip/ports';
 import { jsonResponse } from '../functions/lambdas/http/responses';
 import type { AddressIds } from '../functions/lead/address-ids';
 import { checkEmailAddress } from '../functions/lead/email-address';
+import { CONSULTATION_ANCHOR } from '../functions/mail/booking-link';
 import { parseDuration } from '../functions/schedule';
 import type { createDripRuntime } from './drip-runtime';
 import { delayToMs } from './duration-ms';
@@ -104,8 +105,11 @@ export function controlRoutes(
       path: '/__local/ses/{eventType}',
       handler: async (event) => {
         const eventType = event.pathParameters?.eventType;
-        if (eventType !== 'bounce' && eventType !== 'complaint') {
-          return jsonResponse(404, { error: 'Use /__local/ses/bounce or /__local/ses/complaint' });
+        const types = { bounce: 'Bounce', complaint: 'Complaint', open: 'Open', 'booking-click': 'Click' } as const;
+        if (eventType === undefined || !(eventType in types)) {
+          return jsonResponse(404, {
+            error: 'Use /__local/ses/bounce, /__local/ses/complaint, /__local/ses/open or /__local/ses/booking-click',
+          });
         }
         const parsed = addressSchema.safeParse(body(event));
         const check = parsed.success ? checkEmailAddress(parsed.data.email) : undefined;
@@ -122,10 +126,11 @@ export function controlRoutes(
               variant: enrolment.lastVariant ?? 'a',
             }
           : { kind: 'confirmation', lead: leadId };
-        const type = eventType === 'bounce' ? 'Bounce' : 'Complaint';
-        const result = await drip.sendToSesEvents(
-          sesEvent(type, { messageId: `local-${Date.now()}`, to: [check.normalised], tags }, now()),
-        );
+        const type = types[eventType as keyof typeof types];
+        const simulated = sesEvent(type, { messageId: `local-${Date.now()}`, to: [check.normalised], tags }, now());
+        // A click on the last email's "Book a consultation" button, as SES reports the link.
+        if (simulated.click) simulated.click.link = `https://clinic.example/#${CONSULTATION_ANCHOR}`;
+        const result = await drip.sendToSesEvents(simulated);
         return jsonResponse(200, { simulated: type, result });
       },
     },

@@ -16,6 +16,8 @@ const USAGE = `Usage: npm run drip -- <command>
   status                        show the local clock, queue and counters
   bounce <email>                simulate an SES hard bounce for that address
   complain <email>              simulate an SES complaint for that address
+  open <email>                  simulate an open of the last email that address received
+  booking-click <email>         simulate a click on that email's "Book a consultation" button
   booked <email>                mark the lead as booked (a signed webhook call, as a scheduling tool would send)
   calendly booked|cancelled <email>
                                 a signed Calendly invitee.created / invitee.canceled for that address
@@ -102,9 +104,11 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(await call('/__local/status'), null, 2));
       return;
     case 'bounce':
-    case 'complain': {
+    case 'complain':
+    case 'open':
+    case 'booking-click': {
       if (!argument) fail(`Say which address, e.g. "npm run drip -- ${command} someone@example.com".`);
-      const type = command === 'bounce' ? 'bounce' : 'complaint';
+      const type = command === 'complain' ? 'complaint' : command;
       console.log(
         JSON.stringify(
           await call(`/__local/ses/${type}`, { method: 'POST', body: JSON.stringify({ email: argument }) }),

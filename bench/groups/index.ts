@@ -27,7 +27,8 @@ export const GROUPS: Record<string, GroupEntry> = {
     load: async () => (await import('./load')).loadGroup,
   },
   send: {
-    description: "sender pacing against the local SES account's MaxSendRate over 30 s",
+    description:
+      "sender pacing against the local SES account's MaxSendRate over 30 s; sender cost per step with a branched sequence vs. a linear one",
     load: async () => (await import('./send')).sendGroup,
   },
   proof: {

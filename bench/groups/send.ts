@@ -18,6 +18,7 @@ import { atLeast, atMost, type Figure } from '../report';
 import { BENCH_IDENTITY_KEY, batchPut, benchIdentityKey, enrolment, leadRow } from '../seed';
 import { benchDocumentClient } from '../services';
 import { progress } from '../stats';
+import { branchCostFigures } from './send-branch-cost';
 
 const WINDOW_S = 30;
 
@@ -92,11 +93,13 @@ export const sendGroup: BenchGroup = {
     const inWindow = times.filter((time) => time < start + WINDOW_S * 1000).length;
     const busiest = busiestSecond(times);
     progress('send', `${inWindow} sends in ${WINDOW_S} s; busiest one-second window: ${busiest}`);
+    const branchCost = await branchCostFigures(services);
     return [
       { name: 'pacing_ratio', value: inWindow / (WINDOW_S * maxSendRate), unit: 'x', goal: atLeast(0.95) },
       { name: 'max_window_ratio', value: busiest / maxSendRate, unit: 'x', goal: atMost(1) },
       { name: 'sends_per_s', value: inWindow / WINDOW_S, unit: 'sends/s' },
       { name: 'max_send_rate', value: maxSendRate, unit: 'sends/s (GetAccount)' },
+      ...branchCost,
     ] satisfies Figure[];
   },
 };

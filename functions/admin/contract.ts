@@ -16,6 +16,7 @@ import * as z from 'zod';
 import type { BookingInboxItem } from '../booking/ports';
 import { PIPELINE_STATUSES, type TASK_IDS } from '../follow-up/follow-up';
 import { INTEREST_IDS } from '../lead/interests';
+import type { EngagementBranch, StepCondition } from '../sequence/paths';
 
 export type { BookingInboxItem } from '../booking/ports';
 export { PIPELINE_STATUSES, TASK_IDS } from '../follow-up/follow-up';
@@ -106,6 +107,8 @@ export interface LeadSummary {
   pipelineStatus?: (typeof PIPELINE_STATUSES)[number];
   owner?: string;
   openTasks?: { taskId: (typeof TASK_IDS)[number]; title: string; openedAt: string }[];
+  /** When the lead clicked the booking link and had not booked by the sequence's wait: staff were alerted. */
+  hotLeadAt?: string;
 }
 export interface LeadPage {
   items: LeadSummary[];
@@ -279,6 +282,14 @@ export interface MigrationPreview {
 
 // ---------- Simulator ----------
 
+/**
+ * What a sample lead does with its emails. `opens`: opens each email as it arrives.
+ * `booking-click`: clicks the booking link in the first email, does not book, and opens the rest.
+ * `nothing`: never opens or clicks.
+ */
+export const SAMPLE_BEHAVIOURS = ['opens', 'booking-click', 'nothing'] as const;
+export type SampleBehaviour = (typeof SAMPLE_BEHAVIOURS)[number];
+
 /** POST /admin/api/simulate */
 export const simulateSchema = z.strictObject({
   sequenceId: z.string().min(1).max(64),
@@ -288,6 +299,13 @@ export const simulateSchema = z.strictObject({
   timeZone: z.string().max(64).optional(),
   /** When the lead signs up (ISO date-time); default now. */
   start: z.iso.datetime({ offset: true }).optional(),
+  /** Sample topics (the path of a lead who chose them); default: a real lead's, or none (the general path). */
+  topics: z
+    .array(z.enum(INTEREST_IDS, { error: `use one of: ${INTEREST_IDS.join(', ')}` }))
+    .max(10)
+    .optional(),
+  /** A sample lead's behaviour: the branches it takes follow from it (a sample lead only). */
+  behaviour: z.enum(SAMPLE_BEHAVIOURS, { error: `use one of: ${SAMPLE_BEHAVIOURS.join(', ')}` }).optional(),
 });
 export interface SimulatedSend {
   stepId: string;
@@ -305,6 +323,12 @@ export interface SimulatedSend {
   /** e.g. "Tue 3 Mar 2026, 09:00 EST" in the lead's zone. */
   localTime: string;
   timeZone: string;
+  /** Sent out of turn by this engagement branch (a sample behaviour's path). */
+  branch?: EngagementBranch;
+  /** Staff get the hot-lead alert at this email's turn. */
+  hotLead?: boolean;
+  /** Nothing opened or clicked after this email: the enrolment ends as `sunset` then, unsubscribed by no one. */
+  sunset?: { sendAt: string; localTime: string };
 }
 
 // ---------- Results ----------
@@ -315,10 +339,8 @@ export const resultsQuerySchema = z.strictObject({
   from: z.iso.date(),
   to: z.iso.date(),
 });
-export interface StepResult {
-  stepId: string;
-  variant: string;
-  subject: string;
+/** A step's counters (per variant, or per path of a variant). */
+export interface StepFigures {
   sent: number;
   delivered: number;
   opened: number;
@@ -329,6 +351,23 @@ export interface StepResult {
   unsubscribed: number;
   bounced: number;
   complained: number;
+}
+/** One path's share of a step variant's figures. */
+export interface PathFigures extends StepFigures {
+  /** The sequence's topics the leads chose, joined by `_` (see `pathKey`), `general`, or `before-paths`. */
+  path: string;
+}
+export interface StepResult extends StepFigures {
+  stepId: string;
+  variant: string;
+  subject: string;
+  /** The variant's figures split by the leads' paths (they add up to the totals above), most sent first. */
+  paths: PathFigures[];
+  /**
+   * Who the step goes to (its topics, the general path, its engagement branch), as in the newest
+   * version that has it: a branch step's figures are that branch's, a topic step's its path's.
+   */
+  when?: StepCondition;
 }
 export interface Results {
   sequenceId: string;

@@ -5,6 +5,7 @@ import type { CaptureEmailIntent, ConsentRecord, Enrolment, Lead, Submission } f
 import { markLeadBooked } from '../lead/mark-booked';
 import type { Log } from '../observability/logger';
 import type { SentMessageIndex } from '../reply/ports';
+import { pathFor } from '../sequence/paths';
 import type { SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import type {
@@ -129,6 +130,7 @@ async function summarise({ lead, enrolment, suppression }: LeadListRow, deps: Le
     pipelineStatus: (lead as FollowUpLead).pipelineStatus ?? 'new',
     ...((lead as FollowUpLead).owner ? { owner: (lead as FollowUpLead).owner } : {}),
     openTasks: openTasksOf(lead),
+    ...(enrolment?.hotLeadAt ? { hotLeadAt: enrolment.hotLeadAt } : {}),
   };
 }
 
@@ -139,7 +141,11 @@ async function progressOf(lead: Lead, enrolment: Enrolment | undefined, versions
   if (enrolment.status === 'pending') return 'pending';
   if (enrolment.status === 'replied') return 'paused: replied';
   const sequence = await versions.get(enrolment.sequenceId, enrolment.sequenceVersion).catch(() => undefined);
-  return sequence ? `${enrolment.stepIndex} of ${sequence.steps.length}` : `${enrolment.stepIndex} sent`;
+  if (!sequence) return `${enrolment.stepIndex} sent`;
+  // Counted along the lead's own path: a hair-only lead's "2 of 5", not "2 of 8".
+  const path = pathFor(sequence.steps, lead.interests ?? []);
+  const behind = path.filter((step) => sequence.steps.indexOf(step) < enrolment.stepIndex).length;
+  return `${behind} of ${path.length}`;
 }
 
 /** Everything that happened to one person, oldest first. */

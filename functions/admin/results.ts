@@ -1,7 +1,8 @@
 import type { StepCounter } from '../drip/ports';
 import type { CompiledSequence } from '../sequence/compiled';
+import { BEFORE_PATHS, type StepCondition } from '../sequence/paths';
 import { NotFoundError, ValidationError } from '../shared/errors';
-import type { Results, StepResult } from './contract';
+import type { PathFigures, Results, StepFigures, StepResult } from './contract';
 
 /** SES reviews an account at 5 % bounces and 0.1 % complaints; the alarms fire at half of each. */
 export const BOUNCE_ALARM_RATE = 0.025;
@@ -13,6 +14,8 @@ export const MAX_RESULT_DAYS = 731;
 export interface CounterRow {
   stepId: string;
   variant: string;
+  /** Absent on rows counted before paths were recorded. */
+  path?: string;
   counts: Record<StepCounter, number>;
 }
 
@@ -39,10 +42,27 @@ export async function sequenceResults(
   const byKey = new Map<string, StepResult>();
   for (const row of rows) {
     const key = `${row.stepId}\u0000${row.variant}`;
-    const result = byKey.get(key) ?? emptyResult(row.stepId, row.variant, subjectOf(versions, row.stepId, row.variant));
-    for (const counter of COUNTERS) result[counter] += row.counts[counter] ?? 0;
+    const result =
+      byKey.get(key) ??
+      emptyResult(
+        row.stepId,
+        row.variant,
+        subjectOf(versions, row.stepId, row.variant),
+        conditionOf(versions, row.stepId),
+      );
+    const pathName = row.path ?? BEFORE_PATHS;
+    let path = result.paths.find((candidate) => candidate.path === pathName);
+    if (!path) {
+      path = { path: pathName, ...emptyFigures() };
+      result.paths.push(path);
+    }
+    for (const counter of COUNTERS) {
+      result[counter] += row.counts[counter] ?? 0;
+      path[counter] += row.counts[counter] ?? 0;
+    }
     byKey.set(key, result);
   }
+  for (const result of byKey.values()) result.paths.sort(byPathOrder);
   const order = stepOrder(versions);
   const steps = [...byKey.values()].sort(
     (a, b) =>
@@ -79,11 +99,19 @@ const COUNTERS = [
   'complained',
 ] as const;
 
-function emptyResult(stepId: string, variant: string, subject: string): StepResult {
+/** Most sent first; the rows from before paths were recorded last. */
+function byPathOrder(a: PathFigures, b: PathFigures): number {
+  return (
+    Number(a.path === BEFORE_PATHS) - Number(b.path === BEFORE_PATHS) || b.sent - a.sent || a.path.localeCompare(b.path)
+  );
+}
+
+function emptyResult(stepId: string, variant: string, subject: string, when?: StepCondition): StepResult {
+  return { stepId, variant, subject, ...(when ? { when } : {}), ...emptyFigures(), paths: [] };
+}
+
+function emptyFigures(): StepFigures {
   return {
-    stepId,
-    variant,
-    subject,
     sent: 0,
     delivered: 0,
     opened: 0,
@@ -103,6 +131,15 @@ function subjectOf(versions: CompiledSequence[], stepId: string, variant: string
     if (subject) return subject;
   }
   return '';
+}
+
+/** The step's condition in the first version listed (the published one) that has the step. */
+function conditionOf(versions: CompiledSequence[], stepId: string): StepCondition | undefined {
+  for (const version of versions) {
+    const step = version.steps.find((candidate) => candidate.id === stepId);
+    if (step) return step.when;
+  }
+  return undefined;
 }
 
 function stepOrder(versions: CompiledSequence[]): Map<string, number> {

@@ -40,6 +40,8 @@ export interface SendRecord {
   stepIndex: number;
   status: SendStatus;
   variant?: string;
+  /** The lead's path when the step was claimed (see `pathKey`): its counters are kept per path. */
+  path?: string;
   claimId: string;
   claimedAt: string;
   messageId?: string;
@@ -94,7 +96,7 @@ export interface SendRecordStore {
     stepId: string,
     event: EmailEventField,
     at: string,
-    count?: { variant: string; day: string; counter: StepCounter },
+    count?: { variant: string; day: string; path?: string; counter: StepCounter },
   ): Promise<boolean>;
 }
 
@@ -146,7 +148,7 @@ export type StepCounter = (typeof STEP_COUNTERS)[number];
 
 export interface StepStats {
   increment(
-    at: { sequenceId: string; stepId: string; variant: string; day: string },
+    at: { sequenceId: string; stepId: string; variant: string; day: string; path?: string },
     counter: StepCounter,
   ): Promise<void>;
 }

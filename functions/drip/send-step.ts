@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Enrolment, ExitReason } from '../lead/lead';
+import type { Enrolment, ExitReason, Lead } from '../lead/lead';
 import { type Mailer, type OutgoingEmail, SendError } from '../mail/outgoing-email';
 import type { LinkBuilder, PracticeDetails } from '../mail/practice';
 import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
-import { nextSendTime } from '../schedule';
 import type { CompiledSequence } from '../sequence/compiled';
+import { type PathContext, pathContext, pathKey, stepFits } from '../sequence/paths';
 import type { SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
+import { advanceAfter, advanceAfterTurn } from './advance';
+import { chooseStep, type EngagementStore } from './engagement';
 import type { StepMessage } from './messages';
 import type { Pacer } from './pacing';
 import type {
@@ -33,7 +35,11 @@ export type CounterName =
   /** An enrolment waiting at a step that was already done (or past the last step): moved on, alarmed. */
   | 'StepStale'
   /** A capture email certainly not sent, given up after its deliveries from the stream: alarmed. */
-  | 'CaptureEmailFailed';
+  | 'CaptureEmailFailed'
+  /** The booking-click branch fired: staff alerted. */
+  | 'HotLead'
+  /** An enrolment ended for want of opens and clicks. */
+  | 'EnrolmentSunset';
 
 export interface Counters {
   add(name: CounterName, value?: number): void;
@@ -52,6 +58,8 @@ export interface SendStepDeps {
   counters: Counters;
   practice: PracticeDetails;
   links: LinkBuilder;
+  /** The booking-click branch: the once-only mark and the staff alert. */
+  hotLeads?: { store: EngagementStore; alert(lead: Lead, at: string): Promise<void> };
   settings: {
     /** A claim older than this, still not finished, belonged to a sender that stopped. */
     claimTimeoutMs: number;
@@ -88,13 +96,30 @@ export async function sendStep(
 
   const sequence = await deps.versions.get(enrolment.sequenceId, enrolment.sequenceVersion);
   if (!sequence) throw new SequenceVersionMissingError(`${enrolment.sequenceId}@${enrolment.sequenceVersion}`);
-  const step = sequence.steps[enrolment.stepIndex];
+  const regularStep = sequence.steps[enrolment.stepIndex];
   const now = deps.clock.now();
-  if (!step) {
+  if (!regularStep) {
     // It would wait here for ever (the dispatcher leasing it again and again): end it, visibly.
     return moveOnFromStale(enrolment, { kind: 'complete', at: now.toISOString() }, deps, 'past the last step');
   }
   const lead = await leadEnrolments.getLead(enrolment.leadId);
+  const choice = lead
+    ? await chooseStep(sequence, enrolment, lead.interests ?? [], now, async (stepId) => {
+        const sent = await sendRecords.getSendRecord(enrolment.leadId, sequence.id, stepId);
+        return sent !== undefined;
+      })
+    : undefined;
+  if (choice?.sunset) return sunset(enrolment, now, deps);
+  if (choice?.hotLead && lead) await alertHotLead(lead, enrolment, now, deps);
+  const step = choice?.branchIndex !== undefined ? sequence.steps[choice.branchIndex]! : regularStep;
+  const advanceFrom = (after: Date, path: PathContext): EnrolmentAdvance =>
+    advanceAfterTurn(
+      sequence,
+      enrolment,
+      { branchStep: step !== regularStep, slower: choice?.slower ?? false },
+      after,
+      path,
+    );
   const variant = chooseVariant(step.variants, `${enrolment.leadId}:${sequence.id}:${step.id}`);
   const record: SendRecord = {
     leadId: enrolment.leadId,
@@ -104,6 +129,8 @@ export async function sendStep(
     stepIndex: enrolment.stepIndex,
     status: 'claimed',
     variant: variant.id,
+    // The lead's topics as this version resolves them, so a step shared by several paths is counted per path.
+    ...(lead ? { path: pathKey(sequence.steps, lead.interests ?? []) } : {}),
     claimId: randomUUID(),
     claimedAt: now.toISOString(),
   };
@@ -122,6 +149,7 @@ export async function sendStep(
   // Until the send starts, nothing has gone out: any failure gives the claim back, so the queue's
   // redelivery tries again instead of finding a stranded claim and calling the step interrupted.
   let email: OutgoingEmail;
+  let path: PathContext;
   try {
     const suppressed: ExitReason | undefined = lead ? await deps.suppression.reasonFor(lead.email) : 'erased';
     if (!lead || suppressed) {
@@ -131,10 +159,13 @@ export async function sendStep(
         reason: `suppressed: ${reason}`,
       });
     }
-    if (!step.enabled) {
-      return await finish(record, enrolment, advanceAfter(sequence, enrolment, now), deps, {
+    path = choice?.regular ?? pathContext(sequence.steps, lead.interests);
+    if (!step.enabled || (step === regularStep && !stepFits(step, path))) {
+      // Off the path: the lead's topics changed since the enrolment reached this step, or
+      // staff moved it here. Recorded, so the timeline says why nothing went out.
+      return await finish(record, enrolment, advanceFrom(now, path), deps, {
         status: 'skipped',
-        reason: 'step disabled',
+        reason: step.enabled ? "not on this lead's path" : 'step disabled',
       });
     }
     email = await composeStepEmail({
@@ -143,6 +174,7 @@ export async function sendStep(
       variantId: variant.id,
       lead,
       enrolment,
+      path: record.path,
       practice: deps.practice,
       links: deps.links,
     });
@@ -173,22 +205,16 @@ export async function sendStep(
       stepId: record.stepId,
       reason,
     });
-    return finish(record, enrolment, advanceAfter(sequence, enrolment, deps.clock.now()), deps, {
+    return finish(record, enrolment, advanceFrom(deps.clock.now(), path), deps, {
       status: 'failed',
       reason,
     });
   }
   const sentAt = deps.clock.now();
-  await finish(
-    { ...record, messageId, sentAt: sentAt.toISOString() },
-    enrolment,
-    advanceAfter(sequence, enrolment, sentAt),
-    deps,
-    {
-      status: 'sent',
-      messageId,
-    },
-  );
+  await finish({ ...record, messageId, sentAt: sentAt.toISOString() }, enrolment, advanceFrom(sentAt, path), deps, {
+    status: 'sent',
+    messageId,
+  });
   return { status: 'sent', messageId };
 }
 
@@ -209,7 +235,8 @@ async function settleFinishedStep(
     current.stepIndex === enrolment.stepIndex &&
     current.sequenceVersion === enrolment.sequenceVersion;
   if (!stuck) return { status: 'stale' };
-  return moveOnFromStale(current, advanceAfter(sequence, current, deps.clock.now()), deps, 'step already done');
+  const path = await leadPath(sequence, current, deps);
+  return moveOnFromStale(current, advanceAfter(sequence, current, deps.clock.now(), path), deps, 'step already done');
 }
 
 async function moveOnFromStale(
@@ -247,8 +274,9 @@ async function settleExistingClaim(
     sequenceId: existing.sequenceId,
     stepId: existing.stepId,
   });
+  const path = await leadPath(sequence, enrolment, deps);
   const now = deps.clock.now();
-  return finish(existing, enrolment, advanceAfter(sequence, enrolment, now), deps, {
+  return finish(existing, enrolment, advanceAfter(sequence, enrolment, now, path), deps, {
     status: 'failed',
     reason: 'interrupted after claim',
   });
@@ -280,6 +308,7 @@ async function finish(
           stepId: record.stepId,
           variant: record.variant ?? 'a',
           day: finishedAt.slice(0, 10),
+          path: record.path,
         },
         'sent',
       )
@@ -291,18 +320,39 @@ async function finish(
 }
 
 /**
- * Where the enrolment goes after this step: the next enabled step the lead has not received yet,
- * timed by its send window, or done.
+ * The lead stopped opening and clicking and did not answer "shall we keep writing?": the
+ * enrolment ends as `sunset`. Not an unsubscribe: the address is not suppressed.
  */
-export function advanceAfter(sequence: CompiledSequence, enrolment: Enrolment, after: Date): EnrolmentAdvance {
-  const received = new Set(enrolment.receivedStepIds ?? []);
-  const nextIndex = sequence.steps.findIndex(
-    (step, index) => index > enrolment.stepIndex && step.enabled && !received.has(step.id),
-  );
-  const next = sequence.steps[nextIndex];
-  if (!next) return { kind: 'complete', at: after.toISOString() };
-  const due = nextSendTime({ after, delay: next.delay, window: sequence.sendWindow, timeZone: enrolment.timeZone });
-  return { kind: 'next', stepIndex: nextIndex, nextSendAt: due.toISOString() };
+async function sunset(enrolment: Enrolment, now: Date, deps: SendStepDeps): Promise<StepOutcome> {
+  if (
+    await deps.leadEnrolments.advanceEnrolment(enrolment, { kind: 'exit', reason: 'sunset', at: now.toISOString() })
+  ) {
+    deps.counters.add('EnrolmentSunset');
+    deps.log.info('Enrolment ended: no opens or clicks', {
+      leadId: enrolment.leadId,
+      sequenceId: enrolment.sequenceId,
+    });
+  }
+  return { status: 'skipped', reason: 'sunset' };
+}
+
+/** Staff hear of a hot lead once (the mark is conditional); a failed alert is logged, and the lead's email still goes. */
+async function alertHotLead(lead: Lead, enrolment: Enrolment, now: Date, deps: SendStepDeps): Promise<void> {
+  if (!deps.hotLeads) return;
+  const at = now.toISOString();
+  if (!(await deps.hotLeads.store.markHotLead(enrolment.leadId, enrolment.sequenceId, at))) return;
+  deps.counters.add('HotLead');
+  deps.log.info('Hot lead: booking link clicked, no booking', {
+    leadId: lead.leadId,
+    sequenceId: enrolment.sequenceId,
+  });
+  await deps.hotLeads.alert(lead, at).catch((error) => deps.log.warn('Hot lead alert not sent', errorFields(error)));
+}
+
+/** The path of the enrolment's lead (an erased lead's path is the general one: it ends anyway). */
+async function leadPath(sequence: CompiledSequence, enrolment: Enrolment, deps: SendStepDeps): Promise<PathContext> {
+  const lead = await deps.leadEnrolments.getLead(enrolment.leadId);
+  return pathContext(sequence.steps, lead?.interests ?? []);
 }
 
 async function withRetries<T>(attempt: () => Promise<T>, attempts: number): Promise<T> {

@@ -1,9 +1,11 @@
 import * as z from 'zod';
 import type { AddressIds } from '../lead/address-ids';
 import { checkEmailAddress } from '../lead/email-address';
+import type { SequenceVersions } from '../sequence/ports';
 import type { Clock } from '../shared/clock';
 import { type ExitDeps, suppressAndExit } from '../suppression/exit-lead';
-import type { AccountSuppressionList, EmailEventField, StepCounter } from './ports';
+import { bookingBranchAt, type EngagementStore, isBookingLink } from './engagement';
+import type { AccountSuppressionList, EmailEventField, EnrolmentStore, StepCounter } from './ports';
 
 const recipients = z.array(z.object({ emailAddress: z.string() }).loose()).default([]);
 const timestamped = z.object({ timestamp: z.string().optional() }).loose();
@@ -35,6 +37,12 @@ export interface SesEventDeps extends ExitDeps {
   ids: Pick<AddressIds, 'leadIdFor' | 'currentLeadId'>;
   clock: Clock;
   accountSuppression: AccountSuppressionList;
+  /** Opens and clicks noted on the enrolment, for the engagement branches. */
+  engagement?: {
+    store: EngagementStore;
+    enrolments: Pick<EnrolmentStore, 'getEnrolment'>;
+    versions: SequenceVersions;
+  };
 }
 
 const ENGAGEMENT: Record<string, [EmailEventField, StepCounter]> = {
@@ -42,6 +50,9 @@ const ENGAGEMENT: Record<string, [EmailEventField, StepCounter]> = {
   Open: ['openedAt', 'opened'],
   Click: ['clickedAt', 'clicked'],
 };
+
+/** A path key as `pathKey` writes it; anything else in the tag is not trusted onto a counter row's key. */
+const PATH_TAG = /^[a-z0-9_-]{1,200}$/;
 
 export type SesEventOutcome = 'counted' | 'suppressed' | 'duplicate' | 'ignored';
 
@@ -55,7 +66,14 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
   const taggedLead = tags.lead ? await deps.ids.currentLeadId(tags.lead) : undefined;
   const step =
     tags.kind === 'step' && taggedLead && tags.sequence && tags.step
-      ? { leadId: taggedLead, sequenceId: tags.sequence, stepId: tags.step, variant: tags.variant || 'a' }
+      ? {
+          leadId: taggedLead,
+          sequenceId: tags.sequence,
+          stepId: tags.step,
+          variant: tags.variant || 'a',
+          // Emails sent before paths were recorded have no path tag: their events go on the pathless row.
+          path: tags.path && PATH_TAG.test(tags.path) ? tags.path : undefined,
+        }
       : undefined;
   const at = eventTime(event) ?? deps.clock.now().toISOString();
 
@@ -64,12 +82,18 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
     return deps.sendRecords.recordEmailEvent(step.leadId, step.sequenceId, step.stepId, field, at, {
       variant: step.variant,
       day: at.slice(0, 10),
+      ...(step.path ? { path: step.path } : {}),
       counter,
     });
   };
 
   const engagement = ENGAGEMENT[event.eventType];
-  if (engagement) return (await countOnStep(...engagement)) ? 'counted' : step ? 'duplicate' : 'ignored';
+  if (engagement) {
+    const counted = await countOnStep(...engagement);
+    if (step && (event.eventType === 'Open' || event.eventType === 'Click'))
+      await noteEngagement(event, step, at, deps);
+    return counted ? 'counted' : step ? 'duplicate' : 'ignored';
+  }
 
   const hard =
     event.eventType === 'Bounce' && event.bounce?.bounceType === 'Permanent'
@@ -116,6 +140,31 @@ export async function handleSesEvent(event: SesEvent, deps: SesEventDeps): Promi
   }
   await countOnStep(hard.field, hard.reason);
   return 'suppressed';
+}
+
+/** Every open and click, not only the first: a later click on the booking link must start its clock. */
+async function noteEngagement(
+  event: SesEvent,
+  step: { leadId: string; sequenceId: string; stepId: string },
+  at: string,
+  deps: SesEventDeps,
+): Promise<void> {
+  if (!deps.engagement) return;
+  const link = event.click && typeof event.click.link === 'string' ? event.click.link : undefined;
+  const bookingClick = event.eventType === 'Click' && isBookingLink(link);
+  let wakeAt: string | undefined;
+  if (bookingClick) {
+    const enrolment = await deps.engagement.enrolments.getEnrolment(step.leadId, step.sequenceId);
+    const sequence = enrolment && (await deps.engagement.versions.get(enrolment.sequenceId, enrolment.sequenceVersion));
+    wakeAt = sequence ? bookingBranchAt(sequence, enrolment.bookingClickAt ?? at) : undefined;
+  }
+  await deps.engagement.store.noteEngagement(step.leadId, step.sequenceId, {
+    stepId: step.stepId,
+    at,
+    kind: event.eventType === 'Click' ? 'click' : 'open',
+    bookingClick,
+    ...(wakeAt ? { wakeAt } : {}),
+  });
 }
 
 function eventTime(event: SesEvent): string | undefined {

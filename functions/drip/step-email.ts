@@ -12,6 +12,8 @@ export interface StepEmailInput {
   variantId: string;
   lead: Lead;
   enrolment: Enrolment;
+  /** The send's path key: tagged, so SES's events are counted on the same path's row. */
+  path?: string | undefined;
   practice: PracticeDetails;
   links: LinkBuilder;
 }
@@ -42,6 +44,13 @@ export async function composeStepEmail(input: StepEmailInput): Promise<OutgoingE
     to: [lead.email],
     ...rendered,
     headers: listUnsubscribeHeaders(unsubscribeUrl),
-    tags: { kind: 'step', lead: lead.leadId, sequence: sequence.id, step: step.id, variant: variant.id },
+    tags: {
+      kind: 'step',
+      lead: lead.leadId,
+      sequence: sequence.id,
+      step: step.id,
+      variant: variant.id,
+      ...(input.path ? { path: input.path } : {}),
+    },
   };
 }

@@ -134,7 +134,7 @@ export function dripStores(env: BaseEnv & IdentityKeyEnv, overrides: Overrides) 
 export function exitDepsFrom(
   env: BaseEnv & IdentityKeyEnv,
   overrides: Overrides,
-): ExitDeps & { clock: Clock; ids: AddressIds } {
+): ExitDeps & { clock: Clock; ids: AddressIds; sendRecords: DynamoSendRecordStore } {
   const { ids, leadEnrolments, sendRecords, suppression, stats } = dripStores(env, overrides);
   return { ids, leadEnrolments, sendRecords, suppression, stats, log: logger, clock: clockFrom(overrides) };
 }

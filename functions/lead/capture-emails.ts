@@ -13,6 +13,8 @@ export interface CaptureEmailContext {
   isNewLead: boolean;
   /** Double opt-in only: the raw token for the confirmation link (never stored or logged). */
   optInToken?: string;
+  /** Staff notification only: replaces "New lead" / "Returning lead" (e.g. "Hot lead"). */
+  leadKind?: string;
 }
 
 export interface CaptureEmailComposer {
@@ -31,7 +33,7 @@ export function createCaptureEmailComposer(options: ComposerOptions): CaptureEma
   const { practice, links } = options;
   const practiceValues = practicePlaceholders(practice, links);
   return {
-    async compose(intent, { lead, submission, isNewLead, optInToken }) {
+    async compose(intent, { lead, submission, isNewLead, optInToken, leadKind }) {
       const template = options.templates[intent.kind];
       const tags = { kind: intent.kind, lead: lead.leadId };
       if (intent.kind === 'staff-notification') {
@@ -42,7 +44,7 @@ export function createCaptureEmailComposer(options: ComposerOptions): CaptureEma
           values: {
             ...practiceValues,
             ...staffValues(lead, submission, practice.timeZone),
-            leadKind: isNewLead ? 'New lead' : 'Returning lead',
+            leadKind: leadKind ?? (isNewLead ? 'New lead' : 'Returning lead'),
             consoleUrl: links.consoleUrl(lead.leadId),
           },
         });

@@ -62,7 +62,11 @@ export interface ConsentRecord {
 
 /** `replied`: paused because the person replied (staff follow up; the dispatcher never sees it). */
 export type EnrolmentStatus = 'active' | 'completed' | 'exited' | 'pending' | 'replied';
-export type ExitReason = 'booked' | 'unsubscribed' | 'bounced' | 'complained' | 'stopped' | 'erased';
+/**
+ * `sunset`: the lead stopped opening and clicking, and did not answer "shall we keep writing?".
+ * The sequence ends, but it is not an unsubscribe: the address is not suppressed.
+ */
+export type ExitReason = 'booked' | 'unsubscribed' | 'bounced' | 'complained' | 'stopped' | 'erased' | 'sunset';
 
 export interface Enrolment {
   leadId: string;
@@ -79,6 +83,8 @@ export interface Enrolment {
   /** The last step that went out and its subject variant: what an unsubscribe or booking is credited to. */
   lastStepId?: string;
   lastVariant?: string;
+  /** The path (see `pathKey`) that last step went out on, so its credits land on that path's row. */
+  lastPath?: string;
   /**
    * Steps of the pinned version the lead already received under an earlier version (set when
    * staff move the enrolment): the sender skips them instead of sending them again.
@@ -88,6 +94,14 @@ export interface Enrolment {
   exitedAt?: string;
   /** When a reply paused it (status `replied`). */
   repliedAt?: string;
+  /** Engagement (see functions/drip/engagement.ts), written by the SES events of this enrolment's emails. */
+  engagedAt?: string;
+  /** The enrolment's stepIndex when the latest open or click came: the steps before it had been sent. */
+  engagedStepIndex?: number;
+  /** The first click on the booking link not yet followed up. */
+  bookingClickAt?: string;
+  /** When the booking-click branch fired: staff were alerted, the console flags the lead. */
+  hotLeadAt?: string;
 }
 
 export type CaptureEmailKind = 'confirmation' | 'staff-notification' | 'opt-in';

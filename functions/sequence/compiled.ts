@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { sendWindowSchema } from './definition';
+import { engagementSettingsSchema, sendWindowSchema } from './definition';
+import { stepConditionSchema } from './paths';
 
 /**
  * The compiled output of `npm run emails:build` and of a console publish: HTML and text
@@ -25,6 +26,8 @@ export const compiledStepSchema = z.strictObject({
   variants: z.array(compiledVariantSchema).min(1),
   template: compiledTemplateSchema,
   sources: z.array(z.string()),
+  /** Absent on every version published before paths existed: those steps go to every lead. */
+  when: stepConditionSchema.optional(),
 });
 export type CompiledStep = z.infer<typeof compiledStepSchema>;
 
@@ -36,6 +39,8 @@ export const compiledSequenceSchema = z.strictObject({
   sendWindow: sendWindowSchema,
   timeZoneFallback: z.string(),
   exitOn: z.array(z.string()),
+  /** Absent when the sequence has no engagement branches (and on versions from before them). */
+  engagement: engagementSettingsSchema.optional(),
   steps: z.array(compiledStepSchema).min(1),
 });
 export type CompiledSequence = z.infer<typeof compiledSequenceSchema>;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { isKnownTimeZone } from '../config/clinic-schema';
+import { stepConditionSchema } from './paths';
 
 /** Weekday names as they appear in sequence files. */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -48,6 +49,23 @@ const subject = z
     error: 'a subject must not mention the reader’s health or interests: others may see it on a lock screen',
   });
 
+const duration = z.string().regex(ISO_DURATION, { error: 'use an ISO-8601 duration such as P3D or PT12H' });
+
+/**
+ * Engagement branches (see paths.ts). A click always counts as engagement; an open counts too,
+ * but opens are unreliable (Apple Mail Privacy Protection opens every email), so an open never
+ * makes anything happen on its own: it only keeps a lead off the `inactive` branch.
+ */
+export const engagementSettingsSchema = z.strictObject({
+  /** How long after a click on the booking link, without a booking, the `booking-click` branch fires. */
+  bookingClickWait: duration.optional(),
+  /** After this many emails in a row with no open and no click, the `inactive` branch fires. */
+  inactiveAfter: z.number().int().min(1).max(10).optional(),
+  /** Added to each delay while the lead is inactive (the slower cadence). */
+  inactiveSlowdown: duration.optional(),
+});
+export type EngagementSettings = z.infer<typeof engagementSettingsSchema>;
+
 export const stepDefinitionSchema = z.strictObject({
   id,
   /** Time after the previous send (or after enrolment, for the first step). */
@@ -68,6 +86,8 @@ export const stepDefinitionSchema = z.strictObject({
     .default([]),
   preheader: z.string().min(1).max(140),
   enabled: z.boolean().default(true),
+  /** Who gets this step (see paths.ts); without it, every lead. */
+  when: stepConditionSchema.optional(),
   /** Short verbatim quotes from the source article that this email draws on. */
   sources: z.array(z.string().min(10).max(400)).min(1, { error: 'name at least one passage of the article' }),
 });
@@ -88,6 +108,7 @@ export const sequenceDefinitionSchema = z
       })
       .default('practice'),
     exitOn: z.array(z.enum(EXIT_EVENTS)).default([...EXIT_EVENTS]),
+    engagement: engagementSettingsSchema.optional(),
     steps: z.array(stepDefinitionSchema).min(1).max(20),
   })
   .superRefine((sequence, ctx) => {

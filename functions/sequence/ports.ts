@@ -67,6 +67,8 @@ export interface SequenceStore {
 /** Active enrolments of a sequence (those the due index holds). */
 export interface EnrolmentIndex {
   activeEnrolments(sequenceId: string): Promise<Enrolment[]>;
+  /** The topics each of these leads chose (what its path follows); a lead not found is left out. */
+  interestsOf(leadIds: readonly string[]): Promise<Map<string, string[]>>;
   /** Re-pins one enrolment, if it is still where it was read and not being sent right now. */
   moveEnrolment(
     enrolment: Enrolment,

@@ -34,6 +34,7 @@ export async function creditLastSteps(
           stepId: enrolment.lastStepId,
           variant: enrolment.lastVariant ?? 'a',
           day: at.slice(0, 10),
+          path: enrolment.lastPath,
         },
         counter,
       )

@@ -1,3 +1,4 @@
+import type { SendRecordStore } from '../drip/ports';
 import type { Clock } from '../shared/clock';
 import { type ExitDeps, suppressAndExit } from './exit-lead';
 import type { UnsubscribeLink } from './unsubscribe-token';
@@ -25,7 +26,7 @@ export async function unsubscribeState(
  */
 export async function unsubscribeLead(
   link: UnsubscribeLink,
-  deps: ExitDeps & { clock: Clock },
+  deps: ExitDeps & { clock: Clock; sendRecords: Pick<SendRecordStore, 'recordEmailEvent' | 'getSendRecord'> },
 ): Promise<UnsubscribeResult> {
   const { leadId, from } = link;
   const lead = await deps.leadEnrolments.getLead(leadId);
@@ -35,9 +36,12 @@ export async function unsubscribeLead(
   const before = await deps.suppression.reasonFor(lead.email);
   const exited = await suppressAndExit(leadId, lead.email, 'unsubscribed', at, deps, !from);
   if (from) {
+    // The link names the email, not its path: the send record kept the path the email went out on.
+    const sent = await deps.sendRecords.getSendRecord(leadId, from.sequenceId, from.stepId);
     await deps.sendRecords.recordEmailEvent(leadId, from.sequenceId, from.stepId, 'unsubscribedAt', at, {
       variant: from.variant,
       day: at.slice(0, 10),
+      ...(sent?.path ? { path: sent.path } : {}),
       counter: 'unsubscribed',
     });
   }

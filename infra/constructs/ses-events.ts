@@ -6,7 +6,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DeployConfig } from '../config';
 import { sesEventsEnvironment } from '../environment';
-import { IDENTITY_READ_PREFIXES, type LeadData } from './data';
+import { IDENTITY_READ_PREFIXES, type LeadData, SEQUENCE_PARTITION_PREFIX } from './data';
 import { deadLetterQueue } from './drip';
 import type { EmailSending } from './email';
 import { AppFunction } from './lambda';
@@ -63,16 +63,19 @@ export class SesEvents extends Construct {
       },
     });
     // Suppress (update), note the event on its send record (conditional update), count it
-    // (update), and exit the person's enrolments (query of their partition, then updates). The
-    // suppression entry, read first since an erased person's takes nothing more, is among the
-    // identity reads below.
+    // (update), exit the person's enrolments (query of their partition, then updates), and note
+    // opens and clicks on the enrolment (update). The suppression entry, read first since an erased
+    // person's takes nothing more, is among the identity reads below.
     data.grantItemActions(this.function, 'UpdateItem', 'Query');
     // A late bounce or complaint for an erased person: SES listed the address again, in the
     // clear, and it comes off.
     email.grantAccountActions(this.function.fn, ['ses:DeleteSuppressedDestination']);
-    // The lead id and suppression hash of a bounced or complaining address, today's id of a lead
-    // an older email's tag names by its unkeyed id (reads only until the migration to keyed ids).
-    data.grantIdentity(this.function, ...IDENTITY_READ_PREFIXES);
+    // Reads: the lead id and suppression hash of a bounced or complaining address, today's id of
+    // a lead an older email's tag names by its unkeyed id (until the migration to keyed ids); and
+    // for a booking-link click, the enrolment (LEAD#) and its pinned version (SEQUENCE#), which
+    // set the branch's wait.
+    data.grantIdentity(this.function);
+    data.grantPartitionItemActions(this.function, [SEQUENCE_PARTITION_PREFIX, ...IDENTITY_READ_PREFIXES], 'GetItem');
 
     const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.destination = new ses.ConfigurationSetEventDestination(this, 'Destination', {

@@ -25,6 +25,7 @@ import {
   type SequenceDetail,
   type SequenceListItem,
   type SimulatedSend,
+  type StepFigures,
   type StepResult,
   simulateSchema,
   stopSequenceSchema,
@@ -644,10 +645,7 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
   function results(query: Record<string, string>): Results {
     const input = parse(resultsQuerySchema, query);
     sequence(input.sequenceId);
-    const row = (stepId: string, variant: string, subject: string, sent: number): StepResult => ({
-      stepId,
-      variant,
-      subject,
+    const figures = (sent: number): StepFigures => ({
       sent,
       delivered: Math.round(sent * 0.96),
       opened: Math.round(sent * 0.52),
@@ -658,6 +656,22 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
       bounced: Math.round(sent * 0.031),
       complained: 0,
     });
+    // The totals are the sum of the paths' figures, as the real API's are.
+    const row = (
+      stepId: string,
+      variant: string,
+      subject: string,
+      paths: Record<string, number> | number,
+    ): StepResult => {
+      const split = Object.entries(typeof paths === 'number' ? { general: paths } : paths).map(([path, sent]) => ({
+        path,
+        ...figures(sent),
+      }));
+      const totals = figures(0);
+      for (const path of split)
+        for (const key of Object.keys(totals) as (keyof StepFigures)[]) totals[key] += path[key];
+      return { stepId, variant, subject, ...totals, paths: split };
+    };
     return {
       sequenceId: input.sequenceId,
       from: input.from,
@@ -666,7 +680,14 @@ export async function startFakeApi(options: { root: string; now?: number }): Pro
         row('welcome', 'a', 'Welcome: what to expect from us this month', 1000),
         row('exosomes-explained', 'a', 'Exosomes in plain English: letters between cells', 400),
         row('exosomes-explained', 'b', 'What exactly are exosomes? A plain-English answer', 380),
-        row('why-pbme', 'a', 'Why the source of exosomes matters: PBME Topical', 700),
+        {
+          ...row('why-pbme', 'a', 'Why the source of exosomes matters: PBME Topical', {
+            'hair-restoration': 400,
+            general: 250,
+            'before-paths': 50,
+          }),
+          when: { topics: ['hair-restoration'], general: true },
+        },
       ],
       rates: { bounceRate: 0.031, complaintRate: 0.0002, bounceAlarm: 0.025, complaintAlarm: 0.0005 },
     };

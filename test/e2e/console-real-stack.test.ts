@@ -1,4 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
+import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
+import { pathFor } from '../../functions/sequence/paths';
 import { guardCell } from '../../web/console/src/csv';
 import { launchChromium } from '../support/browser';
 import { validLead } from '../support/capture-harness';
@@ -81,6 +83,8 @@ const casey = person('Casey', 'Quinn', ['hair-restoration', 'skin-regeneration']
 // After the publish.
 const drew = person('Drew', 'Newman', ['fraxel-aftercare'], 'newsletter');
 const OLD_LEADS = [avery, blake, casey];
+/** Progress counts along each lead's path of the bundled sequence. */
+const bundledSteps = () => bundledEmails().sequences[SEQUENCE_ID]!.steps;
 
 /** What the story learns as it goes. */
 const seen = {
@@ -182,8 +186,8 @@ describe('the marketing console on the real local stack', () => {
       'Hair restoration, General skin regeneration',
       'instagram',
     ]);
-    // The welcome (step 1 of 7) has gone out.
-    expect(row![6]).toBe('1 of 7');
+    // The welcome has gone out: step 1 of Casey's path (hair restoration and general skin regeneration).
+    expect(row![6]).toBe(`1 of ${pathFor(bundledSteps(), casey.interests).length}`);
     await expectNoAxeViolations();
   });
 
@@ -346,20 +350,35 @@ describe('the marketing console on the real local stack', () => {
     await page.getByLabel('Lead’s time zone').selectOption('America/New_York');
     // Friday 6 March 2026, 20:00 in New York (EST); clocks go forward on Sunday 8 March.
     await page.getByLabel('Signs up at').fill('2026-03-06T20:00');
+    // Only hair restoration: the path leaves out the laser aftercare emails.
+    await page.getByLabel('Hair restoration').check();
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    await statusText(page, '5 emails would be sent.').waitFor();
+    const hairOnly = await bodyRows(page.getByRole('region', { name: 'Simulated sends' }));
+    expect(hairOnly.map((row) => row[1])).toEqual([
+      'welcome',
+      STEP,
+      'why-pbme',
+      'hair-restoration',
+      'meet-the-surgeon',
+    ]);
+    // Fraxel and hair restoration: the whole aftercare story, then hair restoration.
+    await page.getByLabel('Aftercare after Fraxel (non-ablative laser)').check();
     await page.getByRole('button', { name: 'Simulate' }).click();
     await statusText(page, '7 emails would be sent.').waitFor();
 
     const rows = await bodyRows(page.getByRole('region', { name: 'Simulated sends' }));
     // The welcome goes at sign-up, outside the window; each later step follows the previous one
     // by its delay, moved into Mon–Sat 09:00–18:00 New York time: 3 days after Fri 20:00 is Mon
-    // 20:00, too late, so Tue 09:00 (now EDT); then 4, 5, 5, 6 and 7 days, each inside the window.
+    // 20:00, too late, so Tue 09:00 (now EDT); then 4, 5 and 5 days, each inside the window; 5
+    // days after Tue 24 Mar is a Sunday (closed), so Mon 30 Mar; then 7 days.
     expect(rows.map((row) => [row[1], row[3], row[4]])).toEqual([
       ['welcome', 'Fri 6 Mar 2026, 20:00 EST (at sign-up, outside the send window)', 'America/New_York'],
       [STEP, 'Tue 10 Mar 2026, 09:00 EDT', 'America/New_York'],
       ['why-pbme', 'Sat 14 Mar 2026, 09:00 EDT', 'America/New_York'],
       ['laser-rf-aftercare', 'Thu 19 Mar 2026, 09:00 EDT', 'America/New_York'],
       ['what-exosomes-dont-replace', 'Tue 24 Mar 2026, 09:00 EDT', 'America/New_York'],
-      ['hair-and-joints', 'Mon 30 Mar 2026, 09:00 EDT', 'America/New_York'],
+      ['hair-restoration', 'Mon 30 Mar 2026, 09:00 EDT', 'America/New_York'],
       ['meet-the-surgeon', 'Mon 6 Apr 2026, 09:00 EDT', 'America/New_York'],
     ]);
     expect(rows[1]![2]).toContain(`A: ${NEW_SUBJECT_A}`);
@@ -407,7 +426,7 @@ describe('the marketing console on the real local stack', () => {
       expect(column(row, 'source')).toBe(lead.source);
       expect(Number.isNaN(Date.parse(column(row, 'created_at')!))).toBe(false);
       expect(column(row, 'submissions')).toBe('1');
-      expect(column(row, 'progress')).toBe('2 of 7');
+      expect(column(row, 'progress')).toBe(`2 of ${pathFor(bundledSteps(), lead.interests).length}`);
     }
     await expectNoAxeViolations();
   });

@@ -31,6 +31,9 @@ describe('journey simulator', () => {
       version: 'draft',
       timeZone: 'America/New_York',
       start: '2026-03-07T01:00:00.000Z',
+      // No topic ticked (the general path); the default behaviour, opening every email.
+      topics: [],
+      behaviour: 'opens',
     });
     const rows = await page
       .locator('table tbody tr')
@@ -114,6 +117,41 @@ describe('results', () => {
       complained: 0,
     });
     await expect(welcome.locator('tbody tr').filter({ hasText: 'Opened' }).textContent()).resolves.toContain('52.0%');
+    // Each step says whose figures they are: its path or its branch.
+    await expect(page.getByRole('region', { name: 'Step welcome', exact: true }).textContent()).resolves.toContain(
+      'Who gets it: Everyone.',
+    );
+    await expect(page.getByRole('region', { name: 'Step why-pbme', exact: true }).textContent()).resolves.toContain(
+      'Who gets it: Leads who chose Hair restoration; or leads who chose none of this sequence’s topics (the general path).',
+    );
+    // A step shared by several paths shows each path's figures under its funnel, the old rows apart.
+    const whyPbme = page.getByRole('region', { name: 'Step why-pbme, variant A: by path', exact: true });
+    const pathRows = await whyPbme
+      .locator('tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((row) => [
+          row.getAttribute('data-path'),
+          row.querySelector('th')?.textContent,
+          row.querySelector('[data-measure="sent"]')?.textContent,
+          row.querySelector('[data-measure="opened"]')?.textContent,
+        ]),
+      );
+    expect(pathRows).toEqual([
+      ['hair-restoration', 'Hair restoration', '400', '208 (52.0%)'],
+      ['general', 'General path', '250', '130 (52.0%)'],
+      ['before-paths', 'Before paths were recorded', '50', '26 (52.0%)'],
+    ]);
+    // The funnel above is the sum of the paths.
+    await expect(
+      page
+        .locator('figure.funnel[data-step="why-pbme"] .funnel-main tr')
+        .filter({ hasText: 'Sent' })
+        .first()
+        .textContent(),
+    ).resolves.toContain('700');
+    await expect(
+      page.getByRole('region', { name: 'Step welcome, variant A: by path', exact: true }).textContent(),
+    ).resolves.toContain('General path');
     // Bars carry no inline style: CSP would refuse it.
     await expect(page.locator('[style]').count()).resolves.toBe(0);
 

@@ -306,7 +306,7 @@ describe('the drip engine with the default settings', () => {
       });
     });
 
-    it('may update items and query one lead’s partition, read the identity key and the items ids are resolved from, and write its DLQ, nothing more', () => {
+    it('may update items and query one lead’s partition, read the identity key, the items ids are resolved from and the sequence versions, and write its DLQ, nothing more', () => {
       const { sesEvents, data } = s.stack;
       expect(policyStatementsOf(s, sesEvents.function.fn.role!)).toEqual([
         { Effect: 'Allow', Action: LOGS, Resource: resolve(sesEvents.function.logGroup.logGroupArn) },
@@ -319,13 +319,16 @@ describe('the drip engine with the default settings', () => {
           Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
           Resource: resolve(data.identityKey.secret.secretArn),
         },
-        // The migration marker, and before the migration to keyed ids, leads and suppressions under unkeyed ids.
+        // A booking-link click's enrolment and pinned version; the migration marker, and before
+        // the migration to keyed ids, leads and suppressions under unkeyed ids.
         {
           Effect: 'Allow',
           Action: 'dynamodb:GetItem',
           Resource: resolve(data.table.tableArn),
           Condition: {
-            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LEAD#*', 'SUPPRESSION#*', 'MIGRATION#*'] },
+            'ForAllValues:StringLike': {
+              'dynamodb:LeadingKeys': ['SEQUENCE#*', 'LEAD#*', 'SUPPRESSION#*', 'MIGRATION#*'],
+            },
           },
         },
       ]);

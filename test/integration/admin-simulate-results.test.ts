@@ -4,6 +4,7 @@ import { DynamoStepStats } from '../../functions/adapters/dynamodb/step-stats';
 import type { Results, SequenceDetail, SimulatedSend } from '../../functions/admin/contract';
 import type { StepCounter } from '../../functions/drip/ports';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
+import { pathFor } from '../../functions/sequence/paths';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
 import { testLeadId } from '../support/identity';
@@ -34,10 +35,18 @@ describe('journey simulator', () => {
       version: sequence.version,
       timeZone: 'America/New_York',
       start: '2026-03-06T15:00:00-05:00',
+      // Every topic: the path through every step.
+      topics: ['fraxel-aftercare', 'rf-microneedling-aftercare', 'hair-restoration', 'small-joint-injections'],
     });
 
     expect(result.status).toBe(200);
-    expect(result.body.map((send) => send.stepId)).toEqual(sequence.steps.map((step) => step.id));
+    const everyTopic = pathFor(sequence.steps, [
+      'fraxel-aftercare',
+      'rf-microneedling-aftercare',
+      'hair-restoration',
+      'small-joint-injections',
+    ]);
+    expect(result.body.map((send) => send.stepId)).toEqual(everyTopic.map((step) => step.id));
     expect(result.body[0]).toEqual({
       stepId: 'welcome',
       subject: sequence.steps[0]!.variants[0]!.subject,
@@ -105,7 +114,8 @@ describe('journey simulator', () => {
     const leadId = testLeadId(email);
 
     const remaining = await simulate({ version: sequence.version, leadId });
-    expect(remaining.body.map((send) => send.stepId)).toEqual(sequence.steps.slice(1).map((step) => step.id));
+    const path = pathFor(sequence.steps, validLead(email).interests);
+    expect(remaining.body.map((send) => send.stepId)).toEqual(path.slice(1).map((step) => step.id));
 
     const detail = await admin.asMarketing<SequenceDetail>('GET', `/sequences/${ID}`);
     const draft = structuredClone(detail.body.published.draft);
@@ -119,6 +129,28 @@ describe('journey simulator', () => {
       stepId: draft.definition.steps[1]!.id,
       sendAt: '2026-06-03T14:00:00.000Z',
     });
+  });
+
+  it('shows the path of the sample topics: hair only, Fraxel only, or none (the general path)', async () => {
+    const stepsFor = async (topics?: string[]) =>
+      (await simulate({ version: 'published', timeZone: 'America/New_York', ...(topics ? { topics } : {}) })).body.map(
+        (send) => send.stepId,
+      );
+    expect(await stepsFor(['hair-restoration'])).toEqual([
+      'welcome',
+      'exosomes-explained',
+      'why-pbme',
+      'hair-restoration',
+      'meet-the-surgeon',
+    ]);
+    expect(await stepsFor(['fraxel-aftercare'])).toEqual(
+      pathFor(sequence.steps, ['fraxel-aftercare']).map((step) => step.id),
+    );
+    expect(await stepsFor(['fraxel-aftercare'])).toContain('laser-rf-aftercare');
+    expect(await stepsFor()).toEqual(pathFor(sequence.steps, []).map((step) => step.id));
+    const refused = await simulate({ version: 'published', topics: ['knees'] });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toMatch(/topics/);
   });
 
   it('answers an unknown version, lead or zone with 404 or 400', async () => {

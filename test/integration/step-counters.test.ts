@@ -9,6 +9,7 @@ import { STEP_COUNTERS, type StepCounter } from '../../functions/drip/ports';
 import { signWebhook } from '../../functions/http/webhook-signature';
 import type { Mailer, OutgoingEmail } from '../../functions/mail/outgoing-email';
 import { bundledEmails } from '../../functions/sequence/build-output/email-bundle';
+import { BEFORE_PATHS, GENERAL_PATH, pathFor, pathKey } from '../../functions/sequence/paths';
 import { sesEvent } from '../../local/simulated-ses-events';
 import { adminStack } from '../support/admin-harness';
 import { validLead } from '../support/capture-harness';
@@ -23,6 +24,8 @@ const ID = 'exosome-aftercare';
 const sequence = bundledEmails().sequences[ID]!;
 const WELCOME = sequence.steps[0]!.id;
 const NEXT_STEP = sequence.steps[1]!.id;
+/** The path of `validLead`'s topics (Fraxel aftercare and hair restoration): every counter row of its sends carries it. */
+const LEAD_PATH = pathKey(sequence.steps, ['fraxel-aftercare', 'hair-restoration']);
 
 type Admin = Awaited<ReturnType<typeof adminStack>>;
 type Counts = Record<StepCounter, number>;
@@ -166,8 +169,8 @@ async function storedStats(): Promise<Record<string, unknown>[]> {
 const countsOf = (item: Record<string, unknown> | undefined): Counts =>
   Object.fromEntries(STEP_COUNTERS.map((name) => [name, Number(item?.[name] ?? 0)])) as Counts;
 
-async function storedCounts(stepId: string, variant = 'a'): Promise<Counts> {
-  const sk = `DAY#${day}#STEP#${stepId}#VARIANT#${variant}`;
+async function storedCounts(stepId: string, variant = 'a', path = LEAD_PATH): Promise<Counts> {
+  const sk = `DAY#${day}#STEP#${stepId}#VARIANT#${variant}#PATH#${path}`;
   return countsOf((await storedStats()).find((item) => item.sk === sk));
 }
 
@@ -211,19 +214,26 @@ describe('per-step counters', () => {
     const rows = await storedStats();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
-      sk: `DAY#${day}#STEP#${WELCOME}#VARIANT#a`,
+      sk: `DAY#${day}#STEP#${WELCOME}#VARIANT#a#PATH#${LEAD_PATH}`,
       type: 'step-stats',
       sequenceId: ID,
       stepId: WELCOME,
       variant: 'a',
       day,
+      path: LEAD_PATH,
     });
     expect(countsOf(rows[0])).toEqual(expected);
 
     const answer = await results();
     expect(answer.status).toBe(200);
     expect(answer.body.steps).toEqual([
-      { stepId: WELCOME, variant: 'a', subject: sequence.steps[0]!.variants[0]!.subject, ...expected },
+      {
+        stepId: WELCOME,
+        variant: 'a',
+        subject: sequence.steps[0]!.variants[0]!.subject,
+        ...expected,
+        paths: [{ path: LEAD_PATH, ...expected }],
+      },
     ]);
     expect(answer.body.rates).toMatchObject({ bounceRate: 1 / 5, complaintRate: 1 / 5 });
 
@@ -355,7 +365,8 @@ describe('per-step counters', () => {
   it('credit an unsubscribe and a booking that come after the last email to that email, once each', async () => {
     const [leaver, booker] = await leadsWithWelcome('late.leaver', 'late.booker');
     await control(admin.stack.base, '/__local/drip/advance', { duration: 'P40D' });
-    const lastStep = sequence.steps.at(-1)!.id;
+    // Every path ends with the same email; branch steps (listed after it) are not on the regular path.
+    const lastStep = pathFor(sequence.steps, []).at(-1)!.id;
     const lastTo = (email: string) => {
       const found = recorded.filter((mail) => mail.email.to.includes(email) && mail.email.tags.step === lastStep);
       if (found.length !== 1) throw new Error(`expected one last email to ${email}, found ${found.length}`);
@@ -402,5 +413,105 @@ describe('per-step counters', () => {
     expect(recorded.filter((mail) => mail.email.to.includes(email!) && mail.email.tags.kind === 'step')).toHaveLength(
       2,
     );
+  });
+});
+
+describe('per-path counters', () => {
+  const SHARED = 'why-pbme';
+  const interests = (email: string, topics: string[]) => validLead(email, { interests: topics });
+
+  it('split a step shared by several paths: each lead’s send, SES events and unsubscribe land on its own path', async () => {
+    expect(sequence.steps.find((step) => step.id === SHARED)?.when).toMatchObject({
+      topics: expect.arrayContaining(['hair-restoration']),
+      general: true,
+    });
+    const hair = uniqueEmail('path.hair');
+    const general = uniqueEmail('path.general');
+    // Skin regeneration is a topic no step names: that lead is on the general path.
+    expect((await postLead(admin.stack.base, interests(hair, ['hair-restoration']))).status).toBe(202);
+    expect((await postLead(admin.stack.base, interests(general, ['skin-regeneration']))).status).toBe(202);
+    await control(admin.stack.base, '/__local/drip/tick');
+    // The shared step is due 3 + 4 days after the welcome, inside the send window: 10 days reach it.
+    await control(admin.stack.base, '/__local/drip/advance', { duration: 'P10D' });
+    const today = admin.stack.clock.now().toISOString().slice(0, 10);
+    const sharedTo = (email: string) => {
+      const found = recorded.filter((mail) => mail.email.to.includes(email) && mail.email.tags.step === SHARED);
+      if (found.length !== 1) throw new Error(`expected one ${SHARED} to ${email}, found ${found.length}`);
+      return found[0]!;
+    };
+    // The tag names the path, never the person's address or name.
+    expect(sharedTo(hair).email.tags.path).toBe('hair-restoration');
+    expect(sharedTo(general).email.tags.path).toBe(GENERAL_PATH);
+
+    expect(await deliver(sesEventFor(sharedTo(hair), 'Open'))).toEqual({ handled: 1, ignored: 0 });
+    expect(await deliver(sesEventFor(sharedTo(hair), 'Click'))).toEqual({ handled: 1, ignored: 0 });
+    expect(await unsubscribe(sharedTo(general))).toBe(200);
+    // A counter row written before paths were recorded: in the totals, shown apart.
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: admin.stack.env.TABLE_NAME!,
+              Item: {
+                pk: `STATS#${ID}`,
+                sk: `DAY#${today}#STEP#${SHARED}#VARIANT#a`,
+                type: 'step-stats',
+                sequenceId: ID,
+                stepId: SHARED,
+                variant: 'a',
+                day: today,
+                sent: 1,
+                opened: 1,
+              },
+            },
+          },
+        ],
+      }),
+    );
+
+    type Figures = Pick<Counts, 'sent' | 'delivered' | 'opened' | 'clicked' | 'unsubscribed'>;
+    const pick = (from: Figures): Figures => ({
+      sent: from.sent,
+      delivered: from.delivered,
+      opened: from.opened,
+      clicked: from.clicked,
+      unsubscribed: from.unsubscribed,
+    });
+    /** The shared step's figures, summed over its variants (each lead gets one of them), in total and per path. */
+    const sharedFigures = async () => {
+      const answer = await admin.asMarketing<Results>('GET', `/results?sequenceId=${ID}&from=${day}&to=${today}`);
+      expect(answer.status).toBe(200);
+      const rows = answer.body.steps.filter((step) => step.stepId === SHARED);
+      const add = (a: Figures, b: Figures): Figures => ({
+        sent: a.sent + b.sent,
+        delivered: a.delivered + b.delivered,
+        opened: a.opened + b.opened,
+        clicked: a.clicked + b.clicked,
+        unsubscribed: a.unsubscribed + b.unsubscribed,
+      });
+      const zero = pick(counts({}));
+      const perPath: Record<string, Figures> = {};
+      for (const row of rows) for (const path of row.paths) perPath[path.path] = add(perPath[path.path] ?? zero, path);
+      return { total: rows.reduce((sum, row) => add(sum, row), zero), perPath };
+    };
+    // The local SES reports each Delivery a moment after the send.
+    const deadline = Date.now() + 10_000;
+    while ((await sharedFigures()).total.delivered < 2 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const figures = await sharedFigures();
+    expect(figures.perPath).toEqual({
+      'hair-restoration': { sent: 1, delivered: 1, opened: 1, clicked: 1, unsubscribed: 0 },
+      [GENERAL_PATH]: { sent: 1, delivered: 1, opened: 0, clicked: 0, unsubscribed: 1 },
+      [BEFORE_PATHS]: { sent: 1, delivered: 0, opened: 1, clicked: 0, unsubscribed: 0 },
+    });
+    expect(figures.total).toEqual({ sent: 3, delivered: 2, opened: 2, clicked: 1, unsubscribed: 1 });
+    // The welcome both got is split the same way.
+    const welcome = (await results()).body.steps.filter((step) => step.stepId === WELCOME);
+    expect(welcome.flatMap((row) => row.paths.map((path) => [path.path, path.sent])).sort()).toEqual([
+      [GENERAL_PATH, 1],
+      ['hair-restoration', 1],
+    ]);
   });
 });

@@ -95,6 +95,7 @@ function claimOf(leadId: string, stepId = 'welcome', claimId = `claim-${leadId}`
     stepIndex: 0,
     status: 'claimed',
     variant: 'a',
+    path: 'hair-restoration',
     claimId,
     claimedAt: T0,
   };
@@ -224,12 +225,15 @@ describe.each([
         status: 'sent',
         messageId: 'm-1',
         deliveredAt: at(1000),
+        path: 'hair-restoration',
       });
       expect(await world.enrolments.getEnrolment(leadId, SEQUENCE)).toMatchObject({
         stepIndex: 1,
         nextSendAt: at(86_400_000),
         lastStepId: 'welcome',
         lastVariant: 'a',
+        // Later credits (unsubscribe, booking) land on the path this step went out on.
+        lastPath: 'hair-restoration',
       });
       const due = (await dueEntries(world, at(2 * 86_400_000))).find(
         (entry) => entry.message.kind === 'step' && entry.message.leadId === leadId,

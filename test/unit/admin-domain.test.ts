@@ -130,9 +130,18 @@ describe('moving enrolments between versions', () => {
       nextSendAt: '2026-03-10T14:00:00.000Z',
       receivedStepIds: ['welcome'],
     });
-    const retimed = planMove(enrolment(3), sequence, v2).to!;
+    // laser-rf-aftercare, on a Fraxel lead's path.
+    const retimed = planMove(enrolment(3), sequence, v2, ['fraxel-aftercare']).to!;
     expect(retimed.stepIndex).toBe(2);
     expect(retimed.nextSendAt).toBe('2026-03-16T13:00:00.000Z'); // 9 days after the last send, 09:00 EDT
+  });
+
+  it('lands a lead on the first step on its own path in the new version', () => {
+    // Waiting for laser-rf-aftercare, which the new version keeps for Fraxel and RF leads only.
+    const general = planMove(enrolment(3), sequence, v2, ['skin-regeneration']).to!;
+    expect(v2.steps[general.stepIndex]!.id).toBe('what-exosomes-dont-replace');
+    const hair = planMove(enrolment(3), sequence, v2, ['hair-restoration']).to!;
+    expect(v2.steps[hair.stepIndex]!.id).toBe('hair-restoration');
   });
 
   it('moves a lead waiting for a removed step on to the next step that still exists', () => {

@@ -142,7 +142,7 @@ describe('buildEmails on fixtures', () => {
     const problems = await problemsOf(dir);
     expect(problems).toEqual([
       expect.objectContaining({
-        path: 'steps[0].sources[4]',
+        path: 'steps[0].sources[3]',
         line: await lineOf(dir, SEQUENCE, invented),
         message: expect.stringContaining('quote not found'),
       }),
@@ -172,7 +172,7 @@ describe('buildEmails on fixtures', () => {
   it('fails on an unknown placeholder in a subject, naming the path', async () => {
     const dir = await fixture((d) => replaceIn(d, SEQUENCE, 'Meet our surgeon, and how', 'Meet {{doctor}}, and how'));
     expect(await problemsOf(dir)).toEqual([
-      expect.objectContaining({ path: 'steps[6].subject', message: expect.stringContaining('{{doctor}}') }),
+      expect.objectContaining({ path: 'steps[7].subject', message: expect.stringContaining('{{doctor}}') }),
     ]);
   });
 

@@ -8,6 +8,7 @@ import { HOSTILE_VALUES, SAMPLE_VALUES } from '../../emails/sample-values';
 import { renderEmail } from '../../functions/render/render';
 import { renderStep } from '../../functions/render/render-step';
 import type { CompiledTemplate, EmailBundle } from '../../functions/sequence/compiled';
+import { pathFor, topicCombinations } from '../../functions/sequence/paths';
 
 const DISCLAIMER = 'This email is general information, not medical advice.';
 const ARTICLE = readFileSync(join(EMAILS_DIR, 'sources', 'exosome-article.txt'), 'utf8');
@@ -207,14 +208,53 @@ describe('every email', () => {
 describe('the exosome-aftercare sequence', () => {
   const sequence = () => bundle.sequences['exosome-aftercare']!;
 
-  it('has 6 to 8 emails over about 30 days, the first right after sign-up', () => {
+  it('gives every topic combination 4 to 8 emails over at most 35 days, the first right after sign-up', () => {
     const { steps } = sequence();
-    expect(steps.length).toBeGreaterThanOrEqual(6);
-    expect(steps.length).toBeLessThanOrEqual(8);
     expect(steps[0]!.delay).toBe('PT0S');
-    const days = steps.reduce((sum, step) => sum + Duration.fromISO(step.delay).as('days'), 0);
-    expect(days).toBeGreaterThanOrEqual(25);
-    expect(days).toBeLessThanOrEqual(35);
+    expect(steps[0]!.when).toBeUndefined();
+    for (const topics of topicCombinations()) {
+      const path = pathFor(steps, topics);
+      expect([topics, path.length >= 4 && path.length <= 8]).toEqual([topics, true]);
+      const days = path.reduce((sum, step) => sum + Duration.fromISO(step.delay).as('days'), 0);
+      expect([topics, days >= 14 && days <= 35]).toEqual([topics, true]);
+    }
+  });
+
+  it('fits the path to the topics: no laser aftercare for hair or joints alone, the whole aftercare story for Fraxel', () => {
+    const { steps } = sequence();
+    const path = (...topics: string[]) => pathFor(steps, topics).map((step) => step.id);
+    expect(path('hair-restoration')).toEqual([
+      'welcome',
+      'exosomes-explained',
+      'why-pbme',
+      'hair-restoration',
+      'meet-the-surgeon',
+    ]);
+    expect(path('small-joint-injections')).toEqual([
+      'welcome',
+      'exosomes-explained',
+      'small-joints',
+      'meet-the-surgeon',
+    ]);
+    expect(path('fraxel-aftercare')).toEqual([
+      'welcome',
+      'exosomes-explained',
+      'why-pbme',
+      'laser-rf-aftercare',
+      'what-exosomes-dont-replace',
+      'meet-the-surgeon',
+    ]);
+    expect(path('skin-regeneration')).toEqual([
+      'welcome',
+      'exosomes-explained',
+      'why-pbme',
+      'what-exosomes-dont-replace',
+      'meet-the-surgeon',
+    ]);
+    const joints = steps.find((step) => step.id === 'small-joints')!;
+    expect(joints.template.text).toContain('Under a new Florida law');
+    expect(joints.template.text).toContain('Florida');
+    expect(joints.template.text).not.toMatch(/July/);
   });
 
   it('sends in a daytime window, falling back to the practice time zone', () => {

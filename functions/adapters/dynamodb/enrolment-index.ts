@@ -2,7 +2,7 @@ import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Enrolment } from '../../lead/lead';
 import type { EnrolmentIndex } from '../../sequence/ports';
 import { queryAll } from './items';
-import { dueShard, keys } from './keys';
+import { dueShard, keys, leadIdFromPk } from './keys';
 import type { Table } from './table';
 import { DUE_INDEX } from './table-schema';
 import { conditionalWrite } from './transactions';
@@ -29,6 +29,16 @@ export class DynamoEnrolmentIndex implements EnrolmentIndex {
         const { pk: _pk, sk: _sk, type: _type, duePk: _duePk, dueAt: _dueAt, ...rest } = item;
         return rest as unknown as Enrolment;
       });
+  }
+
+  async interestsOf(leadIds: readonly string[]): Promise<Map<string, string[]>> {
+    const profiles = await this.batchGet([...new Set(leadIds)].map((leadId) => keys.lead(leadId)));
+    return new Map(
+      profiles.map((profile) => [
+        leadIdFromPk(String(profile.pk)),
+        Array.isArray(profile.interests) ? profile.interests.map(String) : [],
+      ]),
+    );
   }
 
   /**

@@ -88,6 +88,7 @@ export class DynamoEnrolmentStore implements EnrolmentStore {
           stepId: enrolment.lastStepId,
           variant: enrolment.lastVariant ?? 'a',
           day: at.slice(0, 10),
+          path: enrolment.lastPath,
         },
         reason,
       );
@@ -114,7 +115,7 @@ export class DynamoEnrolmentStore implements EnrolmentStore {
  */
 export function enrolmentAdvanceUpdate(
   table: Table,
-  record: Pick<SendRecord, 'status' | 'stepId' | 'sentAt' | 'variant'>,
+  record: Pick<SendRecord, 'status' | 'stepId' | 'sentAt' | 'variant' | 'path'>,
   enrolment: Enrolment,
   advance: EnrolmentAdvance,
 ) {
@@ -125,10 +126,21 @@ export function enrolmentAdvanceUpdate(
   };
   const sent =
     record.status === 'sent'
-      ? { ':lastSentAt': record.sentAt, ':lastStepId': record.stepId, ':lastVariant': record.variant ?? 'a' }
+      ? {
+          ':lastSentAt': record.sentAt,
+          ':lastStepId': record.stepId,
+          ':lastVariant': record.variant ?? 'a',
+          ...(record.path ? { ':lastPath': record.path } : {}),
+        }
       : {};
+  // Only a claim made before paths were recorded has none; the previous step's path then stays
+  // (a later credit lands on that path's row): only sends in flight at the upgrade, so no REMOVE.
   const sentSet =
-    record.status === 'sent' ? ', lastSentAt = :lastSentAt, lastStepId = :lastStepId, lastVariant = :lastVariant' : '';
+    record.status === 'sent'
+      ? `, lastSentAt = :lastSentAt, lastStepId = :lastStepId, lastVariant = :lastVariant${
+          record.path ? ', lastPath = :lastPath' : ''
+        }`
+      : '';
   const common = { ':from': enrolment.stepIndex, ':active': 'active', ...sent };
   if (advance.kind === 'next') {
     return {

@@ -103,6 +103,7 @@ export class DynamoSendRecordStore implements SendRecordStore {
       sentAt: record.sentAt,
       reason: record.reason,
       variant: record.variant,
+      path: record.path,
     };
     const present = Object.entries(fields).filter(([, value]) => value !== undefined);
     return {
@@ -124,7 +125,7 @@ export class DynamoSendRecordStore implements SendRecordStore {
     stepId: string,
     event: EmailEventField,
     at: string,
-    count?: { variant: string; day: string; counter: StepCounter },
+    count?: { variant: string; day: string; path?: string; counter: StepCounter },
   ): Promise<boolean> {
     const mark = {
       TableName: this.table.tableName,

@@ -9,25 +9,36 @@ export interface StepCounts {
   stepId: string;
   variant: string;
   day: string;
+  /** Absent on rows counted before paths were recorded. */
+  path?: string;
   counts: Record<StepCounter, number>;
 }
 
-export type StatsAt = { sequenceId: string; stepId: string; variant: string; day: string };
+/** Without a path (a send from before paths were recorded), the row is the step's pathless one. */
+export type StatsAt = { sequenceId: string; stepId: string; variant: string; day: string; path?: string | undefined };
 
 /** The update that adds one to a step's counter; also used inside transactions (send-records, enrolments). */
 export function statsIncrement(tableName: string, at: StatsAt, counter: StepCounter) {
+  const path = at.path ? `#PATH#${at.path}` : '';
   return {
     TableName: tableName,
-    Key: { pk: `STATS#${at.sequenceId}`, sk: `DAY#${at.day}#STEP#${at.stepId}#VARIANT#${at.variant}` },
-    UpdateExpression:
-      'SET #type = :type, sequenceId = :sequenceId, stepId = :stepId, variant = :variant, #day = :day ADD #counter :one',
-    ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#counter': counter },
+    Key: { pk: `STATS#${at.sequenceId}`, sk: `DAY#${at.day}#STEP#${at.stepId}#VARIANT#${at.variant}${path}` },
+    UpdateExpression: `SET #type = :type, sequenceId = :sequenceId, stepId = :stepId, variant = :variant, #day = :day${
+      at.path ? ', #path = :path' : ''
+    } ADD #counter :one`,
+    ExpressionAttributeNames: {
+      '#type': 'type',
+      '#day': 'day',
+      '#counter': counter,
+      ...(at.path ? { '#path': 'path' } : {}),
+    },
     ExpressionAttributeValues: {
       ':type': 'step-stats',
       ':sequenceId': at.sequenceId,
       ':stepId': at.stepId,
       ':variant': at.variant,
       ':day': at.day,
+      ...(at.path ? { ':path': at.path } : {}),
       ':one': 1,
     },
   };
@@ -59,6 +70,7 @@ export class DynamoStepStats implements StepStats {
       stepId: String(item.stepId),
       variant: String(item.variant),
       day: String(item.day),
+      ...(typeof item.path === 'string' ? { path: item.path } : {}),
       counts: Object.fromEntries(STEP_COUNTERS.map((name) => [name, Number(item[name] ?? 0)])) as Record<
         StepCounter,
         number

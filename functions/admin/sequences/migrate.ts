@@ -1,6 +1,8 @@
+import { INTERESTS, type Interest } from '../../lead/interests';
 import type { Enrolment } from '../../lead/lead';
 import { nextSendTime } from '../../schedule';
 import type { CompiledSequence, CompiledStep } from '../../sequence/compiled';
+import { namedTopics, nextStepOnPath, pathContext } from '../../sequence/paths';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import type { MigrationPreview } from '../contract';
 import { knownSequence, type SequencesDeps } from './deps';
@@ -16,11 +18,17 @@ interface MovePlan {
 
 /**
  * Where an enrolment lands in another version: the same step by id, or the next one that still
- * exists. Steps the lead already received (everything before its current step, and what an
- * earlier move noted) are never sent again: the landing is past them, and the sender skips
- * those the new order puts later.
+ * exists, and from there the first one on the lead's path in that version (its `topics`). Steps
+ * the lead already received (everything before its current step, and what an earlier move noted)
+ * are never sent again: the landing is past them, and the sender skips those the new order puts
+ * later.
  */
-export function planMove(enrolment: Enrolment, from: CompiledSequence, to: CompiledSequence): MovePlan {
+export function planMove(
+  enrolment: Enrolment,
+  from: CompiledSequence,
+  to: CompiledSequence,
+  topics: readonly string[] = [],
+): MovePlan {
   const fromStep = from.steps[enrolment.stepIndex];
   const inTo = new Set(to.steps.map((step) => step.id));
   const received = [
@@ -29,12 +37,16 @@ export function planMove(enrolment: Enrolment, from: CompiledSequence, to: Compi
       ...from.steps.slice(0, enrolment.stepIndex).map((step) => step.id),
     ]),
   ].filter((id) => inTo.has(id));
-  const landing = from.steps
+  const sameStep = from.steps
     .slice(enrolment.stepIndex)
     .filter((step) => !received.includes(step.id))
     .map((step) => to.steps.findIndex((candidate) => candidate.id === step.id))
     .find((index) => index >= 0);
-  if (landing === undefined || !enrolment.nextSendAt) return { enrolment, skipped: [] };
+  const landing =
+    sameStep === undefined
+      ? -1
+      : nextStepOnPath(to.steps, sameStep - 1, pathContext(to.steps, topics), new Set(received));
+  if (landing < 0 || !enrolment.nextSendAt) return { enrolment, skipped: [] };
   const skipped = to.steps
     .slice(landing + 1)
     .map((step) => step.id)
@@ -55,6 +67,14 @@ export function planMove(enrolment: Enrolment, from: CompiledSequence, to: Compi
         }).toISOString()
       : enrolment.nextSendAt;
   return { enrolment, to: { stepIndex: landing, nextSendAt, receivedStepIds: received }, skipped };
+}
+
+/** "on the general path", or "who chose Fraxel aftercare and Hair restoration" (of the topics the version names). */
+function pathLabel(sequence: CompiledSequence, topics: readonly string[]): string {
+  const named = namedTopics(sequence.steps);
+  const chosen = topics.filter((topic): topic is Interest => named.has(topic as Interest));
+  if (chosen.length === 0) return 'on the general path';
+  return `who chose ${chosen.map((topic) => INTERESTS[topic]).join(' and ')}`;
 }
 
 /** What differs between two versions, step by step, in words staff can check. */
@@ -128,21 +148,21 @@ export async function migrateVersion(
   const pinned = (await deps.enrolments.activeEnrolments(sequenceId)).filter(
     (enrolment) => enrolment.sequenceVersion === request.fromVersion,
   );
-  const plans = pinned.map((enrolment) => planMove(enrolment, from, to));
+  const interests = await deps.enrolments.interestsOf(pinned.map((enrolment) => enrolment.leadId));
+  const plans = pinned.map((enrolment) => planMove(enrolment, from, to, interests.get(enrolment.leadId) ?? []));
   const movable = plans.filter((plan) => plan.to);
   const changes = describeChanges(from, to);
-  const waiting = new Map<string, number>();
+  // One line per group of leads: the step they wait for, their path, and the step they land on.
+  const groups = new Map<string, number>();
   for (const plan of movable) {
     const stepId = from.steps[plan.enrolment.stepIndex]?.id ?? '?';
-    waiting.set(stepId, (waiting.get(stepId) ?? 0) + 1);
+    const target = to.steps[plan.to!.stepIndex]!.id;
+    const path = pathLabel(to, interests.get(plan.enrolment.leadId) ?? []);
+    const landing = target === stepId ? `land on "${target}" (the same step)` : `land on "${target}"`;
+    const key = `waiting for "${stepId}" ${path} ${landing}`;
+    groups.set(key, (groups.get(key) ?? 0) + 1);
   }
-  for (const [stepId, count] of waiting) {
-    const landing = plans.find((plan) => from.steps[plan.enrolment.stepIndex]?.id === stepId && plan.to)!.to!;
-    const target = to.steps[landing.stepIndex]!.id;
-    changes.push(
-      `${count} lead(s) waiting for "${stepId}" ${target === stepId ? 'keep that step' : `continue with "${target}"`}`,
-    );
-  }
+  for (const [group, count] of groups) changes.push(`${count} lead(s) ${group}`);
   const skippedGroups = new Map<string, number>();
   for (const plan of movable) {
     if (plan.skipped.length === 0) continue;

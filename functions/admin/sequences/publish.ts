@@ -20,6 +20,7 @@ export const PUBLISH_CHECKS = [
   'subjects of at most 60 characters that say nothing about the reader’s health',
   'every quoted source found in the article',
   'every email filled in with sample values',
+  'every step on some lead’s path, and an email for every combination of topics',
   'a current clinical review of exactly this content',
 ];
 

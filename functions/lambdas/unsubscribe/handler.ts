@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { SendRecordStore } from '../../drip/ports';
 import type { AddressIds } from '../../lead/address-ids';
 import type { Log } from '../../observability/logger';
 import { errorFields } from '../../observability/redact';
@@ -26,6 +27,8 @@ export interface UnsubscribeHandlerDeps extends ExitDeps {
   siteUrl: string;
   log: Log;
   ids: Pick<AddressIds, 'currentLeadId'>;
+  /** The email's send record names the path it went out on, for the unsubscribe's counter. */
+  sendRecords: Pick<SendRecordStore, 'recordEmailEvent' | 'getSendRecord'>;
 }
 
 const MAX_BODY_BYTES = 4096;

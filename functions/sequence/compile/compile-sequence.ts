@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { CompiledSequence, CompiledStep } from '../compiled';
 import type { SequenceDefinition } from '../definition';
+import { pathProblems } from '../paths';
 import { compileEmail } from './compile-email';
 import { placeholderProblems } from './compile-mjml';
 import type { BuildProblem } from './problems';
@@ -56,6 +57,7 @@ export async function compileSequence(input: SequenceCompileInput): Promise<Sequ
     if (outcome.step) steps.set(step.id, outcome.step);
     preview ??= outcome.preview;
   }
+  if (input.onlyStepId === undefined) problems.push(...pathProblems(definition.steps, definition.engagement));
   const result = { steps, problems, ...(preview ? { preview } : {}) };
   if (input.onlyStepId !== undefined || problems.length > 0) return result;
   const content = {
@@ -64,6 +66,7 @@ export async function compileSequence(input: SequenceCompileInput): Promise<Sequ
     sendWindow: definition.sendWindow,
     timeZoneFallback: definition.timeZoneFallback,
     exitOn: definition.exitOn,
+    ...(definition.engagement ? { engagement: definition.engagement } : {}),
     steps: definition.steps.map((step) => steps.get(step.id)!),
   };
   return { ...result, sequence: { ...content, version: contentVersion(content) } };
@@ -129,6 +132,8 @@ async function compileStep(
       variants: [{ id: 'a', subject: step.subject, weight: step.subjectWeight }, ...step.variants],
       template: { html: compiled.html, text: compiled.text },
       sources: step.sources,
+      // Left out when absent, so a step without a condition keeps the content hash it had.
+      ...(step.when ? { when: step.when } : {}),
     },
   };
 }

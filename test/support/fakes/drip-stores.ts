@@ -172,7 +172,7 @@ export class MemoryCaptureEmailStore implements CaptureEmailStore {
  */
 function advanceIfAt(
   table: MemoryTable,
-  record: Pick<SendRecord, 'status' | 'stepId' | 'sentAt' | 'variant'>,
+  record: Pick<SendRecord, 'status' | 'stepId' | 'sentAt' | 'variant' | 'path'>,
   enrolment: Enrolment,
   advance: EnrolmentAdvance,
 ): boolean {
@@ -180,7 +180,12 @@ function advanceIfAt(
   if (stored?.item.stepIndex !== enrolment.stepIndex || stored.item.status !== 'active') return false;
   const sent =
     record.status === 'sent'
-      ? { lastSentAt: record.sentAt, lastStepId: record.stepId, lastVariant: record.variant ?? 'a' }
+      ? {
+          lastSentAt: record.sentAt,
+          lastStepId: record.stepId,
+          lastVariant: record.variant ?? 'a',
+          ...(record.path ? { lastPath: record.path } : {}),
+        }
       : {};
   if (advance.kind === 'next') {
     Object.assign(stored.item, defined({ stepIndex: advance.stepIndex, nextSendAt: advance.nextSendAt, ...sent }));

@@ -263,6 +263,8 @@ export class ApiClient {
     leadId?: string;
     timeZone?: string;
     start?: string;
+    topics?: string[];
+    behaviour?: string;
   }): Promise<SimulatedSend[]> {
     const result = await this.request<SimulatedSend[] | { sends: SimulatedSend[] }>('/simulate', {
       method: 'POST',

@@ -8,6 +8,7 @@ import { dataTable } from '../table';
 import { type LeadTimeline, STATUS_NAMES, type TimelineEvent } from '../types';
 import { busy, button, confirmDialog, errorRegion, pageHeading, scrollTable, statusRegion } from '../ui';
 import { pipelineForm } from './lead-follow-up';
+import { HOT_LEAD_TITLE } from './leads';
 
 const label = (map: Record<string, string>, id: string): string => map[id] ?? id;
 
@@ -25,6 +26,7 @@ function detailList(timeline: LeadTimeline): HTMLDListElement {
     ['Submissions', String(lead.submissionCount)],
     ['Sequence', lead.progress],
   ];
+  if (lead.hotLeadAt) rows.push(['Hot lead', h('span', { title: HOT_LEAD_TITLE }, timeElement(lead.hotLeadAt))]);
   if (timeline.suppressed) rows.push(['Suppressed', timeline.suppressed]);
   return h(
     'dl',

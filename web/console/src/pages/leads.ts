@@ -42,6 +42,10 @@ const FILTER_NAMES = [
 ] as const;
 type Filters = Partial<Record<(typeof FILTER_NAMES)[number], string>>;
 
+/** What the hot-lead flag means, for its tooltip and the timeline. */
+export const HOT_LEAD_TITLE =
+  'Clicked “Book a consultation” in an email and had not booked when the wait ran out; staff were emailed.';
+
 export const CSV_HEADER = [
   'lead_id',
   'first_name',
@@ -300,7 +304,12 @@ export const leadsPage: PageFactory = ({ ctx, query }) => {
           ),
         ),
         h('td', null, lead.email),
-        h('td', null, h('span', { class: `badge badge--${lead.status}` }, STATUS_NAMES[lead.status] ?? lead.status)),
+        h(
+          'td',
+          null,
+          h('span', { class: `badge badge--${lead.status}` }, STATUS_NAMES[lead.status] ?? lead.status),
+          lead.hotLeadAt ? [' ', h('span', { class: 'badge badge--hot', title: HOT_LEAD_TITLE }, 'Hot lead')] : null,
+        ),
         h('td', null, lead.interests.map(interestLabel).join(', ')),
         h('td', null, lead.source),
         h('td', null, timeElement(lead.createdAt)),

@@ -1,9 +1,12 @@
+import { INTERESTS, type Interest } from '../../../../functions/lead/interests';
+import { BEFORE_PATHS, GENERAL_PATH } from '../../../../functions/sequence/paths';
 import type { PageFactory } from '../app';
 import { h, replace, svg } from '../dom';
 import { formatDate, formatNumber, formatPercent, plural } from '../format';
 import { refreshStackClock, stackNow } from '../stack-clock';
 import type { Results, StepResult } from '../types';
 import { busy, errorRegion, field, input, pageHeading, scrollTable, select, statusRegion } from '../ui';
+import { describeCondition } from './sequence/conditions';
 
 /** Where SES starts reviewing an account (the API's alarms sit at half of these). */
 export const SES_REVIEW = { bounceRate: 0.05, complaintRate: 0.001 };
@@ -56,6 +59,62 @@ function measureRows(result: StepResult, list: readonly (readonly [Measure, stri
   });
 }
 
+/** A path key as staff read it: the topics the leads chose, the general path, or the old rows. */
+export function describePath(path: string): string {
+  if (path === GENERAL_PATH) return 'General path';
+  if (path === BEFORE_PATHS) return 'Before paths were recorded';
+  return path
+    .split('_')
+    .map((topic) => INTERESTS[topic as Interest] ?? topic)
+    .join(' + ');
+}
+
+const PATH_MEASURES = [...FUNNEL, ...BESIDE] as const;
+
+/** The variant's figures split by the leads' paths: a step shared by several paths, path by path. */
+function pathTable(result: StepResult): HTMLElement | false {
+  if (result.paths.length === 0) return false;
+  const title = `Step ${result.stepId}, variant ${result.variant.toUpperCase()}: by path`;
+  const cell = (count: number, sent: number, measure: Measure) =>
+    h(
+      'td',
+      { class: 'number', 'data-measure': measure },
+      measure === 'sent' || sent === 0
+        ? formatNumber(count)
+        : `${formatNumber(count)} (${formatPercent(count / sent)})`,
+    );
+  return scrollTable(
+    title,
+    h(
+      'table',
+      { class: 'table table--paths', 'data-step': result.stepId, 'data-variant': result.variant },
+      h('caption', null, 'By path'),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col' }, 'Path'),
+          PATH_MEASURES.map(([, label]) => h('th', { scope: 'col' }, label)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        result.paths.map((path) =>
+          h(
+            'tr',
+            { 'data-path': path.path },
+            h('th', { scope: 'row' }, describePath(path.path)),
+            PATH_MEASURES.map(([measure]) => cell(path[measure], path.sent, measure)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 function variantChart(result: StepResult): HTMLElement {
   const title = `Step ${result.stepId}, variant ${result.variant.toUpperCase()}`;
   const head = h(
@@ -87,6 +146,7 @@ function variantChart(result: StepResult): HTMLElement {
         ),
       ),
     ),
+    pathTable(result),
   );
 }
 
@@ -151,6 +211,7 @@ function render(target: HTMLElement, results: Results): string[] {
               'section',
               { class: 'step-results', 'aria-label': `Step ${stepId}` },
               h('h3', null, `Step ${stepId}`),
+              h('p', { class: 'hint' }, `Who gets it: ${describeCondition(variants[0]!.when)}`),
               h('div', { class: 'funnels' }, variants.map(variantChart)),
             ),
           ),

@@ -1,3 +1,5 @@
+import type { SampleBehaviour } from '../../../../functions/admin/contract';
+import { INTEREST_IDS, INTERESTS } from '../../../../functions/lead/interests';
 import type { PageFactory } from '../app';
 import { h, replace, uid } from '../dom';
 import { timeElement } from '../format';
@@ -46,11 +48,38 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
     control.addEventListener('change', toggle);
     return h('div', { class: 'choice' }, control, h('label', { for: id }, label));
   };
+  // The sample lead's topics choose its path (none ticked: the general path).
+  const topicBoxes = INTEREST_IDS.map((topic) =>
+    h('input', { type: 'checkbox', id: uid(`sim-${topic}`), value: topic, name: 'topics' }),
+  );
+  const BEHAVIOUR_LABELS: Record<SampleBehaviour, string> = {
+    opens: 'Opens every email',
+    'booking-click': 'Clicks the booking link in the first email, does not book',
+    nothing: 'Does nothing (opens and clicks nothing)',
+  };
+  const behaviour = select(
+    Object.entries(BEHAVIOUR_LABELS).map(([value, label]) => ({ value, label })),
+    { name: 'behaviour', value: 'opens' },
+  );
   const sampleFields = h(
     'div',
-    { class: 'form-grid' },
-    field(timeZone, { label: 'Lead’s time zone' }),
-    field(start, { label: 'Signs up at', hint: 'Local time in the lead’s zone.' }),
+    null,
+    h(
+      'div',
+      { class: 'form-grid' },
+      field(timeZone, { label: 'Lead’s time zone' }),
+      field(start, { label: 'Signs up at', hint: 'Local time in the lead’s zone.' }),
+      field(behaviour, { label: 'What the lead does', hint: 'The engagement branches the path takes follow from it.' }),
+    ),
+    h(
+      'fieldset',
+      { class: 'field group' },
+      h('legend', null, 'Topics the lead chose'),
+      h('p', { class: 'hint' }, 'The path follows them; none ticked shows the general path.'),
+      topicBoxes.map((box) =>
+        h('div', { class: 'choice' }, box, h('label', { for: box.id }, INTERESTS[box.value as keyof typeof INTERESTS])),
+      ),
+    ),
   );
   const leadFields = h(
     'div',
@@ -139,6 +168,19 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
     return `${send.localTime} (at sign-up${send.outsideWindow ? ', outside the send window' : ''})`;
   }
 
+  /** Why this email goes at this turn, and what happens with it. */
+  function why(send: SimulatedSend): string {
+    const notes = [
+      send.branch === 'booking-click'
+        ? 'Booking-click branch'
+        : send.branch === 'inactive'
+          ? 'Inactive branch'
+          : 'Path',
+      ...(send.hotLead ? ['staff get the hot-lead alert'] : []),
+    ];
+    return notes.join('; ');
+  }
+
   function render(sends: SimulatedSend[]): void {
     if (sends.length === 0) {
       replace(results, h('p', null, 'No emails would be sent.'));
@@ -147,7 +189,7 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
     // The count is in the status line above; the caption names the table.
     const table = dataTable({
       caption: 'Each email, in the order it goes out',
-      columns: ['#', 'Step', 'Subject', 'Local date and time', 'Time zone', 'In your time'],
+      columns: ['#', 'Step', 'Subject', 'Local date and time', 'Time zone', 'In your time', 'Why'],
       rows: sends.map((send, index) =>
         h(
           'tr',
@@ -158,9 +200,11 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
           h('td', { class: 'nowrap' }, when(send)),
           h('td', null, send.timeZone),
           h('td', null, timeElement(send.sendAt)),
+          h('td', null, why(send)),
         ),
       ),
     });
+    const sunset = sends.at(-1)?.sunset;
     const early = sends.some((send) => send.outsideWindow);
     replace(
       results,
@@ -171,6 +215,12 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
           'The first email goes out as soon as the lead signs up, even outside the send window; the later ones wait for it.',
         ),
       scrollTable('Simulated sends', stackOnPhones(table)),
+      sunset &&
+        h(
+          'p',
+          { class: 'note' },
+          `With no open or click after that, the enrolment ends as sunset on ${sunset.localTime}: not an unsubscribe, and the address is not suppressed.`,
+        ),
     );
   }
 
@@ -213,6 +263,8 @@ export const simulatorPage: PageFactory = ({ ctx, query }) => {
           version: version.value,
           timeZone: timeZone.value,
           start: zonedToUtc(start.value, timeZone.value),
+          topics: topicBoxes.filter((box) => box.checked).map((box) => box.value),
+          behaviour: behaviour.value,
         };
     await busy(
       submit,

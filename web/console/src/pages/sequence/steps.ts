@@ -2,6 +2,7 @@ import { h, replace, uid } from '../../dom';
 import { dataTable } from '../../table';
 import type { ContentProblem, SequenceDraft } from '../../types';
 import { button, confirmDialog, scrollTable } from '../../ui';
+import { conditionFieldset, describeCondition } from './conditions';
 import { locate } from './problems';
 
 type Step = SequenceDraft['definition']['steps'][number];
@@ -56,13 +57,14 @@ export function stepsTable(draft: SequenceDraft, selected: number, onSelect: (in
       h('td', null, step.subject),
       h('td', null, variantsText(step)),
       h('td', null, step.preheader),
+      h('td', null, describeCondition(step.when)),
       h('td', null, step.enabled ? 'Yes' : h('strong', null, 'No')),
     ),
   );
   const table = dataTable({
     caption: 'Steps of the sequence',
     captionHidden: true,
-    columns: ['#', 'Step', 'Delay', 'Subject', 'A/B variants', 'Preheader', 'Enabled'],
+    columns: ['#', 'Step', 'Delay', 'Subject', 'A/B variants', 'Preheader', 'Who gets it', 'Enabled'],
     rows,
   });
   return scrollTable('Steps table', table);
@@ -259,6 +261,11 @@ export function createStepEditor(options: StepEditorOptions) {
     );
     slots.set('enabled', { wrapper: enabledField, control: enabled, error: enabledError });
 
+    const condition = conditionFieldset(current, () => options.onChange(true));
+    const conditionError = h('p', { class: 'field-error', id: uid('step-when-error') });
+    condition.fieldset.insertBefore(conditionError, condition.fieldset.children[1] ?? null);
+    slots.set('when', { wrapper: condition.fieldset, control: condition.control, error: conditionError });
+
     const sources = h('textarea', { class: 'control', rows: 3 }, current.sources.join('\n'));
     sources.addEventListener('input', () => {
       current.sources = sources.value
@@ -350,6 +357,7 @@ export function createStepEditor(options: StepEditorOptions) {
         `The preview line inboxes show after the subject; at most ${PREHEADER_MAX} characters.`,
       ),
       enabledField,
+      condition.fieldset,
       slot('sources', 'Sources', sources, 'Passages of the article this email draws on, one per line.'),
       slot(
         'mjml',
@@ -369,7 +377,8 @@ export function createStepEditor(options: StepEditorOptions) {
     for (const problem of problems) {
       const where = locate(problem.where);
       let key: string | undefined;
-      if (where.stepIndex === index) key = where.field?.startsWith('template') ? 'template' : where.field;
+      if (where.stepIndex === index)
+        key = where.field?.startsWith('template') ? 'template' : where.field?.startsWith('when') ? 'when' : where.field;
       else if (where.template !== undefined && where.template === current.template) key = 'mjml';
       if (!key) continue;
       const text = where.line ? `Line ${where.line}: ${problem.message}` : problem.message;
