@@ -84,8 +84,14 @@ async function linksFollowedIn(
     const email = uniqueEmail('links');
     expect((await postLead(stack.base, validLead(email))).status).toBe(202);
     if (mode === 'single') {
-      // The welcome, then 35 days: the whole sequence.
+      // A second person on the small-joints path, so its emails are followed too.
+      const joints = uniqueEmail('links-joints');
+      const jointsLead = validLead(joints, { interests: ['small-joint-injections'] });
+      expect((await postLead(stack.base, jointsLead)).status).toBe(202);
+      // The welcome, then a click on its booking link without a booking (the booking nudge), then
+      // 35 days: the whole sequence.
       await control(stack.base, '/__local/drip/tick');
+      await control(stack.base, '/__local/ses/booking-click', { email });
       await control(stack.base, '/__local/drip/advance', { duration: 'P35D' });
       // A consultation booked in Calendly, then cancelled: the rebook path's emails too.
       for (const event of ['invitee.created', 'invitee.canceled']) {
