@@ -90,6 +90,22 @@ describe('replies over SMTP in the local stack', () => {
     expect(notices[0]!.subject).not.toContain(email);
   });
 
+  it('still ends a paused enrolment when the person then unsubscribes', async () => {
+    const { email, welcome } = await leadWithWelcome('replied-then-unsubscribed');
+    await smtp().sendMail({ from: email, to: welcome.replyTo[0], subject: `Re: ${welcome.subject}`, text: 'Thanks' });
+    expect((await timeline(email)).enrolments[0]).toMatchObject({ status: 'replied' });
+
+    const header = welcome.headers?.find((candidate) => candidate.name === 'List-Unsubscribe');
+    const unsubscribe = await fetch(header!.value.slice(1, -1), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+
+    expect(unsubscribe.status).toBe(200);
+    expect((await timeline(email)).enrolments[0]).toMatchObject({ status: 'exited', exitReason: 'unsubscribed' });
+  });
+
   it('notes an automatic reply and lets the sequence go on', async () => {
     const { email, welcome } = await leadWithWelcome('away');
     await smtp().sendMail({

@@ -41,7 +41,7 @@ export class DynamoEnrolmentStore implements EnrolmentStore {
   async exitEnrolments(leadId: string, reason: ExitReason, at: string): Promise<Enrolment[]> {
     const exited: Enrolment[] = [];
     for (const enrolment of await this.enrolmentsOf(leadId)) {
-      if (enrolment.status !== 'active' && enrolment.status !== 'pending') continue;
+      if (!['active', 'pending', 'replied'].includes(enrolment.status)) continue;
       try {
         await this.table.client.send(
           new UpdateCommand({
@@ -49,7 +49,7 @@ export class DynamoEnrolmentStore implements EnrolmentStore {
             Key: keys.enrolment(leadId, enrolment.sequenceId),
             UpdateExpression:
               'SET #status = :exited, exitReason = :reason, exitedAt = :at REMOVE duePk, dueAt, nextSendAt',
-            ConditionExpression: '#status IN (:active, :pending)',
+            ConditionExpression: '#status IN (:active, :pending, :replied)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':exited': 'exited',
@@ -57,6 +57,8 @@ export class DynamoEnrolmentStore implements EnrolmentStore {
               ':at': at,
               ':active': 'active',
               ':pending': 'pending',
+              // Paused by a reply: an unsubscribe, bounce, complaint, booking or staff still ends it.
+              ':replied': 'replied',
             },
           }),
         );

@@ -311,7 +311,7 @@ export class DynamoLeadDirectory implements LeadDirectory {
           Key: keys.enrolment(leadId, sequenceId),
           UpdateExpression:
             'SET #status = :exited, exitReason = :reason, exitedAt = :at REMOVE duePk, dueAt, nextSendAt',
-          ConditionExpression: 'attribute_exists(pk) AND #status IN (:active, :pending)',
+          ConditionExpression: 'attribute_exists(pk) AND #status IN (:active, :pending, :replied)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':exited': 'exited',
@@ -319,6 +319,8 @@ export class DynamoLeadDirectory implements LeadDirectory {
             ':at': at,
             ':active': 'active',
             ':pending': 'pending',
+            // Paused by a reply: an unsubscribe, bounce, complaint, booking or staff still ends it.
+            ':replied': 'replied',
           },
         }),
       );

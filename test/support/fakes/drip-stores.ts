@@ -53,7 +53,7 @@ export class MemoryEnrolmentStore implements EnrolmentStore {
   async exitEnrolments(leadId: string, reason: ExitReason, at: string): Promise<Enrolment[]> {
     const exited: Enrolment[] = [];
     for (const stored of this.table.enrolmentsOf(leadId)) {
-      if (stored.item.status !== 'active' && stored.item.status !== 'pending') continue;
+      if (!['active', 'pending', 'replied'].includes(stored.item.status)) continue;
       const read = copy(stored.item);
       stored.item = withoutDue({ ...stored.item, status: 'exited', exitReason: reason, exitedAt: at });
       stored.dueAt = undefined;
