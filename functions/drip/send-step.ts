@@ -93,11 +93,14 @@ export async function sendStep(
   const { leadEnrolments, sendRecords } = deps;
   const enrolment = await leadEnrolments.getEnrolment(message.leadId, message.sequenceId);
   if (enrolment?.status !== 'active' || enrolment.stepIndex !== message.stepIndex) return { status: 'stale' };
+  const now = deps.clock.now();
+  // A branch step goes out of turn without moving stepIndex, only nextSendAt: a second copy of
+  // the message that sent it (SQS may deliver one twice) finds the enrolment not yet due again.
+  if (enrolment.nextSendAt && Date.parse(enrolment.nextSendAt) > now.getTime()) return { status: 'stale' };
 
   const sequence = await deps.versions.get(enrolment.sequenceId, enrolment.sequenceVersion);
   if (!sequence) throw new SequenceVersionMissingError(`${enrolment.sequenceId}@${enrolment.sequenceVersion}`);
   const regularStep = sequence.steps[enrolment.stepIndex];
-  const now = deps.clock.now();
   if (!regularStep) {
     // It would wait here for ever (the dispatcher leasing it again and again): end it, visibly.
     return moveOnFromStale(enrolment, { kind: 'complete', at: now.toISOString() }, deps, 'past the last step');

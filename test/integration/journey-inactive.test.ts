@@ -4,6 +4,7 @@ import { DynamoEnrolmentStore } from '../../functions/adapters/dynamodb/enrolmen
 import { DynamoSequenceVersions } from '../../functions/adapters/dynamodb/sequence-versions';
 import { DynamoSuppressionList } from '../../functions/adapters/dynamodb/suppression-list';
 import { pathForBehaviour } from '../../functions/admin/simulate-behaviour';
+import type { WorkMessage } from '../../functions/drip/messages';
 import type { Mailer } from '../../functions/mail/outgoing-email';
 import { contentVersion } from '../../functions/sequence/compile/version';
 import type { CompiledSequence, CompiledStep } from '../../functions/sequence/compiled';
@@ -39,7 +40,7 @@ function inactiveSequence(base: CompiledSequence): CompiledSequence {
   return { ...rest, version: contentVersion(rest) };
 }
 
-async function run(options: { openAfter?: string }) {
+async function run(options: { openAfter?: string; deliverTwice?: boolean }) {
   const clock = new TestClock(new Date('2026-12-01T15:00:00Z'));
   const harness = await dripHarness({ clock });
   const sequence = inactiveSequence(harness.sequence);
@@ -59,10 +60,21 @@ async function run(options: { openAfter?: string }) {
     },
   });
   worker.attach();
+  // SQS may deliver a message twice: each dispatched message is queued again once the first copy is done.
+  const queued: WorkMessage[] = [];
+  const queueSend = worker.queue.send.bind(worker.queue);
+  worker.queue.send = async (messages) => {
+    if (options.deliverTwice) queued.push(...messages);
+    return queueSend(messages);
+  };
   const engagement = new DynamoEngagementStore(table);
   for (let hour = 0; hour < 40 * 24; hour += 6) {
     await worker.dispatch();
     await worker.queue.drain();
+    if (queued.length) {
+      await queueSend(queued.splice(0));
+      await worker.queue.drain();
+    }
     const last = sent.at(-1);
     if (options.openAfter && last?.step === options.openAfter && !sent.some((send) => send.step === 'opened')) {
       // The lead opens that email (as SES reports it to the ses-events handler).
@@ -99,6 +111,19 @@ describe('the inactive branch', () => {
     expect(enrolment).toMatchObject({ status: 'exited', exitReason: 'sunset' });
     expect(suppressed).toBeUndefined();
     expect(counters.EnrolmentSunset).toBe(1);
+  });
+
+  it('gives the question its turn when the message that sent it is delivered twice', async () => {
+    const once = await run({});
+    const twice = await run({ deliverTwice: true });
+    expect(twice.sent.map((send) => send.step)).toEqual(['a', 'b', 'c', 'keep-writing']);
+    expect(twice.sent).toEqual(once.sent.map((send) => ({ ...send })));
+    // Not ended by the second copy seconds after the question went out.
+    expect(twice.enrolment).toMatchObject({
+      status: 'exited',
+      exitReason: 'sunset',
+      exitedAt: once.enrolment?.exitedAt,
+    });
   });
 
   it('keeps the regular cadence for a lead who opens', async () => {
