@@ -128,9 +128,9 @@ async function newEnrolment(lead: Lead, now: Date, deps: CaptureDeps): Promise<E
 }
 
 /**
- * The capture emails of one submission, claimed by the request that stores them, which sends
- * them next: the sender leaves a claimed email alone, and if the request dies mid-send,
- * records it as interrupted rather than send it twice.
+ * The capture emails of one submission, stored pending in the capture transaction: the table's
+ * stream hands each INSERT to the capture mailer, which claims it just before the send
+ * (functions/lead/send-capture-email.ts).
  */
 export function pendingCaptureEmails(
   kinds: readonly CaptureEmailKind[],

@@ -25,7 +25,11 @@ export function autoReplyReason(
       ?.value.trim()
       .toLowerCase();
   const autoSubmitted = header('auto-submitted');
-  if (autoSubmitted && autoSubmitted !== 'no') return `Auto-Submitted: ${autoSubmitted.split(/[;\s]/)[0]}`;
+  if (autoSubmitted && autoSubmitted !== 'no') {
+    // RFC 3834's keywords only: the reason is logged, and a header can carry anything.
+    const keyword = autoSubmitted.split(/[;\s]/)[0] ?? '';
+    return `Auto-Submitted: ${/^auto-(generated|replied|notified)$/.test(keyword) ? keyword : 'other'}`;
+  }
   if (header('x-autoreply') !== undefined) return 'X-Autoreply';
   if (header('x-autorespond') !== undefined) return 'X-Autorespond';
   const precedence = header('precedence');

@@ -40,6 +40,8 @@ describe('automatic replies', () => {
   const header = (name: string, value: string) => [{ name, value }];
   it.each([
     [header('Auto-Submitted', 'auto-replied'), undefined, 'Auto-Submitted: auto-replied'],
+    // Anything else in the header is not repeated (the reason is logged).
+    [header('Auto-Submitted', 'dana@example.com'), undefined, 'Auto-Submitted: other'],
     [header('X-Autoreply', 'yes'), undefined, 'X-Autoreply'],
     [header('Precedence', 'bulk'), undefined, 'Precedence: bulk'],
     [header('Precedence', 'junk'), undefined, 'Precedence: junk'],
