@@ -1,4 +1,4 @@
-import type { Mailer } from '../mail/outgoing-email';
+import { type Mailer, SendError } from '../mail/outgoing-email';
 import type { Log } from '../observability/logger';
 import { errorFields } from '../observability/redact';
 import type { Clock } from '../shared/clock';
@@ -23,7 +23,16 @@ export function withReplyAddress(inner: Mailer, options: ReplyToOptions): Mailer
     async send(email, sendOptions) {
       const leadId = email.tags.kind === 'step' ? email.tags.lead : undefined;
       if (!leadId) return inner.send(email, sendOptions);
-      const replyTo = replyAddressFor(leadId, options.receivingDomain, await options.replyKey());
+      // Nothing has gone to SES yet: a key that cannot be read is a send that certainly did not
+      // happen, so the sender gives the step back rather than record it failed.
+      const key = await options.replyKey().catch((error: unknown) => {
+        throw new SendError(
+          `reply key unavailable (${errorFields(error).errorName})`,
+          'retryable',
+          'ReplyKeyUnavailable',
+        );
+      });
+      const replyTo = replyAddressFor(leadId, options.receivingDomain, key);
       const sent = await inner.send({ ...email, replyTo }, sendOptions);
       // The email went out: failing to remember it only loses the In-Reply-To fallback.
       await options.index

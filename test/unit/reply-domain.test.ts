@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { MalformedMessageError, parseInboundMessage } from '../../functions/adapters/mime-message';
-import { assertSafeForHeaders, HeaderInjectionError } from '../../functions/mail/outgoing-email';
+import {
+  assertSafeForHeaders,
+  HeaderInjectionError,
+  type OutgoingEmail,
+  SendError,
+} from '../../functions/mail/outgoing-email';
 import { autoReplyReason } from '../../functions/reply/auto-reply';
 import { leadFromReplyAddress, replyAddressFor } from '../../functions/reply/reply-address';
 import { replyPlainText } from '../../functions/reply/reply-text';
+import { withReplyAddress } from '../../functions/reply/reply-to-mailer';
 
 const KEY = randomBytes(32);
 const DOMAIN = 'reply.mail.example.com';
@@ -132,5 +138,38 @@ describe('MIME parsing', () => {
     await expect(parseInboundMessage(Buffer.from(raw), { sourceId: 's', recipients: [] })).rejects.toThrow(
       MalformedMessageError,
     );
+  });
+});
+
+describe('the reply-address mailer', () => {
+  const step = {
+    from: 'care@mail.example.com',
+    to: ['dana@example.com'],
+    subject: 'Welcome',
+    html: '<p>Hi</p>',
+    text: 'Hi',
+    tags: { kind: 'step', lead: 'lead-1' },
+  } as unknown as OutgoingEmail;
+
+  it('gives a step back as certainly unsent when the reply key cannot be read, calling SES not at all', async () => {
+    let sends = 0;
+    const mailer = withReplyAddress(
+      { send: async () => ({ messageId: `m-${++sends}` }) },
+      {
+        receivingDomain: 'reply.mail.example.com',
+        replyKey: async () => {
+          throw new Error('AccessDeniedException');
+        },
+        index: { remember: async () => undefined, forgetSentMessages: async () => 0 },
+        clock: { now: () => new Date() },
+        log: { info: () => undefined, warn: () => undefined, error: () => undefined } as never,
+      },
+    );
+
+    const failure = await mailer.send(step).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(SendError);
+    expect(failure).toMatchObject({ outcome: 'retryable', code: 'ReplyKeyUnavailable' });
+    expect(sends).toBe(0);
   });
 });
