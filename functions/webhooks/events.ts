@@ -67,8 +67,8 @@ function event(type: WebhookEventType, leadId: string, at: string, idKey = at): 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /**
- * What a change of the table means for the practice's CRM. `lead.replied` is the hook for the
- * replies work (issue 13, part 1): an enrolment whose status becomes `replied`.
+ * What a change of the table means for the practice's CRM. `lead.replied`: the lead item's
+ * `lastReplyAt` changed (a person's reply, matched to the lead), even when no sequence was running.
  */
 export function leadEventsFromChange(change: TableChange, now: string): LeadEvent[] {
   const item = change.newImage ?? change.oldImage;
@@ -98,13 +98,13 @@ export function leadEventsFromChange(change: TableChange, now: string): LeadEven
     if (after.status === 'booked' && before.status !== 'booked') {
       events.push(timed('lead.booked', text(after.bookedAt)));
     }
+    // Each reply by the person (not an automatic one), whatever state their sequence is in.
+    const repliedAt = text(after.lastReplyAt);
+    if (repliedAt && repliedAt !== text(before.lastReplyAt)) events.push(timed('lead.replied', repliedAt));
     return events;
   }
 
   if (sk.startsWith('ENROLMENT#') && change.eventName !== 'REMOVE') {
-    if (after.status === 'replied' && before.status !== 'replied') {
-      return [timed('lead.replied', text(after.repliedAt) ?? text(after.updatedAt))];
-    }
     const type = EXIT_EVENTS[String(after.exitReason)];
     // Every enrolment of the lead exits with the same time: one event, whichever comes first.
     if (type && after.status === 'exited' && before.status !== 'exited') {
