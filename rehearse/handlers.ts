@@ -239,47 +239,68 @@ export function sampleEvents(
 }
 
 /**
- * A table stream mapping (the capture mailer's): the INSERT of a capture-email intent for the
- * sample lead, as Lambda hands it over. It must pass the mapping's own filter, and the handler
- * must answer with a partial batch response (the intent is not in the table: nothing to send).
+ * A table stream mapping (the capture mailer's, the outgoing webhooks' consumer's): an INSERT
+ * for the sample lead as Lambda hands it over, the first of these that passes the mapping's own
+ * filter: a capture-email intent (the capture mailer's work), then the lead item (a
+ * `lead.created` for the webhooks). The handler must answer with a partial batch response.
  */
 function streamSample(streamArn: string, filterCriteria: unknown, leadEmail: string): SampleEvent {
   const leadId = leadIdFor(leadEmail, decodeKey(STAND_IN_SECRET));
-  const image = {
-    pk: { S: `LEAD#${leadId}` },
-    sk: { S: 'EMAIL#rehearsal#staff-notification' },
-    type: { S: 'capture-email' },
-    leadId: { S: leadId },
-    submissionId: { S: 'rehearsal' },
-    kind: { S: 'staff-notification' },
-    status: { S: 'pending' },
-  };
-  const record = {
-    eventID: 'rehearsal-1',
-    eventName: 'INSERT',
-    eventVersion: '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: 'us-east-1',
-    eventSourceARN: streamArn,
-    dynamodb: {
-      ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
-      Keys: { pk: image.pk, sk: image.sk },
-      NewImage: image,
-      SequenceNumber: '100000000000000000001',
-      SizeBytes: 200,
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
+  const candidates = [
+    {
+      what: 'a capture-email intent',
+      image: {
+        pk: { S: `LEAD#${leadId}` },
+        sk: { S: 'EMAIL#rehearsal#staff-notification' },
+        type: { S: 'capture-email' },
+        leadId: { S: leadId },
+        submissionId: { S: 'rehearsal' },
+        kind: { S: 'staff-notification' },
+        status: { S: 'pending' },
+      },
     },
-  };
+    {
+      what: 'a lead',
+      image: {
+        pk: { S: `LEAD#${leadId}` },
+        sk: { S: 'PROFILE' },
+        type: { S: 'lead' },
+        leadId: { S: leadId },
+        status: { S: 'active' },
+        createdAt: { S: new Date().toISOString() },
+      },
+    },
+  ].map(({ what, image }) => ({
+    what,
+    record: {
+      eventID: 'rehearsal-1',
+      eventName: 'INSERT',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: 'us-east-1',
+      eventSourceARN: streamArn,
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+        Keys: { pk: image.pk, sk: image.sk },
+        NewImage: image,
+        SequenceNumber: '100000000000000000001',
+        SizeBytes: 200,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    },
+  }));
   const patterns = ((filterCriteria as { Filters?: { Pattern?: string }[] } | undefined)?.Filters ?? []).map(
     (filter) => JSON.parse(String(filter.Pattern)) as Record<string, unknown>,
   );
+  const passes = (record: Record<string, unknown>) =>
+    patterns.length === 0 || patterns.some((pattern) => matchesPattern(pattern, record));
+  const chosen = candidates.find((candidate) => passes(candidate.record)) ?? candidates[0]!;
   return {
-    name: 'DynamoDB stream INSERT of a capture-email intent (through the mapping’s filter)',
-    event: { Records: [record] },
+    name: `DynamoDB stream INSERT of ${chosen.what} (through the mapping’s filter)`,
+    event: { Records: [chosen.record] },
     expect: (result) => {
-      if (patterns.length > 0 && !patterns.some((pattern) => matchesPattern(pattern, record))) {
-        return 'the mapping’s filter drops the INSERT of a capture-email intent';
-      }
+      if (!passes(chosen.record))
+        return 'the mapping’s filter drops every sample INSERT (a capture-email intent, a lead)';
       const failures = (result as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures;
       return Array.isArray(failures)
         ? undefined
