@@ -29,6 +29,8 @@ function lambdaLikeEnv(service: string): NodeJS.ProcessEnv {
     // The stack passes the secrets' ARNs; the keys themselves are fetched on first use, not at import.
     SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-signing-key',
     IDENTITY_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-identity-key',
+    // The capture function gets the identity key as a value (a deploy-time dynamic reference).
+    IDENTITY_KEY: 'a-stand-in-identity-key-of-at-least-32-bytes',
     ...capture,
   };
 }
