@@ -179,7 +179,7 @@ export const pipelineUpdateSchema = z
     path: ['status'],
   });
 /** POST /admin/api/leads/{leadId}/tasks/{taskId}/done */
-export const TASK_ID_PATTERN = /^(contact|reply)$/;
+export const TASK_ID_PATTERN = /^(contact|reply|hot-lead)$/;
 
 /**
  * GET /admin/api/bookings/inbox: Calendly and Acuity bookings for addresses that are not leads,

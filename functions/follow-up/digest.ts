@@ -23,7 +23,12 @@ export interface DigestDeps {
 
 /** Counts every lead's open follow-up tasks, a page of the leads list at a time. */
 export async function countOpenTasks(deps: Pick<DigestDeps, 'leads' | 'clock' | 'settings'>): Promise<DigestCounts> {
-  const counts: DigestCounts = { leadsWithOpenTasks: 0, openTasks: 0, byTask: { contact: 0, reply: 0 }, byOwner: {} };
+  const counts: DigestCounts = {
+    leadsWithOpenTasks: 0,
+    openTasks: 0,
+    byTask: { contact: 0, reply: 0, 'hot-lead': 0 },
+    byOwner: {},
+  };
   let cursor: string | undefined;
   do {
     const page = await deps.leads.listLeads({
@@ -53,6 +58,7 @@ export function digestEmail(counts: DigestCounts, settings: DigestDeps['settings
     `Open follow-up tasks: ${counts.openTasks} (on ${counts.leadsWithOpenTasks} leads)`,
     `  Call or text back: ${counts.byTask.contact}`,
     `  Answer a reply: ${counts.byTask.reply}`,
+    `  Reach a hot lead: ${counts.byTask['hot-lead']}`,
     '',
     'By owner:',
     ...Object.entries(counts.byOwner)

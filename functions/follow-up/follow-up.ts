@@ -6,7 +6,7 @@ import type { Clock } from '../shared/clock';
 export const PIPELINE_STATUSES = ['new', 'contacted', 'consultation-booked', 'not-a-fit'] as const;
 export type PipelineStatus = (typeof PIPELINE_STATUSES)[number];
 
-export const TASK_IDS = ['contact', 'reply'] as const;
+export const TASK_IDS = ['contact', 'reply', 'hot-lead'] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 
 /** What the lead item carries for staff follow-up (set by the console and by a reply). */
@@ -18,6 +18,8 @@ export interface FollowUpFields {
   contactTaskDoneAt?: string;
   /** A person's reply opened this task; staff close it once they have answered. */
   replyTaskOpenedAt?: string;
+  /** The booking-click branch fired (clicked the booking link, did not book): call them. */
+  hotLeadTaskOpenedAt?: string;
 }
 export type FollowUpLead = Lead & FollowUpFields;
 
@@ -29,7 +31,8 @@ export interface OpenTask {
 
 /**
  * A lead's open follow-up tasks, from the lead item alone (so the leads list can filter on them):
- * one to call or text a lead who asked for that, one to answer a lead who replied.
+ * one to call or text a lead who asked for that, one to answer a lead who replied, one to reach
+ * a hot lead (clicked the booking link, did not book).
  */
 export function openTasksOf(lead: FollowUpLead): OpenTask[] {
   const tasks: OpenTask[] = [];
@@ -45,6 +48,13 @@ export function openTasksOf(lead: FollowUpLead): OpenTask[] {
   }
   if (lead.replyTaskOpenedAt) {
     tasks.push({ taskId: 'reply', title: 'Answer their reply', openedAt: lead.replyTaskOpenedAt });
+  }
+  if (lead.hotLeadTaskOpenedAt) {
+    tasks.push({
+      taskId: 'hot-lead',
+      title: 'Hot lead: they clicked the booking link and have not booked',
+      openedAt: lead.hotLeadTaskOpenedAt,
+    });
   }
   return tasks;
 }

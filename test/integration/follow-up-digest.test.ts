@@ -38,7 +38,7 @@ describe('daily follow-up digest', () => {
 
     expect(await digest()).toMatchObject({
       openTasks: 2,
-      byTask: { contact: 2, reply: 0 },
+      byTask: { contact: 2, reply: 0, 'hot-lead': 0 },
       byOwner: { unowned: 2 },
       sent: true,
     });

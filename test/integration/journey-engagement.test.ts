@@ -58,6 +58,12 @@ describe('the booking-click branch on the local stack', () => {
     // The console's lead list and timeline flag the lead.
     const timeline = await admin.asMarketing<LeadTimeline>('GET', `/leads/${testLeadId(email)}`);
     expect(timeline.body.lead.hotLeadAt).toEqual((await enrolmentOf(email))?.hotLeadAt);
+    // Staff have a follow-up task for it, closed like the others.
+    expect(timeline.body.lead.openTasks?.map((task) => task.taskId)).toContain('hot-lead');
+    const done = await admin.asMarketing('POST', `/leads/${testLeadId(email)}/tasks/hot-lead/done`);
+    expect(done.status).toBe(200);
+    const closed = await admin.asMarketing<LeadTimeline>('GET', `/leads/${testLeadId(email)}`);
+    expect(closed.body.lead.openTasks?.map((task) => task.taskId)).not.toContain('hot-lead');
     const subjects = (await outbox(email)).map((mail) => mail.subject);
     expect(subjects).toContain(nudge.variants[0]!.subject);
 

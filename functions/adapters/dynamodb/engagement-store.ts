@@ -42,8 +42,8 @@ export class DynamoEngagementStore implements EngagementStore {
     );
   }
 
-  markHotLead(leadId: string, sequenceId: string, at: string): Promise<boolean> {
-    return conditionalWrite(() =>
+  async markHotLead(leadId: string, sequenceId: string, at: string): Promise<boolean> {
+    const marked = await conditionalWrite(() =>
       this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
@@ -54,5 +54,20 @@ export class DynamoEngagementStore implements EngagementStore {
         }),
       ),
     );
+    if (!marked) return false;
+    // The follow-up task lives on the lead item, where the leads list filters on tasks; only
+    // while the lead exists, so an erasure is never undone.
+    await conditionalWrite(() =>
+      this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: keys.lead(leadId),
+          UpdateExpression: 'SET hotLeadTaskOpenedAt = if_not_exists(hotLeadTaskOpenedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      ),
+    );
+    return true;
   }
 }

@@ -34,6 +34,7 @@ export class DynamoFollowUpStore implements FollowUpStore {
     } else if (update.owner === null) remove.push('#owner');
     if (update.taskDone === 'contact') set.push('contactTaskDoneAt = :at');
     if (update.taskDone === 'reply') remove.push('replyTaskOpenedAt');
+    if (update.taskDone === 'hot-lead') remove.push('hotLeadTaskOpenedAt');
     const usesOwner = update.owner !== undefined;
     try {
       await this.table.client.send(

@@ -132,7 +132,7 @@ const ROUTES: Record<LeanRouteKey, AdminRoute<AdminDeps>> = {
       const leadId = await currentLeadIdOf(event, deps);
       const taskId = event.pathParameters?.taskId ?? '';
       if (!TASK_ID_PATTERN.test(taskId)) {
-        throw new ValidationError([{ field: 'taskId', message: 'Not a task: contact or reply' }]);
+        throw new ValidationError([{ field: 'taskId', message: 'Not a task: contact, reply or hot-lead' }]);
       }
       const result = await completeTask(leadId, taskId as TaskId, user.username, deps);
       if (result === 'unknown-lead') throw new NotFoundError('No lead with that id');
